@@ -1,0 +1,377 @@
+//! The catalog: schemas, tables, views, columns, distribution, sort keys and each table's segment
+//! manifest.
+//!
+//! A [`CatalogState`] is an immutable snapshot. The database holds the committed one; a transaction
+//! copies it, changes its copy and, at commit, the changed relations are checked for conflicts,
+//! written to the [`store`] (SQLite, one transaction) and swapped in as the new committed snapshot.
+//! Readers keep whatever snapshot they started with, so they never see a partial commit.
+
+pub mod store;
+
+use crate::error::Result;
+use crate::storage::SegmentRef;
+use crate::types::SqlType;
+use crate::{err, error::Error};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// Identifies a relation (table or view) for its whole life, across renames.
+pub type RelId = u64;
+/// Identifies a column within its table for its whole life; segments store columns under it.
+pub type ColumnId = u32;
+
+/// The schema every database starts with and unqualified names resolve to.
+pub const DEFAULT_SCHEMA: &str = "public";
+/// The only database of a cluster, as on a new Redshift cluster.
+pub const DEFAULT_DATABASE: &str = "dev";
+/// Owner recorded for objects until users arrive with the security work.
+pub const DEFAULT_OWNER: &str = "redwood";
+
+/// How many compute nodes the cluster has and how many slices each runs. Fixed when the database is
+/// created: every table's rows are placed on `nodes × slices_per_node` slices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClusterLayout {
+    pub nodes: u32,
+    pub slices_per_node: u32,
+}
+
+impl ClusterLayout {
+    pub fn slice_count(&self) -> u32 {
+        self.nodes * self.slices_per_node
+    }
+    pub fn node_of(&self, slice: u32) -> u32 {
+        slice / self.slices_per_node
+    }
+    /// The slice that holds a node's copy of a `DISTSTYLE ALL` table (Redshift: the node's first).
+    pub fn first_slice_of(&self, node: u32) -> u32 {
+        node * self.slices_per_node
+    }
+}
+
+impl Default for ClusterLayout {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
+        ClusterLayout { nodes: 1, slices_per_node: cores.max(1) }
+    }
+}
+
+/// Declared distribution style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Distribution {
+    /// Round-robin over all slices.
+    Even,
+    /// `slice = hash(column) mod slices`.
+    Key(ColumnId),
+    /// A full copy on every node.
+    All,
+    /// Redshift's AUTO: stored as ALL while small, switched to EVEN once it grows.
+    Auto(AutoPlacement),
+}
+
+/// Where an AUTO table currently keeps its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoPlacement {
+    All,
+    Even,
+}
+
+/// Rows beyond which a `DISTSTYLE AUTO` table stops being copied to every node.
+pub const AUTO_ALL_MAX_ROWS: u64 = 100_000;
+
+/// How rows are physically placed, after resolving AUTO.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    Even,
+    Key(ColumnId),
+    All,
+}
+
+impl Distribution {
+    pub fn placement(&self) -> Placement {
+        match self {
+            Distribution::Even | Distribution::Auto(AutoPlacement::Even) => Placement::Even,
+            Distribution::Key(c) => Placement::Key(*c),
+            Distribution::All | Distribution::Auto(AutoPlacement::All) => Placement::All,
+        }
+    }
+    pub fn style_name(&self) -> &'static str {
+        match self {
+            Distribution::Even => "EVEN",
+            Distribution::Key(_) => "KEY",
+            Distribution::All => "ALL",
+            Distribution::Auto(AutoPlacement::All) => "AUTO(ALL)",
+            Distribution::Auto(AutoPlacement::Even) => "AUTO(EVEN)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKind {
+    Compound,
+    Interleaved,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey {
+    pub kind: SortKind,
+    pub columns: Vec<ColumnId>,
+}
+
+/// Column compression (`ENCODE`), mapped to Parquet encodings and codecs by the storage layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Auto,
+    Raw,
+    Az64,
+    Bytedict,
+    Delta,
+    Lzo,
+    Mostly,
+    Runlength,
+    Text,
+    Zstd,
+}
+
+impl Encoding {
+    pub fn parse(word: &str) -> Result<Encoding> {
+        Ok(match word.to_ascii_lowercase().as_str() {
+            "auto" => Encoding::Auto,
+            "raw" => Encoding::Raw,
+            "az64" => Encoding::Az64,
+            "bytedict" => Encoding::Bytedict,
+            "delta" | "delta32k" => Encoding::Delta,
+            "lzo" => Encoding::Lzo,
+            "mostly8" | "mostly16" | "mostly32" => Encoding::Mostly,
+            "runlength" => Encoding::Runlength,
+            "text255" | "text32k" => Encoding::Text,
+            "zstd" => Encoding::Zstd,
+            other => return Err(err!(SYNTAX_ERROR, "unknown column encoding \"{other}\"")),
+        })
+    }
+    pub fn name(&self) -> &'static str {
+        match self {
+            Encoding::Auto => "auto",
+            Encoding::Raw => "raw",
+            Encoding::Az64 => "az64",
+            Encoding::Bytedict => "bytedict",
+            Encoding::Delta => "delta",
+            Encoding::Lzo => "lzo",
+            Encoding::Mostly => "mostly",
+            Encoding::Runlength => "runlength",
+            Encoding::Text => "text",
+            Encoding::Zstd => "zstd",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub seed: i64,
+    pub step: i64,
+    /// The value the next generated row gets.
+    pub next: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub id: ColumnId,
+    pub name: String,
+    pub sql_type: SqlType,
+    pub not_null: bool,
+    /// DEFAULT expression, as SQL text.
+    pub default: Option<String>,
+    pub identity: Option<Identity>,
+    pub encoding: Encoding,
+    /// Value (SQL literal) of this column in segments written before it was added.
+    pub missing: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    pub columns: Vec<Column>,
+    pub next_column_id: ColumnId,
+    pub distribution: Distribution,
+    pub sort_key: Option<SortKey>,
+    /// Informational constraints, as Redshift keeps them (not enforced).
+    pub primary_key: Vec<ColumnId>,
+    pub constraints: Vec<String>,
+    /// The slice the next round-robin (EVEN) row goes to.
+    pub even_cursor: u64,
+    /// Segments of every slice, live and partly deleted.
+    pub segments: Vec<SegmentRef>,
+}
+
+impl TableDef {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+    pub fn column_by_id(&self, id: ColumnId) -> Option<&Column> {
+        self.columns.iter().find(|c| c.id == id)
+    }
+    pub fn live_rows(&self) -> u64 {
+        self.segments.iter().map(|s| s.live_rows()).sum()
+    }
+    /// Rows counted once even for ALL tables, which hold a copy per node.
+    pub fn logical_rows(&self, layout: &ClusterLayout) -> u64 {
+        match self.distribution.placement() {
+            Placement::All => self
+                .segments
+                .iter()
+                .filter(|s| layout.node_of(s.slice) == 0)
+                .map(|s| s.live_rows())
+                .sum(),
+            _ => self.live_rows(),
+        }
+    }
+    pub fn distkey_name(&self) -> Option<&str> {
+        match self.distribution.placement() {
+            Placement::Key(id) => self.column_by_id(id).map(|c| c.name.as_str()),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewDef {
+    /// The view's query, as written.
+    pub sql: String,
+    /// Relations the view reads (for DROP … CASCADE / RESTRICT).
+    pub depends_on: Vec<RelId>,
+}
+
+#[derive(Debug, Clone)]
+pub enum RelationKind {
+    Table(TableDef),
+    View(ViewDef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub id: RelId,
+    pub schema: String,
+    pub name: String,
+    pub owner: String,
+    /// Bumped by every commit that changes the relation; two transactions that changed the same
+    /// version conflict.
+    pub version: u64,
+    pub kind: RelationKind,
+}
+
+impl Relation {
+    pub fn table(&self) -> Option<&TableDef> {
+        match &self.kind {
+            RelationKind::Table(t) => Some(t),
+            RelationKind::View(_) => None,
+        }
+    }
+    pub fn table_mut(&mut self) -> Option<&mut TableDef> {
+        match &mut self.kind {
+            RelationKind::Table(t) => Some(t),
+            RelationKind::View(_) => None,
+        }
+    }
+    pub fn qualified_name(&self) -> QualifiedName {
+        QualifiedName { schema: self.schema.clone(), name: self.name.clone() }
+    }
+    pub fn is_view(&self) -> bool {
+        matches!(self.kind, RelationKind::View(_))
+    }
+}
+
+/// `schema.name`, already case-normalised.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QualifiedName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.schema, self.name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaEntry {
+    pub name: String,
+    pub owner: String,
+}
+
+/// One consistent version of the whole catalog.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogState {
+    pub schemas: BTreeMap<String, SchemaEntry>,
+    pub relations: BTreeMap<RelId, Arc<Relation>>,
+    names: BTreeMap<QualifiedName, RelId>,
+}
+
+impl CatalogState {
+    /// A new database: just the `public` schema.
+    pub fn bootstrap() -> Self {
+        let mut state = CatalogState::default();
+        state.schemas.insert(
+            DEFAULT_SCHEMA.into(),
+            SchemaEntry { name: DEFAULT_SCHEMA.into(), owner: DEFAULT_OWNER.into() },
+        );
+        state
+    }
+
+    pub fn lookup(&self, name: &QualifiedName) -> Option<&Arc<Relation>> {
+        self.names.get(name).and_then(|id| self.relations.get(id))
+    }
+
+    pub fn relation(&self, id: RelId) -> Option<&Arc<Relation>> {
+        self.relations.get(&id)
+    }
+
+    pub fn relations_in<'a>(&'a self, schema: &'a str) -> impl Iterator<Item = &'a Arc<Relation>> + 'a {
+        self.relations.values().filter(move |r| r.schema == schema)
+    }
+
+    /// Views that read `id`.
+    pub fn dependents_of(&self, id: RelId) -> Vec<RelId> {
+        self.relations
+            .values()
+            .filter(|r| matches!(&r.kind, RelationKind::View(v) if v.depends_on.contains(&id)))
+            .map(|r| r.id)
+            .collect()
+    }
+
+    /// Inserts or replaces a relation, keeping the name index right across renames.
+    pub fn put_relation(&mut self, relation: Arc<Relation>) {
+        if let Some(old) = self.relations.get(&relation.id) {
+            self.names.remove(&old.qualified_name());
+        }
+        self.names.insert(relation.qualified_name(), relation.id);
+        self.relations.insert(relation.id, relation);
+    }
+
+    pub fn remove_relation(&mut self, id: RelId) -> Option<Arc<Relation>> {
+        let old = self.relations.remove(&id)?;
+        self.names.remove(&old.qualified_name());
+        Some(old)
+    }
+
+    pub fn require_schema(&self, schema: &str) -> Result<&SchemaEntry> {
+        self.schemas
+            .get(schema)
+            .ok_or_else(|| err!(UNDEFINED_SCHEMA, "schema \"{schema}\" does not exist"))
+    }
+
+    /// The relation or 42P01.
+    pub fn require(&self, name: &QualifiedName) -> Result<&Arc<Relation>> {
+        self.lookup(name).ok_or_else(|| Error::undefined_table(&name.name))
+    }
+
+    pub fn require_table(&self, name: &QualifiedName) -> Result<(&Arc<Relation>, &TableDef)> {
+        let rel = self.require(name)?;
+        match rel.table() {
+            Some(t) => Ok((rel, t)),
+            None => Err(err!(WRONG_OBJECT_TYPE, "\"{}\" is not a table", name.name)),
+        }
+    }
+}

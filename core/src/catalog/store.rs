@@ -1,0 +1,340 @@
+//! The durable catalog: a SQLite database (`catalog.db`) beside the segment files, in the spirit of
+//! DuckLake — SQL tables for schemas, relations, columns and the segment manifest. One catalog
+//! commit is one SQLite transaction (WAL, `synchronous=FULL`), so it is atomic and durable.
+
+use super::*;
+use crate::storage::{SegmentRef, Storage};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Version of the on-disk format; bumped when the tables below change incompatibly.
+const FORMAT_VERSION: &str = "1";
+/// How KEY tables hash rows to slices (see `storage::distribute`); data placed under another
+/// scheme would have to be redistributed before co-located joins are correct again.
+const HASH_SCHEME: &str = "datafusion-55-repartition";
+
+const SCHEMA_SQL: &str = "
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS schemas(name TEXT PRIMARY KEY, owner TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS relations(
+    id INTEGER PRIMARY KEY, schema_name TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+    owner TEXT NOT NULL, version INTEGER NOT NULL,
+    distribution TEXT, distkey INTEGER, sort_kind TEXT, sort_columns TEXT,
+    primary_key TEXT, constraints TEXT, even_cursor INTEGER, next_column_id INTEGER,
+    view_sql TEXT, depends_on TEXT,
+    UNIQUE(schema_name, name));
+CREATE TABLE IF NOT EXISTS columns(
+    rel_id INTEGER NOT NULL, ordinal INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL,
+    type TEXT NOT NULL, not_null INTEGER NOT NULL, default_sql TEXT,
+    identity_seed INTEGER, identity_step INTEGER, identity_next INTEGER,
+    encoding TEXT NOT NULL, missing_sql TEXT,
+    PRIMARY KEY(rel_id, ordinal));
+CREATE TABLE IF NOT EXISTS segments(
+    id INTEGER PRIMARY KEY, rel_id INTEGER NOT NULL, slice INTEGER NOT NULL,
+    rows INTEGER NOT NULL, bytes INTEGER NOT NULL, deleted BLOB);
+CREATE INDEX IF NOT EXISTS segments_by_rel ON segments(rel_id);
+";
+
+/// What one commit changes, relation by relation.
+#[derive(Default)]
+pub struct ChangeSet {
+    pub put_schemas: Vec<SchemaEntry>,
+    pub drop_schemas: Vec<String>,
+    pub put_relations: Vec<Arc<Relation>>,
+    pub drop_relations: Vec<RelId>,
+}
+
+pub struct CatalogStore {
+    conn: Connection,
+}
+
+/// What opening a catalog finds.
+pub struct Loaded {
+    pub layout: ClusterLayout,
+    pub state: CatalogState,
+    pub max_relation_id: RelId,
+    pub max_segment_id: u64,
+}
+
+impl CatalogStore {
+    /// Opens (or creates, with `layout`) the catalog in `dir`.
+    pub fn open(dir: &Path, layout: ClusterLayout) -> Result<(CatalogStore, bool)> {
+        let conn = Connection::open(dir.join("catalog.db"))?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;")?;
+        conn.execute_batch(SCHEMA_SQL)?;
+        let existing: Option<String> =
+            conn.query_row("SELECT value FROM meta WHERE key='format'", [], |r| r.get(0)).optional()?;
+        let created = existing.is_none();
+        if created {
+            let tx = conn.unchecked_transaction()?;
+            for (k, v) in [
+                ("format", FORMAT_VERSION.to_string()),
+                ("hash_scheme", HASH_SCHEME.to_string()),
+                ("nodes", layout.nodes.to_string()),
+                ("slices_per_node", layout.slices_per_node.to_string()),
+            ] {
+                tx.execute("INSERT INTO meta(key, value) VALUES (?1, ?2)", params![k, v])?;
+            }
+            tx.execute(
+                "INSERT INTO schemas(name, owner) VALUES (?1, ?2)",
+                params![DEFAULT_SCHEMA, DEFAULT_OWNER],
+            )?;
+            tx.commit()?;
+        } else if existing.as_deref() != Some(FORMAT_VERSION) {
+            return Err(err!(
+                DATA_CORRUPTED,
+                "catalog format {} is not supported by this Redwood (expects {FORMAT_VERSION})",
+                existing.unwrap_or_default()
+            ));
+        }
+        Ok((CatalogStore { conn }, created))
+    }
+
+    fn meta(&self, key: &str) -> Result<String> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key=?1", [key], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| err!(DATA_CORRUPTED, "catalog is missing its {key} setting"))
+    }
+
+    /// Reads the whole committed catalog.
+    pub fn load(&self, storage: &Arc<Storage>) -> Result<Loaded> {
+        let parse = |k: &str| -> Result<u32> {
+            self.meta(k)?.parse().map_err(|_| err!(DATA_CORRUPTED, "catalog setting {k} is not a number"))
+        };
+        let layout = ClusterLayout { nodes: parse("nodes")?, slices_per_node: parse("slices_per_node")? };
+        let hash = self.meta("hash_scheme")?;
+        if hash != HASH_SCHEME {
+            return Err(err!(
+                DATA_CORRUPTED,
+                "tables were distributed with hash scheme {hash}, this build uses {HASH_SCHEME}"
+            ));
+        }
+        let mut state = CatalogState::default();
+        let mut stmt = self.conn.prepare("SELECT name, owner FROM schemas")?;
+        for row in stmt.query_map([], |r| Ok(SchemaEntry { name: r.get(0)?, owner: r.get(1)? }))? {
+            let s = row?;
+            state.schemas.insert(s.name.clone(), s);
+        }
+        let mut columns: HashMap<RelId, Vec<Column>> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT rel_id, id, name, type, not_null, default_sql, identity_seed, identity_step,
+                    identity_next, encoding, missing_sql FROM columns ORDER BY rel_id, ordinal",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let seed: Option<i64> = r.get(6)?;
+            let type_text: String = r.get(3)?;
+            let encoding: String = r.get(9)?;
+            columns.entry(r.get(0)?).or_default().push(Column {
+                id: r.get(1)?,
+                name: r.get(2)?,
+                sql_type: type_text.parse()?,
+                not_null: r.get(4)?,
+                default: r.get(5)?,
+                identity: match seed {
+                    Some(seed) => Some(Identity { seed, step: r.get(7)?, next: r.get(8)? }),
+                    None => None,
+                },
+                encoding: Encoding::parse(&encoding)?,
+                missing: r.get(10)?,
+            });
+        }
+        let mut segments: HashMap<RelId, Vec<SegmentRef>> = HashMap::new();
+        let mut max_segment_id = 0;
+        let mut stmt = self.conn.prepare("SELECT id, rel_id, slice, rows, bytes, deleted FROM segments ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (id, rel, slice, count, bytes): (u64, RelId, u32, u64, u64) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            let deleted: Option<Vec<u8>> = r.get(5)?;
+            let deleted = match deleted {
+                Some(blob) => Some(Arc::new(
+                    roaring::RoaringBitmap::deserialize_from(&blob[..])
+                        .map_err(|e| err!(DATA_CORRUPTED, "deletion vector of segment {id}: {e}"))?,
+                )),
+                None => None,
+            };
+            max_segment_id = max_segment_id.max(id);
+            let mut seg = SegmentRef::new(storage.existing(rel, slice, id, bytes), count);
+            seg.deleted = deleted;
+            segments.entry(rel).or_default().push(seg);
+        }
+        let mut max_relation_id = 0;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, schema_name, name, kind, owner, version, distribution, distkey, sort_kind,
+                    sort_columns, primary_key, constraints, even_cursor, next_column_id, view_sql, depends_on
+             FROM relations",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: RelId = r.get(0)?;
+            max_relation_id = max_relation_id.max(id);
+            let kind: String = r.get(3)?;
+            let kind = if kind == "view" {
+                RelationKind::View(ViewDef { sql: r.get(14)?, depends_on: parse_ids(&r.get::<_, String>(15)?) })
+            } else {
+                let distribution: String = r.get(6)?;
+                let distkey: Option<ColumnId> = r.get(7)?;
+                let distribution = match (distribution.as_str(), distkey) {
+                    ("KEY", Some(c)) => Distribution::Key(c),
+                    ("EVEN", _) => Distribution::Even,
+                    ("ALL", _) => Distribution::All,
+                    ("AUTO(ALL)", _) => Distribution::Auto(AutoPlacement::All),
+                    ("AUTO(EVEN)", _) => Distribution::Auto(AutoPlacement::Even),
+                    (other, _) => return Err(err!(DATA_CORRUPTED, "unknown distribution {other} in catalog")),
+                };
+                let sort_kind: Option<String> = r.get(8)?;
+                let sort_key = sort_kind.map(|k| -> Result<SortKey> {
+                    Ok(SortKey {
+                        kind: if k == "INTERLEAVED" { SortKind::Interleaved } else { SortKind::Compound },
+                        columns: parse_ids(&r.get::<_, String>(9)?),
+                    })
+                });
+                let constraints: String = r.get(11)?;
+                RelationKind::Table(TableDef {
+                    columns: columns.remove(&id).unwrap_or_default(),
+                    next_column_id: r.get(13)?,
+                    distribution,
+                    sort_key: sort_key.transpose()?,
+                    primary_key: parse_ids(&r.get::<_, String>(10)?),
+                    constraints: constraints.split('\n').filter(|s| !s.is_empty()).map(String::from).collect(),
+                    even_cursor: r.get(12)?,
+                    segments: segments.remove(&id).unwrap_or_default(),
+                })
+            };
+            state.put_relation(Arc::new(Relation {
+                id,
+                schema: r.get(1)?,
+                name: r.get(2)?,
+                owner: r.get(4)?,
+                version: r.get(5)?,
+                kind,
+            }));
+        }
+        Ok(Loaded { layout, state, max_relation_id, max_segment_id })
+    }
+
+    /// Every segment id the catalog references (what orphan cleanup must keep).
+    pub fn referenced_segments(state: &CatalogState) -> HashSet<u64> {
+        state
+            .relations
+            .values()
+            .filter_map(|r| r.table())
+            .flat_map(|t| t.segments.iter().map(|s| s.id()))
+            .collect()
+    }
+
+    /// Writes one commit atomically.
+    pub fn commit(&mut self, changes: &ChangeSet) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for name in &changes.drop_schemas {
+            tx.execute("DELETE FROM schemas WHERE name=?1", [name])?;
+        }
+        for s in &changes.put_schemas {
+            tx.execute("INSERT OR REPLACE INTO schemas(name, owner) VALUES (?1, ?2)", params![s.name, s.owner])?;
+        }
+        for id in changes.drop_relations.iter().chain(changes.put_relations.iter().map(|r| &r.id)) {
+            tx.execute("DELETE FROM relations WHERE id=?1", [id])?;
+            tx.execute("DELETE FROM columns WHERE rel_id=?1", [id])?;
+            tx.execute("DELETE FROM segments WHERE rel_id=?1", [id])?;
+        }
+        for rel in &changes.put_relations {
+            write_relation(&tx, rel)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn join_ids<T: ToString>(ids: &[T]) -> String {
+    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
+
+fn parse_ids<T: std::str::FromStr>(text: &str) -> Vec<T> {
+    text.split(',').filter_map(|s| s.parse().ok()).collect()
+}
+
+fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
+    match &rel.kind {
+        RelationKind::View(v) => {
+            tx.execute(
+                "INSERT INTO relations(id, schema_name, name, kind, owner, version, view_sql, depends_on)
+                 VALUES (?1, ?2, ?3, 'view', ?4, ?5, ?6, ?7)",
+                params![rel.id, rel.schema, rel.name, rel.owner, rel.version, v.sql, join_ids(&v.depends_on)],
+            )?;
+        }
+        RelationKind::Table(t) => {
+            let distkey = match t.distribution {
+                Distribution::Key(c) => Some(c),
+                _ => None,
+            };
+            let (sort_kind, sort_columns) = match &t.sort_key {
+                Some(k) => (
+                    Some(if k.kind == SortKind::Interleaved { "INTERLEAVED" } else { "COMPOUND" }),
+                    join_ids(&k.columns),
+                ),
+                None => (None, String::new()),
+            };
+            tx.execute(
+                "INSERT INTO relations(id, schema_name, name, kind, owner, version, distribution, distkey,
+                    sort_kind, sort_columns, primary_key, constraints, even_cursor, next_column_id)
+                 VALUES (?1, ?2, ?3, 'table', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                params![
+                    rel.id,
+                    rel.schema,
+                    rel.name,
+                    rel.owner,
+                    rel.version,
+                    t.distribution.style_name(),
+                    distkey,
+                    sort_kind,
+                    sort_columns,
+                    join_ids(&t.primary_key),
+                    t.constraints.join("\n"),
+                    t.even_cursor,
+                    t.next_column_id
+                ],
+            )?;
+            let mut insert_column = tx.prepare_cached(
+                "INSERT INTO columns(rel_id, ordinal, id, name, type, not_null, default_sql, identity_seed,
+                    identity_step, identity_next, encoding, missing_sql)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for (ordinal, c) in t.columns.iter().enumerate() {
+                insert_column.execute(params![
+                    rel.id,
+                    ordinal,
+                    c.id,
+                    c.name,
+                    c.sql_type.to_string(),
+                    c.not_null,
+                    c.default,
+                    c.identity.as_ref().map(|i| i.seed),
+                    c.identity.as_ref().map(|i| i.step),
+                    c.identity.as_ref().map(|i| i.next),
+                    c.encoding.name(),
+                    c.missing
+                ])?;
+            }
+            let mut insert_segment = tx.prepare_cached(
+                "INSERT INTO segments(id, rel_id, slice, rows, bytes, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for s in &t.segments {
+                let deleted = match &s.deleted {
+                    Some(d) => {
+                        let mut blob = Vec::with_capacity(d.serialized_size());
+                        d.serialize_into(&mut blob).map_err(|e| Error::internal(e.to_string()))?;
+                        Some(blob)
+                    }
+                    None => None,
+                };
+                insert_segment.execute(params![s.id(), rel.id, s.slice, s.rows, s.file.bytes, deleted])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+use std::collections::HashMap;

@@ -1,0 +1,449 @@
+//! `SliceScanExec`: one partition per slice, reading that slice's segments of a table.
+//!
+//! For each segment it prunes row groups with the zone maps (row-group min/max) against the
+//! pushed-down filters, skips rows in the deletion vector, reads only the projected columns, and
+//! fills columns added after the segment was written with their default. It declares the table's
+//! distribution as its output partitioning so DataFusion plans distkey joins without moving rows.
+
+use crate::error::{sqlstate, Error};
+use crate::storage::{SegmentRef, SegmentReader};
+use datafusion::arrow::array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions, UInt64Array};
+use datafusion::arrow::datatypes::{Schema, SchemaRef};
+use datafusion::common::pruning::PruningStatistics;
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::common::{Column, Result, ScalarValue};
+use datafusion::execution::TaskContext;
+use datafusion::parquet::arrow::arrow_reader::statistics::StatisticsConverter;
+use datafusion::parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection};
+use datafusion::parquet::arrow::ProjectionMask;
+use datafusion::parquet::file::metadata::ParquetMetaData;
+use datafusion::parquet::schema::types::SchemaDescriptor;
+use datafusion::physical_expr::{EquivalenceProperties, Partitioning, PhysicalExpr};
+use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::metrics::{Count, ExecutionPlanMetricsSet, MetricBuilder, MetricsSet};
+use datafusion::physical_plan::stream::RecordBatchReceiverStreamBuilder;
+use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, SendableRecordBatchStream};
+use datafusion::physical_optimizer::pruning::PruningPredicate;
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Rows per batch a scan produces.
+const BATCH_ROWS: usize = 8192;
+
+/// Names of the hidden columns a DML scan adds to locate each row: its segment and row number.
+pub const SEGMENT_COLUMN: &str = "__redwood_segment";
+pub const ROW_COLUMN: &str = "__redwood_row";
+
+/// Where a table column's values come from in a segment.
+#[derive(Debug, Clone)]
+pub struct ColumnSource {
+    /// Name inside segment files.
+    pub physical: String,
+    /// Value for segments written before the column existed.
+    pub missing: ScalarValue,
+}
+
+/// Everything a scan of one table at one snapshot needs.
+#[derive(Debug)]
+pub struct ScanSpec {
+    pub table_name: String,
+    /// Table columns, then the two locator columns when `with_locator`.
+    pub table_schema: SchemaRef,
+    pub sources: Vec<ColumnSource>,
+    /// Segments per output partition (slice).
+    pub partitions: Vec<Vec<SegmentRef>>,
+    pub with_locator: bool,
+    /// Column (index into `table_schema`) the rows are hash-distributed on, and over how many slices.
+    pub distkey: Option<(usize, usize)>,
+}
+
+#[derive(Debug)]
+pub struct SliceScanExec {
+    spec: Arc<ScanSpec>,
+    projection: Vec<usize>,
+    schema: SchemaRef,
+    pruning: Option<Arc<PruningPredicate>>,
+    limit: Option<usize>,
+    properties: Arc<PlanProperties>,
+    metrics: ExecutionPlanMetricsSet,
+}
+
+impl SliceScanExec {
+    pub fn new(
+        spec: Arc<ScanSpec>,
+        projection: Option<Vec<usize>>,
+        pruning: Option<Arc<PruningPredicate>>,
+        limit: Option<usize>,
+    ) -> Result<Self> {
+        let projection = projection.unwrap_or_else(|| (0..spec.table_schema.fields().len()).collect());
+        let schema = Arc::new(spec.table_schema.project(&projection)?);
+        let partition_count = spec.partitions.len().max(1);
+        let partitioning = match spec.distkey {
+            Some((key, slices)) if slices == partition_count => match projection.iter().position(|p| *p == key) {
+                Some(out) => Partitioning::Hash(
+                    vec![Arc::new(datafusion::physical_expr::expressions::Column::new(
+                        schema.field(out).name(),
+                        out,
+                    ))],
+                    slices,
+                ),
+                None => Partitioning::UnknownPartitioning(partition_count),
+            },
+            _ => Partitioning::UnknownPartitioning(partition_count),
+        };
+        let properties = PlanProperties::new(
+            EquivalenceProperties::new(Arc::clone(&schema)),
+            partitioning,
+            EmissionType::Incremental,
+            Boundedness::Bounded,
+        );
+        Ok(SliceScanExec {
+            spec,
+            projection,
+            schema,
+            pruning,
+            limit,
+            properties: Arc::new(properties),
+            metrics: ExecutionPlanMetricsSet::new(),
+        })
+    }
+}
+
+impl DisplayAs for SliceScanExec {
+    fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        let segments: usize = self.spec.partitions.iter().map(|p| p.len()).sum();
+        let columns: Vec<&str> = self.schema.fields().iter().map(|f| f.name().as_str()).collect();
+        write!(
+            f,
+            "SliceScanExec: table={}, slices={}, segments={}, projection=[{}]",
+            self.spec.table_name,
+            self.spec.partitions.len(),
+            segments,
+            columns.join(", ")
+        )?;
+        if let Some(p) = &self.pruning {
+            write!(f, ", zone_map_predicate={}", p.predicate_expr())?;
+        }
+        if let Some(limit) = self.limit {
+            write!(f, ", limit={limit}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ExecutionPlan for SliceScanExec {
+    fn name(&self) -> &str {
+        "SliceScanExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        vec![]
+    }
+
+    fn apply_expressions(
+        &self,
+        _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> Result<TreeNodeRecursion>,
+    ) -> Result<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn with_new_children(self: Arc<Self>, _children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+        Ok(self)
+    }
+
+    fn metrics(&self) -> Option<MetricsSet> {
+        Some(self.metrics.clone_inner())
+    }
+
+    fn execute(&self, partition: usize, _context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
+        let counter = |name: &'static str| MetricBuilder::new(&self.metrics).counter(name, partition);
+        let reader = SegmentScan {
+            spec: Arc::clone(&self.spec),
+            projection: self.projection.clone(),
+            schema: Arc::clone(&self.schema),
+            pruning: self.pruning.clone(),
+            limit: self.limit,
+            metrics: ScanMetrics {
+                segments_scanned: counter("segments_scanned"),
+                segments_pruned: counter("segments_pruned"),
+                row_groups_scanned: counter("row_groups_scanned"),
+                row_groups_pruned: counter("row_groups_pruned"),
+                output_rows: MetricBuilder::new(&self.metrics).output_rows(partition),
+            },
+        };
+        let segments = self.spec.partitions.get(partition).cloned().unwrap_or_default();
+        let mut builder = RecordBatchReceiverStreamBuilder::new(Arc::clone(&self.schema), 2);
+        let tx = builder.tx();
+        // A failed send means the consumer went away (LIMIT reached or query cancelled).
+        builder.spawn_blocking(move || reader.run(&segments, &mut |batch| tx.blocking_send(Ok(batch)).is_ok()));
+        Ok(builder.build())
+    }
+}
+
+struct ScanMetrics {
+    segments_scanned: Count,
+    segments_pruned: Count,
+    row_groups_scanned: Count,
+    row_groups_pruned: Count,
+    output_rows: Count,
+}
+
+/// The blocking part of a scan: reads segments one after another and sends their batches.
+struct SegmentScan {
+    spec: Arc<ScanSpec>,
+    projection: Vec<usize>,
+    schema: SchemaRef,
+    pruning: Option<Arc<PruningPredicate>>,
+    limit: Option<usize>,
+    metrics: ScanMetrics,
+}
+
+impl SegmentScan {
+    /// Reads the segments in order, handing each batch to `sink` until it returns false.
+    fn run(&self, segments: &[SegmentRef], sink: &mut dyn FnMut(RecordBatch) -> bool) -> Result<()> {
+        let mut sent = 0;
+        for segment in segments {
+            if self.limit.is_some_and(|l| sent >= l) {
+                break;
+            }
+            let more = self.read_segment(segment, sink, &mut sent).map_err(|e| {
+                let storage = segment.file.storage();
+                Error::new(
+                    sqlstate::DATA_CORRUPTED,
+                    format!(
+                        "could not read table \"{}\" ({}): {}",
+                        self.spec.table_name,
+                        storage.describe(&segment.file),
+                        crate::error::Error::from(e).message
+                    ),
+                )
+                .into_datafusion()
+            })?;
+            if !more {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Returns false once the sink wants no more rows.
+    fn read_segment(
+        &self,
+        segment: &SegmentRef,
+        sink: &mut dyn FnMut(RecordBatch) -> bool,
+        sent: &mut usize,
+    ) -> Result<bool> {
+        if segment.live_rows() == 0 {
+            return Ok(true);
+        }
+        let storage = segment.file.storage();
+        let reader: SegmentReader = storage.open(&segment.file).map_err(Error::into_datafusion)?;
+        let footer = storage.footer(&segment.file, &reader).map_err(Error::into_datafusion)?;
+        let metadata = Arc::clone(footer.metadata());
+        let row_group_count = metadata.num_row_groups();
+        let keep = match &self.pruning {
+            Some(p) => p.prune(&ZoneMaps {
+                metadata: &metadata,
+                file_schema: footer.schema(),
+                parquet_schema: footer.parquet_schema(),
+                spec: &self.spec,
+            })?,
+            None => vec![true; row_group_count],
+        };
+        let row_groups: Vec<usize> = (0..row_group_count).filter(|i| keep[*i]).collect();
+        self.metrics.row_groups_pruned.add(row_group_count - row_groups.len());
+        self.metrics.row_groups_scanned.add(row_groups.len());
+        if row_groups.is_empty() {
+            self.metrics.segments_pruned.add(1);
+            return Ok(true);
+        }
+        self.metrics.segments_scanned.add(1);
+
+        let file_schema = Arc::clone(footer.schema());
+        let wanted: HashSet<&str> = self
+            .projection
+            .iter()
+            .filter_map(|i| self.spec.sources.get(*i))
+            .map(|s| s.physical.as_str())
+            .collect();
+        let roots: Vec<usize> = file_schema
+            .fields()
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| wanted.contains(f.name().as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        let mask = ProjectionMask::roots(footer.parquet_schema(), roots);
+        let plan = RowPlan::new(&metadata, &row_groups, segment, self.spec.with_locator);
+        let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, footer)
+            .with_row_groups(row_groups)
+            .with_projection(mask)
+            .with_batch_size(BATCH_ROWS);
+        if let Some(selection) = plan.selection {
+            builder = builder.with_row_selection(selection);
+        }
+        let mut offset = 0;
+        for batch in builder.build()? {
+            let batch = batch?;
+            let rows = batch.num_rows();
+            let out = self.assemble(&batch, segment, plan.positions.as_deref().map(|p| &p[offset..offset + rows]))?;
+            offset += rows;
+            *sent += rows;
+            self.metrics.output_rows.add(rows);
+            if !sink(out) {
+                return Ok(false);
+            }
+            if self.limit.is_some_and(|l| *sent >= l) {
+                break;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Turns a batch in the segment's schema into one in the scan's output schema.
+    fn assemble(&self, batch: &RecordBatch, segment: &SegmentRef, positions: Option<&[u64]>) -> Result<RecordBatch> {
+        let rows = batch.num_rows();
+        let source_schema = batch.schema();
+        let mut columns: Vec<ArrayRef> = Vec::with_capacity(self.projection.len());
+        for &i in &self.projection {
+            let column = match self.spec.sources.get(i) {
+                Some(source) => match source_schema.index_of(&source.physical) {
+                    Ok(j) => Arc::clone(batch.column(j)),
+                    Err(_) => source.missing.to_array_of_size(rows)?,
+                },
+                None if i == self.spec.sources.len() => Arc::new(UInt64Array::from_value(segment.id(), rows)),
+                None => Arc::new(UInt64Array::from(positions.expect("positions for locator").to_vec())),
+            };
+            columns.push(column);
+        }
+        Ok(RecordBatch::try_new_with_options(
+            Arc::clone(&self.schema),
+            columns,
+            &RecordBatchOptions::new().with_row_count(Some(rows)),
+        )?)
+    }
+}
+
+/// Which rows of a segment to read: the chosen row groups minus deleted rows, and optionally the
+/// segment-relative position of every row read (for DELETE/UPDATE).
+struct RowPlan {
+    selection: Option<RowSelection>,
+    positions: Option<Vec<u64>>,
+}
+
+impl RowPlan {
+    fn new(metadata: &ParquetMetaData, row_groups: &[usize], segment: &SegmentRef, with_positions: bool) -> Self {
+        let mut starts = Vec::with_capacity(metadata.num_row_groups());
+        let mut at = 0u64;
+        for rg in metadata.row_groups() {
+            starts.push(at);
+            at += rg.num_rows() as u64;
+        }
+        let mut ranges: Vec<Range<usize>> = vec![];
+        let mut positions = with_positions.then(Vec::new);
+        let mut base = 0usize; // offset of the row group in the concatenation of chosen row groups
+        let mut any_deleted = false;
+        for &rg in row_groups {
+            let (start, len) = (starts[rg], metadata.row_group(rg).num_rows() as u64);
+            let mut run_start = None;
+            for row in start..start + len {
+                let live = !segment.is_deleted(row as u32);
+                any_deleted |= !live;
+                let local = base + (row - start) as usize;
+                match (live, run_start) {
+                    (true, None) => run_start = Some(local),
+                    (false, Some(s)) => {
+                        ranges.push(s..local);
+                        run_start = None;
+                    }
+                    _ => {}
+                }
+                if live {
+                    if let Some(p) = positions.as_mut() {
+                        p.push(row);
+                    }
+                }
+            }
+            if let Some(s) = run_start {
+                ranges.push(s..base + len as usize);
+            }
+            base += len as usize;
+        }
+        let selection = any_deleted.then(|| RowSelection::from_consecutive_ranges(ranges.into_iter(), base));
+        RowPlan { selection, positions }
+    }
+}
+
+/// Row-group statistics of one segment, seen through the table's column names.
+struct ZoneMaps<'a> {
+    metadata: &'a ParquetMetaData,
+    file_schema: &'a Schema,
+    parquet_schema: &'a SchemaDescriptor,
+    spec: &'a ScanSpec,
+}
+
+impl ZoneMaps<'_> {
+    fn converter(&self, column: &Column) -> Option<StatisticsConverter<'_>> {
+        let index = self.spec.table_schema.index_of(column.name()).ok()?;
+        let physical = &self.spec.sources.get(index)?.physical;
+        StatisticsConverter::try_new(physical, self.file_schema, self.parquet_schema).ok()
+    }
+}
+
+impl PruningStatistics for ZoneMaps<'_> {
+    fn min_values(&self, column: &Column) -> Option<ArrayRef> {
+        self.converter(column)?.row_group_mins(self.metadata.row_groups().iter()).ok()
+    }
+    fn max_values(&self, column: &Column) -> Option<ArrayRef> {
+        self.converter(column)?.row_group_maxes(self.metadata.row_groups().iter()).ok()
+    }
+    fn num_containers(&self) -> usize {
+        self.metadata.num_row_groups()
+    }
+    fn null_counts(&self, column: &Column) -> Option<ArrayRef> {
+        let counts = self.converter(column)?.row_group_null_counts(self.metadata.row_groups().iter()).ok()?;
+        Some(Arc::new(counts))
+    }
+    fn row_counts(&self) -> Option<ArrayRef> {
+        let counts: Vec<u64> = self.metadata.row_groups().iter().map(|rg| rg.num_rows() as u64).collect();
+        Some(Arc::new(UInt64Array::from(counts)))
+    }
+    #[allow(clippy::mutable_key_type)]
+    fn contained(&self, _column: &Column, _values: &HashSet<ScalarValue>) -> Option<BooleanArray> {
+        None
+    }
+}
+
+/// Reads every live row of `segments` (all columns of `spec`), outside any query: used by the
+/// write path when it rewrites segments (VACUUM, AUTO distribution changes).
+pub fn read_rows(spec: Arc<ScanSpec>, segments: &[SegmentRef]) -> crate::error::Result<Vec<RecordBatch>> {
+    let metrics = ExecutionPlanMetricsSet::new();
+    let counter = |name: &'static str| MetricBuilder::new(&metrics).counter(name, 0);
+    let schema = Arc::clone(&spec.table_schema);
+    let scan = SegmentScan {
+        projection: (0..schema.fields().len()).collect(),
+        schema,
+        spec,
+        pruning: None,
+        limit: None,
+        metrics: ScanMetrics {
+            segments_scanned: counter("segments_scanned"),
+            segments_pruned: counter("segments_pruned"),
+            row_groups_scanned: counter("row_groups_scanned"),
+            row_groups_pruned: counter("row_groups_pruned"),
+            output_rows: MetricBuilder::new(&metrics).output_rows(0),
+        },
+    };
+    let mut out = vec![];
+    scan.run(segments, &mut |batch| {
+        out.push(batch);
+        true
+    })?;
+    Ok(out)
+}

@@ -1,0 +1,189 @@
+//! [`Database`]: one cluster — its layout, storage, committed catalog and commit protocol.
+
+use crate::catalog::store::{CatalogStore, ChangeSet};
+use crate::catalog::{CatalogState, ClusterLayout, RelId};
+use crate::err;
+use crate::error::{Error, Result};
+use crate::leader::session::Session;
+use crate::leader::transaction::Transaction;
+use crate::storage::{SegmentId, Storage};
+use std::collections::HashSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// The target that names an in-memory database.
+pub const MEMORY: &str = ":memory:";
+
+/// Options for opening a database.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Layout for a *new* database; an existing one keeps the layout it was created with.
+    pub layout: Option<ClusterLayout>,
+}
+
+/// A Redwood database (cluster). Cheap to clone; all clones share one state.
+#[derive(Clone)]
+pub struct Database {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    layout: ClusterLayout,
+    location: Option<PathBuf>,
+    storage: Arc<Storage>,
+    /// Also the commit lock: commits are serialised through it.
+    store: Mutex<Option<CatalogStore>>,
+    committed: RwLock<Arc<CatalogState>>,
+    next_relation_id: AtomicU64,
+    next_segment_id: AtomicU64,
+    /// Held for the life of the database so a second process cannot open the same directory.
+    _lock: Option<File>,
+}
+
+impl Database {
+    /// Opens `:memory:` or a directory (created if missing).
+    pub fn open(target: &str, config: Config) -> Result<Database> {
+        if target == MEMORY {
+            return Ok(Self::in_memory(config));
+        }
+        Self::open_dir(Path::new(target), config)
+    }
+
+    fn in_memory(config: Config) -> Database {
+        Database {
+            inner: Arc::new(Inner {
+                layout: config.layout.unwrap_or_default(),
+                location: None,
+                storage: Storage::new(None),
+                store: Mutex::new(None),
+                committed: RwLock::new(Arc::new(CatalogState::bootstrap())),
+                next_relation_id: AtomicU64::new(1),
+                next_segment_id: AtomicU64::new(1),
+                _lock: None,
+            }),
+        }
+    }
+
+    fn open_dir(dir: &Path, config: Config) -> Result<Database> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        let lock = File::create(dir.join("redwood.lock"))
+            .map_err(|e| Error::io(format!("opening {}", dir.display()), e))?;
+        lock.try_lock().map_err(|_| {
+            err!(IO_ERROR, "database {} is already open in another process", dir.display())
+        })?;
+        let storage = Storage::new(Some(dir.to_path_buf()));
+        let (store, _created) = CatalogStore::open(dir, config.layout.unwrap_or_default())?;
+        let loaded = store.load(&storage)?;
+        let referenced = CatalogStore::referenced_segments(&loaded.state);
+        let removed = storage.remove_orphans(&referenced)?;
+        if removed > 0 {
+            tracing::info!("removed {removed} segment files left by an interrupted write");
+        }
+        Ok(Database {
+            inner: Arc::new(Inner {
+                layout: loaded.layout,
+                location: Some(dir.to_path_buf()),
+                storage,
+                store: Mutex::new(Some(store)),
+                committed: RwLock::new(Arc::new(loaded.state)),
+                next_relation_id: AtomicU64::new(loaded.max_relation_id + 1),
+                next_segment_id: AtomicU64::new(loaded.max_segment_id + 1),
+                _lock: Some(lock),
+            }),
+        })
+    }
+
+    /// A new session (connection) on this database.
+    pub fn connect(&self) -> Session {
+        Session::new(self.clone())
+    }
+
+    pub fn layout(&self) -> ClusterLayout {
+        self.inner.layout
+    }
+
+    /// Directory the database lives in (`None` for `:memory:`).
+    pub fn location(&self) -> Option<&Path> {
+        self.inner.location.as_deref()
+    }
+
+    pub(crate) fn storage(&self) -> &Arc<Storage> {
+        &self.inner.storage
+    }
+
+    /// The latest committed catalog.
+    pub fn snapshot(&self) -> Arc<CatalogState> {
+        Arc::clone(&self.inner.committed.read().unwrap())
+    }
+
+    pub(crate) fn allocate_relation_id(&self) -> RelId {
+        self.inner.next_relation_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn allocate_segment_id(&self) -> SegmentId {
+        self.inner.next_segment_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Commits a transaction: checks that nothing it changed was changed by a transaction that
+    /// committed since it started (else 40001), writes the catalog change durably, then publishes
+    /// the new snapshot. Segment files were already fsynced when written.
+    pub(crate) fn commit(&self, mut txn: Transaction) -> Result<()> {
+        if !txn.has_changes() {
+            return Ok(());
+        }
+        let mut store = self.inner.store.lock().unwrap();
+        let current = self.snapshot();
+        txn.check_conflicts(&current)?;
+        let mut merged = (*current).clone();
+        let mut changes = ChangeSet::default();
+        for schema in txn.touched_schemas() {
+            match txn.state().schemas.get(schema) {
+                Some(entry) => {
+                    merged.schemas.insert(schema.clone(), entry.clone());
+                    changes.put_schemas.push(entry.clone());
+                }
+                None => {
+                    merged.schemas.remove(schema);
+                    changes.drop_schemas.push(schema.clone());
+                }
+            }
+        }
+        for id in txn.touched_relations() {
+            match txn.state().relation(id) {
+                Some(rel) => {
+                    let mut rel = (**rel).clone();
+                    rel.version = current.relation(id).map_or(1, |r| r.version + 1);
+                    let rel = Arc::new(rel);
+                    merged.put_relation(Arc::clone(&rel));
+                    changes.put_relations.push(rel);
+                }
+                None => {
+                    if merged.remove_relation(id).is_some() {
+                        changes.drop_relations.push(id);
+                    }
+                }
+            }
+        }
+        if let Some(store) = store.as_mut() {
+            store.commit(&changes)?;
+        }
+        // Files the new catalog no longer lists go away once no snapshot uses them.
+        let kept: HashSet<SegmentId> = txn
+            .touched_relations()
+            .filter_map(|id| merged.relation(id).and_then(|r| r.table()))
+            .flat_map(|t| t.segments.iter().map(|s| s.id()))
+            .collect();
+        for id in txn.touched_relations() {
+            if let Some(table) = current.relation(id).and_then(|r| r.table()) {
+                for s in table.segments.iter().filter(|s| !kept.contains(&s.id())) {
+                    s.file.mark_obsolete();
+                }
+            }
+        }
+        txn.finish(&kept);
+        *self.inner.committed.write().unwrap() = Arc::new(merged);
+        Ok(())
+    }
+}

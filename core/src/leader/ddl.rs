@@ -1,0 +1,437 @@
+//! Executing DDL: schemas, tables (plain, LIKE, AS), views, ALTER TABLE, DROP, TRUNCATE.
+
+use crate::catalog::*;
+use crate::err;
+use crate::error::{Error, Result};
+use crate::leader::session::{Outcome, Session};
+use crate::sql::ddl::{self, ident_name, qualified_name};
+use crate::sql::parser::TableAttributes;
+use crate::types::{SqlType, DEFAULT_VARCHAR_LENGTH, MAX_VARCHAR_LENGTH};
+use datafusion::arrow::array::AsArray;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::DFSchema;
+use datafusion::sql::sqlparser::ast::{
+    self, AlterTable, AlterTableOperation, CreateTable, CreateTableLikeDefaults, CreateTableLikeKind, CreateView,
+    ObjectName, ObjectType, RenameTableNameKind, SchemaName, Truncate,
+};
+use std::sync::Arc;
+
+impl Session {
+    pub(crate) async fn create_table(&mut self, create: &CreateTable, attrs: &TableAttributes) -> Result<Outcome> {
+        if create.temporary {
+            return Err(err!(FEATURE_NOT_SUPPORTED, "temporary tables are not supported yet"));
+        }
+        let name = qualified_name(&create.name)?;
+        let state = Arc::clone(self.txn().state());
+        state.require_schema(&name.schema)?;
+        if state.lookup(&name).is_some() {
+            if create.if_not_exists {
+                self.notice(format!("relation \"{}\" already exists, skipping", name.name));
+                return Ok(Outcome::command("CREATE TABLE"));
+            }
+            return Err(err!(DUPLICATE_TABLE, "relation \"{}\" already exists", name.name));
+        }
+        let (table, rows) = if let Some(like) = &create.like {
+            (self.table_like(&state, like, attrs)?, None)
+        } else if let Some(query) = &create.query {
+            let plan = self.plan(ast::Statement::Query(query.clone())).await?;
+            let (schema, batches) = self.run(plan).await?;
+            let mut columns = vec![];
+            for (i, field) in schema.fields().iter().enumerate() {
+                let mut sql_type = SqlType::from_arrow(field.data_type())?;
+                if let SqlType::Varchar(_) = sql_type {
+                    let longest = batches
+                        .iter()
+                        .flat_map(|b| {
+                            let c = datafusion::arrow::compute::cast(b.column(i), &DataType::Utf8).ok()?;
+                            c.as_string::<i32>().iter().flatten().map(str::len).max()
+                        })
+                        .max()
+                        .unwrap_or(0);
+                    sql_type = SqlType::Varchar((longest as u32).clamp(DEFAULT_VARCHAR_LENGTH, MAX_VARCHAR_LENGTH));
+                }
+                if columns.iter().any(|c: &Column| &c.name == field.name()) {
+                    return Err(err!(DUPLICATE_COLUMN, "column \"{}\" specified more than once", field.name()));
+                }
+                columns.push(Column {
+                    id: i as ColumnId,
+                    name: field.name().clone(),
+                    sql_type,
+                    not_null: false,
+                    default: None,
+                    identity: None,
+                    encoding: attrs
+                        .columns
+                        .get(field.name())
+                        .and_then(|a| a.encode.as_deref())
+                        .map(Encoding::parse)
+                        .transpose()?
+                        .unwrap_or(Encoding::Auto),
+                    missing: None,
+                });
+            }
+            let table = TableDef {
+                next_column_id: columns.len() as ColumnId,
+                distribution: ddl::distribution(&columns, attrs)?,
+                sort_key: ddl::sort_key(&columns, attrs)?,
+                columns,
+                primary_key: vec![],
+                constraints: vec![],
+                even_cursor: 0,
+                segments: vec![],
+            };
+            (table, Some(batches))
+        } else {
+            (ddl::table_def(&create.columns, &create.constraints, attrs)?, None)
+        };
+        let id = self.db.allocate_relation_id();
+        self.txn().put_relation(Relation {
+            id,
+            schema: name.schema,
+            name: name.name,
+            owner: DEFAULT_OWNER.into(),
+            version: 0,
+            kind: RelationKind::Table(table),
+        });
+        match rows {
+            Some(batches) => {
+                let batches = batches
+                    .into_iter()
+                    .map(|b| self.conform(id, b))
+                    .collect::<Result<Vec<_>>>()?;
+                let n = self.write_rows(id, batches)?;
+                Ok(Outcome::counted("SELECT", n))
+            }
+            None => Ok(Outcome::command("CREATE TABLE")),
+        }
+    }
+
+    /// Casts a query result to the table's column types (CREATE TABLE AS).
+    fn conform(&mut self, id: RelId, batch: datafusion::arrow::array::RecordBatch) -> Result<datafusion::arrow::array::RecordBatch> {
+        let state = Arc::clone(self.txn().state());
+        let rel = state.relation(id).expect("just created");
+        let schema = crate::leader::provider::table_schema(rel);
+        let columns = batch
+            .columns()
+            .iter()
+            .zip(schema.fields())
+            .map(|(c, f)| datafusion::arrow::compute::cast(c, f.data_type()))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(datafusion::arrow::array::RecordBatch::try_new(schema, columns)?)
+    }
+
+    /// CREATE TABLE … (LIKE parent [INCLUDING|EXCLUDING DEFAULTS]): columns, NOT NULL, encodings,
+    /// distribution and sort key come from the parent; defaults only when asked for.
+    fn table_like(&self, state: &CatalogState, like: &CreateTableLikeKind, attrs: &TableAttributes) -> Result<TableDef> {
+        let like = match like {
+            CreateTableLikeKind::Parenthesized(l) | CreateTableLikeKind::Plain(l) => l,
+        };
+        let (_, parent) = state.require_table(&qualified_name(&like.name)?)?;
+        let with_defaults = matches!(like.defaults, Some(CreateTableLikeDefaults::Including));
+        let mut columns: Vec<Column> = parent.columns.clone();
+        for c in columns.iter_mut() {
+            c.missing = None;
+            if !with_defaults {
+                c.default = None;
+                c.identity = None;
+            }
+            if let Some(identity) = c.identity.as_mut() {
+                identity.next = identity.seed;
+            }
+        }
+        let mut table = TableDef {
+            next_column_id: parent.next_column_id,
+            columns,
+            distribution: match parent.distribution {
+                Distribution::Auto(_) => Distribution::Auto(AutoPlacement::All),
+                d => d,
+            },
+            sort_key: parent.sort_key.clone(),
+            primary_key: vec![],
+            constraints: vec![],
+            even_cursor: 0,
+            segments: vec![],
+        };
+        if attrs.diststyle.is_some() || attrs.distkey.is_some() {
+            table.distribution = ddl::distribution(&table.columns, attrs)?;
+        }
+        if attrs.sortkey.is_some() {
+            table.sort_key = ddl::sort_key(&table.columns, attrs)?;
+        }
+        Ok(table)
+    }
+
+    pub(crate) async fn create_view(&mut self, view: &CreateView, _text: &str) -> Result<Outcome> {
+        if view.materialized {
+            return Err(err!(FEATURE_NOT_SUPPORTED, "materialized views are not supported yet"));
+        }
+        if !view.columns.is_empty() {
+            return Err(err!(FEATURE_NOT_SUPPORTED, "a column list in CREATE VIEW is not supported yet; alias the query's columns instead"));
+        }
+        let name = qualified_name(&view.name)?;
+        let state = Arc::clone(self.txn().state());
+        state.require_schema(&name.schema)?;
+        let existing = state.lookup(&name).cloned();
+        let id = match &existing {
+            Some(rel) if view.or_replace && rel.is_view() => rel.id,
+            Some(_) if view.if_not_exists => return Ok(Outcome::command("CREATE VIEW")),
+            Some(_) => return Err(err!(DUPLICATE_TABLE, "relation \"{}\" already exists", name.name)),
+            None => self.db.allocate_relation_id(),
+        };
+        let statement = ast::Statement::Query(view.query.clone());
+        let depends_on = if view.with_no_schema_binding {
+            vec![]
+        } else {
+            self.plan(statement.clone()).await?;
+            let df_statement = datafusion::sql::parser::Statement::Statement(Box::new(statement));
+            let (references, _) = datafusion::sql::resolve::resolve_table_references(&df_statement, true)?;
+            references
+                .iter()
+                .filter_map(|r| {
+                    let schema = r.schema().unwrap_or(DEFAULT_SCHEMA).to_string();
+                    state.lookup(&QualifiedName { schema, name: r.table().to_string() }).map(|rel| rel.id)
+                })
+                .collect()
+        };
+        self.txn().put_relation(Relation {
+            id,
+            schema: name.schema,
+            name: name.name,
+            owner: DEFAULT_OWNER.into(),
+            version: existing.map_or(0, |r| r.version),
+            kind: RelationKind::View(ViewDef { sql: view.query.to_string(), depends_on }),
+        });
+        Ok(Outcome::command("CREATE VIEW"))
+    }
+
+    pub(crate) fn create_schema(&mut self, name: &SchemaName, if_not_exists: bool) -> Result<Outcome> {
+        let name = match name {
+            SchemaName::Simple(n) | SchemaName::NamedAuthorization(n, _) => n
+                .0
+                .last()
+                .and_then(|p| p.as_ident())
+                .map(ident_name)
+                .ok_or_else(|| Error::syntax("invalid schema name"))?,
+            SchemaName::UnnamedAuthorization(user) => ident_name(user),
+        };
+        if self.txn().state().schemas.contains_key(&name) {
+            if if_not_exists {
+                self.notice(format!("schema \"{name}\" already exists, skipping"));
+                return Ok(Outcome::command("CREATE SCHEMA"));
+            }
+            return Err(err!(DUPLICATE_SCHEMA, "schema \"{name}\" already exists"));
+        }
+        self.txn().put_schema(SchemaEntry { name, owner: DEFAULT_OWNER.into() });
+        Ok(Outcome::command("CREATE SCHEMA"))
+    }
+
+    pub(crate) fn drop(&mut self, object_type: ObjectType, if_exists: bool, names: &[ObjectName], cascade: bool) -> Result<Outcome> {
+        let tag = match object_type {
+            ObjectType::Table => "DROP TABLE",
+            ObjectType::View => "DROP VIEW",
+            ObjectType::Schema => "DROP SCHEMA",
+            other => return Err(err!(FEATURE_NOT_SUPPORTED, "DROP {other} is not supported")),
+        };
+        for name in names {
+            if object_type == ObjectType::Schema {
+                self.drop_schema(name, if_exists, cascade)?;
+                continue;
+            }
+            let qname = qualified_name(name)?;
+            let state = Arc::clone(self.txn().state());
+            let Some(rel) = state.lookup(&qname) else {
+                let kind = if object_type == ObjectType::View { "view" } else { "table" };
+                if if_exists {
+                    self.notice(format!("{kind} \"{}\" does not exist, skipping", qname.name));
+                    continue;
+                }
+                return Err(err!(UNDEFINED_TABLE, "{kind} \"{}\" does not exist", qname.name));
+            };
+            if rel.is_view() != (object_type == ObjectType::View) {
+                let (is, use_) = if rel.is_view() { ("a view", "DROP VIEW") } else { ("a table", "DROP TABLE") };
+                return Err(err!(WRONG_OBJECT_TYPE, "\"{}\" is {is}", qname.name).with_hint(format!("Use {use_} to remove it.")));
+            }
+            self.drop_relation(&state, rel.id, cascade)?;
+        }
+        Ok(Outcome::command(tag))
+    }
+
+    /// Drops a relation; views over it go too with CASCADE, else 2BP01.
+    fn drop_relation(&mut self, state: &CatalogState, id: RelId, cascade: bool) -> Result<()> {
+        let dependents = state.dependents_of(id);
+        if !dependents.is_empty() && !cascade {
+            let rel = state.relation(id).expect("exists");
+            let dependent = state.relation(dependents[0]).map(|r| r.name.clone()).unwrap_or_default();
+            return Err(err!(
+                DEPENDENT_OBJECTS_STILL_EXIST,
+                "cannot drop {} {} because other objects depend on it",
+                if rel.is_view() { "view" } else { "table" },
+                rel.name
+            )
+            .with_detail(format!("view {dependent} depends on {}", rel.name))
+            .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+        }
+        for dependent in dependents {
+            if self.txn().state().relation(dependent).is_some() {
+                self.drop_relation(state, dependent, true)?;
+            }
+        }
+        self.txn().remove_relation(id);
+        Ok(())
+    }
+
+    fn drop_schema(&mut self, name: &ObjectName, if_exists: bool, cascade: bool) -> Result<()> {
+        let schema = name.0.last().and_then(|p| p.as_ident()).map(ident_name).unwrap_or_default();
+        let state = Arc::clone(self.txn().state());
+        if !state.schemas.contains_key(&schema) {
+            if if_exists {
+                self.notice(format!("schema \"{schema}\" does not exist, skipping"));
+                return Ok(());
+            }
+            return Err(err!(UNDEFINED_SCHEMA, "schema \"{schema}\" does not exist"));
+        }
+        let members: Vec<RelId> = state.relations_in(&schema).map(|r| r.id).collect();
+        if !members.is_empty() && !cascade {
+            return Err(err!(
+                DEPENDENT_OBJECTS_STILL_EXIST,
+                "cannot drop schema {schema} because other objects depend on it"
+            )
+            .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+        }
+        for id in members {
+            if self.txn().state().relation(id).is_some() {
+                self.drop_relation(&state, id, true)?;
+            }
+        }
+        self.txn().remove_schema(&schema);
+        Ok(())
+    }
+
+    pub(crate) async fn alter_table(&mut self, alter: &AlterTable) -> Result<Outcome> {
+        let qname = qualified_name(&alter.name)?;
+        let state = Arc::clone(self.txn().state());
+        let Some(rel) = state.lookup(&qname) else {
+            if alter.if_exists {
+                return Ok(Outcome::command("ALTER TABLE"));
+            }
+            return Err(Error::undefined_table(&qname.name));
+        };
+        let mut rel = (**rel).clone();
+        for operation in &alter.operations {
+            self.alter_one(&state, &mut rel, operation)?;
+        }
+        self.txn().put_relation(rel);
+        Ok(Outcome::command("ALTER TABLE"))
+    }
+
+    fn alter_one(&mut self, state: &CatalogState, rel: &mut Relation, operation: &AlterTableOperation) -> Result<()> {
+        if let AlterTableOperation::RenameTable { table_name } = operation {
+            let (RenameTableNameKind::As(new) | RenameTableNameKind::To(new)) = table_name;
+            let new = ident_name(new.0.last().and_then(|p| p.as_ident()).ok_or_else(|| Error::syntax("invalid name"))?);
+            if state.lookup(&QualifiedName { schema: rel.schema.clone(), name: new.clone() }).is_some() {
+                return Err(err!(DUPLICATE_TABLE, "relation \"{new}\" already exists"));
+            }
+            rel.name = new;
+            return Ok(());
+        }
+        let table_name = rel.name.clone();
+        let rows = rel.table().map(|t| t.live_rows()).unwrap_or(0);
+        let Some(table) = rel.table_mut() else {
+            return Err(err!(WRONG_OBJECT_TYPE, "\"{table_name}\" is not a table"));
+        };
+        match operation {
+            AlterTableOperation::AddColumn { column_def, if_not_exists, .. } => {
+                let name = ident_name(&column_def.name);
+                if table.column(&name).is_some() {
+                    if *if_not_exists {
+                        return Ok(());
+                    }
+                    return Err(err!(DUPLICATE_COLUMN, "column \"{name}\" of relation \"{table_name}\" already exists"));
+                }
+                let (mut column, _, _) = ddl::column(column_def, table.next_column_id, None)?;
+                if let Some(sql) = &column.default {
+                    // Rows already stored take the default's value, computed once now.
+                    let expr = self.context.state().create_logical_expr(sql, &DFSchema::empty())?;
+                    let expr = datafusion::logical_expr::cast(expr, column.sql_type.arrow_type());
+                    let value = evaluate_constant(&self.context, expr)?;
+                    column.missing = (!value.is_null()).then(|| value.to_string());
+                }
+                if column.not_null && column.missing.is_none() && rows > 0 {
+                    return Err(err!(
+                        NOT_NULL_VIOLATION,
+                        "column \"{name}\" of relation \"{table_name}\" contains null values"
+                    )
+                    .with_hint("Give the new column a DEFAULT."));
+                }
+                table.next_column_id += 1;
+                table.columns.push(column);
+            }
+            AlterTableOperation::DropColumn { column_names, if_exists, .. } => {
+                for ident in column_names {
+                    let name = ident_name(ident);
+                    let Some(index) = table.column_index(&name) else {
+                        if *if_exists {
+                            continue;
+                        }
+                        return Err(Error::undefined_column(&name, &table_name));
+                    };
+                    let id = table.columns[index].id;
+                    if table.distribution == Distribution::Key(id) {
+                        return Err(err!(FEATURE_NOT_SUPPORTED, "cannot drop distribution key column \"{name}\""));
+                    }
+                    if table.sort_key.as_ref().is_some_and(|k| k.columns.contains(&id)) {
+                        return Err(err!(FEATURE_NOT_SUPPORTED, "cannot drop sort key column \"{name}\""));
+                    }
+                    if table.columns.len() == 1 {
+                        return Err(err!(FEATURE_NOT_SUPPORTED, "cannot drop the only column of table \"{table_name}\""));
+                    }
+                    table.columns.remove(index);
+                    table.primary_key.retain(|c| *c != id);
+                }
+            }
+            AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
+                let (old, new) = (ident_name(old_column_name), ident_name(new_column_name));
+                if table.column(&new).is_some() {
+                    return Err(err!(DUPLICATE_COLUMN, "column \"{new}\" of relation \"{table_name}\" already exists"));
+                }
+                let index = table.column_index(&old).ok_or_else(|| Error::undefined_column(&old, &table_name))?;
+                table.columns[index].name = new;
+            }
+            other => return Err(err!(FEATURE_NOT_SUPPORTED, "ALTER TABLE {other} is not supported yet")),
+        }
+        Ok(())
+    }
+
+    /// TRUNCATE empties tables. As on Redshift it commits the transaction it runs in.
+    pub(crate) fn truncate(&mut self, truncate: &Truncate) -> Result<Outcome> {
+        let state = Arc::clone(self.txn().state());
+        for target in &truncate.table_names {
+            let (rel, _) = state.require_table(&qualified_name(&target.name)?)?;
+            let mut rel = (**rel).clone();
+            let table = rel.table_mut().expect("a table");
+            table.segments.clear();
+            if let Distribution::Auto(_) = table.distribution {
+                table.distribution = Distribution::Auto(AutoPlacement::All);
+            }
+            self.txn().put_relation(rel);
+        }
+        if self.in_transaction_block() {
+            let txn = self.end_transaction();
+            self.db.commit(txn)?;
+        }
+        Ok(Outcome::command("TRUNCATE TABLE"))
+    }
+}
+
+/// Evaluates an expression without columns (a DEFAULT) to its value.
+fn evaluate_constant(context: &datafusion::execution::context::SessionContext, expr: datafusion::logical_expr::Expr) -> Result<datafusion::common::ScalarValue> {
+    let schema = DFSchema::empty();
+    let physical = datafusion::physical_expr::create_physical_expr(&expr, &schema, context.state().execution_props(), &Default::default())?;
+    let batch = datafusion::arrow::array::RecordBatch::try_new_with_options(
+        Arc::new(datafusion::arrow::datatypes::Schema::empty()),
+        vec![],
+        &datafusion::arrow::array::RecordBatchOptions::new().with_row_count(Some(1)),
+    )?;
+    let value = physical.evaluate(&batch)?.into_array(1)?;
+    Ok(datafusion::common::ScalarValue::try_from_array(&value, 0)?)
+}

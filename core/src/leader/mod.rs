@@ -1,0 +1,10 @@
+//! The leader: the database handle, sessions, transactions, and the planning glue between
+//! Redwood's catalog and DataFusion.
+
+pub mod database;
+mod ddl;
+mod maintenance;
+pub mod dml;
+pub mod provider;
+pub mod session;
+pub mod transaction;

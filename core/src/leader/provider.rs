@@ -1,0 +1,221 @@
+//! DataFusion's view of the catalog: a `CatalogProvider` for database `dev` whose schemas and
+//! tables come from the snapshot the running statement sees, and a `TableProvider` per table
+//! whose scan is a [`SliceScanExec`].
+
+use crate::catalog::{CatalogState, ClusterLayout, Placement, QualifiedName, RelId, Relation, RelationKind};
+use crate::compute::scan::{ColumnSource, ScanSpec, SliceScanExec, ROW_COLUMN, SEGMENT_COLUMN};
+use crate::error::Error;
+use crate::storage::{physical_column_name, SegmentRef};
+use async_trait::async_trait;
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::catalog::{CatalogProvider, SchemaProvider, Session as PlannerSession, TableProvider};
+use datafusion::common::stats::Precision;
+use datafusion::common::{DFSchema, Result, ScalarValue, Statistics};
+use datafusion::datasource::{TableType, ViewTable};
+use datafusion::execution::context::SessionContext;
+use datafusion::logical_expr::utils::conjunction;
+use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
+use datafusion::physical_expr::create_physical_expr;
+use datafusion::physical_plan::ExecutionPlan;
+use datafusion::physical_optimizer::pruning::PruningPredicateBuilder;
+use std::sync::{Arc, Mutex, RwLock, Weak};
+
+/// What the providers of one session read: the snapshot of the statement being planned, and
+/// the table (if any) whose scans must carry row locators for UPDATE/DELETE.
+#[derive(Debug)]
+pub struct SnapshotCell {
+    state: RwLock<Arc<CatalogState>>,
+    dml_target: Mutex<Option<RelId>>,
+    layout: ClusterLayout,
+    /// The session's DataFusion context, for planning views.
+    context: Mutex<Weak<SessionContext>>,
+}
+
+impl SnapshotCell {
+    pub fn new(state: Arc<CatalogState>, layout: ClusterLayout) -> Arc<Self> {
+        Arc::new(SnapshotCell {
+            state: RwLock::new(state),
+            dml_target: Mutex::new(None),
+            layout,
+            context: Mutex::new(Weak::new()),
+        })
+    }
+    pub fn set(&self, state: Arc<CatalogState>) {
+        *self.state.write().unwrap() = state;
+    }
+    pub fn get(&self) -> Arc<CatalogState> {
+        Arc::clone(&self.state.read().unwrap())
+    }
+    pub fn set_dml_target(&self, target: Option<RelId>) {
+        *self.dml_target.lock().unwrap() = target;
+    }
+    pub fn set_context(&self, context: &Arc<SessionContext>) {
+        *self.context.lock().unwrap() = Arc::downgrade(context);
+    }
+}
+
+#[derive(Debug)]
+pub struct RedwoodCatalog {
+    pub cell: Arc<SnapshotCell>,
+}
+
+impl CatalogProvider for RedwoodCatalog {
+    fn schema_names(&self) -> Vec<String> {
+        self.cell.get().schemas.keys().cloned().collect()
+    }
+    fn schema(&self, name: &str) -> Option<Arc<dyn SchemaProvider>> {
+        self.cell.get().schemas.contains_key(name).then(|| {
+            Arc::new(RedwoodSchema { name: name.to_string(), cell: Arc::clone(&self.cell) }) as Arc<dyn SchemaProvider>
+        })
+    }
+}
+
+#[derive(Debug)]
+struct RedwoodSchema {
+    name: String,
+    cell: Arc<SnapshotCell>,
+}
+
+#[async_trait]
+impl SchemaProvider for RedwoodSchema {
+    fn table_names(&self) -> Vec<String> {
+        self.cell.get().relations_in(&self.name).map(|r| r.name.clone()).collect()
+    }
+    async fn table(&self, name: &str) -> Result<Option<Arc<dyn TableProvider>>> {
+        let state = self.cell.get();
+        let Some(rel) = state.lookup(&QualifiedName { schema: self.name.clone(), name: name.to_string() }) else {
+            return Ok(None);
+        };
+        match &rel.kind {
+            RelationKind::Table(_) => {
+                let locator = *self.cell.dml_target.lock().unwrap() == Some(rel.id);
+                Ok(Some(Arc::new(RedwoodTable::new(Arc::clone(rel), self.cell.layout, locator)?)))
+            }
+            RelationKind::View(view) => {
+                let context = self.cell.context.lock().unwrap().upgrade();
+                let Some(context) = context else {
+                    return Err(Error::internal("session closed while planning a view").into_datafusion());
+                };
+                let mut parsed = crate::sql::parser::parse(&view.sql).map_err(Error::into_datafusion)?;
+                let statement = parsed.pop().ok_or_else(|| Error::internal("empty view").into_datafusion())?;
+                let plan = context
+                    .state()
+                    .statement_to_plan(datafusion::sql::parser::Statement::Statement(Box::new(statement.statement)))
+                    .await?;
+                Ok(Some(Arc::new(ViewTable::new(plan, Some(view.sql.clone())))))
+            }
+        }
+    }
+    fn table_exist(&self, name: &str) -> bool {
+        self.cell.get().lookup(&QualifiedName { schema: self.name.clone(), name: name.to_string() }).is_some()
+    }
+}
+
+/// A table at one snapshot.
+#[derive(Debug)]
+pub struct RedwoodTable {
+    spec: Arc<ScanSpec>,
+    rows: u64,
+}
+
+/// Arrow schema of a table as queries see it (column names, types, nullability).
+pub fn table_schema(rel: &Relation) -> SchemaRef {
+    let table = rel.table().expect("a table");
+    Arc::new(Schema::new(
+        table
+            .columns
+            .iter()
+            .map(|c| Field::new(&c.name, c.sql_type.arrow_type(), !c.not_null))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+impl RedwoodTable {
+    /// What a scan of this table reads.
+    pub fn spec(&self) -> Arc<ScanSpec> {
+        Arc::clone(&self.spec)
+    }
+
+    pub fn new(rel: Arc<Relation>, layout: ClusterLayout, with_locator: bool) -> Result<Self> {
+        let table = rel.table().expect("a table");
+        let mut fields: Vec<Field> = table_schema(&rel).fields().iter().map(|f| f.as_ref().clone()).collect();
+        if with_locator {
+            fields.push(Field::new(SEGMENT_COLUMN, DataType::UInt64, false));
+            fields.push(Field::new(ROW_COLUMN, DataType::UInt64, false));
+        }
+        let sources = table
+            .columns
+            .iter()
+            .map(|c| {
+                let data_type = c.sql_type.arrow_type();
+                let missing = match &c.missing {
+                    Some(text) => ScalarValue::try_from_string(text.clone(), &data_type)?,
+                    None => ScalarValue::try_from(&data_type)?,
+                };
+                Ok(ColumnSource { physical: physical_column_name(c.id), missing })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let slices = layout.slice_count() as usize;
+        let (partitions, distkey): (Vec<Vec<SegmentRef>>, _) = match table.distribution.placement() {
+            Placement::All => {
+                // One copy is enough on a single node; each node reads its own copy in a cluster.
+                (vec![table.segments.iter().filter(|s| layout.node_of(s.slice) == 0).cloned().collect()], None)
+            }
+            placement => {
+                let mut parts = vec![vec![]; slices];
+                for s in &table.segments {
+                    parts[s.slice as usize].push(s.clone());
+                }
+                let key = match placement {
+                    Placement::Key(id) => table.columns.iter().position(|c| c.id == id).map(|i| (i, slices)),
+                    _ => None,
+                };
+                (parts, key)
+            }
+        };
+        let rows = table.logical_rows(&layout);
+        Ok(RedwoodTable {
+            spec: Arc::new(ScanSpec {
+                table_name: rel.name.clone(),
+                table_schema: Arc::new(Schema::new(fields)),
+                sources,
+                partitions,
+                with_locator,
+                distkey,
+            }),
+            rows,
+        })
+    }
+}
+
+#[async_trait]
+impl TableProvider for RedwoodTable {
+    fn schema(&self) -> SchemaRef {
+        Arc::clone(&self.spec.table_schema)
+    }
+    fn table_type(&self) -> TableType {
+        TableType::Base
+    }
+    fn supports_filters_pushdown(&self, filters: &[&Expr]) -> Result<Vec<TableProviderFilterPushDown>> {
+        // Filters prune row groups by zone maps; DataFusion still applies them to the rows.
+        Ok(vec![TableProviderFilterPushDown::Inexact; filters.len()])
+    }
+    fn statistics(&self) -> Option<Statistics> {
+        Some(Statistics::new_unknown(&self.spec.table_schema).with_num_rows(Precision::Exact(self.rows as usize)))
+    }
+    async fn scan(
+        &self,
+        state: &dyn PlannerSession,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        limit: Option<usize>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let pruning = conjunction(filters.iter().cloned()).and_then(|predicate| {
+            let schema = DFSchema::try_from(self.spec.table_schema.as_ref().clone()).ok()?;
+            let physical =
+                create_physical_expr(&predicate, &schema, state.execution_props(), &Default::default()).ok()?;
+            PruningPredicateBuilder::new().with_file_schema(Arc::clone(&self.spec.table_schema)).build(physical)
+        });
+        Ok(Arc::new(SliceScanExec::new(Arc::clone(&self.spec), projection.cloned(), pruning, limit)?))
+    }
+}

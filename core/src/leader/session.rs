@@ -1,0 +1,307 @@
+//! A session: one connection's statements, its transaction state and its DataFusion context.
+//!
+//! Every statement runs in a transaction: the explicit one opened by BEGIN, or an implicit one
+//! committed right after the statement (autocommit). An error inside an explicit transaction
+//! leaves it failed (25P02 for every statement) until ROLLBACK, as in PostgreSQL.
+
+use crate::catalog::{DEFAULT_DATABASE, DEFAULT_SCHEMA};
+use crate::err;
+use crate::error::Result;
+use crate::leader::database::Database;
+use crate::leader::provider::{RedwoodCatalog, SnapshotCell};
+use crate::leader::transaction::Transaction;
+use crate::sql::parser::{parse, ParsedStatement};
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::execution::context::{SessionConfig, SessionContext};
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::sql::sqlparser::ast::{Statement, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What a statement produced.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// A result set.
+    Rows { schema: SchemaRef, batches: Vec<RecordBatch> },
+    /// A command with its tag (`INSERT 0 5`, `CREATE TABLE`, …) and affected rows where it has them.
+    Command { tag: String, rows: Option<u64> },
+}
+
+impl Outcome {
+    pub fn command(tag: &str) -> Outcome {
+        Outcome::Command { tag: tag.to_string(), rows: None }
+    }
+    pub fn counted(tag: &str, rows: u64) -> Outcome {
+        Outcome::Command { tag: format!("{tag} {rows}"), rows: Some(rows) }
+    }
+    pub fn row_count(&self) -> u64 {
+        match self {
+            Outcome::Rows { batches, .. } => batches.iter().map(|b| b.num_rows() as u64).sum(),
+            Outcome::Command { rows, .. } => rows.unwrap_or(0),
+        }
+    }
+}
+
+/// PostgreSQL's transaction status indicator (`I`, `T`, `E` in ReadyForQuery).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionStatus {
+    Idle,
+    InTransaction,
+    Failed,
+}
+
+pub struct Session {
+    pub(crate) db: Database,
+    pub(crate) context: Arc<SessionContext>,
+    pub(crate) cell: Arc<SnapshotCell>,
+    txn: Option<Transaction>,
+    explicit: bool,
+    failed: bool,
+    settings: BTreeMap<String, String>,
+    notices: Vec<String>,
+}
+
+impl Session {
+    pub(crate) fn new(db: Database) -> Session {
+        let layout = db.layout();
+        let mut config = SessionConfig::new()
+            .with_default_catalog_and_schema(DEFAULT_DATABASE, DEFAULT_SCHEMA)
+            .with_create_default_catalog_and_schema(false)
+            .with_information_schema(true)
+            .with_target_partitions(layout.slice_count() as usize);
+        config.options_mut().sql_parser.enable_ident_normalization = true;
+        let context = Arc::new(SessionContext::new_with_config(config));
+        let cell = SnapshotCell::new(db.snapshot(), layout);
+        cell.set_context(&context);
+        context.register_catalog(DEFAULT_DATABASE, Arc::new(RedwoodCatalog { cell: Arc::clone(&cell) }));
+        let settings = [("search_path", "$user, public"), ("datestyle", "ISO, MDY"), ("timezone", "UTC")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Session { db, context, cell, txn: None, explicit: false, failed: false, settings, notices: vec![] }
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    pub fn transaction_status(&self) -> TransactionStatus {
+        match (self.explicit, self.failed) {
+            (false, _) => TransactionStatus::Idle,
+            (true, false) => TransactionStatus::InTransaction,
+            (true, true) => TransactionStatus::Failed,
+        }
+    }
+
+    /// Warnings and notices raised since the last call (e.g. "there is no transaction in progress").
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// Runs every statement of `sql` in order; stops at the first error.
+    pub async fn execute(&mut self, sql: &str) -> Result<Vec<Outcome>> {
+        let statements = match parse(sql) {
+            Ok(s) => s,
+            Err(e) => {
+                if self.explicit {
+                    self.failed = true;
+                }
+                return Err(e);
+            }
+        };
+        let mut outcomes = Vec::with_capacity(statements.len());
+        for statement in statements {
+            outcomes.push(self.execute_parsed(statement).await?);
+        }
+        Ok(outcomes)
+    }
+
+    /// Runs exactly one statement and returns its outcome.
+    pub async fn execute_one(&mut self, sql: &str) -> Result<Outcome> {
+        let mut outcomes = self.execute(sql).await?;
+        match outcomes.len() {
+            1 => Ok(outcomes.pop().expect("one")),
+            0 => Ok(Outcome::command("EMPTY")),
+            n => Err(err!(SYNTAX_ERROR, "expected one statement, found {n}")),
+        }
+    }
+
+    async fn execute_parsed(&mut self, parsed: ParsedStatement) -> Result<Outcome> {
+        match &parsed.statement {
+            Statement::StartTransaction { .. } => {
+                if self.explicit {
+                    self.notices.push("WARNING: there is already a transaction in progress".into());
+                } else {
+                    self.txn = Some(Transaction::new(self.db.snapshot()));
+                    self.explicit = true;
+                    self.failed = false;
+                }
+                return Ok(Outcome::command("BEGIN"));
+            }
+            Statement::Commit { .. } => {
+                if !self.explicit {
+                    self.notices.push("WARNING: there is no transaction in progress".into());
+                    return Ok(Outcome::command("COMMIT"));
+                }
+                let failed = self.failed;
+                let txn = self.end_transaction();
+                if failed {
+                    drop(txn);
+                    return Ok(Outcome::command("ROLLBACK"));
+                }
+                self.db.commit(txn)?;
+                return Ok(Outcome::command("COMMIT"));
+            }
+            Statement::Rollback { savepoint: None, .. } => {
+                if !self.explicit {
+                    self.notices.push("WARNING: there is no transaction in progress".into());
+                }
+                drop(self.end_transaction());
+                return Ok(Outcome::command("ROLLBACK"));
+            }
+            _ => {}
+        }
+        if self.failed {
+            return Err(err!(
+                IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block"
+            ));
+        }
+        let implicit = self.txn.is_none();
+        if implicit {
+            self.txn = Some(Transaction::new(self.db.snapshot()));
+        }
+        let result = self.dispatch(parsed).await;
+        if implicit {
+            let txn = self.txn.take().expect("implicit transaction");
+            let outcome = result?;
+            self.db.commit(txn)?;
+            Ok(outcome)
+        } else {
+            if result.is_err() {
+                self.failed = true;
+            }
+            result
+        }
+    }
+
+    pub(crate) fn notice(&mut self, message: String) {
+        self.notices.push(format!("NOTICE: {message}"));
+    }
+
+    pub(crate) fn end_transaction(&mut self) -> Transaction {
+        self.explicit = false;
+        self.failed = false;
+        self.txn.take().unwrap_or_else(|| Transaction::new(self.db.snapshot()))
+    }
+
+    /// Inside BEGIN … COMMIT.
+    pub(crate) fn in_transaction_block(&self) -> bool {
+        self.explicit
+    }
+
+    pub(crate) fn txn(&mut self) -> &mut Transaction {
+        self.txn.as_mut().expect("statements run inside a transaction")
+    }
+
+    /// Makes the planner see this transaction's catalog.
+    pub(crate) fn sync_snapshot(&mut self) {
+        let state = Arc::clone(self.txn().state());
+        self.cell.set(state);
+    }
+
+    async fn dispatch(&mut self, parsed: ParsedStatement) -> Result<Outcome> {
+        self.sync_snapshot();
+        match parsed.statement {
+            Statement::Query(_) | Statement::Explain { .. } => {
+                let plan = self.plan(parsed.statement).await?;
+                let (schema, batches) = self.run(plan).await?;
+                Ok(Outcome::Rows { schema, batches })
+            }
+            Statement::Insert(insert) => self.insert(&insert).await,
+            Statement::Update(update) => self.update(&update).await,
+            Statement::Delete(delete) => self.delete(&delete).await,
+            Statement::CreateTable(create) => self.create_table(&create, &parsed.attributes).await,
+            Statement::CreateView(view) => self.create_view(&view, &parsed.text).await,
+            Statement::CreateSchema { schema_name, if_not_exists, .. } => {
+                self.create_schema(&schema_name, if_not_exists)
+            }
+            Statement::Drop { object_type, if_exists, names, cascade, .. } => {
+                self.drop(object_type, if_exists, &names, cascade)
+            }
+            Statement::AlterTable(alter) => self.alter_table(&alter).await,
+            Statement::Truncate(truncate) => self.truncate(&truncate),
+            Statement::Vacuum(vacuum) => self.vacuum(&vacuum).await,
+            Statement::Analyze(analyze) => self.analyze(&analyze),
+            Statement::Set(set) => self.set(&set),
+            Statement::ShowVariable { variable } => {
+                let name = variable.iter().map(|i| i.value.to_ascii_lowercase()).collect::<Vec<_>>().join(".");
+                self.show(&name)
+            }
+            other => Err(err!(FEATURE_NOT_SUPPORTED, "statement not supported: {}", first_words(&other.to_string()))),
+        }
+    }
+
+    /// Plans a statement against this transaction's snapshot.
+    pub(crate) async fn plan(&mut self, statement: Statement) -> Result<LogicalPlan> {
+        self.sync_snapshot();
+        let state = self.context.state();
+        Ok(state.statement_to_plan(datafusion::sql::parser::Statement::Statement(Box::new(statement))).await?)
+    }
+
+    /// Executes a plan to completion.
+    pub(crate) async fn run(&self, plan: LogicalPlan) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        let frame = self.context.execute_logical_plan(plan).await?;
+        let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
+        let batches = frame.collect().await?;
+        Ok((schema, batches))
+    }
+
+    fn set(&mut self, set: &datafusion::sql::sqlparser::ast::Set) -> Result<Outcome> {
+        use datafusion::sql::sqlparser::ast::Set;
+        match set {
+            Set::SingleAssignment { variable, values, .. } => {
+                let name = variable.to_string().to_ascii_lowercase();
+                let value = values
+                    .iter()
+                    .map(|v| match v {
+                        datafusion::sql::sqlparser::ast::Expr::Value(v) => match &v.value {
+                            Value::SingleQuotedString(s) => s.clone(),
+                            other => other.to_string(),
+                        },
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.settings.insert(name, value);
+                Ok(Outcome::command("SET"))
+            }
+            Set::SetTimeZone { value, .. } => {
+                self.settings.insert("timezone".into(), value.to_string().trim_matches('\'').to_string());
+                Ok(Outcome::command("SET"))
+            }
+            other => Err(err!(FEATURE_NOT_SUPPORTED, "{other} is not supported")),
+        }
+    }
+
+    fn show(&self, name: &str) -> Result<Outcome> {
+        let value = self
+            .settings
+            .get(name)
+            .ok_or_else(|| err!(UNDEFINED_OBJECT, "unrecognized configuration parameter \"{name}\""))?;
+        let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(vec![
+            datafusion::arrow::datatypes::Field::new(name, datafusion::arrow::datatypes::DataType::Utf8, false),
+        ]));
+        let batch = RecordBatch::try_new(
+            Arc::clone(&schema),
+            vec![Arc::new(datafusion::arrow::array::StringArray::from(vec![value.clone()]))],
+        )?;
+        Ok(Outcome::Rows { schema, batches: vec![batch] })
+    }
+}
+
+fn first_words(sql: &str) -> String {
+    sql.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+}
+

@@ -1,0 +1,131 @@
+//! A transaction: a private copy of the catalog that statements change, plus the bookkeeping the
+//! commit needs (what was touched at which version, which segment files it wrote).
+
+use crate::catalog::{CatalogState, RelId, Relation, SchemaEntry};
+use crate::err;
+use crate::error::Result;
+use crate::storage::{SegmentFile, SegmentId};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
+
+pub struct Transaction {
+    base: Arc<CatalogState>,
+    working: Arc<CatalogState>,
+    /// Relations changed, with the version this transaction started from (`None`: created here).
+    touched: BTreeMap<RelId, Option<u64>>,
+    touched_schemas: BTreeSet<String>,
+    /// Segment files written by this transaction; deleted if it does not commit them.
+    new_files: Vec<Arc<SegmentFile>>,
+}
+
+impl Transaction {
+    pub fn new(base: Arc<CatalogState>) -> Self {
+        Transaction {
+            working: Arc::clone(&base),
+            base,
+            touched: BTreeMap::new(),
+            touched_schemas: BTreeSet::new(),
+            new_files: vec![],
+        }
+    }
+
+    /// The catalog as this transaction sees it.
+    pub fn state(&self) -> &Arc<CatalogState> {
+        &self.working
+    }
+
+    pub fn has_changes(&self) -> bool {
+        !self.touched.is_empty() || !self.touched_schemas.is_empty()
+    }
+
+    fn touch(&mut self, id: RelId) {
+        let base = &self.base;
+        self.touched.entry(id).or_insert_with(|| base.relation(id).map(|r| r.version));
+    }
+
+    pub fn put_relation(&mut self, relation: Relation) {
+        self.touch(relation.id);
+        Arc::make_mut(&mut self.working).put_relation(Arc::new(relation));
+    }
+
+    pub fn remove_relation(&mut self, id: RelId) {
+        self.touch(id);
+        Arc::make_mut(&mut self.working).remove_relation(id);
+    }
+
+    pub fn put_schema(&mut self, entry: SchemaEntry) {
+        self.touched_schemas.insert(entry.name.clone());
+        Arc::make_mut(&mut self.working).schemas.insert(entry.name.clone(), entry);
+    }
+
+    pub fn remove_schema(&mut self, name: &str) {
+        self.touched_schemas.insert(name.to_string());
+        Arc::make_mut(&mut self.working).schemas.remove(name);
+    }
+
+    pub fn add_file(&mut self, file: Arc<SegmentFile>) {
+        self.new_files.push(file);
+    }
+
+    pub fn touched_relations(&self) -> impl Iterator<Item = RelId> + '_ {
+        self.touched.keys().copied()
+    }
+
+    pub fn touched_schemas(&self) -> impl Iterator<Item = &String> {
+        self.touched_schemas.iter()
+    }
+
+    /// Serializable isolation, as Redshift reports it: a relation or schema this transaction
+    /// changed was changed (or created under the same name) by a transaction that committed first.
+    pub fn check_conflicts(&self, current: &CatalogState) -> Result<()> {
+        let conflict = |what: &str| {
+            err!(
+                SERIALIZATION_FAILURE,
+                "Serializable isolation violation on {what}: another transaction changed it and committed first"
+            )
+            .with_hint("retry the transaction")
+        };
+        for (&id, &base_version) in &self.touched {
+            let name = || {
+                self.working
+                    .relation(id)
+                    .or_else(|| self.base.relation(id))
+                    .map(|r| format!("table \"{}\"", r.name))
+                    .unwrap_or_else(|| format!("relation {id}"))
+            };
+            if current.relation(id).map(|r| r.version) != base_version {
+                return Err(conflict(&name()));
+            }
+            if let Some(rel) = self.working.relation(id) {
+                if current.lookup(&rel.qualified_name()).is_some_and(|other| other.id != id) {
+                    return Err(conflict(&name()));
+                }
+            }
+        }
+        for schema in &self.touched_schemas {
+            if self.base.schemas.get(schema) != current.schemas.get(schema) {
+                return Err(conflict(&format!("schema \"{schema}\"")));
+            }
+        }
+        Ok(())
+    }
+
+    /// After a successful commit: files the commit did not keep are obsolete; the rest now belong
+    /// to the catalog.
+    pub fn finish(&mut self, kept: &HashSet<SegmentId>) {
+        for f in self.new_files.drain(..) {
+            if !kept.contains(&f.id) {
+                f.mark_obsolete();
+            }
+        }
+    }
+}
+
+impl Drop for Transaction {
+    /// A transaction dropped without commit rolls back: its files are deleted.
+    fn drop(&mut self) {
+        for f in &self.new_files {
+            f.mark_obsolete();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Values as text, the way Redshift (PostgreSQL 8) prints them: `t`/`f`, `2024-01-31 12:00:00`,
+//! `…+00` for TIMESTAMPTZ, decimals at their scale, floats in shortest form. Used by the shell, the
+//! tests and the text format of the wire protocol.
+
+use crate::error::Result;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray};
+use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type, TimeUnit, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType};
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+
+/// Formats every value of a column; `None` for NULL.
+pub fn column_to_text(array: &ArrayRef) -> Result<Vec<Option<String>>> {
+    let options = FormatOptions::default();
+    let fallback = ArrayFormatter::try_new(array.as_ref(), &options)?;
+    let mut out = Vec::with_capacity(array.len());
+    for row in 0..array.len() {
+        if array.is_null(row) {
+            out.push(None);
+            continue;
+        }
+        let text = match array.data_type() {
+            DataType::Boolean => (if array.as_boolean().value(row) { "t" } else { "f" }).to_string(),
+            DataType::Float64 => float(array.as_primitive::<Float64Type>().value(row)),
+            DataType::Float32 => float(array.as_primitive::<Float32Type>().value(row) as f64),
+            DataType::Timestamp(unit, tz) => {
+                let micros = match unit {
+                    TimeUnit::Second => array.as_primitive::<TimestampSecondType>().value(row) * 1_000_000,
+                    TimeUnit::Millisecond => array.as_primitive::<TimestampMillisecondType>().value(row) * 1_000,
+                    TimeUnit::Microsecond => array.as_primitive::<TimestampMicrosecondType>().value(row),
+                    TimeUnit::Nanosecond => array.as_primitive::<TimestampNanosecondType>().value(row) / 1_000,
+                };
+                timestamp(micros, tz.is_some())
+            }
+            _ => fallback.value(row).to_string(),
+        };
+        out.push(Some(text));
+    }
+    Ok(out)
+}
+
+/// PostgreSQL's float output: shortest round-trip digits, exponent outside [1e-4, 1e15).
+fn float(v: f64) -> String {
+    if v.is_nan() {
+        return "NaN".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    let abs = v.abs();
+    if abs != 0.0 && !(1e-4..1e15).contains(&abs) {
+        let s = format!("{v:e}");
+        let (mantissa, exponent) = s.split_once('e').expect("exponent form");
+        let exponent: i32 = exponent.parse().expect("exponent");
+        return format!("{mantissa}e{}{:02}", if exponent < 0 { '-' } else { '+' }, exponent.abs());
+    }
+    format!("{v}")
+}
+
+/// `YYYY-MM-DD HH:MM:SS[.ffffff]` (+`+00` with a time zone), trailing zeros of the fraction dropped.
+fn timestamp(micros: i64, with_zone: bool) -> String {
+    let Some(dt) = chrono::DateTime::from_timestamp_micros(micros) else { return micros.to_string() };
+    let mut s = dt.format("%Y-%m-%d %H:%M:%S").to_string();
+    let fraction = micros.rem_euclid(1_000_000);
+    if fraction != 0 {
+        let digits = format!("{fraction:06}");
+        s.push('.');
+        s.push_str(digits.trim_end_matches('0'));
+    }
+    if with_zone {
+        s.push_str("+00");
+    }
+    s
+}

@@ -1,0 +1,6 @@
+//! Redshift SQL: parsing (sqlparser's Redshift dialect plus the table attributes it lacks), DDL
+//! translation and value formatting.
+
+pub mod ddl;
+pub mod format;
+pub mod parser;

@@ -1,0 +1,125 @@
+//! How a slice's rows become a segment: sorted by the SORTKEY (compound or interleaved) and encoded
+//! as Parquet with per-column encodings and codecs from `ENCODE`.
+
+use crate::catalog::{Column, Encoding, SortKey, SortKind, TableDef};
+use crate::error::Result;
+use crate::storage::physical_column_name;
+use datafusion::arrow::array::{ArrayRef, RecordBatch, UInt32Array, UInt64Array};
+use datafusion::arrow::compute::{lexsort_to_indices, sort_to_indices, take_record_batch, SortColumn};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::parquet::arrow::ArrowWriter;
+use datafusion::parquet::basic::{Compression, Encoding as ParquetEncoding, ZstdLevel};
+use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
+use datafusion::parquet::schema::types::ColumnPath;
+use std::sync::Arc;
+
+/// Rows per Parquet row group: the granularity of zone-map pruning.
+pub const ROW_GROUP_ROWS: usize = 32 * 1024;
+/// Largest segment a write produces; larger inputs become several segments.
+pub const MAX_SEGMENT_ROWS: usize = 1024 * 1024;
+
+/// The schema of a table's segments: every column under its physical (id-based) name.
+pub fn physical_schema(table: &TableDef) -> SchemaRef {
+    Arc::new(Schema::new(
+        table
+            .columns
+            .iter()
+            .map(|c| Field::new(physical_column_name(c.id), c.sql_type.arrow_type(), true))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Sorts a slice's rows by the table's sort key (no-op without one).
+pub fn sort_rows(table: &TableDef, batch: RecordBatch) -> Result<RecordBatch> {
+    let Some(sort_key) = &table.sort_key else { return Ok(batch) };
+    if batch.num_rows() < 2 {
+        return Ok(batch);
+    }
+    let keys: Vec<ArrayRef> = sort_key_columns(table, sort_key, &batch);
+    let indices = match sort_key.kind {
+        SortKind::Compound => {
+            let columns: Vec<SortColumn> =
+                keys.into_iter().map(|values| SortColumn { values, options: None }).collect();
+            lexsort_to_indices(&columns, None)?
+        }
+        SortKind::Interleaved => z_order_indices(&keys)?,
+    };
+    Ok(take_record_batch(&batch, &indices)?)
+}
+
+fn sort_key_columns(table: &TableDef, sort_key: &SortKey, batch: &RecordBatch) -> Vec<ArrayRef> {
+    sort_key
+        .columns
+        .iter()
+        .filter_map(|id| table.columns.iter().position(|c| c.id == *id))
+        .map(|i| Arc::clone(batch.column(i)))
+        .collect()
+}
+
+/// Interleaved sort: each key column is turned into its rank, and rows are ordered by the Morton
+/// (Z-order) code of those ranks, so every key column gets equal weight in the zone maps.
+fn z_order_indices(keys: &[ArrayRef]) -> Result<UInt32Array> {
+    let rows = keys[0].len();
+    let bits_per_key = (64 / keys.len()).min(32) as u32;
+    let mut codes = vec![0u64; rows];
+    for (k, key) in keys.iter().enumerate() {
+        let order = sort_to_indices(key, None, None)?;
+        let scale = if rows > 1 { ((1u64 << bits_per_key) - 1) as f64 / (rows - 1) as f64 } else { 0.0 };
+        for (rank, &row) in order.values().iter().enumerate() {
+            let r = (rank as f64 * scale) as u64;
+            for bit in 0..bits_per_key {
+                if r & (1 << bit) != 0 {
+                    codes[row as usize] |= 1 << (bit as usize * keys.len() + k);
+                }
+            }
+        }
+    }
+    let codes = UInt64Array::from(codes);
+    Ok(sort_to_indices(&codes, None, None)?)
+}
+
+/// Parquet settings for a table's segments.
+pub fn writer_properties(table: &TableDef) -> WriterProperties {
+    let mut builder = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .set_statistics_enabled(EnabledStatistics::Chunk)
+        .set_compression(Compression::LZ4_RAW);
+    for column in &table.columns {
+        builder = apply_encoding(builder, column);
+    }
+    builder.build()
+}
+
+fn apply_encoding(
+    builder: datafusion::parquet::file::properties::WriterPropertiesBuilder,
+    column: &Column,
+) -> datafusion::parquet::file::properties::WriterPropertiesBuilder {
+    let path = ColumnPath::from(physical_column_name(column.id));
+    let integer = matches!(column.sql_type.arrow_type(), DataType::Int32 | DataType::Int64 | DataType::Date32);
+    let zstd = |level| Compression::ZSTD(ZstdLevel::try_new(level).expect("valid zstd level"));
+    match column.encoding {
+        Encoding::Auto => builder,
+        Encoding::Raw => builder
+            .set_column_compression(path.clone(), Compression::UNCOMPRESSED)
+            .set_column_dictionary_enabled(path, false),
+        Encoding::Az64 | Encoding::Delta if integer => builder
+            .set_column_dictionary_enabled(path.clone(), false)
+            .set_column_encoding(path.clone(), ParquetEncoding::DELTA_BINARY_PACKED)
+            .set_column_compression(path, zstd(1)),
+        Encoding::Az64 | Encoding::Delta | Encoding::Mostly => builder.set_column_compression(path, zstd(1)),
+        Encoding::Bytedict | Encoding::Text | Encoding::Runlength => {
+            builder.set_column_dictionary_enabled(path, true)
+        }
+        Encoding::Lzo => builder.set_column_compression(path, Compression::LZ4_RAW),
+        Encoding::Zstd => builder.set_column_compression(path, zstd(3)),
+    }
+}
+
+/// Encodes sorted rows (in the physical schema) as one Parquet segment.
+pub fn encode_segment(batch: &RecordBatch, properties: WriterProperties) -> Result<Vec<u8>> {
+    let mut buffer = Vec::with_capacity(batch.get_array_memory_size() / 2);
+    let mut writer = ArrowWriter::try_new(&mut buffer, batch.schema(), Some(properties))?;
+    writer.write(batch)?;
+    writer.close()?;
+    Ok(buffer)
+}

@@ -1,0 +1,276 @@
+//! Storage: each table's rows on each slice live in immutable Parquet **segments**, sorted by the
+//! table's SORTKEY, with row-group min/max statistics serving as zone maps.
+//!
+//! Segments are written (and fsynced) before the catalog commit that makes them visible, so a crash
+//! leaves at most unreferenced files, which [`Storage::remove_orphans`] deletes on open. Deleted rows
+//! are kept as deletion vectors in the manifest until VACUUM rewrites the segment. A file is removed
+//! only once it is obsolete (no longer in the committed catalog) *and* no snapshot still uses it.
+
+pub mod distribute;
+pub mod layout;
+
+use crate::catalog::{ColumnId, RelId};
+use crate::error::{Error, Result};
+use bytes::Bytes;
+use datafusion::parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+use datafusion::parquet::file::reader::{ChunkReader, Length};
+use roaring::RoaringBitmap;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Identifies a segment file for its whole life.
+pub type SegmentId = u64;
+
+/// Name of a table column inside segment files: columns are stored under their stable id, so a
+/// RENAME COLUMN never rewrites data and a dropped column's bytes are simply ignored.
+pub fn physical_column_name(id: ColumnId) -> String {
+    format!("c{id}")
+}
+
+/// Where segment files live: a directory (persistent) or memory (`:memory:`).
+pub struct Storage {
+    root: Option<PathBuf>,
+    memory: Mutex<HashMap<SegmentId, Bytes>>,
+    /// Parsed Parquet footers, so a query does not re-read them.
+    footers: Mutex<HashMap<SegmentId, ArrowReaderMetadata>>,
+}
+
+impl fmt::Debug for Storage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Storage").field("root", &self.root).finish()
+    }
+}
+
+impl Storage {
+    pub fn new(root: Option<PathBuf>) -> Arc<Self> {
+        Arc::new(Storage { root, memory: Mutex::default(), footers: Mutex::default() })
+    }
+
+    fn segment_path(root: &Path, table: RelId, slice: u32, id: SegmentId) -> PathBuf {
+        root.join("slices").join(format!("{slice:04}")).join(table.to_string()).join(format!("{id}.parquet"))
+    }
+
+    /// Where a segment is, for error messages.
+    pub fn describe(&self, file: &SegmentFile) -> String {
+        match &self.root {
+            Some(root) => Self::segment_path(root, file.table, file.slice, file.id).display().to_string(),
+            None => format!("memory segment {}", file.id),
+        }
+    }
+
+    /// Stores an encoded segment durably and returns its handle. On disk the file and its directory
+    /// are fsynced before this returns.
+    pub fn put(self: &Arc<Self>, table: RelId, slice: u32, id: SegmentId, data: Vec<u8>) -> Result<Arc<SegmentFile>> {
+        let bytes = data.len() as u64;
+        match &self.root {
+            Some(root) => {
+                let path = Self::segment_path(root, table, slice, id);
+                let dir = path.parent().expect("segment path has a parent");
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+                let write = || -> std::io::Result<()> {
+                    let mut f = File::create(&path)?;
+                    std::io::Write::write_all(&mut f, &data)?;
+                    f.sync_all()?;
+                    File::open(dir)?.sync_all()
+                };
+                write().map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+            }
+            None => {
+                self.memory.lock().unwrap().insert(id, Bytes::from(data));
+            }
+        }
+        Ok(Arc::new(SegmentFile {
+            id,
+            table,
+            slice,
+            bytes,
+            storage: Arc::clone(self),
+            obsolete: AtomicBool::new(false),
+        }))
+    }
+
+    /// A handle on a segment that the catalog lists (used when opening a database).
+    pub fn existing(self: &Arc<Self>, table: RelId, slice: u32, id: SegmentId, bytes: u64) -> Arc<SegmentFile> {
+        Arc::new(SegmentFile { id, table, slice, bytes, storage: Arc::clone(self), obsolete: AtomicBool::new(false) })
+    }
+
+    /// Opens a segment for reading.
+    pub fn open(&self, file: &SegmentFile) -> Result<SegmentReader> {
+        match &self.root {
+            Some(root) => {
+                let path = Self::segment_path(root, file.table, file.slice, file.id);
+                let f = File::open(&path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+                Ok(SegmentReader::File(Arc::new(f)))
+            }
+            None => match self.memory.lock().unwrap().get(&file.id) {
+                Some(b) => Ok(SegmentReader::Memory(b.clone())),
+                None => Err(Error::new(
+                    crate::error::sqlstate::DATA_CORRUPTED,
+                    format!("segment {} is missing", file.id),
+                )),
+            },
+        }
+    }
+
+    /// The segment's parsed footer (schema, row groups, zone maps), cached after the first read.
+    pub fn footer(&self, file: &SegmentFile, reader: &SegmentReader) -> Result<ArrowReaderMetadata> {
+        if let Some(m) = self.footers.lock().unwrap().get(&file.id) {
+            return Ok(m.clone());
+        }
+        let options = ArrowReaderOptions::new();
+        let metadata = ArrowReaderMetadata::load(reader, options)?;
+        self.footers.lock().unwrap().insert(file.id, metadata.clone());
+        Ok(metadata)
+    }
+
+    fn remove(&self, file: &SegmentFile) {
+        self.footers.lock().unwrap().remove(&file.id);
+        match &self.root {
+            Some(root) => {
+                let path = Self::segment_path(root, file.table, file.slice, file.id);
+                if let Err(e) = std::fs::remove_file(&path) {
+                    tracing::warn!("could not remove obsolete segment {}: {e}", path.display());
+                }
+            }
+            None => {
+                self.memory.lock().unwrap().remove(&file.id);
+            }
+        }
+    }
+
+    /// Deletes segment files that no committed catalog entry references: what a crash between
+    /// writing segments and committing left behind. Returns how many were removed.
+    pub fn remove_orphans(&self, referenced: &HashSet<SegmentId>) -> Result<usize> {
+        let Some(root) = &self.root else { return Ok(0) };
+        let slices = root.join("slices");
+        let mut removed = 0;
+        let Ok(slice_dirs) = std::fs::read_dir(&slices) else { return Ok(0) };
+        for slice_dir in slice_dirs.flatten() {
+            for table_dir in std::fs::read_dir(slice_dir.path()).into_iter().flatten().flatten() {
+                for entry in std::fs::read_dir(table_dir.path()).into_iter().flatten().flatten() {
+                    let path = entry.path();
+                    let id = path
+                        .file_stem()
+                        .and_then(|s| s.to_str())
+                        .and_then(|s| s.parse::<SegmentId>().ok());
+                    if id.is_none_or(|id| !referenced.contains(&id)) {
+                        std::fs::remove_file(&path)
+                            .map_err(|e| Error::io(format!("removing orphan {}", path.display()), e))?;
+                        removed += 1;
+                    }
+                }
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// A segment file. When marked obsolete it is deleted as soon as the last snapshot using it is gone.
+pub struct SegmentFile {
+    pub id: SegmentId,
+    pub table: RelId,
+    pub slice: u32,
+    pub bytes: u64,
+    storage: Arc<Storage>,
+    obsolete: AtomicBool,
+}
+
+impl SegmentFile {
+    pub fn mark_obsolete(&self) {
+        self.obsolete.store(true, Ordering::Release);
+    }
+    pub fn storage(&self) -> &Arc<Storage> {
+        &self.storage
+    }
+}
+
+impl Drop for SegmentFile {
+    fn drop(&mut self) {
+        if self.obsolete.load(Ordering::Acquire) {
+            self.storage.remove(self);
+        }
+    }
+}
+
+impl fmt::Debug for SegmentFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "segment {} (table {}, slice {})", self.id, self.table, self.slice)
+    }
+}
+
+/// A table's segment as one catalog version sees it: the file plus the rows deleted so far.
+#[derive(Debug, Clone)]
+pub struct SegmentRef {
+    pub file: Arc<SegmentFile>,
+    pub slice: u32,
+    pub rows: u64,
+    pub deleted: Option<Arc<RoaringBitmap>>,
+}
+
+impl SegmentRef {
+    pub fn new(file: Arc<SegmentFile>, rows: u64) -> Self {
+        SegmentRef { slice: file.slice, file, rows, deleted: None }
+    }
+    pub fn live_rows(&self) -> u64 {
+        self.rows - self.deleted.as_ref().map_or(0, |d| d.len())
+    }
+    pub fn id(&self) -> SegmentId {
+        self.file.id
+    }
+    pub fn is_deleted(&self, row: u32) -> bool {
+        self.deleted.as_ref().is_some_and(|d| d.contains(row))
+    }
+}
+
+/// Read access to a segment's bytes for the Parquet reader.
+#[derive(Clone)]
+pub enum SegmentReader {
+    File(Arc<File>),
+    Memory(Bytes),
+}
+
+impl Length for SegmentReader {
+    fn len(&self) -> u64 {
+        match self {
+            SegmentReader::File(f) => f.metadata().map(|m| m.len()).unwrap_or(0),
+            SegmentReader::Memory(b) => b.len() as u64,
+        }
+    }
+}
+
+impl ChunkReader for SegmentReader {
+    type T = Box<dyn Read + Send>;
+
+    fn get_read(&self, start: u64) -> datafusion::parquet::errors::Result<Self::T> {
+        match self {
+            SegmentReader::File(f) => {
+                let mut f = f.try_clone()?;
+                f.seek(SeekFrom::Start(start))?;
+                Ok(Box::new(std::io::BufReader::new(f)))
+            }
+            SegmentReader::Memory(b) => Ok(Box::new(std::io::Cursor::new(b.slice(start as usize..)))),
+        }
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> datafusion::parquet::errors::Result<Bytes> {
+        match self {
+            SegmentReader::File(f) => {
+                let mut buf = vec![0; length];
+                std::os::unix::fs::FileExt::read_exact_at(f.as_ref(), &mut buf, start)?;
+                Ok(Bytes::from(buf))
+            }
+            SegmentReader::Memory(b) => {
+                let end = start as usize + length;
+                if end > b.len() {
+                    return Err(datafusion::parquet::errors::ParquetError::EOF("read past end of segment".into()));
+                }
+                Ok(b.slice(start as usize..end))
+            }
+        }
+    }
+}

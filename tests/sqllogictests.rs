@@ -1,0 +1,70 @@
+//! Runs every `sql/**/*.slt` file against an embedded database of its own.
+//!
+//! `cargo test -p redwood-tests --test sqllogictests` runs them all; give a file-name filter as an
+//! argument to run some; set `REDWOOD_SLT_COMPLETE=1` to rewrite the expected results.
+
+use redwood_core::{ClusterLayout, Config};
+use redwood_tests::TestDatabase;
+use std::path::{Path, PathBuf};
+
+fn slt_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("tests/sql exists").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            slt_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "slt") {
+            out.push(path);
+        }
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sql");
+    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let complete = std::env::var("REDWOOD_SLT_COMPLETE").is_ok_and(|v| v == "1");
+    let mut files = vec![];
+    slt_files(&root, &mut files);
+    files.sort();
+    files.retain(|f| filters.is_empty() || filters.iter().any(|p| f.to_string_lossy().contains(p.as_str())));
+    let (mut passed, mut failed) = (0, 0);
+    for file in &files {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Two nodes of two slices, so every file exercises distribution over several slices.
+        let config = Config { layout: Some(ClusterLayout { nodes: 2, slices_per_node: 2 }) };
+        let database = TestDatabase::open(dir.path().join("db"), config);
+        let mut runner = sqllogictest::Runner::new(move || {
+            let database = database.clone();
+            async move { Ok(database.connect()) }
+        });
+        let name = file.strip_prefix(&root).unwrap_or(file).display().to_string();
+        let result = if complete {
+            runner
+                .update_test_file(
+                    file,
+                    " ",
+                    sqllogictest::default_validator,
+                    sqllogictest::default_normalizer,
+                    sqllogictest::default_column_validator,
+                )
+                .await
+                .map_err(|e| e.to_string())
+        } else {
+            runner.run_file_async(file).await.map_err(|e| e.display(true).to_string())
+        };
+        match result {
+            Ok(()) => {
+                passed += 1;
+                println!("ok      {name}");
+            }
+            Err(e) => {
+                failed += 1;
+                println!("FAILED  {name}\n{e}\n");
+            }
+        }
+    }
+    println!("\nsqllogictest: {passed} passed, {failed} failed");
+    if failed > 0 || files.is_empty() {
+        std::process::exit(1);
+    }
+}
