@@ -1,1 +1,76 @@
-fn main() {}
+//! `redwood`: the SQL shell on an embedded database, and the demo.
+
+mod demo;
+mod shell;
+
+use clap::{Parser, Subcommand};
+use redwood_core::{Config, Database};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "redwood", version, about = "Redwood: a Redshift-compatible data warehouse", args_conflicts_with_subcommands = true)]
+struct Cli {
+    /// Database directory (created if missing), or :memory: (the default).
+    target: Option<String>,
+    /// Run this SQL and exit (may be given several times).
+    #[arg(short = 'c', long = "command")]
+    commands: Vec<String>,
+    /// Run the SQL in this file and exit.
+    #[arg(short = 'f', long = "file")]
+    files: Vec<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build a sample TPC-H database with Redshift distribution and sort keys, and query it.
+    Demo {
+        /// Where to build it.
+        #[arg(default_value = "redwood-demo")]
+        dir: PathBuf,
+        /// TPC-H scale factor (1 = 6 million lineitem rows).
+        #[arg(long, default_value_t = 0.1)]
+        scale: f64,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("REDWOOD_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let result = runtime.block_on(async {
+        match cli.command {
+            Some(Command::Demo { dir, scale }) => demo::run(&dir, scale).await.map_err(|e| (e, None)),
+            None => {
+                let target = cli.target.unwrap_or_else(|| redwood_core::MEMORY.to_string());
+                let db = Database::open(&target, Config::default()).map_err(|e| (e, None))?;
+                let mut shell = shell::Shell::new(db.connect());
+                if cli.commands.is_empty() && cli.files.is_empty() {
+                    return shell.interactive(&target).await.map_err(|e| (e, None));
+                }
+                let mut scripts: Vec<String> = cli.commands.clone();
+                for file in &cli.files {
+                    let sql = std::fs::read_to_string(file)
+                        .map_err(|e| (redwood_core::Error::io(format!("reading {}", file.display()), e), None))?;
+                    scripts.push(sql);
+                }
+                for sql in scripts {
+                    shell.run_script(&sql).await.map_err(|e| (e, Some(sql.clone())))?;
+                }
+                Ok(())
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((e, sql)) => {
+            shell::print_error(&e, sql.as_deref());
+            ExitCode::FAILURE
+        }
+    }
+}

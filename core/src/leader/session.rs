@@ -168,22 +168,86 @@ impl Session {
                 "current transaction is aborted, commands ignored until end of transaction block"
             ));
         }
+        let implicit = self.begin_statement();
+        let result = self.dispatch(parsed).await;
+        self.finish_statement(implicit, result)
+    }
+
+    /// Opens the implicit transaction of an autocommit statement; returns whether it did.
+    fn begin_statement(&mut self) -> bool {
         let implicit = self.txn.is_none();
         if implicit {
             self.txn = Some(Transaction::new(self.db.snapshot()));
         }
-        let result = self.dispatch(parsed).await;
+        implicit
+    }
+
+    /// Commits an implicit transaction, or marks an explicit one failed after an error.
+    fn finish_statement<T>(&mut self, implicit: bool, result: Result<T>) -> Result<T> {
         if implicit {
             let txn = self.txn.take().expect("implicit transaction");
-            let outcome = result?;
+            let value = result?;
             self.db.commit(txn)?;
-            Ok(outcome)
+            Ok(value)
         } else {
             if result.is_err() {
                 self.failed = true;
             }
             result
         }
+    }
+
+    /// Bulk load: appends Arrow record batches to `table` (`name` or `schema.name`), matching
+    /// columns by position and casting them to the table's types. Returns the rows added.
+    pub fn append(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
+        if self.failed {
+            return Err(err!(
+                IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block"
+            ));
+        }
+        let implicit = self.begin_statement();
+        let result = self.append_in_transaction(table, batches);
+        self.finish_statement(implicit, result)
+    }
+
+    fn append_in_transaction(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
+        let parts: Vec<String> = table.split('.').map(|p| p.to_ascii_lowercase()).collect();
+        let name = match parts.as_slice() {
+            [n] => crate::catalog::QualifiedName { schema: DEFAULT_SCHEMA.into(), name: n.clone() },
+            [s, n] => crate::catalog::QualifiedName { schema: s.clone(), name: n.clone() },
+            _ => return Err(err!(SYNTAX_ERROR, "invalid table name \"{table}\"")),
+        };
+        let state = Arc::clone(self.txn().state());
+        let (rel, _) = state.require_table(&name)?;
+        // Nullable here: NOT NULL is checked by the write path with its own error.
+        let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(
+            crate::leader::provider::table_schema(rel)
+                .fields()
+                .iter()
+                .map(|f| f.as_ref().clone().with_nullable(true))
+                .collect::<Vec<_>>(),
+        ));
+        let mut conformed = Vec::with_capacity(batches.len());
+        for batch in batches {
+            if batch.num_columns() != schema.fields().len() {
+                return Err(err!(
+                    DATATYPE_MISMATCH,
+                    "table \"{}\" has {} columns but the data has {}",
+                    rel.name,
+                    schema.fields().len(),
+                    batch.num_columns()
+                ));
+            }
+            let columns = batch
+                .columns()
+                .iter()
+                .zip(schema.fields())
+                .map(|(c, f)| datafusion::arrow::compute::cast(c, f.data_type()))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            conformed.push(RecordBatch::try_new(Arc::clone(&schema), columns)?);
+        }
+        self.write_rows(rel.id, conformed)
     }
 
     pub(crate) fn notice(&mut self, message: String) {
