@@ -9,7 +9,6 @@ use crate::sql::parser::TableAttributes;
 use crate::types::{SqlType, DEFAULT_VARCHAR_LENGTH, MAX_VARCHAR_LENGTH};
 use datafusion::arrow::array::AsArray;
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::DFSchema;
 use datafusion::sql::sqlparser::ast::{
     self, AlterTable, AlterTableOperation, CreateTable, CreateTableLikeDefaults, CreateTableLikeKind, CreateView,
     ObjectName, ObjectType, RenameTableNameKind, SchemaName, Truncate,
@@ -318,13 +317,13 @@ impl Session {
         };
         let mut rel = (**rel).clone();
         for operation in &alter.operations {
-            self.alter_one(&state, &mut rel, operation)?;
+            self.alter_one(&state, &mut rel, operation).await?;
         }
         self.txn().put_relation(rel);
         Ok(Outcome::command("ALTER TABLE"))
     }
 
-    fn alter_one(&mut self, state: &CatalogState, rel: &mut Relation, operation: &AlterTableOperation) -> Result<()> {
+    async fn alter_one(&mut self, state: &CatalogState, rel: &mut Relation, operation: &AlterTableOperation) -> Result<()> {
         if let AlterTableOperation::RenameTable { table_name } = operation {
             let (RenameTableNameKind::As(new) | RenameTableNameKind::To(new)) = table_name;
             let new = ident_name(new.0.last().and_then(|p| p.as_ident()).ok_or_else(|| Error::syntax("invalid name"))?);
@@ -349,11 +348,9 @@ impl Session {
                     return Err(err!(DUPLICATE_COLUMN, "column \"{name}\" of relation \"{table_name}\" already exists"));
                 }
                 let (mut column, _, _) = ddl::column(column_def, table.next_column_id, None)?;
-                if let Some(sql) = &column.default {
+                if column.default.is_some() {
                     // Rows already stored take the default's value, computed once now.
-                    let expr = self.context.state().create_logical_expr(sql, &DFSchema::empty())?;
-                    let expr = datafusion::logical_expr::cast(expr, column.sql_type.arrow_type());
-                    let value = evaluate_constant(&self.context, expr)?;
+                    let value = self.evaluate_default(&column).await?;
                     column.missing = (!value.is_null()).then(|| value.to_string());
                 }
                 if column.not_null && column.missing.is_none() && rows > 0 {
@@ -402,6 +399,16 @@ impl Session {
         Ok(())
     }
 
+    /// A column's DEFAULT, evaluated once (with the planner's type coercion) to a value.
+    async fn evaluate_default(&mut self, column: &Column) -> Result<datafusion::common::ScalarValue> {
+        let plan = datafusion::logical_expr::LogicalPlanBuilder::empty(true)
+            .project(vec![self.default_value(column)?.alias("value")])?
+            .build()?;
+        let (_, batches) = self.run(plan).await?;
+        let batch = batches.iter().find(|b| b.num_rows() > 0).ok_or_else(|| Error::internal("default produced no row"))?;
+        Ok(datafusion::common::ScalarValue::try_from_array(batch.column(0), 0)?)
+    }
+
     /// TRUNCATE empties tables. As on Redshift it commits the transaction it runs in.
     pub(crate) fn truncate(&mut self, truncate: &Truncate) -> Result<Outcome> {
         let state = Arc::clone(self.txn().state());
@@ -423,15 +430,3 @@ impl Session {
     }
 }
 
-/// Evaluates an expression without columns (a DEFAULT) to its value.
-fn evaluate_constant(context: &datafusion::execution::context::SessionContext, expr: datafusion::logical_expr::Expr) -> Result<datafusion::common::ScalarValue> {
-    let schema = DFSchema::empty();
-    let physical = datafusion::physical_expr::create_physical_expr(&expr, &schema, context.state().execution_props(), &Default::default())?;
-    let batch = datafusion::arrow::array::RecordBatch::try_new_with_options(
-        Arc::new(datafusion::arrow::datatypes::Schema::empty()),
-        vec![],
-        &datafusion::arrow::array::RecordBatchOptions::new().with_row_count(Some(1)),
-    )?;
-    let value = physical.evaluate(&batch)?.into_array(1)?;
-    Ok(datafusion::common::ScalarValue::try_from_array(&value, 0)?)
-}

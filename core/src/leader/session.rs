@@ -71,6 +71,8 @@ impl Session {
             .with_information_schema(true)
             .with_target_partitions(layout.slice_count() as usize);
         config.options_mut().sql_parser.enable_ident_normalization = true;
+        // 0.1 is NUMERIC in Redshift, not DOUBLE PRECISION.
+        config.options_mut().sql_parser.parse_float_as_decimal = true;
         let context = Arc::new(SessionContext::new_with_config(config));
         let cell = SnapshotCell::new(db.snapshot(), layout);
         cell.set_context(&context);
@@ -133,7 +135,7 @@ impl Session {
                 if self.explicit {
                     self.notices.push("WARNING: there is already a transaction in progress".into());
                 } else {
-                    self.txn = Some(Transaction::new(self.db.snapshot()));
+                    // The snapshot is taken by the first statement, as on Redshift.
                     self.explicit = true;
                     self.failed = false;
                 }
@@ -173,13 +175,13 @@ impl Session {
         self.finish_statement(implicit, result)
     }
 
-    /// Opens the implicit transaction of an autocommit statement; returns whether it did.
+    /// Makes sure a transaction is open (an explicit one takes its snapshot at its first
+    /// statement); returns whether it is an implicit, autocommit one.
     fn begin_statement(&mut self) -> bool {
-        let implicit = self.txn.is_none();
-        if implicit {
+        if self.txn.is_none() {
             self.txn = Some(Transaction::new(self.db.snapshot()));
         }
-        implicit
+        !self.explicit
     }
 
     /// Commits an implicit transaction, or marks an explicit one failed after an error.

@@ -14,14 +14,15 @@ pub fn column_to_text(array: &ArrayRef) -> Result<Vec<Option<String>>> {
     let fallback = ArrayFormatter::try_new(array.as_ref(), &options)?;
     let mut out = Vec::with_capacity(array.len());
     for row in 0..array.len() {
-        if array.is_null(row) {
+        if array.is_null(row) || array.data_type() == &DataType::Null {
             out.push(None);
             continue;
         }
         let text = match array.data_type() {
             DataType::Boolean => (if array.as_boolean().value(row) { "t" } else { "f" }).to_string(),
             DataType::Float64 => float(array.as_primitive::<Float64Type>().value(row)),
-            DataType::Float32 => float(array.as_primitive::<Float32Type>().value(row) as f64),
+            // Shortest digits of the f32 itself, not of its widened f64 (0.1, not 0.10000000149…).
+            DataType::Float32 => float(array.as_primitive::<Float32Type>().value(row).to_string().parse().unwrap_or(f64::NAN)),
             DataType::Timestamp(unit, tz) => {
                 let micros = match unit {
                     TimeUnit::Second => array.as_primitive::<TimestampSecondType>().value(row) * 1_000_000,
