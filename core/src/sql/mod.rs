@@ -4,3 +4,4 @@
 pub mod ddl;
 pub mod format;
 pub mod parser;
+pub mod rewrite;

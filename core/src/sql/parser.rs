@@ -52,6 +52,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
     let tokens: Vec<TokenWithSpan> = tokens
         .into_iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .map(fold_quoted_identifier)
         .collect();
     let lines = LineIndex::new(sql);
     let mut out = vec![];
@@ -69,7 +70,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         let end = TokenWithSpan::wrap(Token::EOF);
         statement_tokens.push(end);
         let mut parser = Parser::new(&dialect).with_tokens_with_locations(statement_tokens);
-        let statement = parser.parse_statement().map_err(|e| parser_error(sql, &e.to_string()))?;
+        let mut statement = parser.parse_statement().map_err(|e| parser_error(sql, &e.to_string()))?;
         if parser.peek_token().token != Token::EOF {
             let t = parser.peek_token();
             return Err(position_error(
@@ -79,9 +80,21 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
                 t.span.start.column,
             ));
         }
+        crate::sql::rewrite::redshift_to_standard(&mut statement)?;
         out.push(ParsedStatement { statement, attributes, text });
     }
     Ok(out)
+}
+
+/// Redshift folds even quoted identifiers to lower case (its default,
+/// `enable_case_sensitive_identifier = off`): `"ColB"` names column `colb`.
+fn fold_quoted_identifier(mut token: TokenWithSpan) -> TokenWithSpan {
+    if let Token::Word(w) = &mut token.token {
+        if w.quote_style == Some('"') {
+            w.value = w.value.to_lowercase();
+        }
+    }
+    token
 }
 
 /// Redshift's `ABORT` is `ROLLBACK`.

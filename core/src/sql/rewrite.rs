@@ -1,0 +1,308 @@
+//! Redshift functions and syntax that DataFusion spells differently, rewritten on the parsed
+//! statement into equivalent standard SQL before planning:
+//!
+//! | Redshift | becomes |
+//! |---|---|
+//! | `GETDATE()`, `SYSDATE` | the current timestamp (without time zone) |
+//! | `LEN(s)`, `CHARINDEX(sub, s)` | `CHARACTER_LENGTH(s)`, `STRPOS(s, sub)` |
+//! | `DATEADD(part, n, t)` | `CAST(t AS TIMESTAMP) + n * INTERVAL '1 part'` |
+//! | `DATEDIFF(part, a, b)` | the number of `part` boundaries between `a` and `b` |
+//! | `DECODE(e, s1, r1, …, default)` | `CASE WHEN e IS NOT DISTINCT FROM s1 THEN r1 … ELSE default END` |
+//! | `CONCAT(a, b)` | `a \|\| b` (NULL if either is NULL) |
+//! | `LISTAGG(x, d) WITHIN GROUP (ORDER BY …)` | `STRING_AGG(x, d ORDER BY …)` |
+//! | `TO_CHAR(t, 'YYYY-MM-DD HH24:MI:SS')` | `TO_CHAR(t, '%Y-%m-%d %H:%M:%S')` |
+//! | `a MINUS b` | `a EXCEPT b` |
+
+use crate::err;
+use crate::error::{Error, Result};
+use datafusion::sql::sqlparser::ast::{
+    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Query, SetExpr, SetOperator, Statement, Value, VisitMut,
+    VisitorMut,
+};
+use datafusion::sql::sqlparser::dialect::RedshiftSqlDialect;
+use datafusion::sql::sqlparser::parser::Parser;
+use std::ops::ControlFlow;
+
+/// Rewrites Redshift-only functions and operators of `statement` in place.
+pub fn redshift_to_standard(statement: &mut Statement) -> Result<()> {
+    match statement.visit(&mut Rewriter) {
+        ControlFlow::Continue(()) => Ok(()),
+        ControlFlow::Break(e) => Err(e),
+    }
+}
+
+struct Rewriter;
+
+impl VisitorMut for Rewriter {
+    type Break = Error;
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<Error> {
+        fn minus_to_except(body: &mut SetExpr) {
+            if let SetExpr::SetOperation { op, left, right, .. } = body {
+                if *op == SetOperator::Minus {
+                    *op = SetOperator::Except;
+                }
+                minus_to_except(left);
+                minus_to_except(right);
+            }
+        }
+        minus_to_except(&mut query.body);
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Error> {
+        match rewrite(expr) {
+            Ok(Some(sql)) => match parse_expr(&sql) {
+                Ok(new) => *expr = new,
+                Err(e) => return ControlFlow::Break(e),
+            },
+            Ok(None) => {}
+            Err(e) => return ControlFlow::Break(e),
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+fn parse_expr(sql: &str) -> Result<Expr> {
+    Parser::new(&RedshiftSqlDialect {})
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_expr())
+        .map_err(|e| Error::internal(format!("rewriting Redshift function into {sql}: {e}")))
+}
+
+/// The standard SQL for a Redshift-only expression, or `None` to keep it.
+fn rewrite(expr: &Expr) -> Result<Option<String>> {
+    const NOW: &str = "CAST(now() AS TIMESTAMP)";
+    let function = match expr {
+        Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("sysdate") => {
+            return Ok(Some(NOW.into()))
+        }
+        Expr::Function(f) => f,
+        _ => return Ok(None),
+    };
+    let name = function.name.to_string().to_ascii_lowercase();
+    let args: Vec<String> = match &function.args {
+        FunctionArguments::List(list) => list
+            .args
+            .iter()
+            .map(|a| match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e.to_string()),
+                other => Ok(other.to_string()),
+            })
+            .collect::<Result<_>>()?,
+        FunctionArguments::None => vec![],
+        FunctionArguments::Subquery(_) => return Ok(None),
+    };
+    let arity = |n: usize| -> Result<()> {
+        if args.len() != n {
+            return Err(err!(UNDEFINED_FUNCTION, "function {name} takes {n} arguments, got {}", args.len()));
+        }
+        Ok(())
+    };
+    Ok(Some(match name.as_str() {
+        "getdate" => {
+            arity(0)?;
+            format!("date_trunc('second', {NOW})")
+        }
+        "len" => {
+            arity(1)?;
+            format!("character_length({})", args[0])
+        }
+        "charindex" => {
+            arity(2)?;
+            format!("strpos({}, {})", args[1], args[0])
+        }
+        "dateadd" => {
+            arity(3)?;
+            dateadd(&args[0], &args[1], &args[2])?
+        }
+        "datediff" => {
+            arity(3)?;
+            datediff(&args[0], &args[1], &args[2])?
+        }
+        "decode" if args.len() >= 3 => {
+            let mut sql = String::from("CASE");
+            let mut pairs = args[1..].chunks_exact(2);
+            for pair in pairs.by_ref() {
+                sql.push_str(&format!(" WHEN ({}) IS NOT DISTINCT FROM ({}) THEN {}", args[0], pair[0], pair[1]));
+            }
+            if let [default] = pairs.remainder() {
+                sql.push_str(&format!(" ELSE {default}"));
+            }
+            sql + " END"
+        }
+        "concat" if args.len() == 2 => format!("(({}) || ({}))", args[0], args[1]),
+        "listagg" if !args.is_empty() && args.len() <= 2 => {
+            let delimiter = args.get(1).cloned().unwrap_or_else(|| "''".into());
+            let order = if function.within_group.is_empty() {
+                String::new()
+            } else {
+                let keys: Vec<String> = function.within_group.iter().map(|o| o.to_string()).collect();
+                format!(" ORDER BY {}", keys.join(", "))
+            };
+            let distinct = match &function.args {
+                FunctionArguments::List(l) if l.duplicate_treatment.is_some() => {
+                    format!("{} ", l.duplicate_treatment.as_ref().expect("checked"))
+                }
+                _ => String::new(),
+            };
+            let over = function.over.as_ref().map(|o| format!(" OVER {o}")).unwrap_or_default();
+            format!("string_agg({distinct}{}, {delimiter}{order}){over}", args[0])
+        }
+        "to_char" if args.len() == 2 => {
+            let Some(pattern) = string_literal(&function.args, 1) else { return Ok(None) };
+            format!("to_char({}, '{}')", args[0], chrono_pattern(&pattern).replace('\'', "''"))
+        }
+        _ => return Ok(None),
+    }))
+}
+
+fn string_literal(args: &FunctionArguments, index: usize) -> Option<String> {
+    let FunctionArguments::List(list) = args else { return None };
+    match list.args.get(index)? {
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v))) => match &v.value {
+            Value::SingleQuotedString(s) => Some(s.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Redshift date parts (and their abbreviations) as an interval unit and a multiple of it.
+fn date_part(part: &str) -> Result<(&'static str, i64)> {
+    let part = part.trim_matches(|c| c == '\'' || c == '"').to_ascii_lowercase();
+    Ok(match part.as_str() {
+        "millennium" | "millennia" | "mil" | "mils" => ("year", 1000),
+        "century" | "centuries" | "c" | "cent" | "cents" => ("year", 100),
+        "decade" | "decades" | "dec" | "decs" => ("year", 10),
+        "year" | "years" | "y" | "yr" | "yrs" | "yy" | "yyy" | "yyyy" => ("year", 1),
+        "quarter" | "quarters" | "qtr" | "qtrs" | "q" => ("month", 3),
+        "month" | "months" | "mon" | "mons" | "mm" => ("month", 1),
+        "week" | "weeks" | "w" | "wk" | "wks" => ("day", 7),
+        "day" | "days" | "d" | "dd" => ("day", 1),
+        "hour" | "hours" | "h" | "hh" | "hr" | "hrs" => ("hour", 1),
+        "minute" | "minutes" | "m" | "mi" | "min" | "mins" => ("minute", 1),
+        "second" | "seconds" | "s" | "sec" | "secs" => ("second", 1),
+        "millisecond" | "milliseconds" | "ms" | "msec" | "msecs" | "msecond" | "mseconds" => ("millisecond", 1),
+        "microsecond" | "microseconds" | "microsec" | "microsecs" | "us" | "usec" | "usecs" => ("microsecond", 1),
+        other => return Err(err!(INVALID_PARAMETER_VALUE, "unrecognized datepart \"{other}\"")),
+    })
+}
+
+/// DATEADD always returns a TIMESTAMP. A constant count becomes an interval literal; a computed
+/// one is added in microseconds, which works for every part up to weeks.
+fn dateadd(part: &str, count: &str, value: &str) -> Result<String> {
+    let (unit, multiple) = date_part(part)?;
+    if let Ok(n) = count.replace([' ', '(', ')'], "").parse::<i64>() {
+        return Ok(format!("(CAST({value} AS TIMESTAMP) + INTERVAL '{} {unit}')", n * multiple));
+    }
+    let micros: i64 = match unit {
+        "day" => 86_400_000_000,
+        "hour" => 3_600_000_000,
+        "minute" => 60_000_000,
+        "second" => 1_000_000,
+        "millisecond" => 1_000,
+        "microsecond" => 1,
+        _ => {
+            return Err(err!(
+                FEATURE_NOT_SUPPORTED,
+                "DATEADD by a computed number of {unit}s is not supported yet; use a constant"
+            ))
+        }
+    } * multiple;
+    Ok(format!(
+        "CAST(to_timestamp_micros(CAST(date_part('epoch', CAST({value} AS TIMESTAMP)) * 1000000 AS BIGINT) + CAST({count} AS BIGINT) * {micros}) AS TIMESTAMP)"
+    ))
+}
+
+/// DATEDIFF counts the `part` boundaries crossed from `a` to `b`, as Redshift does.
+fn datediff(part: &str, a: &str, b: &str) -> Result<String> {
+    let (unit, multiple) = date_part(part)?;
+    let ts = |e: &str| format!("CAST({e} AS TIMESTAMP)");
+    let field = |f: &str, e: &str| format!("CAST(date_part('{f}', {}) AS BIGINT)", ts(e));
+    Ok(match (unit, multiple) {
+        ("year", n) => format!("({} - {})", floor_div(&field("year", b), n), floor_div(&field("year", a), n)),
+        ("month", 3) => format!(
+            "(({} * 4 + {}) - ({} * 4 + {}))",
+            field("year", b),
+            field("quarter", b),
+            field("year", a),
+            field("quarter", a)
+        ),
+        ("month", _) => format!(
+            "(({} * 12 + {}) - ({} * 12 + {}))",
+            field("year", b),
+            field("month", b),
+            field("year", a),
+            field("month", a)
+        ),
+        (unit, n) => {
+            let truncated_unit = if n == 7 { "week" } else { unit };
+            let seconds = match (unit, n) {
+                ("day", 7) => "604800",
+                ("day", _) => "86400",
+                ("hour", _) => "3600",
+                ("minute", _) => "60",
+                ("second", _) => "1",
+                ("millisecond", _) => "0.001",
+                _ => "0.000001",
+            };
+            format!(
+                "CAST(round((date_part('epoch', date_trunc('{truncated_unit}', {})) - date_part('epoch', date_trunc('{truncated_unit}', {}))) / {seconds}) AS BIGINT)",
+                ts(b),
+                ts(a)
+            )
+        }
+    })
+}
+
+fn floor_div(e: &str, n: i64) -> String {
+    if n == 1 { e.to_string() } else { format!("CAST(floor({e} / {n}) AS BIGINT)") }
+}
+
+/// Translates a PostgreSQL/Redshift datetime format into chrono's.
+fn chrono_pattern(pattern: &str) -> String {
+    const TOKENS: &[(&str, &str)] = &[
+        ("YYYY", "%Y"),
+        ("HH24", "%H"),
+        ("HH12", "%I"),
+        ("MONTH", "%B"),
+        ("Month", "%B"),
+        ("month", "%B"),
+        ("DAY", "%A"),
+        ("Day", "%A"),
+        ("MON", "%b"),
+        ("Mon", "%b"),
+        ("YY", "%y"),
+        ("MM", "%m"),
+        ("DD", "%d"),
+        ("HH", "%I"),
+        ("MI", "%M"),
+        ("SS", "%S"),
+        ("MS", "%3f"),
+        ("US", "%6f"),
+        ("AM", "%p"),
+        ("PM", "%p"),
+        ("DY", "%a"),
+        ("Dy", "%a"),
+    ];
+    let mut out = String::new();
+    let mut rest = pattern;
+    'outer: while !rest.is_empty() {
+        for (from, to) in TOKENS {
+            if let Some(after) = rest.strip_prefix(from) {
+                out.push_str(to);
+                rest = after;
+                continue 'outer;
+            }
+        }
+        let c = rest.chars().next().expect("non-empty");
+        if c == '%' {
+            out.push_str("%%");
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
