@@ -3,5 +3,6 @@
 
 pub mod ddl;
 pub mod format;
+pub mod names;
 pub mod parser;
 pub mod rewrite;

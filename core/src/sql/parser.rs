@@ -80,6 +80,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
                 t.span.start.column,
             ));
         }
+        crate::sql::names::name_output_columns(&mut statement);
         crate::sql::rewrite::redshift_to_standard(&mut statement)?;
         out.push(ParsedStatement { statement, attributes, text });
     }
