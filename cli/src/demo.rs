@@ -59,9 +59,9 @@ const QUERIES: &[(&str, &str)] = &[
       GROUP BY l_orderkey, o_orderdate, o_shippriority ORDER BY revenue DESC, o_orderdate LIMIT 5"),
 ];
 
-pub async fn run(dir: &Path, scale: f64) -> Result<()> {
+pub async fn run(dir: &Path, scale: f64, config: Config) -> Result<()> {
     let started = Instant::now();
-    let db = Database::open(&dir.display().to_string(), Config::default())?;
+    let db = Database::open(&dir.display().to_string(), config)?;
     let mut session = db.connect();
     let layout = db.layout();
     println!(

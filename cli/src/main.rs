@@ -19,6 +19,8 @@ struct Cli {
     /// Run the SQL in this file and exit.
     #[arg(short = 'f', long = "file")]
     files: Vec<PathBuf>,
+    #[command(flatten)]
+    layout: LayoutArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -33,7 +35,32 @@ enum Command {
         /// TPC-H scale factor (1 = 6 million lineitem rows).
         #[arg(long, default_value_t = 0.1)]
         scale: f64,
+        #[command(flatten)]
+        layout: LayoutArgs,
     },
+}
+
+/// The cluster shape of a database being created (an existing one keeps its own).
+#[derive(clap::Args, Clone, Copy)]
+struct LayoutArgs {
+    /// Compute nodes (in-process) of a new database.
+    #[arg(long, env = "REDWOOD_NODES", default_value_t = 1)]
+    nodes: u32,
+    /// Slices per compute node of a new database [default: the number of cores].
+    #[arg(long = "slices-per-node", env = "REDWOOD_SLICES_PER_NODE")]
+    slices_per_node: Option<u32>,
+}
+
+impl LayoutArgs {
+    fn config(self) -> Config {
+        let default = redwood_core::ClusterLayout::default();
+        Config {
+            layout: Some(redwood_core::ClusterLayout {
+                nodes: self.nodes.max(1),
+                slices_per_node: self.slices_per_node.unwrap_or(default.slices_per_node).max(1),
+            }),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -45,10 +72,12 @@ fn main() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     let result = runtime.block_on(async {
         match cli.command {
-            Some(Command::Demo { dir, scale }) => demo::run(&dir, scale).await.map_err(|e| (e, None)),
+            Some(Command::Demo { dir, scale, layout }) => {
+                demo::run(&dir, scale, layout.config()).await.map_err(|e| (e, None))
+            }
             None => {
                 let target = cli.target.unwrap_or_else(|| redwood_core::MEMORY.to_string());
-                let db = Database::open(&target, Config::default()).map_err(|e| (e, None))?;
+                let db = Database::open(&target, cli.layout.config()).map_err(|e| (e, None))?;
                 let mut shell = shell::Shell::new(db.connect());
                 if cli.commands.is_empty() && cli.files.is_empty() {
                     return shell.interactive(&target).await.map_err(|e| (e, None));
