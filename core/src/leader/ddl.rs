@@ -94,29 +94,12 @@ impl Session {
         });
         match rows {
             Some(batches) => {
-                let batches = batches
-                    .into_iter()
-                    .map(|b| self.conform(id, b))
-                    .collect::<Result<Vec<_>>>()?;
-                let n = self.write_rows(id, batches)?;
+                let state = Arc::clone(self.txn().state());
+                let n = self.append_batches(state.relation(id).expect("just created"), batches)?;
                 Ok(Outcome::counted("SELECT", n))
             }
             None => Ok(Outcome::command("CREATE TABLE")),
         }
-    }
-
-    /// Casts a query result to the table's column types (CREATE TABLE AS).
-    fn conform(&mut self, id: RelId, batch: datafusion::arrow::array::RecordBatch) -> Result<datafusion::arrow::array::RecordBatch> {
-        let state = Arc::clone(self.txn().state());
-        let rel = state.relation(id).expect("just created");
-        let schema = crate::leader::provider::table_schema(rel);
-        let columns = batch
-            .columns()
-            .iter()
-            .zip(schema.fields())
-            .map(|(c, f)| datafusion::arrow::compute::cast(c, f.data_type()))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok(datafusion::arrow::array::RecordBatch::try_new(schema, columns)?)
     }
 
     /// CREATE TABLE … (LIKE parent [INCLUDING|EXCLUDING DEFAULTS]): columns, NOT NULL, encodings,

@@ -158,12 +158,10 @@ impl Session {
         let (schema, batches) = self.run_locator_query(rel.id, &sql, &types).await?;
         let row_schema = Arc::new(schema.project(&(2..schema.fields().len()).collect::<Vec<_>>())?);
         for batch in batches {
-            let segments = batch.column(0).as_primitive::<datafusion::arrow::datatypes::UInt64Type>();
-            let rows = batch.column(1).as_primitive::<datafusion::arrow::datatypes::UInt64Type>();
             let mut keep = vec![];
-            for i in 0..batch.num_rows() {
+            for (i, (segment, row)) in locators(&batch).enumerate() {
                 // A row joined to several FROM rows is updated once.
-                if located.entry(segments.value(i)).or_default().insert(rows.value(i) as u32) {
+                if located.entry(segment).or_default().insert(row) {
                     keep.push(i as u64);
                 }
             }
@@ -221,10 +219,8 @@ impl Session {
         let (_, batches) = self.run_locator_query(target, sql, types).await?;
         let mut located: BTreeMap<u64, RoaringBitmap> = BTreeMap::new();
         for batch in batches {
-            let segments = batch.column(0).as_primitive::<datafusion::arrow::datatypes::UInt64Type>();
-            let rows = batch.column(1).as_primitive::<datafusion::arrow::datatypes::UInt64Type>();
-            for i in 0..batch.num_rows() {
-                located.entry(segments.value(i)).or_default().insert(rows.value(i) as u32);
+            for (segment, row) in locators(&batch) {
+                located.entry(segment).or_default().insert(row);
             }
         }
         Ok(located.into_iter().collect())
@@ -336,6 +332,13 @@ impl Session {
         }
         Ok(segments)
     }
+}
+
+/// The (segment, row) locators in the first two columns of a locator query's batch.
+fn locators(batch: &RecordBatch) -> impl Iterator<Item = (u64, u32)> + '_ {
+    let segments = batch.column(0).as_primitive::<datafusion::arrow::datatypes::UInt64Type>();
+    let rows = batch.column(1).as_primitive::<datafusion::arrow::datatypes::UInt64Type>();
+    (0..batch.num_rows()).map(|i| (segments.value(i), rows.value(i) as u32))
 }
 
 fn where_clause(selection: &Option<ast::Expr>) -> String {

@@ -222,6 +222,11 @@ impl Session {
         };
         let state = Arc::clone(self.txn().state());
         let (rel, _) = state.require_table(&name)?;
+        self.append_batches(rel, batches)
+    }
+
+    /// Casts batches (columns by position) to the table's types and appends them.
+    pub(crate) fn append_batches(&mut self, rel: &crate::catalog::Relation, batches: Vec<RecordBatch>) -> Result<u64> {
         // Nullable here: NOT NULL is checked by the write path with its own error.
         let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(
             crate::leader::provider::table_schema(rel)
