@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS relations(
 CREATE TABLE IF NOT EXISTS columns(
     rel_id INTEGER NOT NULL, ordinal INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL,
     type TEXT NOT NULL, not_null INTEGER NOT NULL, default_sql TEXT,
-    identity_seed INTEGER, identity_step INTEGER, identity_next INTEGER,
+    identity_seed INTEGER, identity_step INTEGER, identity_next INTEGER, identity_by_default INTEGER,
     encoding TEXT NOT NULL, missing_sql TEXT,
     PRIMARY KEY(rel_id, ordinal));
 CREATE TABLE IF NOT EXISTS segments(
@@ -120,7 +120,7 @@ impl CatalogStore {
         let mut columns: HashMap<RelId, Vec<Column>> = HashMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT rel_id, id, name, type, not_null, default_sql, identity_seed, identity_step,
-                    identity_next, encoding, missing_sql FROM columns ORDER BY rel_id, ordinal",
+                    identity_next, encoding, missing_sql, identity_by_default FROM columns ORDER BY rel_id, ordinal",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -134,7 +134,7 @@ impl CatalogStore {
                 not_null: r.get(4)?,
                 default: r.get(5)?,
                 identity: match seed {
-                    Some(seed) => Some(Identity { seed, step: r.get(7)?, next: r.get(8)? }),
+                    Some(seed) => Some(Identity { seed, step: r.get(7)?, next: r.get(8)?, by_default: r.get(11)? }),
                     None => None,
                 },
                 encoding: Encoding::parse(&encoding)?,
@@ -299,8 +299,8 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
             )?;
             let mut insert_column = tx.prepare_cached(
                 "INSERT INTO columns(rel_id, ordinal, id, name, type, not_null, default_sql, identity_seed,
-                    identity_step, identity_next, encoding, missing_sql)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    identity_step, identity_next, encoding, missing_sql, identity_by_default)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             for (ordinal, c) in t.columns.iter().enumerate() {
                 insert_column.execute(params![
@@ -315,7 +315,8 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
                     c.identity.as_ref().map(|i| i.step),
                     c.identity.as_ref().map(|i| i.next),
                     c.encoding.name(),
-                    c.missing
+                    c.missing,
+                    c.identity.as_ref().map(|i| i.by_default)
                 ])?;
             }
             let mut insert_segment = tx.prepare_cached(

@@ -72,7 +72,7 @@ pub fn column(def: &ColumnDef, id: ColumnId, attrs: Option<&ColumnAttributes>) -
         if let Some(encode) = &attrs.encode {
             column.encoding = Encoding::parse(encode)?;
         }
-        if let Some((seed, step)) = attrs.identity {
+        if let Some((seed, step, by_default)) = attrs.identity {
             if !matches!(sql_type, SqlType::Integer | SqlType::BigInt | SqlType::SmallInt) {
                 return Err(err!(
                     INVALID_TABLE_DEFINITION,
@@ -82,7 +82,7 @@ pub fn column(def: &ColumnDef, id: ColumnId, attrs: Option<&ColumnAttributes>) -
             if column.default.is_some() {
                 return Err(err!(INVALID_TABLE_DEFINITION, "column \"{name}\" cannot have both IDENTITY and DEFAULT"));
             }
-            column.identity = Some(Identity { seed, step, next: seed });
+            column.identity = Some(Identity { seed, step, next: seed, by_default });
         }
     }
     Ok((column, primary_key, constraints))
