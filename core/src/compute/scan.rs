@@ -339,6 +339,10 @@ struct RowPlan {
 
 impl RowPlan {
     fn new(metadata: &ParquetMetaData, row_groups: &[usize], segment: &SegmentRef, with_positions: bool) -> Self {
+        if segment.deleted.is_none() && !with_positions {
+            // The common case: nothing deleted, no locators; read the row groups whole.
+            return RowPlan { selection: None, positions: None };
+        }
         let mut starts = Vec::with_capacity(metadata.num_row_groups());
         let mut at = 0u64;
         for rg in metadata.row_groups() {
