@@ -202,6 +202,17 @@ pub struct TableDef {
     pub even_cursor: u64,
     /// Segments of every slice, live and partly deleted.
     pub segments: Vec<SegmentRef>,
+    /// Column statistics from the last ANALYZE (the planner's estimates; stale after writes).
+    pub statistics: Vec<ColumnStats>,
+}
+
+/// What ANALYZE records about a column: bounds and NULLs, as SQL literals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnStats {
+    pub column: ColumnId,
+    pub null_count: u64,
+    pub min: Option<String>,
+    pub max: Option<String>,
 }
 
 impl TableDef {

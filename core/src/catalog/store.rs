@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS segments(
     id INTEGER PRIMARY KEY, rel_id INTEGER NOT NULL, slice INTEGER NOT NULL,
     rows INTEGER NOT NULL, bytes INTEGER NOT NULL, deleted BLOB);
 CREATE INDEX IF NOT EXISTS segments_by_rel ON segments(rel_id);
+CREATE TABLE IF NOT EXISTS column_stats(
+    rel_id INTEGER NOT NULL, column_id INTEGER NOT NULL, null_count INTEGER NOT NULL,
+    min_value TEXT, max_value TEXT, PRIMARY KEY(rel_id, column_id));
 ";
 
 /// What one commit changes, relation by relation.
@@ -161,6 +164,17 @@ impl CatalogStore {
             seg.deleted = deleted;
             segments.entry(rel).or_default().push(seg);
         }
+        let mut statistics: HashMap<RelId, Vec<ColumnStats>> = HashMap::new();
+        let mut stmt = self.conn.prepare("SELECT rel_id, column_id, null_count, min_value, max_value FROM column_stats")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            statistics.entry(r.get(0)?).or_default().push(ColumnStats {
+                column: r.get(1)?,
+                null_count: r.get(2)?,
+                min: r.get(3)?,
+                max: r.get(4)?,
+            });
+        }
         let mut max_relation_id = 0;
         let mut stmt = self.conn.prepare(
             "SELECT id, schema_name, name, kind, owner, version, distribution, distkey, sort_kind,
@@ -202,6 +216,7 @@ impl CatalogStore {
                     constraints: constraints.split('\n').filter(|s| !s.is_empty()).map(String::from).collect(),
                     even_cursor: r.get(12)?,
                     segments: segments.remove(&id).unwrap_or_default(),
+                    statistics: statistics.remove(&id).unwrap_or_default(),
                 })
             };
             state.put_relation(Arc::new(Relation {
@@ -239,6 +254,7 @@ impl CatalogStore {
             tx.execute("DELETE FROM relations WHERE id=?1", [id])?;
             tx.execute("DELETE FROM columns WHERE rel_id=?1", [id])?;
             tx.execute("DELETE FROM segments WHERE rel_id=?1", [id])?;
+            tx.execute("DELETE FROM column_stats WHERE rel_id=?1", [id])?;
         }
         for rel in &changes.put_relations {
             write_relation(&tx, rel)?;
@@ -332,6 +348,12 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
                     None => None,
                 };
                 insert_segment.execute(params![s.id(), rel.id, s.slice, s.rows, s.file.bytes, deleted])?;
+            }
+            let mut insert_stats = tx.prepare_cached(
+                "INSERT INTO column_stats(rel_id, column_id, null_count, min_value, max_value) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for c in &t.statistics {
+                insert_stats.execute(params![rel.id, c.column, c.null_count, c.min, c.max])?;
             }
         }
     }

@@ -78,6 +78,7 @@ impl Session {
                 constraints: vec![],
                 even_cursor: 0,
                 segments: vec![],
+                statistics: vec![],
             };
             (table, Some(batches))
         } else {
@@ -133,6 +134,7 @@ impl Session {
             constraints: vec![],
             even_cursor: 0,
             segments: vec![],
+            statistics: vec![],
         };
         if attrs.diststyle.is_some() || attrs.distkey.is_some() {
             table.distribution = ddl::distribution(&table.columns, attrs)?;
@@ -400,6 +402,7 @@ impl Session {
             let mut rel = (**rel).clone();
             let table = rel.table_mut().expect("a table");
             table.segments.clear();
+            table.statistics.clear();
             if let Distribution::Auto(_) = table.distribution {
                 table.distribution = Distribution::Auto(AutoPlacement::All);
             }

@@ -1,13 +1,15 @@
 //! VACUUM and ANALYZE.
 
-use crate::catalog::{RelId, Relation};
+use crate::catalog::{ClusterLayout, ColumnStats, Placement, RelId, Relation};
 use crate::compute::scan::read_rows;
 use crate::err;
 use crate::error::Result;
 use crate::leader::provider::RedwoodTable;
 use crate::leader::session::{Outcome, Session};
 use crate::sql::ddl::qualified_name;
-use crate::storage::SegmentRef;
+use crate::storage::{physical_column_name, SegmentRef};
+use datafusion::common::ScalarValue;
+use datafusion::parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 use datafusion::sql::sqlparser::ast::{Analyze, VacuumStatement};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -57,31 +59,83 @@ impl Session {
         Ok(())
     }
 
-    /// ANALYZE [table]: reads every segment's footer, which checks that the table's data files are
-    /// intact (a damaged one is reported naming the table), and warms the footer cache the planner's
-    /// zone-map pruning uses. Row counts are kept exact by every commit, so there is nothing to
-    /// estimate.
+    /// ANALYZE [table]: records each column's bounds and NULL count, gathered from the segments'
+    /// zone maps (every footer is read, so a damaged file is reported naming its table). The
+    /// planner uses them, with the exact row counts every commit keeps, for its estimates.
     pub(crate) fn analyze(&mut self, analyze: &Analyze) -> Result<Outcome> {
         let state = Arc::clone(self.txn().state());
         let targets: Vec<Arc<Relation>> = match &analyze.table_name {
             Some(name) => vec![Arc::clone(state.require_table(&qualified_name(name)?)?.0)],
             None => state.relations.values().filter(|r| r.table().is_some()).cloned().collect(),
         };
+        let layout = self.db.layout();
         for rel in targets {
-            for segment in &rel.table().expect("a table").segments {
-                let storage = segment.file.storage();
-                let check = storage.open(&segment.file).and_then(|reader| storage.footer(&segment.file, &reader));
-                if let Err(e) = check {
-                    return Err(err!(
-                        DATA_CORRUPTED,
-                        "table \"{}\" has a damaged segment ({}): {}",
-                        rel.name,
-                        storage.describe(&segment.file),
-                        e.message
-                    ));
+            let statistics = column_statistics(&rel, &layout)?;
+            let mut rel = (*rel).clone();
+            rel.table_mut().expect("a table").statistics = statistics;
+            self.txn().put_relation(rel);
+        }
+        Ok(Outcome::command("ANALYZE"))
+    }
+}
+
+/// Bounds and NULL counts of every column, from the row-group statistics of the table's segments
+/// (one copy of an ALL table).
+fn column_statistics(rel: &Relation, layout: &ClusterLayout) -> Result<Vec<ColumnStats>> {
+    let table = rel.table().expect("a table");
+    let all = table.distribution.placement() == Placement::All;
+    let segments: Vec<&SegmentRef> = table.segments.iter().filter(|s| !all || layout.node_of(s.slice) == 0).collect();
+    let mut bounds: Vec<(u64, Option<ScalarValue>, Option<ScalarValue>)> = vec![(0, None, None); table.columns.len()];
+    for segment in segments {
+        let storage = segment.file.storage();
+        let footer = storage.open(&segment.file).and_then(|reader| storage.footer(&segment.file, &reader)).map_err(|e| {
+            err!(DATA_CORRUPTED, "table \"{}\" has a damaged segment ({}): {}", rel.name, storage.describe(&segment.file), e.message)
+        })?;
+        let row_groups = footer.metadata().row_groups();
+        for (column, (nulls, min, max)) in table.columns.iter().zip(bounds.iter_mut()) {
+            let physical = physical_column_name(column.id);
+            let Ok(converter) = StatisticsConverter::try_new(&physical, footer.schema(), footer.parquet_schema()) else {
+                // Written before the column existed: every row holds the column's fill value.
+                match &column.missing {
+                    Some(text) => {
+                        let value = ScalarValue::try_from_string(text.clone(), &column.sql_type.arrow_type())?;
+                        widen(min, max, value);
+                    }
+                    None => *nulls += segment.rows,
+                }
+                continue;
+            };
+            let mins = converter.row_group_mins(row_groups.iter())?;
+            let maxes = converter.row_group_maxes(row_groups.iter())?;
+            *nulls += converter.row_group_null_counts(row_groups.iter())?.iter().flatten().sum::<u64>();
+            for i in 0..mins.len() {
+                for array in [&mins, &maxes] {
+                    let value = ScalarValue::try_from_array(array, i)?;
+                    if !value.is_null() {
+                        widen(min, max, value);
+                    }
                 }
             }
         }
-        Ok(Outcome::command("ANALYZE"))
+    }
+    Ok(table
+        .columns
+        .iter()
+        .zip(bounds)
+        .map(|(c, (null_count, min, max))| ColumnStats {
+            column: c.id,
+            null_count,
+            min: min.map(|v| v.to_string()),
+            max: max.map(|v| v.to_string()),
+        })
+        .collect())
+}
+
+fn widen(min: &mut Option<ScalarValue>, max: &mut Option<ScalarValue>, value: ScalarValue) {
+    if min.as_ref().is_none_or(|m| value < *m) {
+        *min = Some(value.clone());
+    }
+    if max.as_ref().is_none_or(|m| value > *m) {
+        *max = Some(value);
     }
 }

@@ -115,7 +115,7 @@ impl SchemaProvider for RedwoodSchema {
 #[derive(Debug)]
 pub struct RedwoodTable {
     spec: Arc<ScanSpec>,
-    rows: u64,
+    statistics: Statistics,
 }
 
 /// Arrow schema of a table as queries see it (column names, types, nullability).
@@ -173,17 +173,31 @@ impl RedwoodTable {
                 (parts, key)
             }
         };
-        let rows = table.logical_rows(&layout);
+        let table_schema = Arc::new(Schema::new(fields));
+        let mut statistics = Statistics::new_unknown(&table_schema)
+            .with_num_rows(Precision::Exact(table.logical_rows(&layout) as usize));
+        // ANALYZE's bounds; inexact, since rows may have changed since.
+        for (column, slot) in table.columns.iter().zip(statistics.column_statistics.iter_mut()) {
+            let Some(stats) = table.statistics.iter().find(|s| s.column == column.id) else { continue };
+            let data_type = column.sql_type.arrow_type();
+            let bound = |text: &Option<String>| match text {
+                Some(t) => ScalarValue::try_from_string(t.clone(), &data_type).map_or(Precision::Absent, Precision::Inexact),
+                None => Precision::Absent,
+            };
+            slot.null_count = Precision::Inexact(stats.null_count as usize);
+            slot.min_value = bound(&stats.min);
+            slot.max_value = bound(&stats.max);
+        }
         Ok(RedwoodTable {
             spec: Arc::new(ScanSpec {
                 table_name: rel.name.clone(),
-                table_schema: Arc::new(Schema::new(fields)),
+                table_schema,
                 sources,
                 partitions,
                 with_locator,
                 distkey,
             }),
-            rows,
+            statistics,
         })
     }
 }
@@ -201,7 +215,7 @@ impl TableProvider for RedwoodTable {
         Ok(vec![TableProviderFilterPushDown::Inexact; filters.len()])
     }
     fn statistics(&self) -> Option<Statistics> {
-        Some(Statistics::new_unknown(&self.spec.table_schema).with_num_rows(Precision::Exact(self.rows as usize)))
+        Some(self.statistics.clone())
     }
     async fn scan(
         &self,

@@ -139,6 +139,7 @@ pub fn table_def(
         constraints: constraint_text,
         even_cursor: 0,
         segments: vec![],
+        statistics: vec![],
     })
 }
 
