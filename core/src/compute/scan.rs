@@ -20,7 +20,7 @@ use datafusion::parquet::file::metadata::ParquetMetaData;
 use datafusion::parquet::schema::types::SchemaDescriptor;
 use datafusion::physical_expr::{EquivalenceProperties, Partitioning, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
-use datafusion::physical_plan::metrics::{Count, ExecutionPlanMetricsSet, MetricBuilder, MetricsSet};
+use datafusion::physical_plan::metrics::{Count, ExecutionPlanMetricsSet, MetricBuilder, MetricsSet, Time};
 use datafusion::physical_plan::stream::RecordBatchReceiverStreamBuilder;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, SendableRecordBatchStream};
 use datafusion::physical_optimizer::pruning::PruningPredicate;
@@ -175,6 +175,7 @@ impl ExecutionPlan for SliceScanExec {
                 row_groups_scanned: counter("row_groups_scanned"),
                 row_groups_pruned: counter("row_groups_pruned"),
                 output_rows: MetricBuilder::new(&self.metrics).output_rows(partition),
+                decode_time: MetricBuilder::new(&self.metrics).subset_time("decode_time", partition),
             },
         };
         let segments = self.spec.partitions.get(partition).cloned().unwrap_or_default();
@@ -192,6 +193,8 @@ struct ScanMetrics {
     row_groups_scanned: Count,
     row_groups_pruned: Count,
     output_rows: Count,
+    /// Time spent reading and decoding segments.
+    decode_time: Time,
 }
 
 /// The blocking part of a scan: reads segments one after another and sends their batches.
@@ -289,8 +292,12 @@ impl SegmentScan {
             builder = builder.with_row_selection(selection);
         }
         let mut offset = 0;
-        for batch in builder.build()? {
+        let mut batches = builder.build()?;
+        loop {
+            let timer = self.metrics.decode_time.timer();
+            let Some(batch) = batches.next() else { break };
             let batch = batch?;
+            timer.done();
             let rows = batch.num_rows();
             let out = self.assemble(&batch, segment, plan.positions.as_deref().map(|p| &p[offset..offset + rows]))?;
             offset += rows;
@@ -442,6 +449,7 @@ pub fn read_rows(spec: Arc<ScanSpec>, segments: &[SegmentRef]) -> crate::error::
             row_groups_scanned: counter("row_groups_scanned"),
             row_groups_pruned: counter("row_groups_pruned"),
             output_rows: MetricBuilder::new(&metrics).output_rows(0),
+            decode_time: MetricBuilder::new(&metrics).subset_time("decode_time", 0),
         },
     };
     let mut out = vec![];

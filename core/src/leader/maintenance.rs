@@ -45,12 +45,14 @@ impl Session {
             return Ok(());
         }
         let spec = RedwoodTable::new(Arc::clone(rel), self.db.layout(), false)?.spec();
-        let mut rows = BTreeMap::new();
+        // One slice at a time, so memory holds one slice's rows rather than the table's.
+        let mut rewritten = vec![];
         for (slice, segments) in &by_slice {
-            rows.insert(*slice, read_rows(Arc::clone(&spec), segments)?);
+            let batches: Vec<_> = read_rows(Arc::clone(&spec), segments)?.into_iter().filter(|b| b.num_rows() > 0).collect();
+            if !batches.is_empty() {
+                rewritten.extend(self.write_segments(rel.id, table, BTreeMap::from([(*slice, batches)]))?);
+            }
         }
-        rows.retain(|_, batches: &mut Vec<_>| batches.iter().any(|b| b.num_rows() > 0));
-        let rewritten = self.write_segments(rel.id, table, rows)?;
         let mut rel = (**rel).clone();
         let table = rel.table_mut().expect("a table");
         table.segments.retain(|s| !by_slice.contains_key(&s.slice));
