@@ -38,3 +38,20 @@ pub use leader::session::{Outcome, Session, TransactionStatus};
 
 /// Re-exported so embedders use the same Arrow as the engine.
 pub use datafusion::arrow;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// A server runs each connection's session, and its statements, on any runtime thread.
+    #[test]
+    fn sessions_and_statement_futures_are_send() {
+        let db = Database::open(MEMORY, Config::default()).unwrap();
+        let mut session = db.connect();
+        assert_send(&session.execute("SELECT 1"));
+        std::thread::spawn(move || drop(session)).join().unwrap();
+        assert_send(&db);
+    }
+}
