@@ -163,19 +163,31 @@ impl Session {
             None => self.db.allocate_relation_id(),
         };
         let statement = ast::Statement::Query(view.query.clone());
-        let depends_on = if view.with_no_schema_binding {
-            vec![]
+        let (sql, depends_on) = if view.with_no_schema_binding {
+            (view.query.to_string(), vec![])
         } else {
-            self.plan(statement.clone()).await?;
+            // A view's columns are fixed when it is created, as on Redshift: `SELECT *` does not
+            // grow with its tables.
+            let plan = self.plan(statement.clone()).await?;
+            let mut names: Vec<String> = vec![];
+            for field in plan.schema().fields() {
+                if names.contains(field.name()) {
+                    return Err(err!(DUPLICATE_COLUMN, "column \"{}\" specified more than once", field.name()));
+                }
+                names.push(field.name().clone());
+            }
+            let columns: Vec<String> = names.iter().map(|n| format!("\"{}\"", n.replace('"', "\"\""))).collect();
+            let sql = format!("SELECT {} FROM ({}) AS \"{}\"", columns.join(", "), view.query, name.name.replace('"', "\"\""));
             let df_statement = datafusion::sql::parser::Statement::Statement(Box::new(statement));
             let (references, _) = datafusion::sql::resolve::resolve_table_references(&df_statement, true)?;
-            references
+            let depends_on = references
                 .iter()
                 .filter_map(|r| {
                     let schema = r.schema().unwrap_or(DEFAULT_SCHEMA).to_string();
                     state.lookup(&QualifiedName { schema, name: r.table().to_string() }).map(|rel| rel.id)
                 })
-                .collect()
+                .collect();
+            (sql, depends_on)
         };
         self.txn().put_relation(Relation {
             id,
@@ -183,7 +195,7 @@ impl Session {
             name: name.name,
             owner: DEFAULT_OWNER.into(),
             version: existing.map_or(0, |r| r.version),
-            kind: RelationKind::View(ViewDef { sql: view.query.to_string(), depends_on }),
+            kind: RelationKind::View(ViewDef { sql, depends_on }),
         });
         Ok(Outcome::command("CREATE VIEW"))
     }
@@ -300,11 +312,37 @@ impl Session {
             }
             return Err(Error::undefined_table(&qname.name));
         };
+        let old_name = rel.qualified_name();
         let mut rel = (**rel).clone();
         for operation in &alter.operations {
             self.alter_one(&state, &mut rel, operation).await?;
         }
+        let new_name = rel.qualified_name();
+        let id = rel.id;
         self.txn().put_relation(rel);
+        for view_id in state.dependents_of(id) {
+            let view = Arc::clone(state.relation(view_id).expect("dependent exists"));
+            let RelationKind::View(def) = &view.kind else { continue };
+            let mut def = def.clone();
+            if old_name != new_name {
+                def.sql = rename_relation(&def.sql, &old_name, &new_name)?;
+            }
+            // The view must still plan against the altered table, or the change is refused.
+            let statement = crate::sql::parser::parse(&def.sql)?.pop().expect("one statement").statement;
+            if let Err(e) = self.plan(statement).await {
+                return Err(err!(
+                    DEPENDENT_OBJECTS_STILL_EXIST,
+                    "cannot alter table {} because view {} depends on it",
+                    old_name.name,
+                    view.name
+                )
+                .with_detail(e.message)
+                .with_hint("Drop or replace the view first."));
+            }
+            let mut view = (*view).clone();
+            view.kind = RelationKind::View(def);
+            self.txn().put_relation(view);
+        }
         Ok(Outcome::command("ALTER TABLE"))
     }
 
@@ -416,3 +454,15 @@ impl Session {
     }
 }
 
+
+/// A view's SQL with every reference to table `from` pointing at `to` instead (ALTER TABLE … RENAME).
+fn rename_relation(sql: &str, from: &QualifiedName, to: &QualifiedName) -> Result<String> {
+    let mut statement = crate::sql::parser::parse(sql)?.pop().expect("one statement").statement;
+    let _ = ast::visit_relations_mut(&mut statement, |name| {
+        if qualified_name(name).is_ok_and(|n| &n == from) {
+            *name = ObjectName::from(vec![ast::Ident::with_quote('"', &to.schema), ast::Ident::with_quote('"', &to.name)]);
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    Ok(statement.to_string())
+}
