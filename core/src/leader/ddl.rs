@@ -34,11 +34,28 @@ impl Session {
             (self.table_like(&state, like, attrs)?, None)
         } else if let Some(query) = &create.query {
             let plan = self.plan(ast::Statement::Query(query.clone())).await?;
+            // A column passed through from a table keeps its declared type (VARCHAR(5) stays
+            // VARCHAR(5)); computed text is sized to fit its longest value.
+            let declared: Vec<Option<SqlType>> = plan
+                .schema()
+                .iter()
+                .map(|(qualifier, field)| {
+                    let q = qualifier?;
+                    let source = QualifiedName {
+                        schema: q.schema().unwrap_or(DEFAULT_SCHEMA).to_string(),
+                        name: q.table().to_string(),
+                    };
+                    let (_, table) = state.require_table(&source).ok()?;
+                    table.column(field.name()).map(|c| c.sql_type)
+                })
+                .collect();
             let (schema, batches) = self.run(plan).await?;
             let mut columns = vec![];
             for (i, field) in schema.fields().iter().enumerate() {
                 let mut sql_type = SqlType::from_arrow(field.data_type())?;
-                if let SqlType::Varchar(_) = sql_type {
+                if let Some(t) = declared[i].filter(|t| t.arrow_type() == *field.data_type()) {
+                    sql_type = t;
+                } else if let SqlType::Varchar(_) = sql_type {
                     let longest = batches
                         .iter()
                         .flat_map(|b| {
