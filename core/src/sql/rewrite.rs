@@ -12,11 +12,12 @@
 //! | `LISTAGG(x, d) WITHIN GROUP (ORDER BY …)` | `STRING_AGG(x, d ORDER BY …)` |
 //! | `TO_CHAR(t, 'YYYY-MM-DD HH24:MI:SS')` | `TO_CHAR(t, '%Y-%m-%d %H:%M:%S')` |
 //! | `a MINUS b` | `a EXCEPT b` |
+//! | `x = ANY (subquery)`, `x <> ALL (subquery)` | `x IN (subquery)`, `x NOT IN (subquery)` |
 
 use crate::err;
 use crate::error::{Error, Result};
 use datafusion::sql::sqlparser::ast::{
-    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Query, SetExpr, SetOperator, Statement, Value, VisitMut,
+    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Query, SetExpr, SetOperator, Statement, Value, VisitMut,
     VisitorMut,
 };
 use datafusion::sql::sqlparser::dialect::RedshiftSqlDialect;
@@ -51,6 +52,10 @@ impl VisitorMut for Rewriter {
     }
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Error> {
+        if let Some(in_subquery) = any_all_as_in(expr) {
+            *expr = in_subquery;
+            return ControlFlow::Continue(());
+        }
         match rewrite(expr) {
             Ok(Some(sql)) => match parse_expr(&sql) {
                 Ok(new) => *expr = new,
@@ -61,6 +66,19 @@ impl VisitorMut for Rewriter {
         }
         ControlFlow::Continue(())
     }
+}
+
+/// `x = ANY (subquery)` is `x IN (subquery)` and `x <> ALL (subquery)` is `x NOT IN (subquery)`,
+/// NULLs included. DataFusion 55 loses the correlation of ANY/ALL subqueries that read the outer
+/// query's table without an alias (wrong results); IN is planned correctly.
+fn any_all_as_in(expr: &Expr) -> Option<Expr> {
+    let (left, right, negated) = match expr {
+        Expr::AnyOp { left, compare_op: BinaryOperator::Eq, right, .. } => (left, right, false),
+        Expr::AllOp { left, compare_op: BinaryOperator::NotEq, right } => (left, right, true),
+        _ => return None,
+    };
+    let Expr::Subquery(query) = right.as_ref() else { return None };
+    Some(Expr::InSubquery { expr: left.clone(), subquery: query.clone(), negated })
 }
 
 fn parse_expr(sql: &str) -> Result<Expr> {
