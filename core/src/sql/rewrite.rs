@@ -56,6 +56,13 @@ impl VisitorMut for Rewriter {
             *expr = in_subquery;
             return ControlFlow::Continue(());
         }
+        if let Some(sql) = any_all_as_exists(expr) {
+            match parse_expr(&sql) {
+                Ok(new) => *expr = new,
+                Err(e) => return ControlFlow::Break(e),
+            }
+            return ControlFlow::Continue(());
+        }
         match rewrite(expr) {
             Ok(Some(sql)) => match parse_expr(&sql) {
                 Ok(new) => *expr = new,
@@ -79,6 +86,25 @@ fn any_all_as_in(expr: &Expr) -> Option<Expr> {
     };
     let Expr::Subquery(query) = right.as_ref() else { return None };
     Some(Expr::InSubquery { expr: left.clone(), subquery: query.clone(), negated })
+}
+
+/// The other comparisons with ANY/ALL of a subquery, as EXISTS over the subquery wrapped in a
+/// derived table (which keeps its columns from being confused with the outer query's):
+/// `x > ALL (q)` holds when no row of `q` fails `x > v`. In a WHERE clause this is exact; as a
+/// value, an ALL/ANY that SQL makes NULL yields false.
+fn any_all_as_exists(expr: &Expr) -> Option<String> {
+    let (left, op, right, all) = match expr {
+        Expr::AnyOp { left, compare_op, right, .. } => (left, compare_op, right, false),
+        Expr::AllOp { left, compare_op, right } => (left, compare_op, right, true),
+        _ => return None,
+    };
+    let Expr::Subquery(query) = right.as_ref() else { return None };
+    let rows = format!("SELECT 1 FROM ({query}) AS __any_all(v)");
+    Some(if all {
+        format!("(NOT EXISTS ({rows} WHERE (({left}) {op} __any_all.v) IS NOT TRUE))")
+    } else {
+        format!("(EXISTS ({rows} WHERE ({left}) {op} __any_all.v))")
+    })
 }
 
 fn parse_expr(sql: &str) -> Result<Expr> {
