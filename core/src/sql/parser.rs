@@ -66,7 +66,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         let first = statement_tokens.first().expect("non-empty").span.start;
         let last = statement_tokens.last().expect("non-empty").span.end;
         let text = lines.slice(sql, first.line, first.column, last.line, last.column).trim().to_string();
-        rewrite_abort(&mut statement_tokens);
+        rewrite_redshift_keywords(&mut statement_tokens);
         let attributes = extract_table_attributes(&mut statement_tokens)?;
         let end = TokenWithSpan::wrap(Token::EOF);
         statement_tokens.push(end);
@@ -99,12 +99,16 @@ fn fold_quoted_identifier(mut token: TokenWithSpan) -> TokenWithSpan {
     token
 }
 
-/// Redshift's `ABORT` is `ROLLBACK`.
-fn rewrite_abort(tokens: &mut [TokenWithSpan]) {
-    if let Some(Token::Word(w)) = tokens.first().map(|t| &t.token) {
-        if w.value.eq_ignore_ascii_case("abort") {
-            tokens[0].token = Token::make_keyword("ROLLBACK");
-        }
+/// Redshift spellings sqlparser does not take: `ABORT` (ROLLBACK), `DELETE t …` without FROM,
+/// and `ANALYZE VERBOSE`.
+fn rewrite_redshift_keywords(tokens: &mut Vec<TokenWithSpan>) {
+    if is_word(tokens.first(), "abort") {
+        tokens[0].token = Token::make_keyword("ROLLBACK");
+    } else if is_word(tokens.first(), "delete") && !is_word(tokens.get(1), "from") && tokens.len() > 1 {
+        let span = tokens[1].span;
+        tokens.insert(1, TokenWithSpan::new(Token::make_keyword("FROM"), span));
+    } else if is_word(tokens.first(), "analyze") && is_word(tokens.get(1), "verbose") {
+        tokens.remove(1);
     }
 }
 

@@ -12,13 +12,15 @@
 //! | `LISTAGG(x, d) WITHIN GROUP (ORDER BY …)` | `STRING_AGG(x, d ORDER BY …)` |
 //! | `TO_CHAR(t, 'YYYY-MM-DD HH24:MI:SS')` | `TO_CHAR(t, '%Y-%m-%d %H:%M:%S')` |
 //! | `a MINUS b` | `a EXCEPT b` |
+//! | `SELECT TOP n …` | `SELECT … LIMIT n` |
+//! | `GROUP BY ROLLUP (…)`, `CUBE (…)` (read as function calls) | grouping sets |
 //! | `x = ANY (subquery)`, `x <> ALL (subquery)` | `x IN (subquery)`, `x NOT IN (subquery)` |
 
 use crate::err;
 use crate::error::{Error, Result};
 use datafusion::sql::sqlparser::ast::{
-    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Query, SetExpr, SetOperator, Statement, Value, VisitMut,
-    VisitorMut,
+    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, LimitClause, Query, SetExpr, SetOperator,
+    Statement, TopQuantity, Value, VisitMut, VisitorMut,
 };
 use datafusion::sql::sqlparser::dialect::RedshiftSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
@@ -48,10 +50,28 @@ impl VisitorMut for Rewriter {
             }
         }
         minus_to_except(&mut query.body);
+        // SELECT TOP n … is LIMIT n.
+        if let SetExpr::Select(select) = query.body.as_mut() {
+            if let Some(top) = select.top.take() {
+                let limit = match top.quantity {
+                    Some(TopQuantity::Constant(n)) => Expr::value(Value::Number(n.to_string(), false)),
+                    Some(TopQuantity::Expr(e)) => e,
+                    None => return ControlFlow::Continue(()),
+                };
+                if top.percent || top.with_ties || query.limit_clause.is_some() {
+                    return ControlFlow::Break(err!(FEATURE_NOT_SUPPORTED, "TOP with PERCENT, WITH TIES or LIMIT is not supported"));
+                }
+                query.limit_clause = Some(LimitClause::LimitOffset { limit: Some(limit), offset: None, limit_by: vec![] });
+            }
+        }
         ControlFlow::Continue(())
     }
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Error> {
+        if let Some(grouping) = rollup_or_cube(expr) {
+            *expr = grouping;
+            return ControlFlow::Continue(());
+        }
         if let Some(in_subquery) = any_all_as_in(expr) {
             *expr = in_subquery;
             return ControlFlow::Continue(());
@@ -73,6 +93,26 @@ impl VisitorMut for Rewriter {
         }
         ControlFlow::Continue(())
     }
+}
+
+/// `GROUP BY ROLLUP (a, b)` and `CUBE (a, b)`, which the Redshift dialect reads as function calls.
+fn rollup_or_cube(expr: &Expr) -> Option<Expr> {
+    let Expr::Function(f) = expr else { return None };
+    let name = f.name.to_string().to_ascii_lowercase();
+    if name != "rollup" && name != "cube" {
+        return None;
+    }
+    let FunctionArguments::List(list) = &f.args else { return None };
+    let sets: Vec<Vec<Expr>> = list
+        .args
+        .iter()
+        .map(|a| match a {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Tuple(items))) => Some(items.clone()),
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(vec![e.clone()]),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    Some(if name == "rollup" { Expr::Rollup(sets) } else { Expr::Cube(sets) })
 }
 
 /// `x = ANY (subquery)` is `x IN (subquery)` and `x <> ALL (subquery)` is `x NOT IN (subquery)`,
