@@ -169,14 +169,27 @@ fn from_arrow(err: &ArrowError) -> Error {
 /// A failed conversion says "out of range" when the value parsed but does not fit.
 fn cast_sqlstate(message: &str) -> &'static str {
     let lower = message.to_ascii_lowercase();
-    if lower.contains("overflow") || lower.contains("out of range") || lower.contains("too large")
+    if lower.contains("overflow")
+        || lower.contains("out of range")
+        || lower.contains("too large")
+        || lower.contains("can't cast value")
     {
         sqlstate::NUMERIC_VALUE_OUT_OF_RANGE
+    } else if (lower.contains("date") || lower.contains("timestamp")) && quotes_a_date(message) {
+        // Well-formed but impossible, like 2024-02-30.
+        sqlstate::DATETIME_FIELD_OVERFLOW
     } else if lower.contains("date") || lower.contains("timestamp") {
         sqlstate::INVALID_DATETIME_FORMAT
     } else {
         sqlstate::INVALID_TEXT_REPRESENTATION
     }
+}
+
+/// Whether the first quoted value in the message has the shape of a date (`YYYY-MM-DD…`).
+fn quotes_a_date(message: &str) -> bool {
+    let Some(value) = message.split('\'').nth(1) else { return false };
+    let parts: Vec<&str> = value.get(..10).unwrap_or("").split('-').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn from_datafusion(err: DataFusionError) -> Error {
@@ -237,7 +250,9 @@ fn plan_error(message: &str) -> Error {
         let name = name.rsplit('.').next().unwrap_or(name);
         return Error::undefined_table(name);
     }
-    let state = if lower.contains("invalid function") || lower.contains("no function matches") {
+    let state = if lower.contains("non-boolean") {
+        DATATYPE_MISMATCH
+    } else if lower.contains("invalid function") || lower.contains("no function matches") {
         UNDEFINED_FUNCTION
     } else if lower.contains("must appear in the group by") || lower.contains("group by") {
         GROUPING_ERROR

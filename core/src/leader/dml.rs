@@ -76,7 +76,19 @@ impl Session {
         for (i, column) in table.columns.iter().enumerate() {
             let data_type = column.sql_type.arrow_type();
             let value = match targets.iter().position(|t| *t == i).filter(|_| width > 0) {
-                Some(k) => cast(source_columns[k].clone(), data_type),
+                Some(k) => {
+                    let from = source.schema().field(k).data_type();
+                    if !assignable(from, &data_type) {
+                        return Err(err!(
+                            DATATYPE_MISMATCH,
+                            "column \"{}\" is of type {} but expression is of type {}",
+                            column.name,
+                            column.sql_type.pg_name(),
+                            SqlType::from_arrow(from).map(|t| t.pg_name()).unwrap_or("unknown")
+                        ));
+                    }
+                    cast(source_columns[k].clone(), data_type)
+                }
                 None => self.default_value(column)?,
             };
             exprs.push(value.alias(&column.name));
@@ -350,6 +362,14 @@ fn locators(batch: &RecordBatch) -> impl Iterator<Item = (u64, u32)> + '_ {
     (0..batch.num_rows()).map(|i| (segments.value(i), rows.value(i) as u32))
 }
 
+/// Whether a value of type `from` may be stored in a column of type `to` (as on Redshift, numbers
+/// and booleans do not become dates or timestamps, nor the reverse; text converts to anything).
+fn assignable(from: &DataType, to: &DataType) -> bool {
+    let temporal = |t: &DataType| matches!(t, DataType::Date32 | DataType::Date64 | DataType::Timestamp(..));
+    let numeric_or_bool = |t: &DataType| t.is_numeric() || matches!(t, DataType::Boolean);
+    !((numeric_or_bool(from) && temporal(to)) || (temporal(from) && numeric_or_bool(to)))
+}
+
 fn where_clause(selection: &Option<ast::Expr>) -> String {
     selection.as_ref().map(|s| format!(" WHERE {s}")).unwrap_or_default()
 }
@@ -389,6 +409,14 @@ fn prepare_rows(table: &mut TableDef, table_name: &str, batch: RecordBatch) -> R
             }
         }
         if matches!(column.sql_type, SqlType::Char(_)) && columns[i].null_count() < columns[i].len() {
+            if columns[i].as_string::<i32>().iter().flatten().any(|v| !v.is_ascii()) {
+                return Err(err!(
+                    INVALID_PARAMETER_VALUE,
+                    "multibyte character not supported for CHAR column \"{}\"",
+                    column.name
+                )
+                .with_hint("use VARCHAR for text with multibyte characters"));
+            }
             // CHAR(n) keeps no trailing blanks: they are not significant on Redshift.
             let trimmed: StringArray = columns[i].as_string::<i32>().iter().map(|v| v.map(|s| s.trim_end_matches(' '))).collect();
             columns[i] = Arc::new(trimmed);
