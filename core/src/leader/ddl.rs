@@ -52,6 +52,7 @@ impl Session {
             let (schema, batches) = self.run(plan).await?;
             let mut columns = vec![];
             for (i, field) in schema.fields().iter().enumerate() {
+                let name = crate::sql::names::display_name(field.name()).to_string();
                 let mut sql_type = SqlType::from_arrow(field.data_type())?;
                 if let Some(t) = declared[i].filter(|t| t.arrow_type() == *field.data_type()) {
                     sql_type = t;
@@ -66,19 +67,19 @@ impl Session {
                         .unwrap_or(0);
                     sql_type = SqlType::Varchar((longest as u32).clamp(DEFAULT_VARCHAR_LENGTH, MAX_VARCHAR_LENGTH));
                 }
-                if columns.iter().any(|c: &Column| &c.name == field.name()) {
-                    return Err(err!(DUPLICATE_COLUMN, "column \"{}\" specified more than once", field.name()));
+                if columns.iter().any(|c: &Column| c.name == name) {
+                    return Err(err!(DUPLICATE_COLUMN, "column \"{name}\" specified more than once"));
                 }
                 columns.push(Column {
                     id: i as ColumnId,
-                    name: field.name().clone(),
+                    name: name.clone(),
                     sql_type,
                     not_null: false,
                     default: None,
                     identity: None,
                     encoding: attrs
                         .columns
-                        .get(field.name())
+                        .get(&name)
                         .and_then(|a| a.encode.as_deref())
                         .map(Encoding::parse)
                         .transpose()?
@@ -188,8 +189,9 @@ impl Session {
             let plan = self.plan(statement.clone()).await?;
             let mut names: Vec<String> = vec![];
             for field in plan.schema().fields() {
-                if names.contains(field.name()) {
-                    return Err(err!(DUPLICATE_COLUMN, "column \"{}\" specified more than once", field.name()));
+                if crate::sql::names::display_name(field.name()) != field.name() || names.contains(field.name()) {
+                    let name = crate::sql::names::display_name(field.name());
+                    return Err(err!(DUPLICATE_COLUMN, "column \"{name}\" specified more than once"));
                 }
                 names.push(field.name().clone());
             }

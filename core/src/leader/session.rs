@@ -288,6 +288,17 @@ impl Session {
             Statement::Query(_) | Statement::Explain { .. } => {
                 let plan = self.plan(parsed.statement).await?;
                 let (schema, batches) = self.run(plan).await?;
+                let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(
+                    schema
+                        .fields()
+                        .iter()
+                        .map(|f| f.as_ref().clone().with_name(crate::sql::names::display_name(f.name())))
+                        .collect::<Vec<_>>(),
+                ));
+                let batches = batches
+                    .into_iter()
+                    .map(|b| RecordBatch::try_new(Arc::clone(&schema), b.columns().to_vec()))
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
                 Ok(Outcome::Rows { schema, batches })
             }
             Statement::Insert(insert) => self.insert(&insert).await,

@@ -8,8 +8,17 @@ use crate::sql::ddl::ident_name;
 use datafusion::sql::sqlparser::ast::{Expr, Ident, Query, SelectItem, SetExpr, Statement};
 use std::collections::HashMap;
 
+/// Separates a repeated output name from the number that keeps it unique inside the engine
+/// (DataFusion needs unique names; PostgreSQL allows `SELECT 1, 1`). [`display_name`] removes it.
+const REPEAT: char = '\u{E000}';
+
+/// The name a client sees for an output column.
+pub fn display_name(name: &str) -> &str {
+    name.split(REPEAT).next().unwrap_or(name)
+}
+
 /// Gives the unaliased items of the statement's outermost select lists their PostgreSQL names.
-/// A name that two items would share, or that an item already uses, is left to the engine.
+/// Repeated names are numbered after a private separator that [`display_name`] strips.
 pub fn name_output_columns(statement: &mut Statement) {
     match statement {
         Statement::Query(query) => name_query(query),
@@ -39,18 +48,21 @@ fn name_set_expr(body: &mut SetExpr) {
                     _ => None,
                 })
                 .collect();
-            let mut counts: HashMap<&str, usize> = HashMap::new();
-            for name in names.iter().flatten() {
-                *counts.entry(name.as_str()).or_default() += 1;
+            if names.iter().any(Option::is_none) {
+                return; // a wildcard: leave naming to the engine
             }
-            let has_wildcard = names.iter().any(Option::is_none);
-            for (item, name) in select.projection.iter_mut().zip(&names) {
-                let (SelectItem::UnnamedExpr(expr), Some(name)) = (&*item, name) else { continue };
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for (item, name) in select.projection.iter_mut().zip(names.into_iter().flatten()) {
+                let count = seen.entry(name.clone()).or_default();
+                *count += 1;
+                let SelectItem::UnnamedExpr(expr) = &*item else { continue };
                 let is_column = matches!(expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
-                if is_column || has_wildcard || counts[name.as_str()] > 1 {
-                    continue;
-                }
-                *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias: Ident::with_quote('"', name) };
+                let alias = match *count {
+                    1 if is_column => continue,
+                    1 => name,
+                    n => format!("{name}{REPEAT}{n}"),
+                };
+                *item = SelectItem::ExprWithAlias { expr: expr.clone(), alias: Ident::with_quote('"', alias) };
             }
         }
         // The first branch of a UNION names the columns.
