@@ -13,6 +13,7 @@
 //! | `TO_CHAR(t, 'YYYY-MM-DD HH24:MI:SS')` | `TO_CHAR(t, '%Y-%m-%d %H:%M:%S')` |
 //! | `a MINUS b` | `a EXCEPT b` |
 //! | `SELECT TOP n …` | `SELECT … LIMIT n` |
+//! | `c = 'ab   '` | `c = 'ab'` (trailing blanks are insignificant in comparisons) |
 //! | `GROUP BY ROLLUP (…)`, `CUBE (…)` (read as function calls) | grouping sets |
 //! | `x = ANY (subquery)`, `x <> ALL (subquery)` | `x IN (subquery)`, `x NOT IN (subquery)` |
 
@@ -68,6 +69,7 @@ impl VisitorMut for Rewriter {
     }
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Error> {
+        trim_compared_literals(expr);
         if let Some(grouping) = rollup_or_cube(expr) {
             *expr = grouping;
             return ControlFlow::Continue(());
@@ -92,6 +94,38 @@ impl VisitorMut for Rewriter {
             Err(e) => return ControlFlow::Break(e),
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// Trailing blanks are not significant when Redshift compares character values, so a string
+/// literal compared with `=`, `<>`, `<`, … or listed in `IN (…)` loses them (stored CHAR values
+/// have none).
+fn trim_compared_literals(expr: &mut Expr) {
+    fn trim(e: &mut Expr) {
+        if let Expr::Value(v) = e {
+            if let Value::SingleQuotedString(s) = &mut v.value {
+                let trimmed = s.trim_end_matches(' ').len();
+                s.truncate(trimmed);
+            }
+        }
+    }
+    match expr {
+        Expr::BinaryOp { left, op, right }
+            if matches!(
+                op,
+                BinaryOperator::Eq
+                    | BinaryOperator::NotEq
+                    | BinaryOperator::Lt
+                    | BinaryOperator::LtEq
+                    | BinaryOperator::Gt
+                    | BinaryOperator::GtEq
+            ) =>
+        {
+            trim(left);
+            trim(right);
+        }
+        Expr::InList { list, .. } => list.iter_mut().for_each(trim),
+        _ => {}
     }
 }
 
