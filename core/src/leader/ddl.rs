@@ -163,7 +163,7 @@ impl Session {
         Ok(table)
     }
 
-    pub(crate) async fn create_view(&mut self, view: &CreateView, _text: &str) -> Result<Outcome> {
+    pub(crate) async fn create_view(&mut self, view: &CreateView) -> Result<Outcome> {
         if view.materialized {
             return Err(err!(FEATURE_NOT_SUPPORTED, "materialized views are not supported yet"));
         }

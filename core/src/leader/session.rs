@@ -305,7 +305,7 @@ impl Session {
             Statement::Update(update) => self.update(&update).await,
             Statement::Delete(delete) => self.delete(&delete).await,
             Statement::CreateTable(create) => self.create_table(&create, &parsed.attributes).await,
-            Statement::CreateView(view) => self.create_view(&view, &parsed.text).await,
+            Statement::CreateView(view) => self.create_view(&view).await,
             Statement::CreateSchema { schema_name, if_not_exists, .. } => {
                 self.create_schema(&schema_name, if_not_exists)
             }

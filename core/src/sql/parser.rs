@@ -35,13 +35,11 @@ pub struct ColumnAttributes {
     pub identity: Option<(i64, i64, bool)>,
 }
 
-/// One parsed statement with its text.
+/// One parsed statement with the Redshift table attributes taken out of it.
 #[derive(Debug, Clone)]
 pub struct ParsedStatement {
     pub statement: Statement,
     pub attributes: TableAttributes,
-    /// The statement's own text (for view definitions and logs).
-    pub text: String,
 }
 
 /// Parses a string of `;`-separated statements.
@@ -55,7 +53,6 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
         .map(fold_quoted_identifier)
         .collect();
-    let lines = LineIndex::new(sql);
     let mut out = vec![];
     for statement_tokens in tokens.split(|t| t.token == Token::SemiColon) {
         if statement_tokens.iter().all(|t| t.token == Token::EOF) {
@@ -63,9 +60,6 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         }
         let mut statement_tokens: Vec<TokenWithSpan> =
             statement_tokens.iter().filter(|t| t.token != Token::EOF).cloned().collect();
-        let first = statement_tokens.first().expect("non-empty").span.start;
-        let last = statement_tokens.last().expect("non-empty").span.end;
-        let text = lines.slice(sql, first.line, first.column, last.line, last.column).trim().to_string();
         rewrite_redshift_keywords(&mut statement_tokens);
         let attributes = extract_table_attributes(&mut statement_tokens)?;
         let end = TokenWithSpan::wrap(Token::EOF);
@@ -83,7 +77,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         }
         crate::sql::names::name_output_columns(&mut statement);
         crate::sql::rewrite::redshift_to_standard(&mut statement)?;
-        out.push(ParsedStatement { statement, attributes, text });
+        out.push(ParsedStatement { statement, attributes });
     }
     Ok(out)
 }
@@ -385,10 +379,5 @@ impl LineIndex {
     fn char_offset(&self, sql: &str, line: u64, column: u64) -> Option<usize> {
         let byte = self.byte_offset(sql, line, column)?;
         Some(sql[..byte].chars().count())
-    }
-    fn slice<'a>(&self, sql: &'a str, l1: u64, c1: u64, l2: u64, c2: u64) -> &'a str {
-        let from = self.byte_offset(sql, l1, c1).unwrap_or(0);
-        let to = self.byte_offset(sql, l2, c2).unwrap_or(sql.len()).max(from);
-        &sql[from..to]
     }
 }
