@@ -16,9 +16,9 @@ use crate::storage::distribute::split_by_slice;
 use crate::storage::layout::{encode_segment, physical_schema, sort_rows, writer_properties, MAX_SEGMENT_ROWS};
 use crate::storage::SegmentRef;
 use crate::types::SqlType;
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int16Array, Int32Array, Int64Array, RecordBatch, StringArray, UInt64Array};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringArray, UInt64Array};
 use datafusion::arrow::compute::concat_batches;
-use datafusion::arrow::datatypes::{DataType, Int16Type, Int32Type, Int64Type};
+use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::{DFSchema, ScalarValue};
 use datafusion::logical_expr::{cast, lit, Expr, LogicalPlan, LogicalPlanBuilder};
 use datafusion::sql::sqlparser::ast::{
@@ -444,29 +444,20 @@ fn prepare_rows(table: &mut TableDef, table_name: &str, batch: RecordBatch) -> R
 }
 
 fn fill_identity(values: &ArrayRef, identity: &mut crate::catalog::Identity) -> Result<ArrayRef> {
-    let mut next = || {
-        let v = identity.next;
-        identity.next += identity.step;
-        v
-    };
-    Ok(match values.data_type() {
-        DataType::Int64 => Arc::new(
-            values.as_primitive::<Int64Type>().iter().map(|v| Some(v.unwrap_or_else(&mut next))).collect::<Int64Array>(),
-        ),
-        DataType::Int32 => Arc::new(
-            values
-                .as_primitive::<Int32Type>()
-                .iter()
-                .map(|v| v.map_or_else(|| i32::try_from(next()).ok(), Some))
-                .collect::<Int32Array>(),
-        ),
-        DataType::Int16 => Arc::new(
-            values
-                .as_primitive::<Int16Type>()
-                .iter()
-                .map(|v| v.map_or_else(|| i16::try_from(next()).ok(), Some))
-                .collect::<Int16Array>(),
-        ),
-        other => return Err(Error::internal(format!("identity column of type {other}"))),
-    })
+    use datafusion::arrow::compute::{cast, cast_with_options, CastOptions};
+    let wide = cast(values, &DataType::Int64)?;
+    let filled: Int64Array = wide
+        .as_primitive::<Int64Type>()
+        .iter()
+        .map(|v| {
+            Some(v.unwrap_or_else(|| {
+                let n = identity.next;
+                identity.next += identity.step;
+                n
+            }))
+        })
+        .collect();
+    // Back to the column's type: a generated value past its range fails (22003).
+    let options = CastOptions { safe: false, ..Default::default() };
+    Ok(cast_with_options(&filled, values.data_type(), &options)?)
 }
