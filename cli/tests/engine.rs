@@ -268,3 +268,25 @@ async fn analyze_records_column_statistics() {
     assert_eq!(stats("d"), (1, Some("2023-12-31".into()), Some("2024-03-01".into())));
     assert_eq!(stats("score"), (0, Some("7".into()), Some("9".into())));
 }
+
+/// Many single-row INSERTs do not pile up one segment each: small segments of a slice are merged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn single_row_inserts_keep_few_segments() {
+    let db = Database::open(redwood_core::MEMORY, Config::default()).unwrap();
+    let mut s = db.connect();
+    s.execute("CREATE TABLE tiny (id INT, v VARCHAR(8)) DISTSTYLE EVEN SORTKEY(id)").await.unwrap();
+    for i in 0..200 {
+        s.execute(&format!("INSERT INTO tiny VALUES ({}, 'v{i}')", 199 - i)).await.unwrap();
+    }
+    s.execute("DELETE FROM tiny WHERE id % 10 = 0").await.unwrap();
+    for i in 200..260 {
+        s.execute(&format!("INSERT INTO tiny VALUES ({i}, 'v{i}')")).await.unwrap();
+    }
+    let snapshot = db.snapshot();
+    let rel = snapshot.lookup(&redwood_core::catalog::QualifiedName { schema: "public".into(), name: "tiny".into() }).unwrap();
+    let segments = rel.table().unwrap().segments.len();
+    let slices = db.layout().slice_count() as usize;
+    assert!(segments <= slices * 17, "{segments} segments for 260 single-row inserts");
+    assert_eq!(query_i64(&db, "SELECT count(*) FROM tiny").await, 240);
+    assert_eq!(query_i64(&db, "SELECT sum(id) FROM tiny").await, (0..260).filter(|i| i >= &200 || i % 10 != 0).sum::<i64>());
+}

@@ -28,6 +28,11 @@ use roaring::RoaringBitmap;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+/// Segments smaller than this count as small …
+const SMALL_SEGMENT_ROWS: u64 = 8192;
+/// … and a slice with more small segments than this gets them merged.
+const MAX_SMALL_SEGMENTS: usize = 16;
+
 impl Session {
     pub(crate) async fn insert(&mut self, insert: &Insert) -> Result<Outcome> {
         let TableObject::TableName(name) = &insert.table else {
@@ -305,9 +310,19 @@ impl Session {
             }
         }
         table.even_cursor = cursor;
+        let written: Vec<u32> = per_slice.keys().copied().collect();
         let segments = self.write_segments(rel_id, table, per_slice)?;
-        rel.table_mut().expect("a table").segments.extend(segments);
+        let table = rel.table_mut().expect("a table");
+        table.segments.extend(segments);
+        // Many small writes (single-row INSERTs) would leave many tiny segments for every scan to
+        // open: once a slice has more than a few, they are merged into one.
+        let mut small: BTreeMap<u32, Vec<SegmentRef>> = BTreeMap::new();
+        for s in table.segments.iter().filter(|s| s.rows < SMALL_SEGMENT_ROWS && written.contains(&s.slice)) {
+            small.entry(s.slice).or_default().push(s.clone());
+        }
+        small.retain(|_, segments| segments.len() > MAX_SMALL_SEGMENTS);
         self.txn().put_relation(rel);
+        self.merge_segments(rel_id, small)?;
         Ok(count)
     }
 

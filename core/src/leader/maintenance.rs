@@ -7,11 +7,11 @@ use crate::error::Result;
 use crate::leader::provider::RedwoodTable;
 use crate::leader::session::{Outcome, Session};
 use crate::sql::ddl::qualified_name;
-use crate::storage::{physical_column_name, SegmentRef};
+use crate::storage::{physical_column_name, SegmentId, SegmentRef};
 use datafusion::common::ScalarValue;
 use datafusion::parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 use datafusion::sql::sqlparser::ast::{Analyze, VacuumStatement};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 impl Session {
@@ -41,21 +41,29 @@ impl Session {
             by_slice.entry(s.slice).or_default().push(s.clone());
         }
         by_slice.retain(|_, segments| segments.len() > 1 || segments.iter().any(|s| s.deleted.is_some()));
-        if by_slice.is_empty() {
+        self.merge_segments(rel.id, by_slice)
+    }
+
+    /// Rewrites each slice's listed segments (of the table as this transaction sees it) into
+    /// sorted segments without deleted rows, one slice at a time so memory holds one slice's rows.
+    pub(crate) fn merge_segments(&mut self, rel_id: RelId, groups: BTreeMap<u32, Vec<SegmentRef>>) -> Result<()> {
+        if groups.is_empty() {
             return Ok(());
         }
-        let spec = RedwoodTable::new(Arc::clone(rel), self.db.layout(), false)?.spec();
-        // One slice at a time, so memory holds one slice's rows rather than the table's.
+        let rel = Arc::clone(self.txn().state().relation(rel_id).expect("table exists"));
+        let table = rel.table().expect("a table");
+        let spec = RedwoodTable::new(Arc::clone(&rel), self.db.layout(), false)?.spec();
         let mut rewritten = vec![];
-        for (slice, segments) in &by_slice {
+        for (slice, segments) in &groups {
             let batches: Vec<_> = read_rows(Arc::clone(&spec), segments)?.into_iter().filter(|b| b.num_rows() > 0).collect();
             if !batches.is_empty() {
                 rewritten.extend(self.write_segments(rel.id, table, BTreeMap::from([(*slice, batches)]))?);
             }
         }
-        let mut rel = (**rel).clone();
+        let replaced: HashSet<SegmentId> = groups.values().flatten().map(|s| s.id()).collect();
+        let mut rel = (*rel).clone();
         let table = rel.table_mut().expect("a table");
-        table.segments.retain(|s| !by_slice.contains_key(&s.slice));
+        table.segments.retain(|s| !replaced.contains(&s.id()));
         table.segments.extend(rewritten);
         self.txn().put_relation(rel);
         Ok(())
