@@ -290,3 +290,32 @@ async fn single_row_inserts_keep_few_segments() {
     assert_eq!(query_i64(&db, "SELECT count(*) FROM tiny").await, 240);
     assert_eq!(query_i64(&db, "SELECT sum(id) FROM tiny").await, (0..260).filter(|i| i >= &200 || i % 10 != 0).sum::<i64>());
 }
+
+/// A query streams its rows batch by batch in the snapshot it started with, even while another
+/// session changes the table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_stream_reads_its_snapshot_in_batches() {
+    use futures::StreamExt;
+    let db = Database::open(redwood_core::MEMORY, Config::default()).unwrap();
+    let mut writer = db.connect();
+    writer
+        .execute("CREATE TABLE big (id BIGINT) DISTSTYLE EVEN; INSERT INTO big SELECT value FROM generate_series(1, 100000)")
+        .await
+        .unwrap();
+    let mut reader = db.connect();
+    let mut stream = reader.query_stream("SELECT id, id * 2 FROM big").await.unwrap();
+    assert_eq!(stream.schema.field(1).name(), "?column?");
+    let first = stream.batches.next().await.unwrap().unwrap();
+    writer.execute("DELETE FROM big; VACUUM big").await.unwrap();
+    let mut rows = first.num_rows();
+    let mut batches = 1;
+    while let Some(batch) = stream.batches.next().await {
+        rows += batch.unwrap().num_rows();
+        batches += 1;
+    }
+    assert_eq!(rows, 100_000, "the stream reads the snapshot it started with");
+    assert!(batches > 1);
+    assert_eq!(query_i64(&db, "SELECT count(*) FROM big").await, 0);
+    let err = reader.query_stream("DELETE FROM big").await.err().unwrap();
+    assert_eq!(err.sqlstate, "0A000");
+}

@@ -34,7 +34,7 @@ pub mod types;
 pub use catalog::ClusterLayout;
 pub use error::{Error, Result};
 pub use leader::database::{Config, Database, MEMORY};
-pub use leader::session::{Outcome, Session, TransactionStatus};
+pub use leader::session::{Outcome, QueryStream, Session, TransactionStatus};
 
 /// Re-exported so embedders use the same Arrow as the engine.
 pub use datafusion::arrow;

@@ -6,7 +6,10 @@
 
 use crate::catalog::{DEFAULT_DATABASE, DEFAULT_SCHEMA};
 use crate::err;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::SendableRecordBatchStream;
+use futures::StreamExt;
 use crate::leader::database::Database;
 use crate::leader::provider::{RedwoodCatalog, SnapshotCell};
 use crate::leader::transaction::Transaction;
@@ -199,6 +202,43 @@ impl Session {
         }
     }
 
+    /// Runs one query and returns its rows as a stream of record batches, read in the snapshot
+    /// the query starts with (held by the stream): for clients that fetch results in pieces.
+    /// Errors that surface while the stream is read do not mark an explicit transaction failed.
+    pub async fn query_stream(&mut self, sql: &str) -> Result<QueryStream> {
+        let mut statements = parse(sql)?;
+        let Some(parsed) = statements.pop().filter(|_| statements.is_empty()) else {
+            return Err(err!(SYNTAX_ERROR, "expected exactly one query"));
+        };
+        if !matches!(parsed.statement, Statement::Query(_)) {
+            return Err(err!(FEATURE_NOT_SUPPORTED, "only queries can be streamed; use execute"));
+        }
+        if self.failed {
+            return Err(err!(
+                IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block"
+            ));
+        }
+        let implicit = self.begin_statement();
+        let planned = match self.plan(parsed.statement).await {
+            Ok(plan) => match self.context.execute_logical_plan(plan).await {
+                Ok(frame) => frame.execute_stream().await.map_err(Error::from),
+                Err(e) => Err(e.into()),
+            },
+            Err(e) => Err(e),
+        };
+        let stream = self.finish_statement(implicit, planned)?;
+        let schema = display_schema(&stream.schema());
+        let renamed = Arc::clone(&schema);
+        let batches = stream.map(move |batch| {
+            batch.and_then(|b| Ok(RecordBatch::try_new(Arc::clone(&renamed), b.columns().to_vec())?))
+        });
+        Ok(QueryStream {
+            batches: Box::pin(RecordBatchStreamAdapter::new(Arc::clone(&schema), batches)),
+            schema,
+        })
+    }
+
     /// Bulk load: appends Arrow record batches to `table` (`name` or `schema.name`), matching
     /// columns by position and casting them to the table's types. Returns the rows added.
     pub fn append(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
@@ -288,13 +328,7 @@ impl Session {
             Statement::Query(_) | Statement::Explain { .. } => {
                 let plan = self.plan(parsed.statement).await?;
                 let (schema, batches) = self.run(plan).await?;
-                let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(
-                    schema
-                        .fields()
-                        .iter()
-                        .map(|f| f.as_ref().clone().with_name(crate::sql::names::display_name(f.name())))
-                        .collect::<Vec<_>>(),
-                ));
+                let schema = display_schema(&schema);
                 let batches = batches
                     .into_iter()
                     .map(|b| RecordBatch::try_new(Arc::clone(&schema), b.columns().to_vec()))
@@ -381,6 +415,23 @@ impl Session {
         )?;
         Ok(Outcome::Rows { schema, batches: vec![batch] })
     }
+}
+
+/// The result schema with the names clients see (see `sql::names`).
+fn display_schema(schema: &SchemaRef) -> SchemaRef {
+    Arc::new(datafusion::arrow::datatypes::Schema::new(
+        schema
+            .fields()
+            .iter()
+            .map(|f| f.as_ref().clone().with_name(crate::sql::names::display_name(f.name())))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// A query's rows, produced as they are read.
+pub struct QueryStream {
+    pub schema: SchemaRef,
+    pub batches: SendableRecordBatchStream,
 }
 
 fn first_words(sql: &str) -> String {
