@@ -229,10 +229,11 @@ impl FromStr for SqlType {
             None => (s, ""),
         };
         let nums: Vec<u32> = args.split(',').filter_map(|a| a.trim().parse().ok()).collect();
+        let arg = |i: usize| nums.get(i).copied().ok_or_else(|| err!(DATA_CORRUPTED, "catalog holds a malformed type {s:?}"));
         Ok(match name {
-            "numeric" => SqlType::Decimal { precision: nums[0] as u8, scale: nums[1] as u8 },
-            "character" => SqlType::Char(nums[0]),
-            "character varying" => SqlType::Varchar(nums[0]),
+            "numeric" => SqlType::Decimal { precision: arg(0)? as u8, scale: arg(1)? as u8 },
+            "character" => SqlType::Char(arg(0)?),
+            "character varying" => SqlType::Varchar(arg(0)?),
             "smallint" => SqlType::SmallInt,
             "integer" => SqlType::Integer,
             "bigint" => SqlType::BigInt,
