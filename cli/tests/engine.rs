@@ -28,6 +28,17 @@ async fn query_i64(db: &Database, sql: &str) -> i64 {
     }
 }
 
+fn open(dir: &Path) -> Database {
+    Database::open(dir.to_str().unwrap(), Config::default()).expect("open database")
+}
+
+/// The committed catalog entry of table `public.name`.
+fn relation(db: &Database, name: &str) -> std::sync::Arc<redwood_core::catalog::Relation> {
+    let snapshot = db.snapshot();
+    let name = redwood_core::catalog::QualifiedName { schema: "public".into(), name: name.into() };
+    std::sync::Arc::clone(snapshot.lookup(&name).expect("table exists"))
+}
+
 fn parquet_files(dir: &Path) -> usize {
     fn walk(p: &Path, n: &mut usize) {
         for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
@@ -87,7 +98,7 @@ async fn sigkill_during_insert_is_all_or_nothing() {
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         let files_at_kill = parquet_files(&dir);
-        let db = Database::open(dir.to_str().unwrap(), Config::default()).expect("reopen after SIGKILL");
+        let db = open(&dir);
         let rows = query_i64(&db, &format!("SELECT count(*) FROM t WHERE batch = {round}")).await;
         assert!(rows == 0 || rows == ROWS, "round {round}: found {rows} of {ROWS} rows: a partial insert");
         // Narrow the steps only once kills have landed on both sides of the commit, so a slow
@@ -198,21 +209,14 @@ async fn damaged_segment_is_reported_with_the_table_name() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("db");
     {
-        let db = Database::open(dir.to_str().unwrap(), Config::default()).unwrap();
+        let db = open(&dir);
         let mut s = db.connect();
         s.execute("CREATE TABLE good (a INT); CREATE TABLE bad (a INT, b VARCHAR(20)) DISTSTYLE EVEN;
                    INSERT INTO good VALUES (1); INSERT INTO bad SELECT value, 'v' FROM generate_series(1, 1000)")
             .await
             .unwrap();
     }
-    let bad_id = {
-        let db = Database::open(dir.to_str().unwrap(), Config::default()).unwrap();
-        let snapshot = db.snapshot();
-        let rel = snapshot
-            .lookup(&redwood_core::catalog::QualifiedName { schema: "public".into(), name: "bad".into() })
-            .unwrap();
-        rel.id
-    };
+    let bad_id = relation(&open(&dir), "bad").id;
     // Overwrite the middle of every segment of "bad" with garbage.
     fn damage(p: &Path, table: u64) {
         for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
@@ -230,7 +234,7 @@ async fn damaged_segment_is_reported_with_the_table_name() {
         }
     }
     damage(&dir.join("slices"), bad_id);
-    let db = Database::open(dir.to_str().unwrap(), Config::default()).unwrap();
+    let db = open(&dir);
     let mut s = db.connect();
     let err = s.execute("SELECT sum(a) FROM bad").await.unwrap_err();
     assert_eq!(err.sqlstate, "XX001", "{err:?}");
@@ -246,7 +250,7 @@ async fn analyze_records_column_statistics() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("db");
     {
-        let db = Database::open(dir.to_str().unwrap(), Config::default()).unwrap();
+        let db = open(&dir);
         let mut s = db.connect();
         s.execute(
             "CREATE TABLE m (id INT, name VARCHAR(10), d DATE) DISTSTYLE EVEN;
@@ -258,9 +262,8 @@ async fn analyze_records_column_statistics() {
         .await
         .unwrap();
     }
-    let db = Database::open(dir.to_str().unwrap(), Config::default()).unwrap();
-    let snapshot = db.snapshot();
-    let rel = snapshot.lookup(&redwood_core::catalog::QualifiedName { schema: "public".into(), name: "m".into() }).unwrap();
+    let db = open(&dir);
+    let rel = relation(&db, "m");
     let table = rel.table().unwrap();
     let stats = |name: &str| {
         let id = table.column(name).unwrap().id;
@@ -286,9 +289,7 @@ async fn single_row_inserts_keep_few_segments() {
     for i in 200..260 {
         s.execute(&format!("INSERT INTO tiny VALUES ({i}, 'v{i}')")).await.unwrap();
     }
-    let snapshot = db.snapshot();
-    let rel = snapshot.lookup(&redwood_core::catalog::QualifiedName { schema: "public".into(), name: "tiny".into() }).unwrap();
-    let segments = rel.table().unwrap().segments.len();
+    let segments = relation(&db, "tiny").table().unwrap().segments.len();
     let slices = db.layout().slice_count() as usize;
     assert!(segments <= slices * 17, "{segments} segments for 260 single-row inserts");
     assert_eq!(query_i64(&db, "SELECT count(*) FROM tiny").await, 240);

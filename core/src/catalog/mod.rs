@@ -216,6 +216,21 @@ pub struct ColumnStats {
 }
 
 impl TableDef {
+    /// A new, empty table.
+    pub fn new(columns: Vec<Column>, distribution: Distribution, sort_key: Option<SortKey>) -> Self {
+        TableDef {
+            next_column_id: columns.iter().map(|c| c.id + 1).max().unwrap_or(0),
+            columns,
+            distribution,
+            sort_key,
+            primary_key: vec![],
+            constraints: vec![],
+            even_cursor: 0,
+            segments: vec![],
+            statistics: vec![],
+        }
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }

@@ -162,21 +162,13 @@ impl ExecutionPlan for SliceScanExec {
     }
 
     fn execute(&self, partition: usize, _context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {
-        let counter = |name: &'static str| MetricBuilder::new(&self.metrics).counter(name, partition);
         let reader = SegmentScan {
             spec: Arc::clone(&self.spec),
             projection: self.projection.clone(),
             schema: Arc::clone(&self.schema),
             pruning: self.pruning.clone(),
             limit: self.limit,
-            metrics: ScanMetrics {
-                segments_scanned: counter("segments_scanned"),
-                segments_pruned: counter("segments_pruned"),
-                row_groups_scanned: counter("row_groups_scanned"),
-                row_groups_pruned: counter("row_groups_pruned"),
-                output_rows: MetricBuilder::new(&self.metrics).output_rows(partition),
-                decode_time: MetricBuilder::new(&self.metrics).subset_time("decode_time", partition),
-            },
+            metrics: ScanMetrics::new(&self.metrics, partition),
         };
         let segments = self.spec.partitions.get(partition).cloned().unwrap_or_default();
         let mut builder = RecordBatchReceiverStreamBuilder::new(Arc::clone(&self.schema), 2);
@@ -195,6 +187,20 @@ struct ScanMetrics {
     output_rows: Count,
     /// Time spent reading and decoding segments.
     decode_time: Time,
+}
+
+impl ScanMetrics {
+    fn new(metrics: &ExecutionPlanMetricsSet, partition: usize) -> Self {
+        let counter = |name: &'static str| MetricBuilder::new(metrics).counter(name, partition);
+        ScanMetrics {
+            segments_scanned: counter("segments_scanned"),
+            segments_pruned: counter("segments_pruned"),
+            row_groups_scanned: counter("row_groups_scanned"),
+            row_groups_pruned: counter("row_groups_pruned"),
+            output_rows: MetricBuilder::new(metrics).output_rows(partition),
+            decode_time: MetricBuilder::new(metrics).subset_time("decode_time", partition),
+        }
+    }
 }
 
 /// The blocking part of a scan: reads segments one after another and sends their batches.
@@ -434,8 +440,6 @@ impl PruningStatistics for ZoneMaps<'_> {
 /// Reads every live row of `segments` (all columns of `spec`), outside any query: used by the
 /// write path when it rewrites segments (VACUUM, AUTO distribution changes).
 pub fn read_rows(spec: Arc<ScanSpec>, segments: &[SegmentRef]) -> crate::error::Result<Vec<RecordBatch>> {
-    let metrics = ExecutionPlanMetricsSet::new();
-    let counter = |name: &'static str| MetricBuilder::new(&metrics).counter(name, 0);
     let schema = Arc::clone(&spec.table_schema);
     let scan = SegmentScan {
         projection: (0..schema.fields().len()).collect(),
@@ -443,14 +447,7 @@ pub fn read_rows(spec: Arc<ScanSpec>, segments: &[SegmentRef]) -> crate::error::
         spec,
         pruning: None,
         limit: None,
-        metrics: ScanMetrics {
-            segments_scanned: counter("segments_scanned"),
-            segments_pruned: counter("segments_pruned"),
-            row_groups_scanned: counter("row_groups_scanned"),
-            row_groups_pruned: counter("row_groups_pruned"),
-            output_rows: MetricBuilder::new(&metrics).output_rows(0),
-            decode_time: MetricBuilder::new(&metrics).subset_time("decode_time", 0),
-        },
+        metrics: ScanMetrics::new(&ExecutionPlanMetricsSet::new(), 0),
     };
     let mut out = vec![];
     scan.run(segments, &mut |batch| {

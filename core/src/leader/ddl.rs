@@ -87,17 +87,9 @@ impl Session {
                     missing: None,
                 });
             }
-            let table = TableDef {
-                next_column_id: columns.len() as ColumnId,
-                distribution: ddl::distribution(&columns, attrs)?,
-                sort_key: ddl::sort_key(&columns, attrs)?,
-                columns,
-                primary_key: vec![],
-                constraints: vec![],
-                even_cursor: 0,
-                segments: vec![],
-                statistics: vec![],
-            };
+            let distribution = ddl::distribution(&columns, attrs)?;
+            let sort_key = ddl::sort_key(&columns, attrs)?;
+            let table = TableDef::new(columns, distribution, sort_key);
             (table, Some(batches))
         } else {
             (ddl::table_def(&create.columns, &create.constraints, attrs)?, None)
@@ -140,20 +132,11 @@ impl Session {
                 identity.next = identity.seed;
             }
         }
-        let mut table = TableDef {
-            next_column_id: parent.next_column_id,
-            columns,
-            distribution: match parent.distribution {
-                Distribution::Auto(_) => Distribution::Auto(AutoPlacement::All),
-                d => d,
-            },
-            sort_key: parent.sort_key.clone(),
-            primary_key: vec![],
-            constraints: vec![],
-            even_cursor: 0,
-            segments: vec![],
-            statistics: vec![],
+        let distribution = match parent.distribution {
+            Distribution::Auto(_) => Distribution::Auto(AutoPlacement::All),
+            d => d,
         };
+        let mut table = TableDef::new(columns, distribution, parent.sort_key.clone());
         if attrs.diststyle.is_some() || attrs.distkey.is_some() {
             table.distribution = ddl::distribution(&table.columns, attrs)?;
         }
@@ -347,7 +330,7 @@ impl Session {
                 def.sql = rename_relation(&def.sql, &old_name, &new_name)?;
             }
             // The view must still plan against the altered table, or the change is refused.
-            let statement = crate::sql::parser::parse(&def.sql)?.pop().expect("one statement").statement;
+            let statement = crate::sql::parser::parse_one(&def.sql)?;
             if let Err(e) = self.plan(statement).await {
                 return Err(err!(
                     DEPENDENT_OBJECTS_STILL_EXIST,
@@ -476,7 +459,7 @@ impl Session {
 
 /// A view's SQL with every reference to table `from` pointing at `to` instead (ALTER TABLE … RENAME).
 fn rename_relation(sql: &str, from: &QualifiedName, to: &QualifiedName) -> Result<String> {
-    let mut statement = crate::sql::parser::parse(sql)?.pop().expect("one statement").statement;
+    let mut statement = crate::sql::parser::parse_one(sql)?;
     let _ = ast::visit_relations_mut(&mut statement, |name| {
         if qualified_name(name).is_ok_and(|n| &n == from) {
             *name = ObjectName::from(vec![ast::Ident::with_quote('"', &to.schema), ast::Ident::with_quote('"', &to.name)]);

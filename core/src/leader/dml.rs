@@ -222,7 +222,7 @@ impl Session {
         sql: &str,
         types: &[DataType],
     ) -> Result<(datafusion::arrow::datatypes::SchemaRef, Vec<RecordBatch>)> {
-        let statement = crate::sql::parser::parse(sql)?.pop().expect("one statement").statement;
+        let statement = crate::sql::parser::parse_one(sql)?;
         self.cell.set_dml_target(Some(target));
         let plan = self.plan(statement).await;
         self.cell.set_dml_target(None);

@@ -96,11 +96,10 @@ impl SchemaProvider for RedwoodSchema {
                 let Some(context) = context else {
                     return Err(Error::internal("session closed while planning a view").into_datafusion());
                 };
-                let mut parsed = crate::sql::parser::parse(&view.sql).map_err(Error::into_datafusion)?;
-                let statement = parsed.pop().ok_or_else(|| Error::internal("empty view").into_datafusion())?;
+                let statement = crate::sql::parser::parse_one(&view.sql).map_err(Error::into_datafusion)?;
                 let plan = context
                     .state()
-                    .statement_to_plan(datafusion::sql::parser::Statement::Statement(Box::new(statement.statement)))
+                    .statement_to_plan(datafusion::sql::parser::Statement::Statement(Box::new(statement)))
                     .await?;
                 Ok(Some(Arc::new(ViewTable::new(plan, Some(view.sql.clone())))))
             }

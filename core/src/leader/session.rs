@@ -167,15 +167,21 @@ impl Session {
             }
             _ => {}
         }
+        self.check_not_failed()?;
+        let implicit = self.begin_statement();
+        let result = self.dispatch(parsed).await;
+        self.finish_statement(implicit, result)
+    }
+
+    /// After an error inside BEGIN … everything but ROLLBACK/COMMIT is refused (25P02).
+    fn check_not_failed(&self) -> Result<()> {
         if self.failed {
             return Err(err!(
                 IN_FAILED_SQL_TRANSACTION,
                 "current transaction is aborted, commands ignored until end of transaction block"
             ));
         }
-        let implicit = self.begin_statement();
-        let result = self.dispatch(parsed).await;
-        self.finish_statement(implicit, result)
+        Ok(())
     }
 
     /// Makes sure a transaction is open (an explicit one takes its snapshot at its first
@@ -213,12 +219,7 @@ impl Session {
         if !matches!(parsed.statement, Statement::Query(_)) {
             return Err(err!(FEATURE_NOT_SUPPORTED, "only queries can be streamed; use execute"));
         }
-        if self.failed {
-            return Err(err!(
-                IN_FAILED_SQL_TRANSACTION,
-                "current transaction is aborted, commands ignored until end of transaction block"
-            ));
-        }
+        self.check_not_failed()?;
         let implicit = self.begin_statement();
         let planned = match self.plan(parsed.statement).await {
             Ok(plan) => match self.context.execute_logical_plan(plan).await {
@@ -242,12 +243,7 @@ impl Session {
     /// Bulk load: appends Arrow record batches to `table` (`name` or `schema.name`), matching
     /// columns by position and casting them to the table's types. Returns the rows added.
     pub fn append(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
-        if self.failed {
-            return Err(err!(
-                IN_FAILED_SQL_TRANSACTION,
-                "current transaction is aborted, commands ignored until end of transaction block"
-            ));
-        }
+        self.check_not_failed()?;
         let implicit = self.begin_statement();
         let result = self.append_in_transaction(table, batches);
         self.finish_statement(implicit, result)

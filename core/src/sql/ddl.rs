@@ -130,17 +130,10 @@ pub fn table_def(
     }
     let distribution = distribution(&columns, attrs)?;
     let sort_key = sort_key(&columns, attrs)?;
-    Ok(TableDef {
-        next_column_id: columns.len() as ColumnId,
-        columns,
-        distribution,
-        sort_key,
-        primary_key,
-        constraints: constraint_text,
-        even_cursor: 0,
-        segments: vec![],
-        statistics: vec![],
-    })
+    let mut table = TableDef::new(columns, distribution, sort_key);
+    table.primary_key = primary_key;
+    table.constraints = constraint_text;
+    Ok(table)
 }
 
 fn expr_column_name(text: &str) -> String {

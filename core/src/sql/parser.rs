@@ -82,6 +82,15 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
     Ok(out)
 }
 
+/// Parses SQL that holds exactly one statement (view definitions, statements Redwood writes).
+pub fn parse_one(sql: &str) -> Result<Statement> {
+    let mut statements = parse(sql)?;
+    match (statements.pop(), statements.is_empty()) {
+        (Some(parsed), true) => Ok(parsed.statement),
+        _ => Err(Error::syntax("expected exactly one statement")),
+    }
+}
+
 /// Redshift folds even quoted identifiers to lower case (its default,
 /// `enable_case_sensitive_identifier = off`): `"ColB"` names column `colb`.
 fn fold_quoted_identifier(mut token: TokenWithSpan) -> TokenWithSpan {
