@@ -1,94 +1,175 @@
-//! A sqllogictest driver over an embedded Redwood session.
+//! A sqllogictest driver for Redwood, embedded or through the SQL endpoint.
 //!
 //! Every `.slt` file gets its own database in a fresh directory. Named connections (`connection
 //! a`) are separate sessions on that database, so files can test concurrent transactions. The
 //! statement `\restart` closes the database and opens it again from disk, to test persistence.
+//! In [`Mode::Endpoint`] the same files run through `redwood serve`'s endpoint with a real
+//! PostgreSQL client (tokio-postgres, simple query protocol, text results), so both faces must
+//! give identical answers.
 
 use async_trait::async_trait;
 use redwood_core::arrow::datatypes::DataType;
+use redwood_core::endpoint::{Endpoint, EndpointConfig};
 use redwood_core::sql::format::column_to_text;
 use redwood_core::{Config, Database, Outcome, Session};
 use sqllogictest::{DBOutput, DefaultColumnType};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub const ADMIN_USER: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "Redwood-test-1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Embedded,
+    Endpoint,
+}
 
 /// The database every connection of one test file uses.
 pub struct TestDatabase {
     dir: PathBuf,
     config: Config,
+    mode: Mode,
     db: Mutex<Option<Database>>,
+    server: Mutex<Option<(SocketAddr, tokio::task::JoinHandle<()>)>>,
+}
+
+/// An error as the test files see it: SQLSTATE and message.
+#[derive(Debug)]
+pub struct TestError {
+    pub sqlstate: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for TestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for TestError {}
+
+impl From<redwood_core::Error> for TestError {
+    fn from(e: redwood_core::Error) -> Self {
+        TestError { sqlstate: e.sqlstate.to_string(), message: e.message }
+    }
+}
+
+impl From<tokio_postgres::Error> for TestError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        match e.as_db_error() {
+            Some(db) => TestError { sqlstate: db.code().code().to_string(), message: db.message().to_string() },
+            None => TestError { sqlstate: "08006".into(), message: e.to_string() },
+        }
+    }
 }
 
 impl TestDatabase {
-    pub fn open(dir: PathBuf, config: Config) -> Arc<Self> {
-        let db = Database::open(dir.to_str().expect("utf-8 path"), config.clone()).expect("open test database");
-        Arc::new(TestDatabase { dir, config, db: Mutex::new(Some(db)) })
+    pub async fn open(dir: PathBuf, config: Config, mode: Mode) -> Arc<Self> {
+        let test = Arc::new(TestDatabase { dir, config, mode, db: Mutex::new(None), server: Mutex::new(None) });
+        test.reopen().await.expect("open test database");
+        test
     }
 
-    pub fn connect(self: &Arc<Self>) -> RedwoodDriver {
-        let session = self.db.lock().unwrap().as_ref().expect("database open").connect();
-        RedwoodDriver { database: Arc::clone(self), session: Some(session) }
+    pub async fn connect(self: &Arc<Self>) -> Result<RedwoodDriver, TestError> {
+        let connection = match self.mode {
+            Mode::Embedded => Connection::Embedded(self.db.lock().unwrap().as_ref().expect("database open").connect()),
+            Mode::Endpoint => {
+                let addr = self.server.lock().unwrap().as_ref().expect("server running").0;
+                Connection::Remote(connect(addr).await?)
+            }
+        };
+        Ok(RedwoodDriver { database: Arc::clone(self), connection: Some(connection) })
     }
 
-    fn reopen(&self) -> Result<Database, redwood_core::Error> {
-        let mut slot = self.db.lock().unwrap();
-        slot.take();
-        let db = Database::open(self.dir.to_str().expect("utf-8 path"), self.config.clone())?;
-        *slot = Some(db.clone());
-        Ok(db)
+    /// (Re)opens the database from its directory, and in endpoint mode serves it on a free port.
+    async fn reopen(&self) -> Result<(), TestError> {
+        if let Some((_, task)) = self.server.lock().unwrap().take() {
+            task.abort();
+        }
+        self.db.lock().unwrap().take();
+        // Connections of the previous server close asynchronously; its sessions hold the
+        // directory lock until they have.
+        let mut attempts = 0;
+        let db = loop {
+            match Database::open(self.dir.to_str().expect("utf-8 path"), self.config.clone()) {
+                Ok(db) => break db,
+                Err(e) if attempts < 100 && e.message.contains("already open") => {
+                    attempts += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        if self.mode == Mode::Endpoint {
+            if db.snapshot().users.is_empty() {
+                redwood_core::leader::users::bootstrap_admin(&mut db.connect(), ADMIN_USER, ADMIN_PASSWORD)?;
+            }
+            let endpoint = Endpoint::bind(db.clone(), EndpointConfig::new("127.0.0.1:0".parse().unwrap())).await?;
+            let addr = endpoint.local_addr();
+            let task = tokio::spawn(async move {
+                let _ = endpoint.run().await;
+            });
+            *self.server.lock().unwrap() = Some((addr, task));
+        }
+        *self.db.lock().unwrap() = Some(db);
+        Ok(())
     }
+}
+
+/// A tokio-postgres client on the endpoint at `addr`, as the admin user.
+pub async fn connect(addr: SocketAddr) -> Result<tokio_postgres::Client, tokio_postgres::Error> {
+    let config = format!(
+        "host={} port={} user={ADMIN_USER} password={ADMIN_PASSWORD} dbname=dev",
+        addr.ip(),
+        addr.port()
+    );
+    let (client, connection) = tokio_postgres::connect(&config, tokio_postgres::NoTls).await?;
+    tokio::spawn(connection);
+    Ok(client)
+}
+
+enum Connection {
+    Embedded(Session),
+    Remote(tokio_postgres::Client),
 }
 
 pub struct RedwoodDriver {
     database: Arc<TestDatabase>,
-    session: Option<Session>,
+    connection: Option<Connection>,
+}
+
+/// A value as the test files spell it.
+fn cell(value: Option<&str>) -> String {
+    match value {
+        None => "NULL".to_string(),
+        Some("") => "(empty)".to_string(),
+        Some(s) => s.to_string(),
+    }
 }
 
 #[async_trait]
 impl sqllogictest::AsyncDB for RedwoodDriver {
-    type Error = redwood_core::Error;
+    type Error = TestError;
     type ColumnType = DefaultColumnType;
 
     async fn run(&mut self, sql: &str) -> Result<DBOutput<DefaultColumnType>, Self::Error> {
         if sql.trim() == "\\restart" {
-            self.session = None;
-            self.session = Some(self.database.reopen()?.connect());
+            self.connection = None;
+            self.database.reopen().await?;
+            self.connection = self.database.connect().await?.connection.take();
             return Ok(DBOutput::StatementComplete(0));
         }
-        let session = self.session.as_mut().expect("session open");
-        let outcomes = session.execute(sql).await?;
-        Ok(match outcomes.into_iter().last() {
-            Some(Outcome::Rows { schema, batches }) => {
-                let types = schema.fields().iter().map(|f| column_type(f.data_type())).collect();
-                let mut rows = vec![];
-                for batch in &batches {
-                    let columns = batch
-                        .columns()
-                        .iter()
-                        .map(column_to_text)
-                        .collect::<Result<Vec<_>, _>>()?;
-                    for row in 0..batch.num_rows() {
-                        rows.push(
-                            columns
-                                .iter()
-                                .map(|c| match &c[row] {
-                                    None => "NULL".to_string(),
-                                    Some(s) if s.is_empty() => "(empty)".to_string(),
-                                    Some(s) => s.clone(),
-                                })
-                                .collect(),
-                        );
-                    }
-                }
-                DBOutput::Rows { types, rows }
-            }
-            Some(Outcome::Command { rows, .. }) => DBOutput::StatementComplete(rows.unwrap_or(0)),
-            None => DBOutput::StatementComplete(0),
-        })
+        match self.connection.as_mut().expect("connection open") {
+            Connection::Embedded(session) => run_embedded(session, sql).await,
+            Connection::Remote(client) => run_remote(client, sql).await,
+        }
     }
 
     async fn shutdown(&mut self) {
-        self.session = None;
+        self.connection = None;
     }
 
     fn engine_name(&self) -> &str {
@@ -96,8 +177,53 @@ impl sqllogictest::AsyncDB for RedwoodDriver {
     }
 
     fn error_sql_state(err: &Self::Error) -> Option<String> {
-        Some(err.sqlstate.to_string())
+        Some(err.sqlstate.clone())
     }
+}
+
+async fn run_embedded(session: &mut Session, sql: &str) -> Result<DBOutput<DefaultColumnType>, TestError> {
+    let outcomes = session.execute(sql).await?;
+    Ok(match outcomes.into_iter().last() {
+        Some(Outcome::Rows { schema, batches }) => {
+            let mut rows = vec![];
+            for batch in &batches {
+                let columns = batch.columns().iter().map(column_to_text).collect::<Result<Vec<_>, _>>()?;
+                for row in 0..batch.num_rows() {
+                    rows.push(columns.iter().map(|c| cell(c[row].as_deref())).collect());
+                }
+            }
+            DBOutput::Rows { types: schema.fields().iter().map(|f| column_type(f.data_type())).collect(), rows }
+        }
+        Some(Outcome::Command { rows, .. }) => DBOutput::StatementComplete(rows.unwrap_or(0)),
+        None => DBOutput::StatementComplete(0),
+    })
+}
+
+/// The last statement's result, as psql would show it.
+async fn run_remote(client: &mut tokio_postgres::Client, sql: &str) -> Result<DBOutput<DefaultColumnType>, TestError> {
+    use tokio_postgres::SimpleQueryMessage;
+    let mut output = DBOutput::StatementComplete(0);
+    let mut rows: Vec<Vec<String>> = vec![];
+    let mut width = 0;
+    for message in client.simple_query(sql).await? {
+        match message {
+            SimpleQueryMessage::RowDescription(columns) => {
+                rows.clear();
+                width = columns.len();
+            }
+            SimpleQueryMessage::Row(row) => rows.push((0..row.len()).map(|i| cell(row.get(i))).collect()),
+            SimpleQueryMessage::CommandComplete(count) => {
+                output = if width > 0 {
+                    DBOutput::Rows { types: vec![DefaultColumnType::Any; width], rows: std::mem::take(&mut rows) }
+                } else {
+                    DBOutput::StatementComplete(count)
+                };
+                width = 0;
+            }
+            _ => {}
+        }
+    }
+    Ok(output)
 }
 
 fn column_type(data_type: &DataType) -> DefaultColumnType {

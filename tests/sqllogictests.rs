@@ -1,10 +1,12 @@
-//! Runs every `sql/**/*.slt` file against an embedded database of its own.
+//! Runs every `sql/**/*.slt` file against a database of its own: embedded, then through the SQL
+//! endpoint with a PostgreSQL client; both must give the expected results.
 //!
 //! `cargo test -p redwood-tests --test sqllogictests` runs them all; give a file-name filter as an
-//! argument to run some; set `REDWOOD_SLT_COMPLETE=1` to rewrite the expected results.
+//! argument to run some; `REDWOOD_SLT_MODE=embedded|endpoint` runs one mode; set
+//! `REDWOOD_SLT_COMPLETE=1` to rewrite the expected results (from the embedded run).
 
 use redwood_core::{ClusterLayout, Config};
-use redwood_tests::TestDatabase;
+use redwood_tests::{Mode, TestDatabase};
 use std::path::{Path, PathBuf};
 
 fn slt_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -27,17 +29,23 @@ async fn main() {
     slt_files(&root, &mut files);
     files.sort();
     files.retain(|f| filters.is_empty() || filters.iter().any(|p| f.to_string_lossy().contains(p.as_str())));
+    let modes: Vec<Mode> = match std::env::var("REDWOOD_SLT_MODE").as_deref() {
+        Ok("embedded") => vec![Mode::Embedded],
+        Ok("endpoint") => vec![Mode::Endpoint],
+        _ if complete => vec![Mode::Embedded],
+        _ => vec![Mode::Embedded, Mode::Endpoint],
+    };
     let (mut passed, mut failed) = (0, 0);
-    for file in &files {
+    for (mode, file) in modes.iter().flat_map(|m| files.iter().map(move |f| (*m, f))) {
         let dir = tempfile::tempdir().expect("temp dir");
         // Two nodes of two slices, so every file exercises distribution over several slices.
         let config = Config { layout: Some(ClusterLayout { nodes: 2, slices_per_node: 2 }) };
-        let database = TestDatabase::open(dir.path().join("db"), config);
+        let database = TestDatabase::open(dir.path().join("db"), config, mode).await;
         let mut runner = sqllogictest::Runner::new(move || {
             let database = database.clone();
-            async move { Ok(database.connect()) }
+            async move { database.connect().await }
         });
-        let name = file.strip_prefix(&root).unwrap_or(file).display().to_string();
+        let name = format!("{} ({mode:?})", file.strip_prefix(&root).unwrap_or(file).display());
         let result = if complete {
             runner
                 .update_test_file(

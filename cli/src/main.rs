@@ -1,6 +1,7 @@
-//! `redwood`: the SQL shell on an embedded database, and the demo.
+//! `redwood`: the SQL shell on an embedded database, the SQL endpoint (`serve`), and the demo.
 
 mod demo;
+mod serve;
 mod shell;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve a database on the PostgreSQL wire protocol (Redshift's SQL endpoint, port 5439).
+    Serve(serve::ServeArgs),
     /// Build a sample TPC-H database with Redshift distribution and sort keys, and query it.
     Demo {
         /// Where to build it.
@@ -42,7 +45,7 @@ enum Command {
 
 /// The cluster shape of a database being created (an existing one keeps its own).
 #[derive(clap::Args, Clone, Copy)]
-struct LayoutArgs {
+pub(crate) struct LayoutArgs {
     /// Compute nodes (in-process) of a new database.
     #[arg(long, env = "REDWOOD_NODES", default_value_t = 1)]
     nodes: u32,
@@ -52,7 +55,7 @@ struct LayoutArgs {
 }
 
 impl LayoutArgs {
-    fn config(self) -> Config {
+    pub(crate) fn config(self) -> Config {
         let default = redwood_core::ClusterLayout::default();
         Config {
             layout: Some(redwood_core::ClusterLayout {
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     let result = runtime.block_on(async {
         match cli.command {
+            Some(Command::Serve(args)) => serve::run(args).await.map_err(|e| (e, None)),
             Some(Command::Demo { dir, scale, layout }) => {
                 demo::run(&dir, scale, layout.config()).await.map_err(|e| (e, None))
             }

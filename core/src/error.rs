@@ -35,6 +35,15 @@ pub mod sqlstate {
     pub const DUPLICATE_TABLE: &str = "42P07";
     pub const DUPLICATE_SCHEMA: &str = "42P06";
     pub const DUPLICATE_COLUMN: &str = "42701";
+    pub const DUPLICATE_OBJECT: &str = "42710";
+    pub const INSUFFICIENT_PRIVILEGE: &str = "42501";
+    pub const OBJECT_IN_USE: &str = "55006";
+    pub const PROTOCOL_VIOLATION: &str = "08P01";
+    pub const INVALID_AUTHORIZATION: &str = "28000";
+    pub const INVALID_PASSWORD: &str = "28P01";
+    pub const INVALID_CATALOG_NAME: &str = "3D000";
+    pub const TOO_MANY_CONNECTIONS: &str = "53300";
+    pub const CHARACTER_NOT_IN_REPERTOIRE: &str = "22021";
     pub const DATATYPE_MISMATCH: &str = "42804";
     pub const INVALID_TABLE_DEFINITION: &str = "42P16";
     pub const WRONG_OBJECT_TYPE: &str = "42809";

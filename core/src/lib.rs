@@ -25,6 +25,7 @@
 
 pub mod catalog;
 pub mod compute;
+pub mod endpoint;
 pub mod error;
 pub mod leader;
 pub mod sql;
@@ -34,7 +35,8 @@ pub mod types;
 pub use catalog::ClusterLayout;
 pub use error::{Error, Result};
 pub use leader::database::{Config, Database, MEMORY};
-pub use leader::session::{Outcome, QueryStream, Session, TransactionStatus};
+pub use leader::session::{Description, Outcome, Output, Prepared, QueryStream, Session, TransactionStatus};
+pub use sql::params::Param;
 
 /// Re-exported so embedders use the same Arrow as the engine.
 pub use datafusion::arrow;

@@ -329,10 +329,36 @@ pub struct SchemaEntry {
     pub owner: String,
 }
 
+/// A database user (Redshift's `pg_user`). Passwords are kept only as verifiers: a SCRAM-SHA-256
+/// salted password and PostgreSQL's md5 hash, either of which a client can authenticate against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: u32,
+    pub name: String,
+    pub superuser: bool,
+    pub create_db: bool,
+    /// `None`: `PASSWORD DISABLE`, the user cannot log in with a password.
+    pub password: Option<PasswordVerifier>,
+    /// `VALID UNTIL`, as an ISO timestamp (UTC).
+    pub valid_until: Option<String>,
+    /// `CONNECTION LIMIT`; `None` is UNLIMITED.
+    pub connection_limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordVerifier {
+    /// `SCRAM-SHA-256$iterations:salt$salted-password` (base64), absent when the password was
+    /// given as an md5 hash.
+    pub scram: Option<String>,
+    /// `md5` + md5(password || user), PostgreSQL's md5 verifier.
+    pub md5: String,
+}
+
 /// One consistent version of the whole catalog.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogState {
     pub schemas: BTreeMap<String, SchemaEntry>,
+    pub users: BTreeMap<String, User>,
     pub relations: BTreeMap<RelId, Arc<Relation>>,
     names: BTreeMap<QualifiedName, RelId>,
 }
@@ -382,6 +408,10 @@ impl CatalogState {
         let old = self.relations.remove(&id)?;
         self.names.remove(&old.qualified_name());
         Some(old)
+    }
+
+    pub fn require_user(&self, name: &str) -> Result<&User> {
+        self.users.get(name).ok_or_else(|| err!(UNDEFINED_OBJECT, "user \"{name}\" does not exist"))
     }
 
     pub fn require_schema(&self, schema: &str) -> Result<&SchemaEntry> {

@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS segments(
     id INTEGER PRIMARY KEY, rel_id INTEGER NOT NULL, slice INTEGER NOT NULL,
     rows INTEGER NOT NULL, bytes INTEGER NOT NULL, deleted BLOB);
 CREATE INDEX IF NOT EXISTS segments_by_rel ON segments(rel_id);
+CREATE TABLE IF NOT EXISTS users(
+    name TEXT PRIMARY KEY, id INTEGER NOT NULL, superuser INTEGER NOT NULL, create_db INTEGER NOT NULL,
+    scram TEXT, md5 TEXT, valid_until TEXT, connection_limit INTEGER);
 CREATE TABLE IF NOT EXISTS column_stats(
     rel_id INTEGER NOT NULL, column_id INTEGER NOT NULL, null_count INTEGER NOT NULL,
     min_value TEXT, max_value TEXT, PRIMARY KEY(rel_id, column_id));
@@ -44,6 +47,8 @@ CREATE TABLE IF NOT EXISTS column_stats(
 pub struct ChangeSet {
     pub put_schemas: Vec<SchemaEntry>,
     pub drop_schemas: Vec<String>,
+    pub put_users: Vec<User>,
+    pub drop_users: Vec<String>,
     pub put_relations: Vec<Arc<Relation>>,
     pub drop_relations: Vec<RelId>,
 }
@@ -119,6 +124,24 @@ impl CatalogStore {
         for row in stmt.query_map([], |r| Ok(SchemaEntry { name: r.get(0)?, owner: r.get(1)? }))? {
             let s = row?;
             state.schemas.insert(s.name.clone(), s);
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT name, id, superuser, create_db, scram, md5, valid_until, connection_limit FROM users",
+        )?;
+        for row in stmt.query_map([], |r| {
+            let md5: Option<String> = r.get(5)?;
+            Ok(User {
+                name: r.get(0)?,
+                id: r.get(1)?,
+                superuser: r.get(2)?,
+                create_db: r.get(3)?,
+                password: md5.map(|md5| Ok::<_, rusqlite::Error>(PasswordVerifier { scram: r.get(4)?, md5 })).transpose()?,
+                valid_until: r.get(6)?,
+                connection_limit: r.get(7)?,
+            })
+        })? {
+            let u = row?;
+            state.users.insert(u.name.clone(), u);
         }
         let mut columns: HashMap<RelId, Vec<Column>> = HashMap::new();
         let mut stmt = self.conn.prepare(
@@ -249,6 +272,20 @@ impl CatalogStore {
         }
         for s in &changes.put_schemas {
             tx.execute("INSERT OR REPLACE INTO schemas(name, owner) VALUES (?1, ?2)", params![s.name, s.owner])?;
+        }
+        for name in changes.drop_users.iter().chain(changes.put_users.iter().map(|u| &u.name)) {
+            tx.execute("DELETE FROM users WHERE name=?1", [name])?;
+        }
+        for u in &changes.put_users {
+            let (scram, md5) = match &u.password {
+                Some(p) => (p.scram.clone(), Some(p.md5.clone())),
+                None => (None, None),
+            };
+            tx.execute(
+                "INSERT INTO users(name, id, superuser, create_db, scram, md5, valid_until, connection_limit)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![u.name, u.id, u.superuser, u.create_db, scram, md5, u.valid_until, u.connection_limit],
+            )?;
         }
         for id in changes.drop_relations.iter().chain(changes.put_relations.iter().map(|r| &r.id)) {
             tx.execute("DELETE FROM relations WHERE id=?1", [id])?;

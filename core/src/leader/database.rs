@@ -96,8 +96,14 @@ impl Database {
     }
 
     /// A new session (connection) on this database.
+    /// A session of the database's owner (embedded use: no authentication).
     pub fn connect(&self) -> Session {
-        Session::new(self.clone())
+        Session::new(self.clone(), crate::catalog::DEFAULT_OWNER)
+    }
+
+    /// A session of `user`, who has been authenticated (see `endpoint`).
+    pub fn connect_as(&self, user: &str) -> Session {
+        Session::new(self.clone(), user)
     }
 
     pub fn layout(&self) -> ClusterLayout {
@@ -147,6 +153,18 @@ impl Database {
                 None => {
                     merged.schemas.remove(schema);
                     changes.drop_schemas.push(schema.clone());
+                }
+            }
+        }
+        for name in txn.touched_users() {
+            match txn.state().users.get(name) {
+                Some(user) => {
+                    merged.users.insert(name.clone(), user.clone());
+                    changes.put_users.push(user.clone());
+                }
+                None => {
+                    merged.users.remove(name);
+                    changes.drop_users.push(name.clone());
                 }
             }
         }

@@ -49,7 +49,7 @@ impl Session {
                     table.column(field.name()).map(|c| c.sql_type)
                 })
                 .collect();
-            let (schema, batches) = self.run(plan).await?;
+            let (schema, batches) = self.run_plan(plan).await?;
             let mut columns = vec![];
             for (i, field) in schema.fields().iter().enumerate() {
                 let name = crate::sql::names::display_name(field.name()).to_string();
@@ -429,7 +429,7 @@ impl Session {
         let plan = datafusion::logical_expr::LogicalPlanBuilder::empty(true)
             .project(vec![self.default_value(column)?.alias("value")])?
             .build()?;
-        let (_, batches) = self.run(plan).await?;
+        let (_, batches) = self.run_plan(plan).await?;
         let batch = batches.iter().find(|b| b.num_rows() > 0).ok_or_else(|| Error::internal("default produced no row"))?;
         Ok(datafusion::common::ScalarValue::try_from_array(batch.column(0), 0)?)
     }

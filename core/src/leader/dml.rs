@@ -34,24 +34,33 @@ const SMALL_SEGMENT_ROWS: u64 = 8192;
 const MAX_SMALL_SEGMENTS: usize = 16;
 
 impl Session {
+    /// The types of `$n` placed directly in `INSERT … VALUES` rows: those of their target columns.
+    pub(crate) fn infer_insert_params(&mut self, insert: &Insert, params: &mut [Option<DataType>]) -> Result<()> {
+        let TableObject::TableName(name) = &insert.table else { return Ok(()) };
+        let state = Arc::clone(self.txn().state());
+        let (rel, table) = state.require_table(&qualified_name(name)?)?;
+        let targets = insert_targets(insert, rel, table)?;
+        let Some(ast::SetExpr::Values(values)) = insert.source.as_ref().map(|q| q.body.as_ref()) else { return Ok(()) };
+        for row in &values.rows {
+            for (expr, &column) in row.iter().zip(&targets) {
+                let ast::Expr::Value(v) = expr else { continue };
+                let ast::Value::Placeholder(p) = &v.value else { continue };
+                let index = p.trim_start_matches('$').parse::<usize>().ok().and_then(|n| n.checked_sub(1));
+                if let Some(slot) = index.and_then(|i| params.get_mut(i)) {
+                    slot.get_or_insert(table.columns[column].sql_type.arrow_type());
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) async fn insert(&mut self, insert: &Insert) -> Result<Outcome> {
         let TableObject::TableName(name) = &insert.table else {
             return Err(err!(FEATURE_NOT_SUPPORTED, "INSERT into a table function is not supported"));
         };
         let state = Arc::clone(self.txn().state());
         let (rel, table) = state.require_table(&qualified_name(name)?)?;
-        let mut targets: Vec<usize> = vec![];
-        for c in &insert.columns {
-            let name = c.0.last().and_then(|p| p.as_ident()).map(ident_name).unwrap_or_default();
-            let index = table.column_index(&name).ok_or_else(|| Error::undefined_column(&name, &rel.name))?;
-            if targets.contains(&index) {
-                return Err(err!(DUPLICATE_COLUMN, "column \"{name}\" specified more than once"));
-            }
-            targets.push(index);
-        }
-        if insert.columns.is_empty() {
-            targets = (0..table.columns.len()).collect();
-        }
+        let targets = insert_targets(insert, rel, table)?;
         let source = match &insert.source {
             None => LogicalPlanBuilder::empty(true).build()?,
             Some(query) => {
@@ -99,7 +108,7 @@ impl Session {
             exprs.push(value.alias(&column.name));
         }
         let plan = LogicalPlanBuilder::from(source).project(exprs)?.build()?;
-        let (_, batches) = self.run(plan).await?;
+        let (_, batches) = self.run_plan(plan).await?;
         let rows = self.write_rows(rel.id, batches)?;
         Ok(Outcome::counted("INSERT 0", rows))
     }
@@ -238,7 +247,7 @@ impl Session {
             })
             .collect();
         let plan = LogicalPlanBuilder::from(plan).project(exprs)?.build()?;
-        self.run(plan).await
+        self.run_plan(plan).await
     }
 
     async fn locate_rows(&mut self, target: RelId, sql: &str, types: &[DataType]) -> Result<Vec<(u64, RoaringBitmap)>> {
@@ -475,4 +484,21 @@ fn fill_identity(values: &ArrayRef, identity: &mut crate::catalog::Identity) -> 
     // Back to the column's type: a generated value past its range fails (22003).
     let options = CastOptions { safe: false, ..Default::default() };
     Ok(cast_with_options(&filled, values.data_type(), &options)?)
+}
+
+/// The table columns an INSERT writes, by index, in the order its values come.
+fn insert_targets(insert: &Insert, rel: &crate::catalog::Relation, table: &crate::catalog::TableDef) -> Result<Vec<usize>> {
+    if insert.columns.is_empty() {
+        return Ok((0..table.columns.len()).collect());
+    }
+    let mut targets: Vec<usize> = vec![];
+    for c in &insert.columns {
+        let name = c.0.last().and_then(|p| p.as_ident()).map(ident_name).unwrap_or_default();
+        let index = table.column_index(&name).ok_or_else(|| Error::undefined_column(&name, &rel.name))?;
+        if targets.contains(&index) {
+            return Err(err!(DUPLICATE_COLUMN, "column \"{name}\" specified more than once"));
+        }
+        targets.push(index);
+    }
+    Ok(targets)
 }

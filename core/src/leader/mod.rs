@@ -8,3 +8,4 @@ pub mod dml;
 pub mod provider;
 pub mod session;
 pub mod transaction;
+pub mod users;

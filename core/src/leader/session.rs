@@ -18,7 +18,10 @@ use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::context::{SessionConfig, SessionContext};
 use datafusion::logical_expr::LogicalPlan;
-use datafusion::sql::sqlparser::ast::{Statement, Value};
+use crate::sql::ddl::ident_name;
+use crate::sql::params::{bind, placeholder_count, Param};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::sql::sqlparser::ast::{ObjectType, Statement, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -63,10 +66,12 @@ pub struct Session {
     failed: bool,
     settings: BTreeMap<String, String>,
     notices: Vec<String>,
+    /// Who this session runs as (`current_user`).
+    user: String,
 }
 
 impl Session {
-    pub(crate) fn new(db: Database) -> Session {
+    pub(crate) fn new(db: Database, user: &str) -> Session {
         let layout = db.layout();
         let mut config = SessionConfig::new()
             .with_default_catalog_and_schema(DEFAULT_DATABASE, DEFAULT_SCHEMA)
@@ -84,7 +89,22 @@ impl Session {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Session { db, context, cell, txn: None, explicit: false, failed: false, settings, notices: vec![] }
+        Session {
+            db,
+            context,
+            cell,
+            txn: None,
+            explicit: false,
+            failed: false,
+            settings,
+            notices: vec![],
+            user: user.to_string(),
+        }
+    }
+
+    /// The user this session runs as.
+    pub fn user(&self) -> &str {
+        &self.user
     }
 
     pub fn database(&self) -> &Database {
@@ -106,18 +126,17 @@ impl Session {
 
     /// Runs every statement of `sql` in order; stops at the first error.
     pub async fn execute(&mut self, sql: &str) -> Result<Vec<Outcome>> {
-        let statements = match parse(sql) {
-            Ok(s) => s,
-            Err(e) => {
-                if self.explicit {
-                    self.failed = true;
-                }
-                return Err(e);
-            }
-        };
+        let statements = self.prepare_batch(sql)?;
         let mut outcomes = Vec::with_capacity(statements.len());
-        for statement in statements {
-            outcomes.push(self.execute_parsed(statement).await?);
+        for statement in &statements {
+            let output = self.run(statement, &[]).await?;
+            match output.collect().await {
+                Ok(outcome) => outcomes.push(outcome),
+                Err(e) => {
+                    self.fail_transaction();
+                    return Err(e);
+                }
+            }
         }
         Ok(outcomes)
     }
@@ -130,6 +149,129 @@ impl Session {
             0 => Ok(Outcome::command("EMPTY")),
             n => Err(err!(SYNTAX_ERROR, "expected one statement, found {n}")),
         }
+    }
+
+    /// Runs one query and returns its rows as a stream of record batches, read in the snapshot
+    /// the query starts with (held by the stream): for clients that fetch results in pieces.
+    /// Errors that surface while the stream is read do not mark an explicit transaction failed.
+    pub async fn query_stream(&mut self, sql: &str) -> Result<QueryStream> {
+        let statement = self.prepare(sql)?.ok_or_else(|| err!(SYNTAX_ERROR, "expected exactly one query"))?;
+        if !statement.is_query() {
+            return Err(err!(FEATURE_NOT_SUPPORTED, "only queries can be streamed; use execute"));
+        }
+        match self.run(&statement, &[]).await? {
+            Output::Rows(stream) => Ok(stream),
+            Output::Command { .. } => Err(err!(INTERNAL_ERROR, "a query produced no rows")),
+        }
+    }
+
+    /// Parses a string of statements. A syntax error inside BEGIN … fails the transaction.
+    pub fn prepare_batch(&mut self, sql: &str) -> Result<Vec<Prepared>> {
+        let parsed = parse(sql).and_then(|statements| {
+            statements
+                .into_iter()
+                .map(|parsed| Ok(Prepared { param_count: placeholder_count(&parsed.statement)?, parsed }))
+                .collect::<Result<Vec<_>>>()
+        });
+        if parsed.is_err() && self.explicit {
+            self.failed = true;
+        }
+        parsed
+    }
+
+    /// Parses one statement to run later, any number of times, with `$n` parameters bound each
+    /// time (`None`: the string holds no statement).
+    pub fn prepare(&mut self, sql: &str) -> Result<Option<Prepared>> {
+        let mut statements = self.prepare_batch(sql)?;
+        if statements.len() > 1 {
+            return Err(err!(SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement"));
+        }
+        Ok(statements.pop())
+    }
+
+    /// The parameter types and result columns of a prepared statement, without running it.
+    /// `declared` are the types the client gave; the others are inferred where the statement
+    /// determines them (comparisons with columns, INSERT … VALUES), else left `None`.
+    pub async fn describe(&mut self, statement: &Prepared, declared: &[Option<DataType>]) -> Result<Description> {
+        let mut params: Vec<Option<DataType>> =
+            (0..statement.param_count).map(|i| declared.get(i).cloned().flatten()).collect();
+        self.check_not_failed()?;
+        let implicit = self.begin_statement();
+        let described = self.describe_in_transaction(&statement.parsed.statement, &mut params).await;
+        if implicit {
+            // Nothing was changed: the snapshot is simply released.
+            self.txn = None;
+        }
+        Ok(Description { params, columns: described? })
+    }
+
+    async fn describe_in_transaction(
+        &mut self,
+        statement: &Statement,
+        params: &mut [Option<DataType>],
+    ) -> Result<Option<SchemaRef>> {
+        match statement {
+            Statement::Query(_) | Statement::Explain { .. } => {
+                let plan = self.plan(statement.clone()).await?;
+                for (name, data_type) in plan.get_parameter_types()? {
+                    let index = name.trim_start_matches('$').parse::<usize>().ok().and_then(|n| n.checked_sub(1));
+                    if let (Some(slot), Some(data_type)) = (index.and_then(|i| params.get_mut(i)), data_type) {
+                        slot.get_or_insert(data_type);
+                    }
+                }
+                Ok(Some(display_schema(&Arc::new(plan.schema().as_arrow().clone()))))
+            }
+            Statement::Insert(insert) => {
+                self.infer_insert_params(insert, params)?;
+                Ok(None)
+            }
+            Statement::ShowVariable { variable } => match self.show(&variable_name(variable))? {
+                Outcome::Rows { schema, .. } => Ok(Some(schema)),
+                Outcome::Command { .. } => Ok(None),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    /// Runs a prepared statement with its parameters bound. A query's rows come as a stream.
+    pub async fn run(&mut self, statement: &Prepared, params: &[Param]) -> Result<Output> {
+        if params.len() != statement.param_count {
+            return Err(err!(
+                PROTOCOL_VIOLATION,
+                "bind message supplies {} parameters, but prepared statement requires {}",
+                params.len(),
+                statement.param_count
+            ));
+        }
+        let mut parsed = statement.parsed.clone();
+        if statement.param_count > 0 {
+            bind(&mut parsed.statement, params)?;
+        }
+        if matches!(parsed.statement, Statement::Query(_)) {
+            self.check_not_failed()?;
+            let implicit = self.begin_statement();
+            let planned = match self.plan(parsed.statement).await {
+                Ok(plan) => match self.context.execute_logical_plan(plan).await {
+                    Ok(frame) => frame.execute_stream().await.map_err(Error::from),
+                    Err(e) => Err(e.into()),
+                },
+                Err(e) => Err(e),
+            };
+            let stream = self.finish_statement(implicit, planned)?;
+            return Ok(Output::Rows(QueryStream::renamed(stream)));
+        }
+        Ok(match self.execute_parsed(parsed).await? {
+            Outcome::Rows { schema, batches } => Output::Rows(QueryStream::from_batches(schema, batches)),
+            Outcome::Command { tag, rows } => Output::Command { tag, rows },
+        })
+    }
+
+    /// Runs `f` as one statement: in the open transaction, or in its own committed one.
+    pub(crate) fn run_internal<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        self.check_not_failed()?;
+        let implicit = self.begin_statement();
+        let result = f(self);
+        self.finish_statement(implicit, result)
     }
 
     async fn execute_parsed(&mut self, parsed: ParsedStatement) -> Result<Outcome> {
@@ -173,6 +315,23 @@ impl Session {
         self.finish_statement(implicit, result)
     }
 
+    /// A statement was stopped midway (cancelled): an implicit transaction is rolled back, an
+    /// explicit one fails.
+    pub fn abandon_statement(&mut self) {
+        if self.explicit {
+            self.failed = true;
+        } else {
+            self.txn = None;
+        }
+    }
+
+    /// Reading a result failed: an open transaction block fails, as the statement did.
+    pub fn fail_transaction(&mut self) {
+        if self.explicit {
+            self.failed = true;
+        }
+    }
+
     /// After an error inside BEGIN … everything but ROLLBACK/COMMIT is refused (25P02).
     fn check_not_failed(&self) -> Result<()> {
         if self.failed {
@@ -208,45 +367,10 @@ impl Session {
         }
     }
 
-    /// Runs one query and returns its rows as a stream of record batches, read in the snapshot
-    /// the query starts with (held by the stream): for clients that fetch results in pieces.
-    /// Errors that surface while the stream is read do not mark an explicit transaction failed.
-    pub async fn query_stream(&mut self, sql: &str) -> Result<QueryStream> {
-        let mut statements = parse(sql)?;
-        let Some(parsed) = statements.pop().filter(|_| statements.is_empty()) else {
-            return Err(err!(SYNTAX_ERROR, "expected exactly one query"));
-        };
-        if !matches!(parsed.statement, Statement::Query(_)) {
-            return Err(err!(FEATURE_NOT_SUPPORTED, "only queries can be streamed; use execute"));
-        }
-        self.check_not_failed()?;
-        let implicit = self.begin_statement();
-        let planned = match self.plan(parsed.statement).await {
-            Ok(plan) => match self.context.execute_logical_plan(plan).await {
-                Ok(frame) => frame.execute_stream().await.map_err(Error::from),
-                Err(e) => Err(e.into()),
-            },
-            Err(e) => Err(e),
-        };
-        let stream = self.finish_statement(implicit, planned)?;
-        let schema = display_schema(&stream.schema());
-        let renamed = Arc::clone(&schema);
-        let batches = stream.map(move |batch| {
-            batch.and_then(|b| Ok(RecordBatch::try_new(Arc::clone(&renamed), b.columns().to_vec())?))
-        });
-        Ok(QueryStream {
-            batches: Box::pin(RecordBatchStreamAdapter::new(Arc::clone(&schema), batches)),
-            schema,
-        })
-    }
-
     /// Bulk load: appends Arrow record batches to `table` (`name` or `schema.name`), matching
     /// columns by position and casting them to the table's types. Returns the rows added.
     pub fn append(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
-        self.check_not_failed()?;
-        let implicit = self.begin_statement();
-        let result = self.append_in_transaction(table, batches);
-        self.finish_statement(implicit, result)
+        self.run_internal(|s| s.append_in_transaction(table, batches))
     }
 
     fn append_in_transaction(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
@@ -323,7 +447,7 @@ impl Session {
         match parsed.statement {
             Statement::Query(_) | Statement::Explain { .. } => {
                 let plan = self.plan(parsed.statement).await?;
-                let (schema, batches) = self.run(plan).await?;
+                let (schema, batches) = self.run_plan(plan).await?;
                 let schema = display_schema(&schema);
                 let batches = batches
                     .into_iter()
@@ -339,6 +463,10 @@ impl Session {
             Statement::CreateSchema { schema_name, if_not_exists, .. } => {
                 self.create_schema(&schema_name, if_not_exists)
             }
+            Statement::Drop { object_type: ObjectType::User, if_exists, names, .. } => {
+                let names: Vec<String> = names.iter().map(|n| n.to_string().to_ascii_lowercase()).collect();
+                self.drop_users(&names, if_exists)
+            }
             Statement::Drop { object_type, if_exists, names, cascade, .. } => {
                 self.drop(object_type, if_exists, &names, cascade)
             }
@@ -347,9 +475,12 @@ impl Session {
             Statement::Vacuum(vacuum) => self.vacuum(&vacuum).await,
             Statement::Analyze(analyze) => self.analyze(&analyze),
             Statement::Set(set) => self.set(&set),
-            Statement::ShowVariable { variable } => {
-                let name = variable.iter().map(|i| i.value.to_ascii_lowercase()).collect::<Vec<_>>().join(".");
-                self.show(&name)
+            Statement::ShowVariable { variable } => self.show(&variable_name(&variable)),
+            Statement::CreateUser(create) => {
+                self.create_user(&ident_name(&create.name), &parsed.attributes.user.unwrap_or_default())
+            }
+            Statement::AlterUser(alter) => {
+                self.alter_user(&ident_name(&alter.name), &parsed.attributes.user.unwrap_or_default())
             }
             other => Err(err!(FEATURE_NOT_SUPPORTED, "statement not supported: {}", first_words(&other.to_string()))),
         }
@@ -363,7 +494,7 @@ impl Session {
     }
 
     /// Executes a plan to completion.
-    pub(crate) async fn run(&self, plan: LogicalPlan) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+    pub(crate) async fn run_plan(&self, plan: LogicalPlan) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         let frame = self.context.execute_logical_plan(plan).await?;
         let schema: SchemaRef = Arc::new(frame.schema().as_arrow().clone());
         let batches = frame.collect().await?;
@@ -428,6 +559,74 @@ fn display_schema(schema: &SchemaRef) -> SchemaRef {
 pub struct QueryStream {
     pub schema: SchemaRef,
     pub batches: SendableRecordBatchStream,
+}
+
+impl QueryStream {
+    /// An executing plan's stream, with the column names clients see.
+    fn renamed(stream: SendableRecordBatchStream) -> QueryStream {
+        let schema = display_schema(&stream.schema());
+        let renamed = Arc::clone(&schema);
+        let batches = stream.map(move |batch| {
+            batch.and_then(|b| Ok(RecordBatch::try_new(Arc::clone(&renamed), b.columns().to_vec())?))
+        });
+        QueryStream { batches: Box::pin(RecordBatchStreamAdapter::new(Arc::clone(&schema), batches)), schema }
+    }
+
+    fn from_batches(schema: SchemaRef, batches: Vec<RecordBatch>) -> QueryStream {
+        let stream = futures::stream::iter(batches.into_iter().map(Ok));
+        QueryStream { batches: Box::pin(RecordBatchStreamAdapter::new(Arc::clone(&schema), stream)), schema }
+    }
+}
+
+/// A statement parsed once, run with [`Session::run`].
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    parsed: ParsedStatement,
+    param_count: usize,
+}
+
+impl Prepared {
+    pub fn param_count(&self) -> usize {
+        self.param_count
+    }
+
+    /// A query: it returns rows (SELECT, VALUES, WITH …).
+    pub fn is_query(&self) -> bool {
+        matches!(self.parsed.statement, Statement::Query(_))
+    }
+}
+
+/// What [`Session::describe`] learns about a prepared statement.
+#[derive(Debug, Clone)]
+pub struct Description {
+    /// One per `$n`; `None` where neither the client nor the statement fixes the type.
+    pub params: Vec<Option<DataType>>,
+    /// The result columns, for statements that return rows.
+    pub columns: Option<SchemaRef>,
+}
+
+/// What running a statement produced: rows to read, or a completed command.
+pub enum Output {
+    Rows(QueryStream),
+    Command { tag: String, rows: Option<u64> },
+}
+
+impl Output {
+    /// Reads all rows.
+    pub async fn collect(self) -> Result<Outcome> {
+        match self {
+            Output::Rows(stream) => {
+                let schema = stream.schema;
+                let batches: Vec<RecordBatch> = stream.batches.collect::<Vec<_>>().await.into_iter().collect::<std::result::Result<_, _>>()?;
+                Ok(Outcome::Rows { schema, batches })
+            }
+            Output::Command { tag, rows } => Ok(Outcome::Command { tag, rows }),
+        }
+    }
+}
+
+fn variable_name(variable: &[datafusion::sql::sqlparser::ast::Ident]) -> String {
+    variable.iter().map(|i| i.value.to_ascii_lowercase()).collect::<Vec<_>>().join(".")
 }
 
 fn first_words(sql: &str) -> String {

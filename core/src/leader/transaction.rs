@@ -1,7 +1,7 @@
 //! A transaction: a private copy of the catalog that statements change, plus the bookkeeping the
 //! commit needs (what was touched at which version, which segment files it wrote).
 
-use crate::catalog::{CatalogState, RelId, Relation, SchemaEntry};
+use crate::catalog::{CatalogState, RelId, Relation, SchemaEntry, User};
 use crate::err;
 use crate::error::Result;
 use crate::storage::{SegmentFile, SegmentId};
@@ -14,6 +14,7 @@ pub struct Transaction {
     /// Relations changed, with the version this transaction started from (`None`: created here).
     touched: BTreeMap<RelId, Option<u64>>,
     touched_schemas: BTreeSet<String>,
+    touched_users: BTreeSet<String>,
     /// Segment files written by this transaction; deleted if it does not commit them.
     new_files: Vec<Arc<SegmentFile>>,
 }
@@ -25,6 +26,7 @@ impl Transaction {
             base,
             touched: BTreeMap::new(),
             touched_schemas: BTreeSet::new(),
+            touched_users: BTreeSet::new(),
             new_files: vec![],
         }
     }
@@ -35,7 +37,7 @@ impl Transaction {
     }
 
     pub fn has_changes(&self) -> bool {
-        !self.touched.is_empty() || !self.touched_schemas.is_empty()
+        !self.touched.is_empty() || !self.touched_schemas.is_empty() || !self.touched_users.is_empty()
     }
 
     fn touch(&mut self, id: RelId) {
@@ -61,6 +63,20 @@ impl Transaction {
     pub fn remove_schema(&mut self, name: &str) {
         self.touched_schemas.insert(name.to_string());
         Arc::make_mut(&mut self.working).schemas.remove(name);
+    }
+
+    pub fn put_user(&mut self, user: User) {
+        self.touched_users.insert(user.name.clone());
+        Arc::make_mut(&mut self.working).users.insert(user.name.clone(), user);
+    }
+
+    pub fn remove_user(&mut self, name: &str) {
+        self.touched_users.insert(name.to_string());
+        Arc::make_mut(&mut self.working).users.remove(name);
+    }
+
+    pub fn touched_users(&self) -> impl Iterator<Item = &String> {
+        self.touched_users.iter()
     }
 
     pub fn add_file(&mut self, file: Arc<SegmentFile>) {
@@ -105,6 +121,11 @@ impl Transaction {
         for schema in &self.touched_schemas {
             if self.base.schemas.get(schema) != current.schemas.get(schema) {
                 return Err(conflict(&format!("schema \"{schema}\"")));
+            }
+        }
+        for user in &self.touched_users {
+            if self.base.users.get(user) != current.users.get(user) {
+                return Err(conflict(&format!("user \"{user}\"")));
             }
         }
         Ok(())

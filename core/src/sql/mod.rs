@@ -4,5 +4,6 @@
 pub mod ddl;
 pub mod format;
 pub mod names;
+pub mod params;
 pub mod parser;
 pub mod rewrite;

@@ -1,0 +1,81 @@
+//! `redwood serve`: the leader with in-process compute nodes behind the SQL endpoint.
+
+use crate::LayoutArgs;
+use redwood_core::endpoint::{AuthMethod, Endpoint, EndpointConfig};
+use redwood_core::{err, Database, Result};
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Data directory (created if missing), or :memory: for a database that lasts as long as the server.
+    #[arg(long, env = "REDWOOD_DATA", default_value = "redwood-data")]
+    data: String,
+    /// Address to listen on.
+    #[arg(long, env = "REDWOOD_LISTEN", default_value = "127.0.0.1")]
+    listen: IpAddr,
+    /// Port to listen on (0 picks a free one, printed at start).
+    #[arg(long, env = "REDWOOD_PORT", default_value_t = 5439)]
+    port: u16,
+    /// The first superuser, created when the database has no users yet.
+    #[arg(long, env = "REDWOOD_ADMIN_USER", default_value = "admin")]
+    admin_user: String,
+    /// Password of the first superuser (only used when the database has no users yet).
+    #[arg(long, env = "REDWOOD_ADMIN_PASSWORD", hide_env_values = true)]
+    admin_password: Option<String>,
+    /// How clients authenticate.
+    #[arg(long, value_enum, default_value = "scram-sha-256")]
+    auth: AuthArg,
+    /// TLS certificate (PEM); without it a self-signed one is generated into the data directory.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Refuse connections that do not use TLS.
+    #[arg(long)]
+    require_ssl: bool,
+    #[command(flatten)]
+    layout: LayoutArgs,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum AuthArg {
+    #[value(name = "scram-sha-256")]
+    Scram,
+    Md5,
+    Password,
+}
+
+pub async fn run(args: ServeArgs) -> Result<()> {
+    let db = Database::open(&args.data, args.layout.config())?;
+    if db.snapshot().users.is_empty() {
+        let password = args.admin_password.as_deref().ok_or_else(|| {
+            err!(
+                INVALID_PARAMETER_VALUE,
+                "a new database needs a first user: pass --admin-password (or set REDWOOD_ADMIN_PASSWORD)"
+            )
+        })?;
+        let mut session = db.connect();
+        redwood_core::leader::users::bootstrap_admin(&mut session, &args.admin_user.to_ascii_lowercase(), password)?;
+    }
+    let mut config = EndpointConfig::new(SocketAddr::new(args.listen, args.port));
+    config.auth = match args.auth {
+        AuthArg::Scram => AuthMethod::Scram,
+        AuthArg::Md5 => AuthMethod::Md5,
+        AuthArg::Password => AuthMethod::Password,
+    };
+    config.tls_cert = args.tls_cert;
+    config.tls_key = args.tls_key;
+    config.tls_dir = (args.data != redwood_core::MEMORY).then(|| PathBuf::from(&args.data));
+    config.require_ssl = args.require_ssl;
+    let endpoint = Endpoint::bind(db, config).await?;
+    // Tests and scripts read the chosen port from this line.
+    println!("redwood serve: listening on {}", endpoint.local_addr());
+    let _ = std::io::stdout().flush();
+    tokio::select! {
+        result = endpoint.run() => result,
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    }
+}

@@ -1,0 +1,252 @@
+//! Startup and authentication: the user and database a client names are checked against the
+//! catalog, then the password by SCRAM-SHA-256, md5 or (over TLS only) cleartext. On success the
+//! connection gets its backend key (for CancelRequest), its session and Redshift's parameters.
+
+use super::{AuthMethod, ConnectionState, Shared};
+use crate::catalog::User;
+use crate::leader::users::parse_scram;
+use async_trait::async_trait;
+use futures::{Sink, SinkExt};
+use pgwire::api::auth::sasl::scram::ScramAuth;
+use pgwire::api::auth::sasl::SASLState;
+use pgwire::api::auth::{
+    finish_authentication, protocol_negotiation, save_startup_parameters_to_metadata, AuthSource, LoginInfo, Password,
+    ServerParameterProvider, StartupHandler,
+};
+use pgwire::api::{ClientInfo, PgWireConnectionState, METADATA_APPLICATION_NAME, METADATA_DATABASE, METADATA_USER};
+use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
+use pgwire::messages::startup::{Authentication, PasswordMessageFamily, SecretKey};
+use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::sync::Arc;
+
+/// Redshift's reported server version: clients (redshift_connector, SQLAlchemy) parse it.
+pub const SERVER_VERSION: &str = "8.0.2";
+
+enum Stage {
+    Start,
+    Scram(SASLState),
+    Md5([u8; 4]),
+    Cleartext,
+}
+
+pub(super) struct Authenticator {
+    shared: Arc<Shared>,
+    connection: Arc<ConnectionState>,
+    stage: tokio::sync::Mutex<Stage>,
+    user: std::sync::Mutex<Option<User>>,
+}
+
+fn fatal(code: &str, message: String) -> PgWireError {
+    PgWireError::UserError(Box::new(ErrorInfo::new("FATAL".into(), code.into(), message)))
+}
+
+fn password_failed(user: &str) -> PgWireError {
+    fatal("28P01", format!("password authentication failed for user \"{user}\""))
+}
+
+impl Authenticator {
+    pub(super) fn new(shared: Arc<Shared>, connection: Arc<ConnectionState>) -> Authenticator {
+        Authenticator { shared, connection, stage: tokio::sync::Mutex::new(Stage::Start), user: std::sync::Mutex::new(None) }
+    }
+
+    /// The catalog user a login name refers to (`IAM:name` / `IAMA:name` as on Redshift).
+    fn lookup(&self, login: &str) -> PgWireResult<User> {
+        let name = login.strip_prefix("IAMA:").or_else(|| login.strip_prefix("IAM:")).unwrap_or(login).to_ascii_lowercase();
+        let snapshot = self.shared.db.snapshot();
+        let user = snapshot.users.get(&name).cloned().ok_or_else(|| fatal("28000", format!("user \"{name}\" does not exist")))?;
+        if let Some(until) = &user.valid_until {
+            let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
+            if now.as_str() >= until.as_str() {
+                return Err(fatal("28P01", format!("password of user \"{name}\" has expired")));
+            }
+        }
+        if let Some(limit) = user.connection_limit {
+            let open = self.shared.sessions_of(&name);
+            if open >= limit as usize {
+                return Err(fatal("53300", format!("too many connections for user \"{name}\"")));
+            }
+        }
+        Ok(user)
+    }
+
+    async fn on_startup_message<C>(&self, client: &mut C) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        if self.shared.config.require_ssl && !client.is_secure() {
+            return Err(fatal("28000", "this server requires SSL connections (sslmode=require)".into()));
+        }
+        let login = client.metadata().get(METADATA_USER).cloned().ok_or_else(|| fatal("28000", "no user name given".into()))?;
+        let database = client.metadata().get(METADATA_DATABASE).cloned().unwrap_or_else(|| login.clone());
+        if database != self.shared.database_name() {
+            return Err(fatal("3D000", format!("database \"{database}\" does not exist")));
+        }
+        let user = self.lookup(&login)?;
+        let Some(verifier) = &user.password else {
+            return Err(fatal("28000", format!("password authentication is disabled for user \"{}\"", user.name)));
+        };
+        let method = match self.shared.config.auth {
+            AuthMethod::Scram if verifier.scram.is_some() => AuthMethod::Scram,
+            AuthMethod::Password if client.is_secure() => AuthMethod::Password,
+            _ => AuthMethod::Md5,
+        };
+        let (stage, request) = match method {
+            AuthMethod::Scram => (Stage::Scram(SASLState::Initial), Authentication::SASL(vec!["SCRAM-SHA-256".into()])),
+            AuthMethod::Md5 => {
+                let salt: [u8; 4] = rand::random();
+                (Stage::Md5(salt), Authentication::MD5Password(salt.to_vec()))
+            }
+            AuthMethod::Password => (Stage::Cleartext, Authentication::CleartextPassword),
+        };
+        *self.user.lock().unwrap() = Some(user);
+        *self.stage.lock().await = stage;
+        client.send(PgWireBackendMessage::Authentication(request)).await?;
+        Ok(())
+    }
+
+    fn user(&self) -> PgWireResult<User> {
+        self.user.lock().unwrap().clone().ok_or(PgWireError::InvalidSASLState)
+    }
+
+    async fn on_password<C>(&self, client: &mut C, message: PasswordMessageFamily) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let user = self.user()?;
+        let verifier = user.password.clone().ok_or_else(|| password_failed(&user.name))?;
+        let mut stage = self.stage.lock().await;
+        let done = match &mut *stage {
+            Stage::Start => return Err(PgWireError::InvalidSASLState),
+            Stage::Md5(salt) => {
+                let answer = message.into_password()?.password;
+                let stored = verifier.md5.strip_prefix("md5").unwrap_or_default();
+                let mut salted = stored.as_bytes().to_vec();
+                salted.extend_from_slice(salt);
+                let expected = format!("md5{:x}", md5::compute(salted));
+                if stored.is_empty() || answer != expected {
+                    return Err(password_failed(&user.name));
+                }
+                true
+            }
+            Stage::Cleartext => {
+                let password = message.into_password()?.password;
+                let matches = match verifier.scram.as_deref().and_then(parse_scram) {
+                    Some((iterations, salt, salted)) => {
+                        pgwire::api::auth::sasl::scram::gen_salted_password(&password, &salt, iterations) == salted
+                    }
+                    None => verifier.md5 == format!("md5{:x}", md5::compute(format!("{password}{}", user.name))),
+                };
+                if !matches {
+                    return Err(password_failed(&user.name));
+                }
+                true
+            }
+            Stage::Scram(state) => {
+                let message = if matches!(state, SASLState::Initial) {
+                    let initial = message.into_sasl_initial_response()?;
+                    if initial.auth_method != "SCRAM-SHA-256" {
+                        return Err(PgWireError::UnsupportedSASLAuthMethod(initial.auth_method));
+                    }
+                    *state = SASLState::ScramClientFirstReceived;
+                    PasswordMessageFamily::SASLInitialResponse(initial)
+                } else {
+                    PasswordMessageFamily::SASLResponse(message.into_sasl_response()?)
+                };
+                let (iterations, _, _) = verifier.scram.as_deref().and_then(parse_scram).ok_or_else(|| password_failed(&user.name))?;
+                let mut scram = ScramAuth::new(Arc::new(StoredVerifier(user.clone())));
+                scram.set_iterations(iterations);
+                let (response, next) = scram.process_scram_message(client, message, state).await.map_err(|e| match e {
+                    PgWireError::InvalidPassword(_) | PgWireError::InvalidScramMessage(_) => password_failed(&user.name),
+                    other => other,
+                })?;
+                client.send(PgWireBackendMessage::Authentication(response)).await?;
+                *state = next;
+                matches!(state, SASLState::Finished)
+            }
+        };
+        if done {
+            let pid = self.shared.register(&self.connection, &user.name);
+            let secret: i32 = rand::random();
+            *self.connection.secret.lock().unwrap() = secret.to_be_bytes().to_vec();
+            client.set_pid_and_secret_key(pid, SecretKey::I32(secret));
+            *self.connection.session.lock().await = Some(self.shared.db.connect_as(&user.name));
+            let parameters = Parameters { superuser: user.superuser };
+            finish_authentication(client, &parameters).await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl StartupHandler for Authenticator {
+    async fn on_startup<C>(&self, client: &mut C, message: PgWireFrontendMessage) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        match message {
+            PgWireFrontendMessage::Startup(startup) => {
+                protocol_negotiation(client, &startup).await?;
+                save_startup_parameters_to_metadata(client, &startup);
+                client.set_state(PgWireConnectionState::AuthenticationInProgress);
+                self.on_startup_message(client).await
+            }
+            PgWireFrontendMessage::PasswordMessageFamily(message) => self.on_password(client, message).await,
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Hands pgwire's SCRAM exchange the stored salted password.
+#[derive(Debug)]
+struct StoredVerifier(User);
+
+#[async_trait]
+impl AuthSource for StoredVerifier {
+    async fn get_password(&self, _login: &LoginInfo) -> PgWireResult<Password> {
+        let scram = self.0.password.as_ref().and_then(|p| p.scram.as_deref()).and_then(parse_scram);
+        let (_, salt, salted) = scram.ok_or_else(|| password_failed(&self.0.name))?;
+        Ok(Password::new(Some(salt), salted))
+    }
+}
+
+/// The ParameterStatus values Redshift sends after authentication.
+struct Parameters {
+    superuser: bool,
+}
+
+impl ServerParameterProvider for Parameters {
+    fn server_parameters<C: ClientInfo>(&self, client: &C) -> Option<HashMap<String, String>> {
+        let on_off = |b: bool| if b { "on" } else { "off" }.to_string();
+        let mut p: HashMap<String, String> = [
+            ("server_version", SERVER_VERSION),
+            ("server_encoding", "UTF8"),
+            ("client_encoding", "UTF8"),
+            ("DateStyle", "ISO, MDY"),
+            ("TimeZone", "UTC"),
+            ("integer_datetimes", "on"),
+            ("standard_conforming_strings", "on"),
+            ("IntervalStyle", "postgres"),
+            ("padb_revision", "1.0.00000"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        p.insert("is_superuser".into(), on_off(self.superuser));
+        p.insert(
+            "application_name".into(),
+            client.metadata().get(METADATA_APPLICATION_NAME).cloned().unwrap_or_default(),
+        );
+        if let Some(user) = client.metadata().get(METADATA_USER) {
+            p.insert("session_authorization".into(), user.clone());
+        }
+        Some(p)
+    }
+}

@@ -1,0 +1,362 @@
+//! Arrow values on the wire: PostgreSQL type OIDs for result columns, rows in text or binary
+//! format, and bound parameters decoded from either format.
+//!
+//! Rows are encoded a column at a time into per-row buffers, so each column's type is matched
+//! once per batch, not once per value. Text matches what the shell and the tests print
+//! (`sql::format`).
+
+use crate::err;
+use crate::error::{Error, Result};
+use crate::sql::format::column_to_text;
+use bytes::{BufMut, BytesMut};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{
+    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, TimeUnit,
+    TimestampMicrosecondType,
+};
+use pgwire::api::results::{FieldFormat, FieldInfo};
+use pgwire::api::Type;
+use pgwire::messages::data::DataRow;
+
+/// Days from 1970-01-01 (Arrow's epoch) to 2000-01-01 (PostgreSQL's).
+const PG_EPOCH_DAYS: i32 = 10_957;
+const PG_EPOCH_MICROS: i64 = PG_EPOCH_DAYS as i64 * 86_400_000_000;
+
+/// The PostgreSQL type a result column of this Arrow type is reported as.
+pub fn pg_type(data_type: &DataType) -> Type {
+    match data_type {
+        DataType::Boolean => Type::BOOL,
+        DataType::Int8 | DataType::Int16 | DataType::UInt8 => Type::INT2,
+        DataType::Int32 | DataType::UInt16 => Type::INT4,
+        DataType::Int64 | DataType::UInt32 => Type::INT8,
+        DataType::UInt64 | DataType::Decimal128(..) | DataType::Decimal256(..) => Type::NUMERIC,
+        DataType::Float16 | DataType::Float32 => Type::FLOAT4,
+        DataType::Float64 => Type::FLOAT8,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Type::VARCHAR,
+        DataType::Date32 | DataType::Date64 => Type::DATE,
+        DataType::Timestamp(_, None) => Type::TIMESTAMP,
+        DataType::Timestamp(_, Some(_)) => Type::TIMESTAMPTZ,
+        DataType::Time32(_) | DataType::Time64(_) => Type::TIME,
+        DataType::Interval(_) | DataType::Duration(_) => Type::INTERVAL,
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => Type::BYTEA,
+        _ => Type::TEXT,
+    }
+}
+
+/// The Arrow type a parameter declared with this PostgreSQL type is bound as (`None`: unknown,
+/// the statement's context decides).
+pub fn arrow_type(pg_type: &Type) -> Option<DataType> {
+    Some(match *pg_type {
+        Type::BOOL => DataType::Boolean,
+        Type::INT2 => DataType::Int16,
+        Type::INT4 | Type::OID => DataType::Int32,
+        Type::INT8 => DataType::Int64,
+        Type::FLOAT4 => DataType::Float32,
+        Type::FLOAT8 => DataType::Float64,
+        Type::NUMERIC => DataType::Decimal128(38, 10),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => DataType::Utf8,
+        Type::DATE => DataType::Date32,
+        Type::TIMESTAMP => DataType::Timestamp(TimeUnit::Microsecond, None),
+        Type::TIMESTAMPTZ => DataType::Timestamp(TimeUnit::Microsecond, Some(crate::types::UTC.into())),
+        _ => return None,
+    })
+}
+
+/// RowDescription fields for a result schema, each column in the format the client asked for.
+pub fn fields(schema: &datafusion::arrow::datatypes::Schema, format: impl Fn(usize) -> FieldFormat) -> Vec<FieldInfo> {
+    schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let ty = pg_type(f.data_type());
+            let info = FieldInfo::new(f.name().clone(), None, None, ty, format(i));
+            match f.data_type() {
+                // Precision and scale as PostgreSQL's typmod, so clients report NUMERIC(p,s).
+                DataType::Decimal128(p, s) if *s >= 0 => {
+                    info.with_type_modifier(((*p as i32) << 16 | *s as i32) + 4).with_type_size(-1)
+                }
+                _ => info,
+            }
+        })
+        .collect()
+}
+
+/// Encodes a batch as DataRow messages.
+pub fn encode_batch(batch: &RecordBatch, formats: &[FieldFormat]) -> Result<Vec<DataRow>> {
+    let mut rows: Vec<BytesMut> = (0..batch.num_rows()).map(|_| BytesMut::with_capacity(16 * batch.num_columns())).collect();
+    for (i, column) in batch.columns().iter().enumerate() {
+        let column = normalise(column)?;
+        match formats.get(i).copied().unwrap_or(FieldFormat::Text) {
+            FieldFormat::Text => encode_text(&column, &mut rows)?,
+            FieldFormat::Binary => encode_binary(&column, &mut rows)?,
+        }
+    }
+    let width = batch.num_columns() as i16;
+    Ok(rows.into_iter().map(|data| DataRow::new(data, width)).collect())
+}
+
+/// Casts types that share a wire type with a wider one (UInt8 → INT2, LargeUtf8 → VARCHAR, …).
+fn normalise(column: &ArrayRef) -> Result<ArrayRef> {
+    let target = match column.data_type() {
+        DataType::Int8 | DataType::UInt8 => DataType::Int16,
+        DataType::UInt16 => DataType::Int32,
+        DataType::UInt32 => DataType::Int64,
+        DataType::UInt64 => DataType::Decimal128(20, 0),
+        DataType::Float16 => DataType::Float32,
+        DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
+        DataType::Date64 => DataType::Date32,
+        DataType::Timestamp(unit, tz) if *unit != TimeUnit::Microsecond => {
+            DataType::Timestamp(TimeUnit::Microsecond, tz.clone())
+        }
+        _ => return Ok(column.clone()),
+    };
+    Ok(cast(column, &target)?)
+}
+
+fn put_null(buf: &mut BytesMut) {
+    buf.put_i32(-1);
+}
+
+/// Writes one length-prefixed value produced by `write`.
+fn put_value(buf: &mut BytesMut, write: impl FnOnce(&mut BytesMut)) {
+    let at = buf.len();
+    buf.put_i32(0);
+    write(buf);
+    let len = (buf.len() - at - 4) as i32;
+    buf[at..at + 4].copy_from_slice(&len.to_be_bytes());
+}
+
+/// Applies `write` to every non-null value of `array` (downcast by the caller).
+fn for_each<A: Array>(array: &A, rows: &mut [BytesMut], mut write: impl FnMut(usize, &mut BytesMut)) {
+    for (i, buf) in rows.iter_mut().enumerate() {
+        if array.is_null(i) {
+            put_null(buf);
+        } else {
+            put_value(buf, |b| write(i, b));
+        }
+    }
+}
+
+fn encode_text(column: &ArrayRef, rows: &mut [BytesMut]) -> Result<()> {
+    use std::fmt::Write;
+    match column.data_type() {
+        DataType::Int16 => {
+            let a = column.as_primitive::<Int16Type>();
+            for_each(a, rows, |i, b| {
+                let _ = write!(b, "{}", a.value(i));
+            });
+        }
+        DataType::Int32 => {
+            let a = column.as_primitive::<Int32Type>();
+            for_each(a, rows, |i, b| {
+                let _ = write!(b, "{}", a.value(i));
+            });
+        }
+        DataType::Int64 => {
+            let a = column.as_primitive::<Int64Type>();
+            for_each(a, rows, |i, b| {
+                let _ = write!(b, "{}", a.value(i));
+            });
+        }
+        DataType::Utf8 => {
+            let a = column.as_string::<i32>();
+            for_each(a, rows, |i, b| b.put_slice(a.value(i).as_bytes()));
+        }
+        DataType::Boolean => {
+            let a = column.as_boolean();
+            for_each(a, rows, |i, b| b.put_u8(if a.value(i) { b't' } else { b'f' }));
+        }
+        _ => {
+            for (buf, value) in rows.iter_mut().zip(column_to_text(column)?) {
+                match value {
+                    Some(text) => put_value(buf, |b| b.put_slice(text.as_bytes())),
+                    None => put_null(buf),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn encode_binary(column: &ArrayRef, rows: &mut [BytesMut]) -> Result<()> {
+    match column.data_type() {
+        DataType::Null => rows.iter_mut().for_each(put_null),
+        DataType::Boolean => {
+            let a = column.as_boolean();
+            for_each(a, rows, |i, b| b.put_u8(a.value(i) as u8));
+        }
+        DataType::Int16 => {
+            let a = column.as_primitive::<Int16Type>();
+            for_each(a, rows, |i, b| b.put_i16(a.value(i)));
+        }
+        DataType::Int32 => {
+            let a = column.as_primitive::<Int32Type>();
+            for_each(a, rows, |i, b| b.put_i32(a.value(i)));
+        }
+        DataType::Int64 => {
+            let a = column.as_primitive::<Int64Type>();
+            for_each(a, rows, |i, b| b.put_i64(a.value(i)));
+        }
+        DataType::Float32 => {
+            let a = column.as_primitive::<Float32Type>();
+            for_each(a, rows, |i, b| b.put_f32(a.value(i)));
+        }
+        DataType::Float64 => {
+            let a = column.as_primitive::<Float64Type>();
+            for_each(a, rows, |i, b| b.put_f64(a.value(i)));
+        }
+        DataType::Decimal128(_, scale) => {
+            let a = column.as_primitive::<Decimal128Type>();
+            let scale = *scale;
+            for_each(a, rows, |i, b| put_numeric(b, a.value(i), scale));
+        }
+        DataType::Utf8 => {
+            let a = column.as_string::<i32>();
+            for_each(a, rows, |i, b| b.put_slice(a.value(i).as_bytes()));
+        }
+        DataType::Binary => {
+            let a = column.as_binary::<i32>();
+            for_each(a, rows, |i, b| b.put_slice(a.value(i)));
+        }
+        DataType::Date32 => {
+            let a = column.as_primitive::<Date32Type>();
+            for_each(a, rows, |i, b| b.put_i32(a.value(i) - PG_EPOCH_DAYS));
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            let a = column.as_primitive::<TimestampMicrosecondType>();
+            for_each(a, rows, |i, b| b.put_i64(a.value(i) - PG_EPOCH_MICROS));
+        }
+        other => {
+            return Err(err!(FEATURE_NOT_SUPPORTED, "binary format is not supported for {other} results; ask for text"))
+        }
+    }
+    Ok(())
+}
+
+/// PostgreSQL's binary NUMERIC: base-10000 digits with a weight, sign and display scale.
+fn put_numeric(buf: &mut BytesMut, unscaled: i128, scale: i8) {
+    let scale = scale.max(0) as u32;
+    let magnitude = unscaled.unsigned_abs();
+    let pow = 10u128.pow(scale);
+    let (mut integer, fraction) = (magnitude / pow, magnitude % pow);
+    let fraction_groups = scale.div_ceil(4);
+    let mut fraction = fraction * 10u128.pow(fraction_groups * 4 - scale);
+    let mut integer_digits = vec![];
+    while integer > 0 {
+        integer_digits.push((integer % 10_000) as i16);
+        integer /= 10_000;
+    }
+    integer_digits.reverse();
+    let mut fraction_digits = vec![0i16; fraction_groups as usize];
+    for d in fraction_digits.iter_mut().rev() {
+        *d = (fraction % 10_000) as i16;
+        fraction /= 10_000;
+    }
+    let mut weight = integer_digits.len() as i16 - 1;
+    let mut digits: Vec<i16> = integer_digits.into_iter().chain(fraction_digits).collect();
+    let leading = digits.iter().take_while(|d| **d == 0).count();
+    digits.drain(..leading);
+    weight -= leading as i16;
+    while digits.last() == Some(&0) {
+        digits.pop();
+    }
+    if digits.is_empty() {
+        weight = 0;
+    }
+    buf.put_i16(digits.len() as i16);
+    buf.put_i16(weight);
+    buf.put_u16(if unscaled < 0 && !digits.is_empty() { 0x4000 } else { 0 });
+    buf.put_u16(scale as u16);
+    for d in digits {
+        buf.put_i16(d);
+    }
+}
+
+/// A bound parameter in binary format, as text (the form `sql::params` binds).
+pub fn binary_param_to_text(pg_type: &Type, bytes: &[u8]) -> Result<String> {
+    let bad = || err!(PROTOCOL_VIOLATION, "incorrect binary data format in bind parameter of type {}", pg_type.name());
+    let fixed = |n: usize| -> Result<&[u8]> { if bytes.len() == n { Ok(bytes) } else { Err(bad()) } };
+    Ok(match *pg_type {
+        Type::BOOL => (if fixed(1)?[0] != 0 { "t" } else { "f" }).to_string(),
+        Type::INT2 => i16::from_be_bytes(fixed(2)?.try_into().expect("2 bytes")).to_string(),
+        Type::INT4 | Type::OID => i32::from_be_bytes(fixed(4)?.try_into().expect("4 bytes")).to_string(),
+        Type::INT8 => i64::from_be_bytes(fixed(8)?.try_into().expect("8 bytes")).to_string(),
+        Type::FLOAT4 => f32::from_be_bytes(fixed(4)?.try_into().expect("4 bytes")).to_string(),
+        Type::FLOAT8 => f64::from_be_bytes(fixed(8)?.try_into().expect("8 bytes")).to_string(),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
+            String::from_utf8(bytes.to_vec()).map_err(|_| err!(CHARACTER_NOT_IN_REPERTOIRE, "invalid UTF-8 in bind parameter"))?
+        }
+        Type::DATE => {
+            let days = i32::from_be_bytes(fixed(4)?.try_into().expect("4 bytes")) + PG_EPOCH_DAYS;
+            chrono::DateTime::from_timestamp(days as i64 * 86_400, 0).ok_or_else(bad)?.format("%Y-%m-%d").to_string()
+        }
+        Type::TIMESTAMP | Type::TIMESTAMPTZ => {
+            let micros = i64::from_be_bytes(fixed(8)?.try_into().expect("8 bytes")) + PG_EPOCH_MICROS;
+            let t = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
+            let text = t.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
+            if *pg_type == Type::TIMESTAMPTZ { format!("{text}+00") } else { text }
+        }
+        Type::NUMERIC => numeric_to_text(bytes).ok_or_else(bad)?,
+        _ => {
+            return Err(err!(
+                FEATURE_NOT_SUPPORTED,
+                "binary parameters of type {} are not supported; send them as text",
+                pg_type.name()
+            ))
+        }
+    })
+}
+
+fn numeric_to_text(bytes: &[u8]) -> Option<String> {
+    let word = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let (ndigits, weight, sign, dscale) = (word(0)? as usize, word(2)? as i16, word(4)?, word(6)? as usize);
+    if sign == 0xC000 {
+        return Some("NaN".into());
+    }
+    let digits: Vec<u16> = (0..ndigits).map(|i| word(8 + 2 * i)).collect::<Option<_>>()?;
+    let mut integer = String::new();
+    for pos in 0..=weight.max(0) {
+        let d = if weight < 0 { 0 } else { digits.get(pos as usize).copied().unwrap_or(0) };
+        if integer.is_empty() { integer = d.to_string() } else { integer.push_str(&format!("{d:04}")) }
+    }
+    let mut fraction = String::new();
+    for k in 1..=dscale.div_ceil(4) as i16 {
+        let index = weight + k;
+        let d = if index < 0 { 0 } else { digits.get(index as usize).copied().unwrap_or(0) };
+        fraction.push_str(&format!("{d:04}"));
+    }
+    fraction.truncate(dscale);
+    let sign = if sign == 0x4000 { "-" } else { "" };
+    Some(if fraction.is_empty() { format!("{sign}{integer}") } else { format!("{sign}{integer}.{fraction}") })
+}
+
+/// The error pgwire sends for an engine error: SQLSTATE, message, position, detail and hint.
+pub fn to_pgwire(error: Error) -> pgwire::error::PgWireError {
+    let mut info = pgwire::error::ErrorInfo::new("ERROR".to_owned(), error.sqlstate.to_owned(), error.message.clone());
+    info.detail = error.detail.clone();
+    info.hint = error.hint.clone();
+    info.position = error.position.map(|p| p.to_string());
+    pgwire::error::PgWireError::UserError(Box::new(info))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numeric_round_trip(unscaled: i128, scale: i8) -> String {
+        let mut buf = BytesMut::new();
+        put_numeric(&mut buf, unscaled, scale);
+        numeric_to_text(&buf).unwrap()
+    }
+
+    #[test]
+    fn numeric_binary_round_trips() {
+        assert_eq!(numeric_round_trip(12345, 2), "123.45");
+        assert_eq!(numeric_round_trip(-5, 3), "-0.005");
+        assert_eq!(numeric_round_trip(0, 2), "0.00");
+        assert_eq!(numeric_round_trip(100_000_000, 0), "100000000");
+        assert_eq!(numeric_round_trip(123_456_789_012_345_678, 8), "1234567890.12345678");
+    }
+}

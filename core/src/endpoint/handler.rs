@@ -1,0 +1,369 @@
+//! Simple and extended query protocol over a connection's [`Session`].
+//!
+//! Statements are parsed once per Parse message ([`Prepared`]); Bind values are decoded to text
+//! and bound into the syntax tree (`sql::params`). Rows stream to the client batch by batch, and
+//! pgwire's portals suspend them at Execute's row limit (JDBC fetch size). The transaction status
+//! in ReadyForQuery follows the session: BEGIN starts a block, COMMIT/ROLLBACK (and statements
+//! that commit, like TRUNCATE) end it, an error fails it.
+
+use super::auth::Authenticator;
+use super::encode::{arrow_type, binary_param_to_text, encode_batch, fields, pg_type, to_pgwire};
+use super::{ConnectionState, Shared};
+use crate::err;
+use crate::error::{Error, Result};
+use crate::leader::session::{Output, Prepared, QueryStream, Session, TransactionStatus};
+use crate::sql::params::Param;
+use async_trait::async_trait;
+use datafusion::arrow::datatypes::DataType;
+use futures::{stream, Sink, SinkExt, Stream, StreamExt};
+use pgwire::api::cancel::CancelHandler;
+use pgwire::api::portal::{Format, Portal};
+use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
+use pgwire::api::results::{
+    DescribePortalResponse, DescribeStatementResponse, FieldFormat, FieldInfo, QueryResponse, Response, Tag,
+};
+use pgwire::api::stmt::{QueryParser, StoredStatement};
+use pgwire::api::{ClientInfo, PgWireServerHandlers, Type};
+use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
+use pgwire::messages::cancel::CancelRequest;
+use pgwire::messages::data::DataRow;
+use pgwire::messages::response::NoticeResponse;
+use pgwire::messages::PgWireBackendMessage;
+use std::fmt::Debug;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+
+/// The handlers pgwire asks for, one set per connection.
+pub(super) struct ConnectionHandlers {
+    shared: Arc<Shared>,
+    connection: Arc<ConnectionState>,
+    authenticator: Arc<Authenticator>,
+    queries: Arc<QueryHandler>,
+    cancels: Arc<CancelRequests>,
+}
+
+impl ConnectionHandlers {
+    pub(super) fn new(shared: Arc<Shared>) -> ConnectionHandlers {
+        let connection = Arc::new(ConnectionState::new());
+        ConnectionHandlers {
+            authenticator: Arc::new(Authenticator::new(Arc::clone(&shared), Arc::clone(&connection))),
+            queries: Arc::new(QueryHandler {
+                connection: Arc::clone(&connection),
+                parser: Arc::new(StatementParser { connection: Arc::clone(&connection) }),
+            }),
+            cancels: Arc::new(CancelRequests { shared: Arc::clone(&shared) }),
+            shared,
+            connection,
+        }
+    }
+}
+
+impl Drop for ConnectionHandlers {
+    /// The connection is gone: its session (and any open transaction, rolled back) with it.
+    fn drop(&mut self) {
+        self.shared.unregister(self.connection.pid.load(Ordering::Relaxed));
+    }
+}
+
+impl PgWireServerHandlers for ConnectionHandlers {
+    fn simple_query_handler(&self) -> Arc<impl SimpleQueryHandler> {
+        Arc::clone(&self.queries)
+    }
+    fn extended_query_handler(&self) -> Arc<impl ExtendedQueryHandler> {
+        Arc::clone(&self.queries)
+    }
+    fn startup_handler(&self) -> Arc<impl pgwire::api::auth::StartupHandler> {
+        Arc::clone(&self.authenticator)
+    }
+    fn cancel_handler(&self) -> Arc<impl CancelHandler> {
+        Arc::clone(&self.cancels)
+    }
+}
+
+/// CancelRequest: stops the query in progress on the connection with that pid and secret.
+pub(super) struct CancelRequests {
+    shared: Arc<Shared>,
+}
+
+#[async_trait]
+impl CancelHandler for CancelRequests {
+    async fn on_cancel_request(&self, request: CancelRequest) {
+        let target = self.shared.connections.lock().unwrap().get(&request.pid).cloned();
+        if let Some(connection) = target {
+            if *connection.secret.lock().unwrap() == request.secret_key.to_bytes().to_vec() {
+                connection.current_query.lock().unwrap().cancel();
+            }
+        }
+    }
+}
+
+/// A statement from a Parse message, with the parameter types the client declared.
+#[derive(Debug, Clone)]
+pub(super) struct ParsedStatement {
+    prepared: Prepared,
+    declared: Vec<Option<Type>>,
+}
+
+pub(super) struct StatementParser {
+    connection: Arc<ConnectionState>,
+}
+
+#[async_trait]
+impl QueryParser for StatementParser {
+    type Statement = ParsedStatement;
+
+    async fn parse_sql<C>(&self, _client: &C, sql: &str, types: &[Option<Type>]) -> PgWireResult<Option<ParsedStatement>>
+    where
+        C: ClientInfo + Unpin + Send + Sync,
+    {
+        let mut guard = self.connection.session.lock().await;
+        let session = active(&mut guard)?;
+        let prepared = session.prepare(sql).map_err(to_pgwire)?;
+        Ok(prepared.map(|prepared| ParsedStatement { prepared, declared: types.to_vec() }))
+    }
+
+    fn get_parameter_types(&self, _statement: &ParsedStatement) -> PgWireResult<Vec<Type>> {
+        Ok(vec![])
+    }
+
+    fn get_result_schema(&self, _statement: &ParsedStatement, _format: Option<&Format>) -> PgWireResult<Vec<FieldInfo>> {
+        Ok(vec![])
+    }
+}
+
+pub(super) struct QueryHandler {
+    connection: Arc<ConnectionState>,
+    parser: Arc<StatementParser>,
+}
+
+fn active(guard: &mut Option<Session>) -> PgWireResult<&mut Session> {
+    guard.as_mut().ok_or(PgWireError::NotReadyForQuery)
+}
+
+fn canceled() -> Error {
+    err!(QUERY_CANCELED, "canceling statement due to user request")
+}
+
+impl QueryHandler {
+    /// Runs one statement, stopping it if the client cancels, and turns its result into a
+    /// response. Rows are not read yet: the response streams them.
+    async fn run<C>(&self, client: &mut C, session: &mut Session, statement: &Prepared, params: &[Param], formats: Format) -> Result<Response>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+    {
+        if self.connection.stream_failed.swap(false, Ordering::Relaxed) {
+            session.fail_transaction();
+        }
+        let before = session.transaction_status();
+        let token = self.connection.start_query();
+        let result = tokio::select! {
+            result = session.run(statement, params) => result,
+            _ = token.cancelled() => Err(canceled()),
+        };
+        if token.is_cancelled() {
+            session.abandon_statement();
+        }
+        send_notices(client, session).await;
+        let after = session.transaction_status();
+        Ok(match result? {
+            Output::Rows(stream) => {
+                let fields = Arc::new(fields(&stream.schema, |i| formats.format_for(i)));
+                let formats: Vec<FieldFormat> = fields.iter().map(|f| f.format()).collect();
+                let rows = row_stream(stream, formats, token, Arc::clone(&self.connection.stream_failed));
+                Response::Query(QueryResponse::new(fields, rows))
+            }
+            Output::Command { tag, .. } => {
+                let tag = Tag::new(&tag);
+                match (before, after) {
+                    (TransactionStatus::Idle, TransactionStatus::InTransaction) => Response::TransactionStart(tag),
+                    (TransactionStatus::InTransaction | TransactionStatus::Failed, TransactionStatus::Idle) => {
+                        Response::TransactionEnd(tag)
+                    }
+                    _ => Response::Execution(tag),
+                }
+            }
+        })
+    }
+}
+
+/// Rows of a result, batch by batch; a cancel or an error ends the stream with an error (and
+/// fails an open transaction block before the next statement).
+fn row_stream(
+    stream: QueryStream,
+    formats: Vec<FieldFormat>,
+    token: CancellationToken,
+    failed: Arc<AtomicBool>,
+) -> impl Stream<Item = PgWireResult<DataRow>> + Send + 'static {
+    let batches = stream.batches;
+    stream::unfold(Some(batches), move |state| {
+        let (token, failed, formats) = (token.clone(), Arc::clone(&failed), formats.clone());
+        async move {
+            let mut batches = state?;
+            let next = tokio::select! {
+                biased;
+                _ = token.cancelled() => Some(Err(canceled())),
+                batch = batches.next() => batch.map(|b| b.map_err(Error::from)),
+            };
+            let encoded = match next? {
+                Ok(batch) => encode_batch(&batch, &formats),
+                Err(e) => Err(e),
+            };
+            match encoded {
+                Ok(rows) => Some((Ok(rows), Some(batches))),
+                Err(e) => {
+                    failed.store(true, Ordering::Relaxed);
+                    Some((Err(to_pgwire(e)), None))
+                }
+            }
+        }
+    })
+    .flat_map(|rows: PgWireResult<Vec<DataRow>>| match rows {
+        Ok(rows) => stream::iter(rows.into_iter().map(Ok)).left_stream(),
+        Err(e) => stream::iter(vec![Err(e)]).right_stream(),
+    })
+}
+
+/// WARNING/NOTICE messages the statement raised, as NoticeResponse.
+async fn send_notices<C>(client: &mut C, session: &mut Session)
+where
+    C: Sink<PgWireBackendMessage> + Unpin + Send,
+{
+    for notice in session.take_notices() {
+        let (severity, message) = notice.split_once(": ").unwrap_or(("NOTICE", notice.as_str()));
+        let code = if severity == "WARNING" { "01000" } else { "00000" };
+        let info = ErrorInfo::new(severity.to_string(), code.to_string(), message.to_string());
+        let _ = client.send(PgWireBackendMessage::NoticeResponse(NoticeResponse::from(info))).await;
+    }
+}
+
+fn error_response(error: Error) -> Response {
+    match to_pgwire(error) {
+        PgWireError::UserError(info) => Response::Error(info),
+        other => Response::Error(Box::new(ErrorInfo::new("ERROR".into(), "XX000".into(), other.to_string()))),
+    }
+}
+
+#[async_trait]
+impl SimpleQueryHandler for QueryHandler {
+    async fn do_query<C>(&self, client: &mut C, query: &str) -> PgWireResult<Vec<Response>>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let mut guard = self.connection.session.lock().await;
+        let session = active(&mut guard)?;
+        let statements = match session.prepare_batch(query) {
+            Ok(statements) => statements,
+            Err(e) => return Ok(vec![error_response(e)]),
+        };
+        let mut responses = Vec::with_capacity(statements.len());
+        for statement in &statements {
+            match self.run(client, session, statement, &[], Format::UnifiedText).await {
+                Ok(response) => responses.push(response),
+                Err(e) => {
+                    // As in PostgreSQL, the statements after a failed one are not run.
+                    responses.push(error_response(e));
+                    break;
+                }
+            }
+        }
+        if responses.is_empty() {
+            responses.push(Response::EmptyQuery);
+        }
+        Ok(responses)
+    }
+}
+
+/// The declared type of parameter `i`, else the one the statement implies.
+fn parameter_type(statement: &ParsedStatement, inferred: &[Option<DataType>], i: usize) -> Type {
+    match statement.declared.get(i).cloned().flatten().filter(|t| *t != Type::UNKNOWN) {
+        Some(t) => t,
+        None => inferred.get(i).cloned().flatten().map(|t| pg_type(&t)).unwrap_or(Type::TEXT),
+    }
+}
+
+#[async_trait]
+impl ExtendedQueryHandler for QueryHandler {
+    type Statement = ParsedStatement;
+    type QueryParser = StatementParser;
+
+    fn query_parser(&self) -> Arc<StatementParser> {
+        Arc::clone(&self.parser)
+    }
+
+    async fn do_describe_statement<C>(&self, _client: &mut C, target: &StoredStatement<ParsedStatement>) -> PgWireResult<DescribeStatementResponse>
+    where
+        C: ClientInfo + Unpin + Send + Sync,
+    {
+        let mut guard = self.connection.session.lock().await;
+        let session = active(&mut guard)?;
+        let statement = &target.statement;
+        let declared: Vec<Option<DataType>> = statement.declared.iter().map(|t| t.as_ref().and_then(arrow_type)).collect();
+        let description = session.describe(&statement.prepared, &declared).await.map_err(to_pgwire)?;
+        let params = (0..statement.prepared.param_count()).map(|i| parameter_type(statement, &description.params, i)).collect();
+        let columns = description.columns.map(|s| fields(&s, |_| FieldFormat::Text)).unwrap_or_default();
+        Ok(DescribeStatementResponse::new(params, columns))
+    }
+
+    async fn do_describe_portal<C>(&self, _client: &mut C, portal: &Portal<ParsedStatement>) -> PgWireResult<DescribePortalResponse>
+    where
+        C: ClientInfo + Unpin + Send + Sync,
+    {
+        let mut guard = self.connection.session.lock().await;
+        let session = active(&mut guard)?;
+        let statement = &portal.statement.statement;
+        let declared: Vec<Option<DataType>> = statement.declared.iter().map(|t| t.as_ref().and_then(arrow_type)).collect();
+        let description = session.describe(&statement.prepared, &declared).await.map_err(to_pgwire)?;
+        let columns = description.columns.map(|s| fields(&s, |i| portal.result_column_format.format_for(i))).unwrap_or_default();
+        Ok(DescribePortalResponse::new(columns))
+    }
+
+    async fn do_query<C>(&self, client: &mut C, portal: &Portal<ParsedStatement>, _max_rows: usize) -> PgWireResult<Response>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let mut guard = self.connection.session.lock().await;
+        let session = active(&mut guard)?;
+        let statement = &portal.statement.statement;
+        let params = self.bind(session, statement, portal).await.map_err(to_pgwire)?;
+        self.run(client, session, &statement.prepared, &params, portal.result_column_format.clone())
+            .await
+            .map_err(to_pgwire)
+    }
+}
+
+impl QueryHandler {
+    /// Decodes a Bind message's values. Types come from the client, else from the statement.
+    async fn bind(&self, session: &mut Session, statement: &ParsedStatement, portal: &Portal<ParsedStatement>) -> Result<Vec<Param>> {
+        let count = statement.prepared.param_count();
+        if portal.parameters.len() != count {
+            return Err(err!(
+                PROTOCOL_VIOLATION,
+                "bind message supplies {} parameters, but prepared statement requires {count}",
+                portal.parameters.len()
+            ));
+        }
+        let declared: Vec<Option<DataType>> = statement.declared.iter().map(|t| t.as_ref().and_then(arrow_type)).collect();
+        let needs_inference = (0..count).any(|i| declared.get(i).cloned().flatten().is_none() && portal.parameter_format.is_binary(i));
+        let inferred = if needs_inference { session.describe(&statement.prepared, &declared).await?.params } else { declared.clone() };
+        let mut params = Vec::with_capacity(count);
+        for (i, raw) in portal.parameters.iter().enumerate() {
+            let wire_type = parameter_type(statement, &inferred, i);
+            let value = match raw {
+                None => None,
+                Some(bytes) if portal.parameter_format.is_binary(i) => Some(binary_param_to_text(&wire_type, bytes)?),
+                Some(bytes) => Some(
+                    String::from_utf8(bytes.to_vec())
+                        .map_err(|_| err!(CHARACTER_NOT_IN_REPERTOIRE, "invalid UTF-8 in bind parameter ${}", i + 1))?,
+                ),
+            };
+            params.push(Param { value, data_type: declared.get(i).cloned().flatten() });
+        }
+        Ok(params)
+    }
+}

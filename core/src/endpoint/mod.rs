@@ -1,0 +1,169 @@
+//! The SQL endpoint: Redshift's PostgreSQL-wire interface on pgwire (`redwood serve`).
+//!
+//! Each connection gets its own [`Session`] (and so its own transaction) once it has
+//! authenticated against the users in the catalog (`auth`). Queries run through the same
+//! session API as embedded use; results stream out as they are produced (`handler`, `encode`).
+//! A CancelRequest on another connection stops the query in progress with 57014.
+
+mod auth;
+mod encode;
+mod handler;
+mod tls;
+
+use crate::catalog::DEFAULT_DATABASE;
+use crate::error::{Error, Result};
+use crate::leader::database::Database;
+use crate::leader::session::Session;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// How clients prove who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMethod {
+    /// SCRAM-SHA-256 (md5 for users whose password was given as an md5 hash).
+    Scram,
+    /// PostgreSQL's md5 challenge, as Redshift uses by default.
+    Md5,
+    /// The password itself; refused on connections without TLS.
+    Password,
+}
+
+/// Settings of `redwood serve`.
+#[derive(Debug, Clone)]
+pub struct EndpointConfig {
+    pub listen: SocketAddr,
+    pub auth: AuthMethod,
+    /// Certificate and key (PEM); when absent a self-signed pair is generated (see `tls`).
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Where a generated certificate is kept (the data directory), so it survives restarts.
+    pub tls_dir: Option<PathBuf>,
+    /// Refuse sessions that did not negotiate TLS (Redshift's `require_ssl`).
+    pub require_ssl: bool,
+}
+
+impl EndpointConfig {
+    pub fn new(listen: SocketAddr) -> EndpointConfig {
+        EndpointConfig { listen, auth: AuthMethod::Scram, tls_cert: None, tls_key: None, tls_dir: None, require_ssl: false }
+    }
+}
+
+/// What all connections of one endpoint share.
+struct Shared {
+    db: Database,
+    config: EndpointConfig,
+    next_pid: AtomicI32,
+    /// Connections by backend pid, for CancelRequest.
+    connections: Mutex<HashMap<i32, Arc<ConnectionState>>>,
+}
+
+/// One client connection: its session (after authentication) and its cancellation token.
+struct ConnectionState {
+    session: tokio::sync::Mutex<Option<Session>>,
+    pid: AtomicI32,
+    secret: Mutex<Vec<u8>>,
+    /// Cancelled by a CancelRequest; replaced at the start of each query.
+    current_query: Mutex<CancellationToken>,
+    /// Set when a result stream ended in an error, so an open transaction block fails.
+    stream_failed: Arc<std::sync::atomic::AtomicBool>,
+    /// The authenticated user.
+    user: Mutex<String>,
+}
+
+impl ConnectionState {
+    fn new() -> ConnectionState {
+        ConnectionState {
+            session: tokio::sync::Mutex::new(None),
+            pid: AtomicI32::new(0),
+            secret: Mutex::new(vec![]),
+            current_query: Mutex::new(CancellationToken::new()),
+            stream_failed: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            user: Mutex::new(String::new()),
+        }
+    }
+
+    /// A fresh token for the query about to start.
+    fn start_query(&self) -> CancellationToken {
+        let token = CancellationToken::new();
+        *self.current_query.lock().unwrap() = token.clone();
+        token
+    }
+}
+
+/// A running endpoint.
+pub struct Endpoint {
+    shared: Arc<Shared>,
+    listener: TcpListener,
+    tls: Option<pgwire::tokio::TlsAcceptor>,
+}
+
+impl Endpoint {
+    /// Binds the listening socket (port 0 picks a free one; see [`Endpoint::local_addr`]).
+    pub async fn bind(db: Database, config: EndpointConfig) -> Result<Endpoint> {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| Error::io(format!("listening on {}", config.listen), e))?;
+        let tls = Some(tls::acceptor(&config)?);
+        let shared = Arc::new(Shared {
+            db,
+            config,
+            next_pid: AtomicI32::new(std::process::id() as i32 % 10_000 * 1000 + 1),
+            connections: Mutex::new(HashMap::new()),
+        });
+        Ok(Endpoint { shared, listener, tls })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("bound socket")
+    }
+
+    /// Accepts connections until the process ends; each runs in its own task, so an error or a
+    /// panic in one session ends only that connection.
+    pub async fn run(self) -> Result<()> {
+        loop {
+            let (socket, peer) = match self.listener.accept().await {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    tracing::warn!("accept failed: {e}");
+                    continue;
+                }
+            };
+            let _ = socket.set_nodelay(true);
+            let handlers = Arc::new(handler::ConnectionHandlers::new(Arc::clone(&self.shared)));
+            let tls = self.tls.clone();
+            tokio::spawn(async move {
+                if let Err(e) = pgwire::tokio::process_socket(socket, tls, handlers).await {
+                    tracing::debug!("connection from {peer} ended: {e}");
+                }
+            });
+        }
+    }
+}
+
+impl Shared {
+    fn register(&self, state: &Arc<ConnectionState>, user: &str) -> i32 {
+        let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);
+        *state.user.lock().unwrap() = user.to_string();
+        state.pid.store(pid, Ordering::Relaxed);
+        self.connections.lock().unwrap().insert(pid, Arc::clone(state));
+        pid
+    }
+
+    fn unregister(&self, pid: i32) {
+        self.connections.lock().unwrap().remove(&pid);
+    }
+
+    /// Open sessions of `user` (for CONNECTION LIMIT).
+    fn sessions_of(&self, user: &str) -> usize {
+        self.connections.lock().unwrap().values().filter(|c| *c.user.lock().unwrap() == user).count()
+    }
+
+    fn database_name(&self) -> &str {
+        DEFAULT_DATABASE
+    }
+}

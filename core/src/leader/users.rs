@@ -1,0 +1,162 @@
+//! CREATE / ALTER / DROP USER, and the password verifiers the SQL endpoint authenticates against.
+
+use crate::catalog::{PasswordVerifier, User};
+use crate::err;
+use crate::error::Result;
+use crate::leader::session::{Outcome, Session};
+use crate::sql::parser::UserOptions;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+
+/// PostgreSQL's default SCRAM iteration count.
+pub const SCRAM_ITERATIONS: usize = 4096;
+
+/// Verifiers for `password` (or for an md5 hash given as `md5…`, as Redshift accepts).
+pub fn password_verifier(user: &str, password: &str) -> Result<PasswordVerifier> {
+    if let Some(hash) = password.strip_prefix("md5").filter(|h| h.len() == 32 && h.chars().all(|c| c.is_ascii_hexdigit())) {
+        return Ok(PasswordVerifier { scram: None, md5: format!("md5{}", hash.to_ascii_lowercase()) });
+    }
+    check_password_rules(password)?;
+    let salt: [u8; 16] = rand::random();
+    let salted = pgwire::api::auth::sasl::scram::gen_salted_password(password, &salt, SCRAM_ITERATIONS);
+    Ok(PasswordVerifier {
+        scram: Some(format!("SCRAM-SHA-256${SCRAM_ITERATIONS}:{}${}", BASE64.encode(salt), BASE64.encode(salted))),
+        md5: format!("md5{:x}", md5::compute(format!("{password}{user}"))),
+    })
+}
+
+/// A SCRAM verifier's (iterations, salt, salted password).
+pub fn parse_scram(verifier: &str) -> Option<(usize, Vec<u8>, Vec<u8>)> {
+    let rest = verifier.strip_prefix("SCRAM-SHA-256$")?;
+    let (params, salted) = rest.split_once('$')?;
+    let (iterations, salt) = params.split_once(':')?;
+    Some((iterations.parse().ok()?, BASE64.decode(salt).ok()?, BASE64.decode(salted).ok()?))
+}
+
+/// Redshift's rules: 8 to 64 characters with an upper-case letter, a lower-case letter and a digit.
+fn check_password_rules(password: &str) -> Result<()> {
+    let ok = (8..=64).contains(&password.chars().count())
+        && password.chars().any(|c| c.is_ascii_uppercase())
+        && password.chars().any(|c| c.is_ascii_lowercase())
+        && password.chars().any(|c| c.is_ascii_digit());
+    if !ok {
+        return Err(err!(
+            INVALID_PARAMETER_VALUE,
+            "password must be 8 to 64 characters long and contain an upper-case letter, a lower-case letter and a digit"
+        ));
+    }
+    Ok(())
+}
+
+impl Session {
+    pub(crate) fn create_user(&mut self, name: &str, options: &UserOptions) -> Result<Outcome> {
+        self.require_superuser("create users")?;
+        let state = std::sync::Arc::clone(self.txn().state());
+        if state.users.contains_key(name) {
+            return Err(err!(DUPLICATE_OBJECT, "user \"{name}\" already exists"));
+        }
+        let password = match &options.password {
+            Some(Some(p)) => Some(password_verifier(name, p)?),
+            Some(None) => None,
+            None => return Err(err!(SYNTAX_ERROR, "CREATE USER needs PASSWORD '…' or PASSWORD DISABLE")),
+        };
+        let id = state.users.values().map(|u| u.id).max().unwrap_or(USER_ID_BASE) + 1;
+        let mut user = User {
+            id,
+            name: name.to_string(),
+            superuser: false,
+            create_db: false,
+            password,
+            valid_until: None,
+            connection_limit: None,
+        };
+        apply_options(&mut user, options);
+        self.txn().put_user(user);
+        Ok(Outcome::command("CREATE USER"))
+    }
+
+    pub(crate) fn alter_user(&mut self, name: &str, options: &UserOptions) -> Result<Outcome> {
+        let own = self.user() == name;
+        let changes_only_password = options == &UserOptions { password: options.password.clone(), ..Default::default() };
+        if !(own && changes_only_password) {
+            self.require_superuser("alter other users or their privileges")?;
+        }
+        let mut user = self.txn().state().require_user(name)?.clone();
+        if let Some(password) = &options.password {
+            user.password = password.as_deref().map(|p| password_verifier(name, p)).transpose()?;
+        }
+        apply_options(&mut user, options);
+        if let Some(new_name) = &options.rename_to {
+            if self.txn().state().users.contains_key(new_name) {
+                return Err(err!(DUPLICATE_OBJECT, "user \"{new_name}\" already exists"));
+            }
+            // The md5 verifier is salted with the name, so it no longer matches (as in PostgreSQL).
+            if user.password.is_some() {
+                self.notice("MD5 password cleared because of user rename".into());
+                if let Some(p) = user.password.as_mut() {
+                    p.md5.clear();
+                }
+            }
+            self.txn().remove_user(name);
+            user.name = new_name.clone();
+        }
+        self.txn().put_user(user);
+        Ok(Outcome::command("ALTER USER"))
+    }
+
+    pub(crate) fn drop_users(&mut self, names: &[String], if_exists: bool) -> Result<Outcome> {
+        self.require_superuser("drop users")?;
+        for name in names {
+            if name == self.user() {
+                return Err(err!(OBJECT_IN_USE, "current user cannot be dropped"));
+            }
+            if !self.txn().state().users.contains_key(name) {
+                if if_exists {
+                    continue;
+                }
+                return Err(err!(UNDEFINED_OBJECT, "user \"{name}\" does not exist"));
+            }
+            self.txn().remove_user(name);
+        }
+        Ok(Outcome::command("DROP USER"))
+    }
+
+    fn require_superuser(&mut self, action: &str) -> Result<()> {
+        let user = self.user().to_string();
+        match self.txn().state().users.get(&user) {
+            // Embedded sessions run as the built-in owner, which is not a catalog user.
+            None if user == crate::catalog::DEFAULT_OWNER => Ok(()),
+            Some(u) if u.superuser => Ok(()),
+            _ => Err(err!(INSUFFICIENT_PRIVILEGE, "permission denied: only superusers can {action}")),
+        }
+    }
+}
+
+/// Ids of users start above PostgreSQL's reserved range (`usesysid` 1 is rdsdb on Redshift).
+const USER_ID_BASE: u32 = 100;
+
+fn apply_options(user: &mut User, options: &UserOptions) {
+    if let Some(s) = options.superuser {
+        user.superuser = s;
+    }
+    if let Some(c) = options.create_db {
+        user.create_db = c;
+    }
+    if let Some(v) = &options.valid_until {
+        user.valid_until = Some(v.clone());
+    }
+    if let Some(limit) = options.connection_limit {
+        user.connection_limit = limit;
+    }
+}
+
+/// The first superuser of a new database (`redwood serve --admin-user`).
+pub fn bootstrap_admin(session: &mut Session, name: &str, password: &str) -> Result<()> {
+    let options = UserOptions {
+        password: Some(Some(password.to_string())),
+        superuser: Some(true),
+        create_db: Some(true),
+        ..Default::default()
+    };
+    session.run_internal(|s| s.create_user(name, &options)).map(drop)
+}

@@ -1,0 +1,47 @@
+"""psql against `redwood serve`: scripts, transactions, errors and exit codes."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("psql") is None, reason="psql is not installed")
+
+
+def psql(server, *args, password=None, input=None):
+    env = dict(os.environ, PGPASSWORD=password or server.password, PGSSLMODE="disable")
+    command = ["psql", "-X", "-h", server.host, "-p", str(server.port), "-U", server.user, "-d", "dev",
+               "-v", "ON_ERROR_STOP=1", "-At", *args]
+    return subprocess.run(command, env=env, input=input, capture_output=True, text=True, timeout=60)
+
+
+def test_script_and_results(server):
+    script = """
+    CREATE TABLE psql_t (id INT, city VARCHAR(20)) DISTSTYLE EVEN;
+    INSERT INTO psql_t VALUES (1, 'Oslo'), (2, 'Lima'), (3, NULL);
+    BEGIN;
+    UPDATE psql_t SET city = 'Rome' WHERE id = 3;
+    COMMIT;
+    SELECT id, city FROM psql_t ORDER BY id;
+    """
+    result = psql(server, input=script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-3:] == ["1|Oslo", "2|Lima", "3|Rome"]
+
+
+def test_error_exit_code_and_message(server):
+    result = psql(server, "-c", "SELECT * FROM missing_table")
+    assert result.returncode != 0
+    assert 'relation "missing_table" does not exist' in result.stderr
+
+
+def test_wrong_password(server):
+    result = psql(server, "-c", "SELECT 1", password="Not-the-password-1")
+    assert result.returncode == 2
+    assert "password authentication failed" in result.stderr
+
+
+def test_version(server):
+    result = psql(server, "-c", "SELECT 1 + 1")
+    assert result.stdout.strip() == "2"
