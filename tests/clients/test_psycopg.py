@@ -92,15 +92,14 @@ def test_errors_carry_sqlstate(server):
 
 
 def test_wrong_password_unknown_user_unknown_database(server):
-    with pytest.raises(psycopg.OperationalError) as e:
+    # libpq reports startup failures without their SQLSTATE; the codes are checked by the Rust
+    # endpoint tests.
+    with pytest.raises(psycopg.OperationalError, match='password authentication failed for user "admin"'):
         psycopg.connect(server.dsn(password="Wrong-password-1"))
-    assert e.value.sqlstate == "28P01"
-    with pytest.raises(psycopg.OperationalError) as e:
+    with pytest.raises(psycopg.OperationalError, match='user "nobody" does not exist'):
         psycopg.connect(server.dsn(user="nobody"))
-    assert e.value.sqlstate == "28000"
-    with pytest.raises(psycopg.OperationalError) as e:
+    with pytest.raises(psycopg.OperationalError, match='database "nodb" does not exist'):
         psycopg.connect(server.dsn(dbname="nodb"))
-    assert e.value.sqlstate == "3D000"
 
 
 def test_users_and_md5_verifier(server):
@@ -116,9 +115,8 @@ def test_users_and_md5_verifier(server):
         assert con.execute("SELECT 1").fetchone() == (1,)
     with connect(server, autocommit=True) as con:
         con.execute("ALTER USER analyst PASSWORD DISABLE")
-    with pytest.raises(psycopg.OperationalError) as e:
+    with pytest.raises(psycopg.OperationalError, match="password authentication is disabled"):
         psycopg.connect(server.dsn(user="analyst", password="Analyst-pw-1"))
-    assert e.value.sqlstate == "28000"
     with connect(server, autocommit=True) as con:
         con.execute("DROP USER analyst")
 

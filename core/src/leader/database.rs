@@ -141,7 +141,7 @@ impl Database {
         }
         let mut store = self.inner.store.lock().unwrap();
         let current = self.snapshot();
-        txn.check_conflicts(&current)?;
+        let rebased = txn.check_conflicts(&current)?;
         let mut merged = (*current).clone();
         let mut changes = ChangeSet::default();
         for schema in txn.touched_schemas() {
@@ -169,9 +169,9 @@ impl Database {
             }
         }
         for id in txn.touched_relations() {
-            match txn.state().relation(id) {
+            match rebased.get(&id).or_else(|| txn.state().relation(id).map(|r| r.as_ref())) {
                 Some(rel) => {
-                    let mut rel = (**rel).clone();
+                    let mut rel = rel.clone();
                     rel.version = current.relation(id).map_or(1, |r| r.version + 1);
                     let rel = Arc::new(rel);
                     merged.put_relation(Arc::clone(&rel));

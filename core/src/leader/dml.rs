@@ -319,20 +319,35 @@ impl Session {
             }
         }
         table.even_cursor = cursor;
-        let written: Vec<u32> = per_slice.keys().copied().collect();
         let segments = self.write_segments(rel_id, table, per_slice)?;
         let table = rel.table_mut().expect("a table");
         table.segments.extend(segments);
-        // Many small writes (single-row INSERTs) would leave many tiny segments for every scan to
-        // open: once a slice has more than a few, they are merged into one.
-        let mut small: BTreeMap<u32, Vec<SegmentRef>> = BTreeMap::new();
-        for s in table.segments.iter().filter(|s| s.rows < SMALL_SEGMENT_ROWS && written.contains(&s.slice)) {
-            small.entry(s.slice).or_default().push(s.clone());
-        }
-        small.retain(|_, segments| segments.len() > MAX_SMALL_SEGMENTS);
         self.txn().put_relation(rel);
-        self.merge_segments(rel_id, small)?;
         Ok(count)
+    }
+
+    /// Many small writes (single-row INSERTs) would leave many tiny segments for every scan to
+    /// open: once a slice of a table just written has more than a few, they are merged into one.
+    /// This runs after the writing transaction committed, in a transaction of its own, so that
+    /// concurrent writers never conflict over it; if another transaction changed the table
+    /// meanwhile, the merge is simply left for a later write or VACUUM.
+    pub(crate) fn merge_small_segments(&mut self, written: &[RelId]) {
+        for &rel_id in written {
+            let snapshot = self.db.snapshot();
+            let Some(table) = snapshot.relation(rel_id).and_then(|r| r.table()) else { continue };
+            let mut small: BTreeMap<u32, Vec<SegmentRef>> = BTreeMap::new();
+            for s in table.segments.iter().filter(|s| s.rows < SMALL_SEGMENT_ROWS) {
+                small.entry(s.slice).or_default().push(s.clone());
+            }
+            small.retain(|_, segments| segments.len() > MAX_SMALL_SEGMENTS);
+            if small.is_empty() {
+                continue;
+            }
+            let merged = self.run_internal(|s| s.merge_segments(rel_id, small));
+            if let Err(e) = merged {
+                tracing::debug!("small-segment merge of relation {rel_id} skipped: {e}");
+            }
+        }
     }
 
     /// Sorts and encodes each slice's rows (slices in parallel) and stores them as new segments.

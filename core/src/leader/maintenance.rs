@@ -64,6 +64,7 @@ impl Session {
         let mut rel = (*rel).clone();
         let table = rel.table_mut().expect("a table");
         table.segments.retain(|s| !replaced.contains(&s.id()));
+        self.txn().compacted(replaced.iter().copied());
         table.segments.extend(rewritten);
         self.txn().put_relation(rel);
         Ok(())

@@ -297,7 +297,9 @@ impl Session {
                     drop(txn);
                     return Ok(Outcome::command("ROLLBACK"));
                 }
+                let written: Vec<_> = txn.touched_relations().collect();
                 self.db.commit(txn)?;
+                self.merge_small_segments(&written);
                 return Ok(Outcome::command("COMMIT"));
             }
             Statement::Rollback { savepoint: None, .. } => {
@@ -357,7 +359,9 @@ impl Session {
         if implicit {
             let txn = self.txn.take().expect("implicit transaction");
             let value = result?;
+            let written: Vec<_> = txn.touched_relations().collect();
             self.db.commit(txn)?;
+            self.merge_small_segments(&written);
             Ok(value)
         } else {
             if result.is_err() {

@@ -15,6 +15,8 @@ pub struct Transaction {
     touched: BTreeMap<RelId, Option<u64>>,
     touched_schemas: BTreeSet<String>,
     touched_users: BTreeSet<String>,
+    /// Segments replaced by rewrites that keep their rows (merging small segments, VACUUM).
+    compacted: HashSet<SegmentId>,
     /// Segment files written by this transaction; deleted if it does not commit them.
     new_files: Vec<Arc<SegmentFile>>,
 }
@@ -27,6 +29,7 @@ impl Transaction {
             touched: BTreeMap::new(),
             touched_schemas: BTreeSet::new(),
             touched_users: BTreeSet::new(),
+            compacted: HashSet::new(),
             new_files: vec![],
         }
     }
@@ -79,6 +82,11 @@ impl Transaction {
         self.touched_users.iter()
     }
 
+    /// Records segments whose rows were rewritten into new segments unchanged.
+    pub fn compacted(&mut self, segments: impl IntoIterator<Item = SegmentId>) {
+        self.compacted.extend(segments);
+    }
+
     pub fn add_file(&mut self, file: Arc<SegmentFile>) {
         self.new_files.push(file);
     }
@@ -93,7 +101,12 @@ impl Transaction {
 
     /// Serializable isolation, as Redshift reports it: a relation or schema this transaction
     /// changed was changed (or created under the same name) by a transaction that committed first.
-    pub fn check_conflicts(&self, current: &CatalogState) -> Result<()> {
+    ///
+    /// A table this transaction only appended segments to is not a conflict when the other
+    /// transactions did not change its definition: its new segments are added to the committed
+    /// table (returned by id), as concurrent INSERTs on Redshift both succeed.
+    pub fn check_conflicts(&self, current: &CatalogState) -> Result<BTreeMap<RelId, Relation>> {
+        let mut rebased = BTreeMap::new();
         let conflict = |what: &str| {
             err!(
                 SERIALIZATION_FAILURE,
@@ -110,7 +123,12 @@ impl Transaction {
                     .unwrap_or_else(|| format!("relation {id}"))
             };
             if current.relation(id).map(|r| r.version) != base_version {
-                return Err(conflict(&name()));
+                match self.rebase_appends(id, current) {
+                    Some(relation) => {
+                        rebased.insert(id, relation);
+                    }
+                    None => return Err(conflict(&name())),
+                }
             }
             if let Some(rel) = self.working.relation(id) {
                 if current.lookup(&rel.qualified_name()).is_some_and(|other| other.id != id) {
@@ -128,7 +146,48 @@ impl Transaction {
                 return Err(conflict(&format!("user \"{user}\"")));
             }
         }
-        Ok(())
+        Ok(rebased)
+    }
+
+    /// The committed table `id` plus the segments this transaction appended, if appending is all
+    /// it did and no one changed the table's definition meanwhile.
+    fn rebase_appends(&self, id: RelId, current: &CatalogState) -> Option<Relation> {
+        let (base, working, now) = (self.base.relation(id)?, self.working.relation(id)?, current.relation(id)?);
+        let (base_table, working_table, now_table) = (base.table()?, working.table()?, now.table()?);
+        let same_definition = |a: &crate::catalog::TableDef, b: &crate::catalog::TableDef| {
+            a.columns == b.columns
+                && a.next_column_id == b.next_column_id
+                && a.distribution == b.distribution
+                && a.sort_key == b.sort_key
+                && a.primary_key == b.primary_key
+                && a.constraints == b.constraints
+        };
+        if base.qualified_name() != working.qualified_name()
+            || base.qualified_name() != now.qualified_name()
+            || !same_definition(base_table, working_table)
+            || !same_definition(base_table, now_table)
+        {
+            return None;
+        }
+        // Each segment of the start is kept as it was, or was compacted and is still unchanged
+        // in the committed table (no one deleted from it meanwhile).
+        let deletions = |t: &crate::catalog::TableDef| -> std::collections::HashMap<SegmentId, Option<Arc<roaring::RoaringBitmap>>> {
+            t.segments.iter().map(|s| (s.id(), s.deleted.clone())).collect()
+        };
+        let (kept, committed) = (deletions(working_table), deletions(now_table));
+        let untouched = base_table.segments.iter().all(|s| match kept.get(&s.id()) {
+            Some(deleted) => *deleted == s.deleted,
+            None => self.compacted.contains(&s.id()) && committed.get(&s.id()) == Some(&s.deleted),
+        });
+        if !untouched {
+            return None;
+        }
+        let base_ids: HashSet<_> = base_table.segments.iter().map(|s| s.id()).collect();
+        let mut merged = (**now).clone();
+        let table = merged.table_mut()?;
+        table.segments.retain(|s| !(base_ids.contains(&s.id()) && !kept.contains_key(&s.id())));
+        table.segments.extend(working_table.segments.iter().filter(|s| !base_ids.contains(&s.id())).cloned());
+        Some(merged)
     }
 
     /// After a successful commit: files the commit did not keep are obsolete; the rest now belong
