@@ -22,6 +22,10 @@ def test_startup_parameters(server):
         assert con.info.parameter_status("standard_conforming_strings") == "on"
         assert con.info.parameter_status("is_superuser") == "on"
         assert con.info.backend_pid > 0
+        cur = con.execute("SHOW DateStyle")
+        assert cur.description[0].name == "DateStyle" and cur.fetchone() == ("ISO, MDY",)
+        version = con.execute("SELECT version()").fetchone()[0]
+        assert version.startswith("PostgreSQL 8.0.2 on x86_64-pc-linux-gnu") and "Redshift 1.0." in version
 
 
 def test_parameters_and_rowcount(server):

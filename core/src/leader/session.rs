@@ -85,10 +85,8 @@ impl Session {
         let cell = SnapshotCell::new(db.snapshot(), layout);
         cell.set_context(&context);
         context.register_catalog(DEFAULT_DATABASE, Arc::new(RedwoodCatalog { cell: Arc::clone(&cell) }));
-        let settings = [("search_path", "$user, public"), ("datestyle", "ISO, MDY"), ("timezone", "UTC")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let settings = DEFAULT_SETTINGS.iter().map(|(k, _, v)| (k.to_string(), v.to_string())).collect();
+        context.register_udf(redshift_version());
         Session {
             db,
             context,
@@ -533,12 +531,18 @@ impl Session {
     }
 
     fn show(&self, name: &str) -> Result<Outcome> {
+        let name = match name {
+            "transaction.isolation.level" => "transaction_isolation",
+            other => other,
+        };
         let value = self
             .settings
             .get(name)
             .ok_or_else(|| err!(UNDEFINED_OBJECT, "unrecognized configuration parameter \"{name}\""))?;
+        // The column is named as PostgreSQL spells the parameter (`DateStyle`, `TimeZone`).
+        let column = DEFAULT_SETTINGS.iter().find(|(k, _, _)| *k == name).map_or(name, |(_, display, _)| display);
         let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(vec![
-            datafusion::arrow::datatypes::Field::new(name, datafusion::arrow::datatypes::DataType::Utf8, false),
+            datafusion::arrow::datatypes::Field::new(column, datafusion::arrow::datatypes::DataType::Utf8, false),
         ]));
         let batch = RecordBatch::try_new(
             Arc::clone(&schema),
@@ -547,6 +551,44 @@ impl Session {
         Ok(Outcome::Rows { schema, batches: vec![batch] })
     }
 }
+
+/// Session parameters SET and SHOW know from the start: (name, name as SHOW's column, default).
+/// They are recorded for the clients that read them back; the time zone is always UTC for now.
+const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
+    ("application_name", "application_name", ""),
+    ("client_encoding", "client_encoding", "UTF8"),
+    ("datestyle", "DateStyle", "ISO, MDY"),
+    ("extra_float_digits", "extra_float_digits", "0"),
+    ("integer_datetimes", "integer_datetimes", "on"),
+    ("max_identifier_length", "max_identifier_length", "127"),
+    ("query_group", "query_group", "default"),
+    ("search_path", "search_path", "$user, public"),
+    ("server_version", "server_version", "8.0.2"),
+    ("standard_conforming_strings", "standard_conforming_strings", "on"),
+    ("statement_timeout", "statement_timeout", "0"),
+    ("timezone", "TimeZone", "UTC"),
+    ("transaction_isolation", "transaction_isolation", "serializable"),
+];
+
+/// `version()` in Redshift's form, which clients (SQLAlchemy, Flyway, ADBC) parse.
+fn redshift_version() -> datafusion::logical_expr::ScalarUDF {
+    use datafusion::logical_expr::{create_udf, ColumnarValue, Volatility};
+    let text = format!(
+        "PostgreSQL 8.0.2 on x86_64-pc-linux-gnu, compiled by rustc, Redwood {} Redshift 1.0.{:05}",
+        env!("CARGO_PKG_VERSION"),
+        REDWOOD_BUILD
+    );
+    create_udf(
+        "version",
+        vec![],
+        DataType::Utf8,
+        Volatility::Immutable,
+        Arc::new(move |_| Ok(ColumnarValue::Scalar(datafusion::common::ScalarValue::Utf8(Some(text.clone()))))),
+    )
+}
+
+/// The build number shown in `version()`: Redwood's version as one number (0.1.0 → 100).
+const REDWOOD_BUILD: u32 = 100;
 
 /// The result schema with the names clients see (see `sql::names`).
 fn display_schema(schema: &SchemaRef) -> SchemaRef {
