@@ -4,6 +4,7 @@
 
 use super::{AuthMethod, ConnectionState, Shared};
 use crate::catalog::User;
+use crate::leader::session::SERVER_VERSION;
 use crate::leader::users::parse_scram;
 use async_trait::async_trait;
 use futures::{Sink, SinkExt};
@@ -20,9 +21,6 @@ use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use std::collections::HashMap;
 use std::fmt::Debug;
 use std::sync::Arc;
-
-/// Redshift's reported server version: clients (redshift_connector, SQLAlchemy) parse it.
-pub const SERVER_VERSION: &str = "8.0.2";
 
 enum Stage {
     Start,

@@ -105,6 +105,21 @@ pub(super) struct ParsedStatement {
     declared: Vec<Option<Type>>,
 }
 
+impl ParsedStatement {
+    /// The declared parameter types as the engine binds them (`None`: not declared or unknown).
+    fn declared_types(&self) -> Vec<Option<DataType>> {
+        self.declared.iter().map(|t| t.as_ref().and_then(arrow_type)).collect()
+    }
+
+    /// The declared type of parameter `i`, else the one the statement implies, else text.
+    fn wire_type(&self, inferred: &[Option<DataType>], i: usize) -> Type {
+        match self.declared.get(i).cloned().flatten().filter(|t| *t != Type::UNKNOWN) {
+            Some(t) => t,
+            None => inferred.get(i).cloned().flatten().map(|t| pg_type(&t)).unwrap_or(Type::TEXT),
+        }
+    }
+}
+
 pub(super) struct StatementParser {
     connection: Arc<ConnectionState>,
 }
@@ -277,14 +292,6 @@ impl SimpleQueryHandler for QueryHandler {
     }
 }
 
-/// The declared type of parameter `i`, else the one the statement implies.
-fn parameter_type(statement: &ParsedStatement, inferred: &[Option<DataType>], i: usize) -> Type {
-    match statement.declared.get(i).cloned().flatten().filter(|t| *t != Type::UNKNOWN) {
-        Some(t) => t,
-        None => inferred.get(i).cloned().flatten().map(|t| pg_type(&t)).unwrap_or(Type::TEXT),
-    }
-}
-
 #[async_trait]
 impl ExtendedQueryHandler for QueryHandler {
     type Statement = ParsedStatement;
@@ -298,12 +305,9 @@ impl ExtendedQueryHandler for QueryHandler {
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
-        let mut guard = self.connection.session.lock().await;
-        let session = active(&mut guard)?;
         let statement = &target.statement;
-        let declared: Vec<Option<DataType>> = statement.declared.iter().map(|t| t.as_ref().and_then(arrow_type)).collect();
-        let description = session.describe(&statement.prepared, &declared).await.map_err(to_pgwire)?;
-        let params = (0..statement.prepared.param_count()).map(|i| parameter_type(statement, &description.params, i)).collect();
+        let description = self.describe(statement).await?;
+        let params = (0..statement.prepared.param_count()).map(|i| statement.wire_type(&description.params, i)).collect();
         let columns = description.columns.map(|s| fields(&s, |_| FieldFormat::Text)).unwrap_or_default();
         Ok(DescribeStatementResponse::new(params, columns))
     }
@@ -312,11 +316,7 @@ impl ExtendedQueryHandler for QueryHandler {
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
-        let mut guard = self.connection.session.lock().await;
-        let session = active(&mut guard)?;
-        let statement = &portal.statement.statement;
-        let declared: Vec<Option<DataType>> = statement.declared.iter().map(|t| t.as_ref().and_then(arrow_type)).collect();
-        let description = session.describe(&statement.prepared, &declared).await.map_err(to_pgwire)?;
+        let description = self.describe(&portal.statement.statement).await?;
         let columns = description.columns.map(|s| fields(&s, |i| portal.result_column_format.format_for(i))).unwrap_or_default();
         Ok(DescribePortalResponse::new(columns))
     }
@@ -338,6 +338,12 @@ impl ExtendedQueryHandler for QueryHandler {
 }
 
 impl QueryHandler {
+    async fn describe(&self, statement: &ParsedStatement) -> PgWireResult<crate::leader::session::Description> {
+        let mut guard = self.connection.session.lock().await;
+        let session = active(&mut guard)?;
+        session.describe(&statement.prepared, &statement.declared_types()).await.map_err(to_pgwire)
+    }
+
     /// Decodes a Bind message's values. Types come from the client, else from the statement.
     async fn bind(&self, session: &mut Session, statement: &ParsedStatement, portal: &Portal<ParsedStatement>) -> Result<Vec<Param>> {
         let count = statement.prepared.param_count();
@@ -348,12 +354,12 @@ impl QueryHandler {
                 portal.parameters.len()
             ));
         }
-        let declared: Vec<Option<DataType>> = statement.declared.iter().map(|t| t.as_ref().and_then(arrow_type)).collect();
+        let declared = statement.declared_types();
         let needs_inference = (0..count).any(|i| declared.get(i).cloned().flatten().is_none() && portal.parameter_format.is_binary(i));
         let inferred = if needs_inference { session.describe(&statement.prepared, &declared).await?.params } else { declared.clone() };
         let mut params = Vec::with_capacity(count);
         for (i, raw) in portal.parameters.iter().enumerate() {
-            let wire_type = parameter_type(statement, &inferred, i);
+            let wire_type = statement.wire_type(&inferred, i);
             let value = match raw {
                 None => None,
                 Some(bytes) if portal.parameter_format.is_binary(i) => Some(binary_param_to_text(&wire_type, bytes)?),

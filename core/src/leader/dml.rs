@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::leader::provider::RedwoodTable;
 use crate::leader::session::{Outcome, Session};
 use crate::sql::ddl::{ident_name, qualified_name};
+use crate::sql::params::placeholder_index;
 use crate::storage::distribute::split_by_slice;
 use crate::storage::layout::{encode_segment, physical_schema, sort_rows, writer_properties, MAX_SEGMENT_ROWS};
 use crate::storage::SegmentRef;
@@ -45,8 +46,7 @@ impl Session {
             for (expr, &column) in row.iter().zip(&targets) {
                 let ast::Expr::Value(v) = expr else { continue };
                 let ast::Value::Placeholder(p) = &v.value else { continue };
-                let index = p.trim_start_matches('$').parse::<usize>().ok().and_then(|n| n.checked_sub(1));
-                if let Some(slot) = index.and_then(|i| params.get_mut(i)) {
+                if let Some(slot) = placeholder_index(p).and_then(|i| params.get_mut(i)) {
                     slot.get_or_insert(table.columns[column].sql_type.arrow_type());
                 }
             }

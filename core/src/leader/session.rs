@@ -19,7 +19,7 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::context::{SessionConfig, SessionContext};
 use datafusion::logical_expr::LogicalPlan;
 use crate::sql::ddl::ident_name;
-use crate::sql::params::{bind, placeholder_count, Param};
+use crate::sql::params::{bind, placeholder_count, placeholder_index, Param};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::sql::sqlparser::ast::{ObjectType, Statement, Value};
 use std::collections::BTreeMap;
@@ -212,8 +212,7 @@ impl Session {
             Statement::Query(_) | Statement::Explain { .. } => {
                 let plan = self.plan(statement.clone()).await?;
                 for (name, data_type) in plan.get_parameter_types()? {
-                    let index = name.trim_start_matches('$').parse::<usize>().ok().and_then(|n| n.checked_sub(1));
-                    if let (Some(slot), Some(data_type)) = (index.and_then(|i| params.get_mut(i)), data_type) {
+                    if let (Some(slot), Some(data_type)) = (placeholder_index(&name).and_then(|i| params.get_mut(i)), data_type) {
                         slot.get_or_insert(data_type);
                     }
                 }
@@ -245,7 +244,7 @@ impl Session {
         if statement.param_count > 0 {
             bind(&mut parsed.statement, params)?;
         }
-        if matches!(parsed.statement, Statement::Query(_)) {
+        if matches!(parsed.statement, Statement::Query(_) | Statement::Explain { .. }) {
             self.check_not_failed()?;
             let implicit = self.begin_statement();
             let planned = match self.plan(parsed.statement).await {
@@ -295,9 +294,7 @@ impl Session {
                     drop(txn);
                     return Ok(Outcome::command("ROLLBACK"));
                 }
-                let written: Vec<_> = txn.touched_relations().collect();
-                self.db.commit(txn)?;
-                self.merge_small_segments(&written);
+                self.commit(txn)?;
                 return Ok(Outcome::command("COMMIT"));
             }
             Statement::Rollback { savepoint: None, .. } => {
@@ -313,6 +310,14 @@ impl Session {
         let implicit = self.begin_statement();
         let result = self.dispatch(parsed).await;
         self.finish_statement(implicit, result)
+    }
+
+    /// Commits, then merges the small segments the transaction's writes left behind.
+    fn commit(&mut self, txn: Transaction) -> Result<()> {
+        let written: Vec<_> = txn.touched_relations().collect();
+        self.db.commit(txn)?;
+        self.merge_small_segments(&written);
+        Ok(())
     }
 
     /// A statement was stopped midway (cancelled): an implicit transaction is rolled back, an
@@ -357,9 +362,7 @@ impl Session {
         if implicit {
             let txn = self.txn.take().expect("implicit transaction");
             let value = result?;
-            let written: Vec<_> = txn.touched_relations().collect();
-            self.db.commit(txn)?;
-            self.merge_small_segments(&written);
+            self.commit(txn)?;
             Ok(value)
         } else {
             if result.is_err() {
@@ -444,19 +447,10 @@ impl Session {
         self.cell.set(state);
     }
 
+    /// Runs a statement other than a query or EXPLAIN (those stream, see [`Session::run`]).
     async fn dispatch(&mut self, parsed: ParsedStatement) -> Result<Outcome> {
         self.sync_snapshot();
         match parsed.statement {
-            Statement::Query(_) | Statement::Explain { .. } => {
-                let plan = self.plan(parsed.statement).await?;
-                let (schema, batches) = self.run_plan(plan).await?;
-                let schema = display_schema(&schema);
-                let batches = batches
-                    .into_iter()
-                    .map(|b| RecordBatch::try_new(Arc::clone(&schema), b.columns().to_vec()))
-                    .collect::<std::result::Result<Vec<_>, _>>()?;
-                Ok(Outcome::Rows { schema, batches })
-            }
             Statement::Insert(insert) => self.insert(&insert).await,
             Statement::Update(update) => self.update(&update).await,
             Statement::Delete(delete) => self.delete(&delete).await,
@@ -552,6 +546,10 @@ impl Session {
     }
 }
 
+/// The PostgreSQL version Redshift reports (`server_version`, `version()`): clients parse it
+/// (redshift_connector as a PEP 440 version), so it is Redshift's, not Redwood's.
+pub const SERVER_VERSION: &str = "8.0.2";
+
 /// Session parameters SET and SHOW know from the start: (name, name as SHOW's column, default).
 /// They are recorded for the clients that read them back; the time zone is always UTC for now.
 const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
@@ -563,7 +561,7 @@ const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
     ("max_identifier_length", "max_identifier_length", "127"),
     ("query_group", "query_group", "default"),
     ("search_path", "search_path", "$user, public"),
-    ("server_version", "server_version", "8.0.2"),
+    ("server_version", "server_version", SERVER_VERSION),
     ("standard_conforming_strings", "standard_conforming_strings", "on"),
     ("statement_timeout", "statement_timeout", "0"),
     ("timezone", "TimeZone", "UTC"),
@@ -574,7 +572,7 @@ const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
 fn redshift_version() -> datafusion::logical_expr::ScalarUDF {
     use datafusion::logical_expr::{create_udf, ColumnarValue, Volatility};
     let text = format!(
-        "PostgreSQL 8.0.2 on x86_64-pc-linux-gnu, compiled by rustc, Redwood {} Redshift 1.0.{:05}",
+        "PostgreSQL {SERVER_VERSION} on x86_64-pc-linux-gnu, compiled by rustc, Redwood {} Redshift 1.0.{:05}",
         env!("CARGO_PKG_VERSION"),
         REDWOOD_BUILD
     );

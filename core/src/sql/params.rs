@@ -20,14 +20,19 @@ pub struct Param {
     pub data_type: Option<DataType>,
 }
 
+/// The 0-based index of placeholder `$n` (`None` for anything but `$1`, `$2`, …).
+pub fn placeholder_index(placeholder: &str) -> Option<usize> {
+    placeholder.strip_prefix('$')?.parse::<usize>().ok()?.checked_sub(1)
+}
+
 /// The number of parameters a statement takes: the highest `$n` in it.
 pub fn placeholder_count(statement: &Statement) -> Result<usize> {
     let mut count = 0usize;
     let mut invalid = None;
     let _ = visit_expressions(statement, |e| {
         if let Some(p) = placeholder(e) {
-            match p.strip_prefix('$').and_then(|n| n.parse::<usize>().ok()).filter(|n| *n > 0) {
-                Some(n) => count = count.max(n),
+            match placeholder_index(p) {
+                Some(i) => count = count.max(i + 1),
                 None => invalid = Some(p.to_string()),
             }
         }
@@ -44,11 +49,10 @@ pub fn bind(statement: &mut Statement, params: &[Param]) -> Result<()> {
     let mut failure = None;
     let _ = visit_expressions_mut(statement, |e| {
         if let Some(p) = placeholder(e) {
-            let n: usize = p.trim_start_matches('$').parse().unwrap_or(0);
-            match params.get(n.wrapping_sub(1)).map(literal) {
+            match placeholder_index(p).and_then(|i| params.get(i)).map(literal) {
                 Some(Ok(literal)) => *e = literal,
                 Some(Err(error)) => failure = Some(error),
-                None => failure = Some(err!(PROTOCOL_VIOLATION, "no value was bound for parameter ${n}")),
+                None => failure = Some(err!(PROTOCOL_VIOLATION, "no value was bound for parameter {p}")),
             }
         }
         ControlFlow::<()>::Continue(())
