@@ -147,6 +147,46 @@ impl SqlType {
     }
 }
 
+impl SqlType {
+    /// `pg_type.oid` of the type.
+    pub fn pg_oid(&self) -> i32 {
+        match self {
+            SqlType::SmallInt => 21,
+            SqlType::Integer => 23,
+            SqlType::BigInt => 20,
+            SqlType::Decimal { .. } => 1700,
+            SqlType::Real => 700,
+            SqlType::Double => 701,
+            SqlType::Boolean => 16,
+            SqlType::Char(_) => 1042,
+            SqlType::Varchar(_) => 1043,
+            SqlType::Date => 1082,
+            SqlType::Timestamp => 1114,
+            SqlType::TimestampTz => 1184,
+        }
+    }
+
+    /// `pg_type.typlen`: bytes of a fixed-width value, -1 for variable width.
+    pub fn pg_len(&self) -> i16 {
+        match self {
+            SqlType::Boolean => 1,
+            SqlType::SmallInt => 2,
+            SqlType::Integer | SqlType::Real | SqlType::Date => 4,
+            SqlType::BigInt | SqlType::Double | SqlType::Timestamp | SqlType::TimestampTz => 8,
+            SqlType::Decimal { .. } | SqlType::Char(_) | SqlType::Varchar(_) => -1,
+        }
+    }
+
+    /// `atttypmod`: length + 4 for character types, (precision << 16 | scale) + 4 for NUMERIC.
+    pub fn pg_typmod(&self) -> i32 {
+        match self {
+            SqlType::Char(n) | SqlType::Varchar(n) => *n as i32 + 4,
+            SqlType::Decimal { precision, scale } => ((*precision as i32) << 16 | *scale as i32) + 4,
+            _ => -1,
+        }
+    }
+}
+
 fn custom_type(name: &str, modifiers: &[String]) -> Result<SqlType> {
     let length = |default: u32, max: u32| -> Result<u32> {
         match modifiers.first() {

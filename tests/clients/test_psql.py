@@ -45,3 +45,25 @@ def test_wrong_password(server):
 def test_version(server):
     result = psql(server, "-c", "SELECT 1 + 1")
     assert result.stdout.strip() == "2"
+
+
+def test_describe_commands(server):
+    setup = """
+    CREATE TABLE psql_desc (id INT NOT NULL DISTKEY, amount DECIMAL(10,2), note VARCHAR(30)) SORTKEY(id);
+    CREATE VIEW psql_desc_v AS SELECT id, note FROM psql_desc;
+    """
+    assert psql(server, input=setup).returncode == 0
+    tables = psql(server, "-c", r"\dt psql_desc")
+    assert tables.returncode == 0, tables.stderr
+    assert tables.stdout.strip() == "public|psql_desc|table|admin"
+    table = psql(server, "-c", r"\d psql_desc")
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.splitlines() == [
+        "id|integer||not null|",
+        "amount|numeric(10,2)|||",
+        "note|character varying(30)|||",
+    ]
+    views = psql(server, "-c", r"\dv")
+    assert "public|psql_desc_v|view|admin" in views.stdout.splitlines()
+    view = psql(server, "-c", r"\d psql_desc_v")
+    assert view.stdout.splitlines() == ["id|integer|||", "note|character varying(256)|||"]

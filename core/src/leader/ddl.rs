@@ -95,11 +95,12 @@ impl Session {
             (ddl::table_def(&create.columns, &create.constraints, attrs)?, None)
         };
         let id = self.db.allocate_relation_id();
+        let owner = self.user().to_string();
         self.txn().put_relation(Relation {
             id,
             schema: name.schema,
             name: name.name,
-            owner: DEFAULT_OWNER.into(),
+            owner,
             version: 0,
             kind: RelationKind::Table(table),
         });
@@ -191,11 +192,12 @@ impl Session {
                 .collect();
             (sql, depends_on)
         };
+        let owner = self.user().to_string();
         self.txn().put_relation(Relation {
             id,
             schema: name.schema,
             name: name.name,
-            owner: DEFAULT_OWNER.into(),
+            owner,
             version: existing.map_or(0, |r| r.version),
             kind: RelationKind::View(ViewDef { sql, depends_on }),
         });
@@ -219,7 +221,8 @@ impl Session {
             }
             return Err(err!(DUPLICATE_SCHEMA, "schema \"{name}\" already exists"));
         }
-        self.txn().put_schema(SchemaEntry { name, owner: DEFAULT_OWNER.into() });
+        let owner = self.user().to_string();
+        self.txn().put_schema(SchemaEntry { name, owner });
         Ok(Outcome::command("CREATE SCHEMA"))
     }
 

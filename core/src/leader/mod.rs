@@ -7,5 +7,6 @@ mod maintenance;
 pub mod dml;
 pub mod provider;
 pub mod session;
+pub mod system;
 pub mod transaction;
 pub mod users;

@@ -18,6 +18,7 @@ use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_expr::create_physical_expr;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_optimizer::pruning::PruningPredicateBuilder;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
 /// What the providers of one session read: the snapshot of the statement being planned, and
@@ -32,6 +33,16 @@ pub struct SnapshotCell {
 }
 
 impl SnapshotCell {
+    /// A view's query planned in this session (its result schema is the view's columns).
+    pub async fn plan_view(&self, view: &crate::catalog::ViewDef) -> Result<datafusion::logical_expr::LogicalPlan> {
+        let context = self.context.lock().unwrap().upgrade();
+        let Some(context) = context else {
+            return Err(Error::internal("session closed while planning a view").into_datafusion());
+        };
+        let statement = crate::sql::parser::parse_one(&view.sql).map_err(Error::into_datafusion)?;
+        context.state().statement_to_plan(datafusion::sql::parser::Statement::Statement(Box::new(statement))).await
+    }
+
     pub fn new(state: Arc<CatalogState>, layout: ClusterLayout) -> Arc<Self> {
         Arc::new(SnapshotCell {
             state: RwLock::new(state),
@@ -57,16 +68,39 @@ impl SnapshotCell {
 #[derive(Debug)]
 pub struct RedwoodCatalog {
     pub cell: Arc<SnapshotCell>,
+    /// Schemas computed from the catalog rather than stored in it (`pg_catalog`).
+    system: RwLock<BTreeMap<String, Arc<dyn SchemaProvider>>>,
+}
+
+impl RedwoodCatalog {
+    pub fn new(cell: Arc<SnapshotCell>) -> RedwoodCatalog {
+        RedwoodCatalog { cell, system: RwLock::new(BTreeMap::new()) }
+    }
 }
 
 impl CatalogProvider for RedwoodCatalog {
     fn schema_names(&self) -> Vec<String> {
-        self.cell.get().schemas.keys().cloned().collect()
+        let mut names: Vec<String> = self.cell.get().schemas.keys().cloned().collect();
+        names.extend(self.system.read().unwrap().keys().cloned());
+        names
     }
     fn schema(&self, name: &str) -> Option<Arc<dyn SchemaProvider>> {
+        if let Some(system) = self.system.read().unwrap().get(name) {
+            return Some(Arc::clone(system));
+        }
         self.cell.get().schemas.contains_key(name).then(|| {
             Arc::new(RedwoodSchema { name: name.to_string(), cell: Arc::clone(&self.cell) }) as Arc<dyn SchemaProvider>
         })
+    }
+    /// Only system schemas are registered this way; user schemas are created through the catalog.
+    /// `pg_catalog` gets Redwood's tables for the user's objects in front of it.
+    fn register_schema(&self, name: &str, schema: Arc<dyn SchemaProvider>) -> Result<Option<Arc<dyn SchemaProvider>>> {
+        let schema: Arc<dyn SchemaProvider> = if name == "pg_catalog" {
+            Arc::new(crate::leader::system::PgCatalog { inner: schema, cell: Arc::clone(&self.cell) })
+        } else {
+            schema
+        };
+        Ok(self.system.write().unwrap().insert(name.to_string(), schema))
     }
 }
 
@@ -92,16 +126,7 @@ impl SchemaProvider for RedwoodSchema {
                 Ok(Some(Arc::new(RedwoodTable::new(Arc::clone(rel), self.cell.layout, locator)?)))
             }
             RelationKind::View(view) => {
-                let context = self.cell.context.lock().unwrap().upgrade();
-                let Some(context) = context else {
-                    return Err(Error::internal("session closed while planning a view").into_datafusion());
-                };
-                let statement = crate::sql::parser::parse_one(&view.sql).map_err(Error::into_datafusion)?;
-                let plan = context
-                    .state()
-                    .statement_to_plan(datafusion::sql::parser::Statement::Statement(Box::new(statement)))
-                    .await?;
-                Ok(Some(Arc::new(ViewTable::new(plan, Some(view.sql.clone())))))
+                Ok(Some(Arc::new(ViewTable::new(self.cell.plan_view(view).await?, Some(view.sql.clone())))))
             }
         }
     }

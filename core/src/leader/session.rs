@@ -84,9 +84,21 @@ impl Session {
         let context = Arc::new(SessionContext::new_with_config(config));
         let cell = SnapshotCell::new(db.snapshot(), layout);
         cell.set_context(&context);
-        context.register_catalog(DEFAULT_DATABASE, Arc::new(RedwoodCatalog { cell: Arc::clone(&cell) }));
-        let settings = DEFAULT_SETTINGS.iter().map(|(k, _, v)| (k.to_string(), v.to_string())).collect();
+        context.register_catalog(DEFAULT_DATABASE, Arc::new(RedwoodCatalog::new(Arc::clone(&cell))));
+        // pg_catalog (the tables and functions PostgreSQL clients read) from datafusion-pg-catalog,
+        // computed from this session's view of the catalog.
+        if let Err(e) = datafusion_pg_catalog::pg_catalog::setup_pg_catalog(
+            &context,
+            DEFAULT_DATABASE,
+            datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider,
+        ) {
+            tracing::warn!("pg_catalog is unavailable: {e}");
+        }
         context.register_udf(redshift_version());
+        for function in crate::leader::system::functions(&cell) {
+            context.register_udf(function);
+        }
+        let settings = DEFAULT_SETTINGS.iter().map(|(k, _, v)| (k.to_string(), v.to_string())).collect();
         Session {
             db,
             context,

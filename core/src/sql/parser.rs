@@ -68,6 +68,9 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
         .map(fold_quoted_identifier)
         .collect();
+    if tokens.iter().any(|t| matches!(&t.token, Token::Word(w) if w.value.to_ascii_lowercase().starts_with("pg_"))) {
+        return parse_catalog_query(sql);
+    }
     let mut out = vec![];
     for statement_tokens in tokens.split(|t| t.token == Token::SemiColon) {
         if statement_tokens.iter().all(|t| t.token == Token::EOF) {
@@ -96,6 +99,38 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         out.push(ParsedStatement { statement, attributes });
     }
     Ok(out)
+}
+
+/// Statements that read PostgreSQL's system catalog (psql's `\d`, drivers' metadata calls) are
+/// parsed as PostgreSQL and rewritten into what DataFusion plans by datafusion-pg-catalog
+/// (`OPERATOR(pg_catalog.~)`, `::regclass`, COLLATE, unqualified `pg_` tables, …).
+fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
+    use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
+    static PARSER: std::sync::OnceLock<PostgresCompatibilityParser> = std::sync::OnceLock::new();
+    let statements = PARSER.get_or_init(PostgresCompatibilityParser::new).parse(sql).map_err(|e| parser_error(sql, &e.to_string()))?;
+    statements
+        .into_iter()
+        .map(|mut statement| {
+            qualify_system_tables(&mut statement);
+            crate::sql::names::name_output_columns(&mut statement);
+            crate::sql::rewrite::redshift_to_standard(&mut statement)?;
+            Ok(ParsedStatement { statement, attributes: TableAttributes::default() })
+        })
+        .collect()
+}
+
+/// `pg_…` relations are found in pg_catalog even when not qualified (it is always on the search
+/// path, and PostgreSQL reserves the prefix).
+fn qualify_system_tables(statement: &mut Statement) {
+    use datafusion::sql::sqlparser::ast::{visit_relations_mut, Ident, ObjectNamePart};
+    let _ = visit_relations_mut(statement, |name| {
+        if let [ObjectNamePart::Identifier(table)] = name.0.as_slice() {
+            if table.value.to_ascii_lowercase().starts_with("pg_") {
+                name.0.insert(0, ObjectNamePart::Identifier(Ident::new("pg_catalog")));
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
 }
 
 /// Parses SQL that holds exactly one statement (view definitions, statements Redwood writes).
