@@ -44,6 +44,7 @@ pub mod sqlstate {
     pub const INVALID_CATALOG_NAME: &str = "3D000";
     pub const TOO_MANY_CONNECTIONS: &str = "53300";
     pub const CHARACTER_NOT_IN_REPERTOIRE: &str = "22021";
+    pub const BAD_COPY_FILE_FORMAT: &str = "22P04";
     pub const DATATYPE_MISMATCH: &str = "42804";
     pub const INVALID_TABLE_DEFINITION: &str = "42P16";
     pub const WRONG_OBJECT_TYPE: &str = "42809";

@@ -67,3 +67,30 @@ def test_describe_commands(server):
     assert "public|psql_desc_v|view|admin" in views.stdout.splitlines()
     view = psql(server, "-c", r"\d psql_desc_v")
     assert view.stdout.splitlines() == ["id|integer|||", "note|character varying(256)|||"]
+
+
+def test_copy_in_and_out(server, tmp_path):
+    data = tmp_path / "rows.tsv"
+    data.write_text("1\tOslo\t2024-01-02\n2\t\\N\t2024-02-03\n3\ta\\tb\t2024-03-04\n")
+    csv = tmp_path / "rows.csv"
+    csv.write_text('id,city\n4,"Lima, PE"\n')
+    script = f"""
+    CREATE TABLE psql_copy (id INT, city VARCHAR(20), d DATE);
+    \\copy psql_copy from '{data}'
+    \\copy psql_copy (id, city) from '{csv}' with (format csv, header true)
+    \\copy (SELECT * FROM psql_copy ORDER BY id) to stdout
+    """
+    result = psql(server, input=script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-4:] == [
+        "1\tOslo\t2024-01-02",
+        "2\t\\N\t2024-02-03",
+        "3\ta\\tb\t2024-03-04",
+        "4\tLima, PE\t\\N",
+    ]
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("5\tRome\tnot a date\n")
+    failed = psql(server, "-c", f"\\copy psql_copy from '{bad}'")
+    assert failed.returncode != 0
+    count = psql(server, "-c", "SELECT count(*) FROM psql_copy")
+    assert count.stdout.strip() == "4", "a failed COPY loads nothing"

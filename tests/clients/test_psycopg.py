@@ -172,3 +172,19 @@ def test_concurrent_connections(server):
     assert errors == []
     with connect(server) as con:
         assert con.execute("SELECT count(*), sum(amount), count(DISTINCT id) FROM accounts").fetchone() == (160, 480, 32)
+
+
+def test_copy(server):
+    rows = [(i, f"name {i}", Decimal(i) / 4 if i % 3 else None) for i in range(1000)]
+    with connect(server) as con:
+        con.execute("CREATE TABLE copy_t (id INT, name VARCHAR(20), v DECIMAL(10,2))")
+        with con.cursor() as cur:
+            with cur.copy("COPY copy_t (id, name, v) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            assert cur.rowcount == 1000
+        con.commit()
+        with con.cursor() as cur:
+            with cur.copy("COPY (SELECT id, name, v FROM copy_t ORDER BY id) TO STDOUT") as copy:
+                copy.set_types(["int4", "text", "numeric"])
+                assert list(copy.rows()) == rows

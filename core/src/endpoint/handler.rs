@@ -12,7 +12,12 @@ use super::{ConnectionState, Shared};
 use crate::err;
 use crate::error::{Error, Result};
 use crate::leader::session::{Output, Prepared, QueryStream, Session, TransactionStatus};
+use crate::sql::copy::{encode_row, CopyOptions, CopyPlan};
+use crate::sql::format::column_to_text;
 use crate::sql::params::Param;
+use datafusion::arrow::array::RecordBatch;
+use pgwire::api::copy::CopyHandler;
+use pgwire::messages::copy::{CopyData, CopyDone, CopyFail};
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::DataType;
 use futures::{stream, Sink, SinkExt, Stream, StreamExt};
@@ -20,13 +25,13 @@ use pgwire::api::cancel::CancelHandler;
 use pgwire::api::portal::{Format, Portal};
 use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
 use pgwire::api::results::{
-    DescribePortalResponse, DescribeStatementResponse, FieldFormat, FieldInfo, QueryResponse, Response, Tag,
+    CopyResponse, DescribePortalResponse, DescribeStatementResponse, FieldFormat, FieldInfo, QueryResponse, Response,
+    Tag,
 };
 use pgwire::api::stmt::{QueryParser, StoredStatement};
 use pgwire::api::{ClientInfo, PgWireServerHandlers, Type};
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::cancel::CancelRequest;
-use pgwire::messages::data::DataRow;
 use pgwire::messages::response::NoticeResponse;
 use pgwire::messages::PgWireBackendMessage;
 use std::fmt::Debug;
@@ -78,6 +83,9 @@ impl PgWireServerHandlers for ConnectionHandlers {
     }
     fn cancel_handler(&self) -> Arc<impl CancelHandler> {
         Arc::clone(&self.cancels)
+    }
+    fn copy_handler(&self) -> Arc<impl CopyHandler> {
+        Arc::clone(&self.queries)
     }
 }
 
@@ -171,6 +179,9 @@ impl QueryHandler {
         if self.connection.stream_failed.swap(false, Ordering::Relaxed) {
             session.fail_transaction();
         }
+        if let Some(plan) = statement.copy_plan()? {
+            return self.start_copy(session, plan).await;
+        }
         let before = session.transaction_status();
         let token = self.connection.start_query();
         let result = tokio::select! {
@@ -186,7 +197,9 @@ impl QueryHandler {
             Output::Rows(stream) => {
                 let fields = Arc::new(fields(&stream.schema, |i| formats.format_for(i)));
                 let formats: Vec<FieldFormat> = fields.iter().map(|f| f.format()).collect();
-                let rows = row_stream(stream, formats, token, Arc::clone(&self.connection.stream_failed));
+                let rows = batch_stream(stream, token, Arc::clone(&self.connection.stream_failed), move |batch| {
+                    encode_batch(batch, &formats)
+                });
                 Response::Query(QueryResponse::new(fields, rows))
             }
             Output::Command { tag, .. } => {
@@ -203,17 +216,19 @@ impl QueryHandler {
     }
 }
 
-/// Rows of a result, batch by batch; a cancel or an error ends the stream with an error (and
-/// fails an open transaction block before the next statement).
-fn row_stream(
+/// A result's messages (DataRow, or CopyData for COPY TO STDOUT), encoded batch by batch; a
+/// cancel or an error ends the stream with an error (and fails an open transaction block
+/// before the next statement).
+fn batch_stream<T: Send + 'static>(
     stream: QueryStream,
-    formats: Vec<FieldFormat>,
     token: CancellationToken,
     failed: Arc<AtomicBool>,
-) -> impl Stream<Item = PgWireResult<DataRow>> + Send + 'static {
+    encode: impl Fn(&RecordBatch) -> Result<Vec<T>> + Send + Sync + 'static,
+) -> impl Stream<Item = PgWireResult<T>> + Send + 'static {
     let batches = stream.batches;
+    let encode = Arc::new(encode);
     stream::unfold(Some(batches), move |state| {
-        let (token, failed, formats) = (token.clone(), Arc::clone(&failed), formats.clone());
+        let (token, failed, encode) = (token.clone(), Arc::clone(&failed), Arc::clone(&encode));
         async move {
             let mut batches = state?;
             let next = tokio::select! {
@@ -222,7 +237,7 @@ fn row_stream(
                 batch = batches.next() => batch.map(|b| b.map_err(Error::from)),
             };
             let encoded = match next? {
-                Ok(batch) => encode_batch(&batch, &formats),
+                Ok(batch) => encode(&batch),
                 Err(e) => Err(e),
             };
             match encoded {
@@ -234,7 +249,7 @@ fn row_stream(
             }
         }
     })
-    .flat_map(|rows: PgWireResult<Vec<DataRow>>| match rows {
+    .flat_map(|rows: PgWireResult<Vec<T>>| match rows {
         Ok(rows) => stream::iter(rows.into_iter().map(Ok)).left_stream(),
         Err(e) => stream::iter(vec![Err(e)]).right_stream(),
     })
@@ -338,6 +353,31 @@ impl ExtendedQueryHandler for QueryHandler {
 }
 
 impl QueryHandler {
+    /// COPY FROM STDIN: asks the client for the data (see the CopyHandler below). COPY TO STDOUT:
+    /// streams the rows of its query as CopyData.
+    async fn start_copy(&self, session: &mut Session, plan: CopyPlan) -> Result<Response> {
+        match &plan {
+            CopyPlan::In { table, columns, .. } => {
+                let width = session.copy_columns(table, columns)?.len();
+                *self.connection.copy_in.lock().unwrap() = Some((plan, vec![]));
+                Ok(Response::CopyIn(CopyResponse::new(0, width, stream::empty())))
+            }
+            CopyPlan::Out { query, options } => {
+                let statement = session.prepare(query)?.ok_or_else(|| err!(SYNTAX_ERROR, "COPY needs a query"))?;
+                let Output::Rows(rows) = session.run(&statement, &[]).await? else {
+                    return Err(err!(WRONG_OBJECT_TYPE, "COPY TO needs a query that returns rows"));
+                };
+                let width = rows.schema.fields().len();
+                let options = options.clone();
+                let token = self.connection.start_query();
+                let data = batch_stream(rows, token, Arc::clone(&self.connection.stream_failed), move |batch| {
+                    copy_rows(batch, &options)
+                });
+                Ok(Response::CopyOut(CopyResponse::new(0, width, data)))
+            }
+        }
+    }
+
     async fn describe(&self, statement: &ParsedStatement) -> PgWireResult<crate::leader::session::Description> {
         let mut guard = self.connection.session.lock().await;
         let session = active(&mut guard)?;
@@ -371,5 +411,64 @@ impl QueryHandler {
             params.push(Param { value, data_type: declared.get(i).cloned().flatten() });
         }
         Ok(params)
+    }
+}
+
+/// A batch as COPY rows, one CopyData message each.
+fn copy_rows(batch: &RecordBatch, options: &CopyOptions) -> Result<Vec<CopyData>> {
+    let columns = batch.columns().iter().map(column_to_text).collect::<Result<Vec<_>>>()?;
+    let mut rows = Vec::with_capacity(batch.num_rows());
+    let mut line = vec![];
+    for r in 0..batch.num_rows() {
+        line.clear();
+        let values: Vec<Option<&str>> = columns.iter().map(|c| c[r].as_deref()).collect();
+        encode_row(&values, options, &mut line);
+        rows.push(CopyData::new(bytes::Bytes::copy_from_slice(&line)));
+    }
+    Ok(rows)
+}
+
+#[async_trait]
+impl CopyHandler for QueryHandler {
+    async fn on_copy_data<C>(&self, _client: &mut C, data: CopyData) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        if let Some((_, buffer)) = self.connection.copy_in.lock().unwrap().as_mut() {
+            buffer.extend_from_slice(&data.data);
+        }
+        Ok(())
+    }
+
+    async fn on_copy_done<C>(&self, client: &mut C, _done: CopyDone) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let pending = self.connection.copy_in.lock().unwrap().take();
+        let Some((plan, data)) = pending else {
+            return Err(to_pgwire(err!(PROTOCOL_VIOLATION, "CopyDone without a COPY in progress")));
+        };
+        let mut guard = self.connection.session.lock().await;
+        let session = active(&mut guard)?;
+        let rows = session.copy_from(&plan, &data).map_err(to_pgwire)?;
+        client.send(PgWireBackendMessage::CommandComplete(Tag::new(&format!("COPY {rows}")).into())).await?;
+        Ok(())
+    }
+
+    async fn on_copy_fail<C>(&self, _client: &mut C, fail: CopyFail) -> PgWireError
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        self.connection.copy_in.lock().unwrap().take();
+        if let Some(session) = self.connection.session.lock().await.as_mut() {
+            session.fail_transaction();
+        }
+        to_pgwire(err!(QUERY_CANCELED, "COPY from stdin failed: {}", fail.message))
     }
 }

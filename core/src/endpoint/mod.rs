@@ -73,6 +73,8 @@ struct ConnectionState {
     stream_failed: Arc<std::sync::atomic::AtomicBool>,
     /// The authenticated user.
     user: Mutex<String>,
+    /// A `COPY … FROM STDIN` in progress: what it loads and the data received so far.
+    copy_in: Mutex<Option<(crate::sql::copy::CopyPlan, Vec<u8>)>>,
 }
 
 impl ConnectionState {
@@ -84,6 +86,7 @@ impl ConnectionState {
             current_query: Mutex::new(CancellationToken::new()),
             stream_failed: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             user: Mutex::new(String::new()),
+            copy_in: Mutex::new(None),
         }
     }
 

@@ -18,6 +18,7 @@ use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::context::{SessionConfig, SessionContext};
 use datafusion::logical_expr::LogicalPlan;
+use crate::sql::copy::{copy_plan, decode_rows, CopyPlan};
 use crate::sql::ddl::ident_name;
 use crate::sql::params::{bind, placeholder_count, placeholder_index, Param};
 use datafusion::arrow::datatypes::DataType;
@@ -390,6 +391,51 @@ impl Session {
         self.run_internal(|s| s.append_in_transaction(table, batches))
     }
 
+    /// The columns `COPY table [(columns)] FROM STDIN` fills, by index into the table.
+    pub fn copy_columns(&mut self, table: &crate::catalog::QualifiedName, columns: &[String]) -> Result<Vec<usize>> {
+        // The open transaction's view (it may have created the table), else the committed one.
+        let state = self.txn.as_ref().map_or_else(|| self.db.snapshot(), |t| Arc::clone(t.state()));
+        let (rel, def) = state.require_table(table)?;
+        if columns.is_empty() {
+            return Ok((0..def.columns.len()).collect());
+        }
+        columns
+            .iter()
+            .map(|c| def.column_index(c).ok_or_else(|| Error::undefined_column(c, &rel.name)))
+            .collect()
+    }
+
+    /// `COPY table [(columns)] FROM STDIN` with the data the client sent: one statement, all rows
+    /// or none. Columns not listed are NULL.
+    pub fn copy_from(&mut self, plan: &CopyPlan, data: &[u8]) -> Result<u64> {
+        let CopyPlan::In { table, columns, options } = plan else {
+            return Err(err!(INTERNAL_ERROR, "copy_from needs a COPY … FROM STDIN"));
+        };
+        self.run_internal(|s| {
+            let targets = s.copy_columns(table, columns)?;
+            let state = Arc::clone(s.txn().state());
+            let (rel, def) = state.require_table(table)?;
+            let rows = decode_rows(data, options, targets.len())?;
+            let mut values: Vec<Vec<Option<String>>> = vec![vec![None; rows.len()]; def.columns.len()];
+            for (r, row) in rows.into_iter().enumerate() {
+                for (value, &column) in row.into_iter().zip(&targets) {
+                    values[column][r] = value;
+                }
+            }
+            let fields: Vec<datafusion::arrow::datatypes::Field> = def
+                .columns
+                .iter()
+                .map(|c| datafusion::arrow::datatypes::Field::new(&c.name, DataType::Utf8, true))
+                .collect();
+            let arrays = values
+                .into_iter()
+                .map(|column| Arc::new(datafusion::arrow::array::StringArray::from(column)) as datafusion::arrow::array::ArrayRef)
+                .collect();
+            let batch = RecordBatch::try_new(Arc::new(datafusion::arrow::datatypes::Schema::new(fields)), arrays)?;
+            s.append_batches(rel, vec![batch])
+        })
+    }
+
     fn append_in_transaction(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
         let parts: Vec<String> = table.split('.').map(|p| p.to_ascii_lowercase()).collect();
         let name = match parts.as_slice() {
@@ -427,7 +473,11 @@ impl Session {
                 .columns()
                 .iter()
                 .zip(schema.fields())
-                .map(|(c, f)| datafusion::arrow::compute::cast(c, f.data_type()))
+                .map(|(c, f)| {
+                    // A value that does not convert is an error, not a NULL.
+                    let options = datafusion::arrow::compute::CastOptions { safe: false, ..Default::default() };
+                    datafusion::arrow::compute::cast_with_options(c, f.data_type(), &options)
+                })
                 .collect::<std::result::Result<Vec<_>, _>>()?;
             conformed.push(RecordBatch::try_new(Arc::clone(&schema), columns)?);
         }
@@ -490,6 +540,12 @@ impl Session {
             Statement::AlterUser(alter) => {
                 self.alter_user(&ident_name(&alter.name), &parsed.attributes.user.unwrap_or_default())
             }
+            copy @ Statement::Copy { .. } => Err(copy_plan(&copy).err().unwrap_or_else(|| {
+                err!(
+                    FEATURE_NOT_SUPPORTED,
+                    "COPY … FROM STDIN / TO STDOUT needs a client that exchanges the data (psql \\copy, psycopg)"
+                )
+            })),
             other => Err(err!(FEATURE_NOT_SUPPORTED, "statement not supported: {}", first_words(&other.to_string()))),
         }
     }
@@ -649,6 +705,11 @@ impl Prepared {
     /// A query: it returns rows (SELECT, VALUES, WITH …).
     pub fn is_query(&self) -> bool {
         matches!(self.parsed.statement, Statement::Query(_))
+    }
+
+    /// The data exchange a `COPY … FROM STDIN / TO STDOUT` asks of the client.
+    pub fn copy_plan(&self) -> Result<Option<CopyPlan>> {
+        copy_plan(&self.parsed.statement)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Redshift SQL: parsing (sqlparser's Redshift dialect plus the table attributes it lacks), DDL
 //! translation and value formatting.
 
+pub mod copy;
 pub mod ddl;
 pub mod format;
 pub mod names;

@@ -1,0 +1,285 @@
+//! `COPY … FROM STDIN` / `COPY … TO STDOUT`: what a COPY statement asks for, and PostgreSQL's
+//! text and CSV row formats. (COPY from files and S3, Redshift's loading path, comes with the
+//! loading work.)
+
+use crate::catalog::QualifiedName;
+use crate::err;
+use crate::error::Result;
+use crate::sql::ddl::{ident_name, qualified_name};
+use datafusion::sql::sqlparser::ast::{
+    CopyLegacyCsvOption, CopyLegacyOption, CopyOption, CopySource, CopyTarget, Statement,
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CopyFormat {
+    /// PostgreSQL's text format: delimited, `\N` for NULL, backslash escapes.
+    Text,
+    Csv { quote: u8, escape: u8, header: bool },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CopyOptions {
+    pub format: CopyFormat,
+    pub delimiter: u8,
+    /// The spelling of NULL (`\N` in text, an empty field in CSV).
+    pub null: String,
+}
+
+/// A COPY between a client and the database.
+#[derive(Debug, Clone)]
+pub enum CopyPlan {
+    /// Rows the client sends into `table` (all columns, or those listed, in that order).
+    In { table: QualifiedName, columns: Vec<String>, options: CopyOptions },
+    /// The rows of a query (`COPY t TO STDOUT` reads the whole table) sent to the client.
+    Out { query: String, options: CopyOptions },
+}
+
+/// The COPY a statement asks for, if it is a COPY with the client (STDIN/STDOUT).
+pub fn copy_plan(statement: &Statement) -> Result<Option<CopyPlan>> {
+    let Statement::Copy { source, to, target, options, legacy_options, .. } = statement else { return Ok(None) };
+    match (to, target) {
+        (false, CopyTarget::Stdin) | (true, CopyTarget::Stdout) => {}
+        _ => {
+            return Err(err!(
+                FEATURE_NOT_SUPPORTED,
+                "COPY from or to files is not supported yet; use COPY … FROM STDIN / TO STDOUT (psql \\copy)"
+            ))
+        }
+    }
+    let options = copy_options(options, legacy_options)?;
+    Ok(Some(match (source, to) {
+        (CopySource::Table { table_name, columns }, false) => CopyPlan::In {
+            table: qualified_name(table_name)?,
+            columns: columns.iter().map(ident_name).collect(),
+            options,
+        },
+        (CopySource::Query(_), false) => return Err(err!(SYNTAX_ERROR, "COPY FROM needs a table, not a query")),
+        (CopySource::Table { table_name, columns }, true) => {
+            let list = if columns.is_empty() {
+                "*".to_string()
+            } else {
+                columns.iter().map(|c| format!("\"{}\"", ident_name(c))).collect::<Vec<_>>().join(", ")
+            };
+            CopyPlan::Out { query: format!("SELECT {list} FROM {table_name}"), options }
+        }
+        (CopySource::Query(query), true) => CopyPlan::Out { query: query.to_string(), options },
+    }))
+}
+
+fn single_byte(c: char, what: &str) -> Result<u8> {
+    u8::try_from(c as u32)
+        .ok()
+        .filter(|b| b.is_ascii())
+        .ok_or_else(|| err!(FEATURE_NOT_SUPPORTED, "COPY {what} must be a single one-byte character"))
+}
+
+fn copy_options(options: &[CopyOption], legacy: &[CopyLegacyOption]) -> Result<CopyOptions> {
+    let (mut csv, mut delimiter, mut null, mut quote, mut escape, mut header) = (false, None, None, b'"', None, false);
+    for option in options {
+        match option {
+            CopyOption::Format(f) => match f.value.to_ascii_lowercase().as_str() {
+                "csv" => csv = true,
+                "text" => csv = false,
+                other => return Err(err!(FEATURE_NOT_SUPPORTED, "COPY format \"{other}\" is not supported")),
+            },
+            CopyOption::Delimiter(c) => delimiter = Some(single_byte(*c, "delimiter")?),
+            CopyOption::Null(n) => null = Some(n.clone()),
+            CopyOption::Header(h) => header = *h,
+            CopyOption::Quote(c) => quote = single_byte(*c, "quote")?,
+            CopyOption::Escape(c) => escape = Some(single_byte(*c, "escape")?),
+            CopyOption::Encoding(e) if e.eq_ignore_ascii_case("utf8") || e.eq_ignore_ascii_case("utf-8") => {}
+            other => return Err(err!(FEATURE_NOT_SUPPORTED, "COPY option {other} is not supported")),
+        }
+    }
+    for option in legacy {
+        match option {
+            CopyLegacyOption::Delimiter(c) => delimiter = Some(single_byte(*c, "delimiter")?),
+            CopyLegacyOption::Null(n) => null = Some(n.clone()),
+            CopyLegacyOption::Header => header = true,
+            CopyLegacyOption::Csv(csv_options) => {
+                csv = true;
+                for o in csv_options {
+                    match o {
+                        CopyLegacyCsvOption::Header => header = true,
+                        CopyLegacyCsvOption::Quote(c) => quote = single_byte(*c, "quote")?,
+                        CopyLegacyCsvOption::Escape(c) => escape = Some(single_byte(*c, "escape")?),
+                        other => return Err(err!(FEATURE_NOT_SUPPORTED, "COPY option {other} is not supported")),
+                    }
+                }
+            }
+            other => return Err(err!(FEATURE_NOT_SUPPORTED, "COPY option {other} is not supported with STDIN/STDOUT")),
+        }
+    }
+    Ok(if csv {
+        CopyOptions {
+            format: CopyFormat::Csv { quote, escape: escape.unwrap_or(quote), header },
+            delimiter: delimiter.unwrap_or(b','),
+            null: null.unwrap_or_default(),
+        }
+    } else {
+        if header {
+            return Err(err!(FEATURE_NOT_SUPPORTED, "COPY HEADER is available only in CSV mode"));
+        }
+        CopyOptions { format: CopyFormat::Text, delimiter: delimiter.unwrap_or(b'\t'), null: null.unwrap_or_else(|| "\\N".into()) }
+    })
+}
+
+/// The rows of COPY data, each with `width` values (`None` for NULL).
+pub fn decode_rows(data: &[u8], options: &CopyOptions, width: usize) -> Result<Vec<Vec<Option<String>>>> {
+    let rows = match &options.format {
+        CopyFormat::Text => decode_text(data, options)?,
+        CopyFormat::Csv { quote, escape, header } => {
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(options.delimiter)
+                .quote(*quote)
+                .escape((escape != quote).then_some(*escape))
+                .double_quote(escape == quote)
+                .has_headers(*header)
+                .flexible(true)
+                .from_reader(data);
+            let mut rows = vec![];
+            for record in reader.records() {
+                let record = record.map_err(|e| err!(BAD_COPY_FILE_FORMAT, "invalid CSV data: {e}"))?;
+                // An end-of-data marker line, as psql may send.
+                if record.len() == 1 && &record[0] == "\\." {
+                    break;
+                }
+                rows.push(record.iter().map(|f| (f != options.null).then(|| f.to_string())).collect::<Vec<_>>());
+            }
+            rows
+        }
+    };
+    for (line, row) in rows.iter().enumerate() {
+        if row.len() != width {
+            let which = if row.len() < width { "missing data for a column" } else { "extra data after last expected column" };
+            return Err(err!(BAD_COPY_FILE_FORMAT, "{which} (line {} has {} values, expected {width})", line + 1, row.len()));
+        }
+    }
+    Ok(rows)
+}
+
+fn decode_text(data: &[u8], options: &CopyOptions) -> Result<Vec<Vec<Option<String>>>> {
+    let text = std::str::from_utf8(data).map_err(|_| err!(CHARACTER_NOT_IN_REPERTOIRE, "COPY data is not valid UTF-8"))?;
+    let delimiter = options.delimiter as char;
+    let mut rows = vec![];
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line == "\\." {
+            break;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let row = line
+            .split(delimiter)
+            .map(|field| if field == options.null { None } else { Some(unescape(field)) })
+            .collect();
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// Text format escapes: `\\`, `\t`, `\n`, `\r`, `\b`, `\f`, `\v`; any other escaped character is
+/// itself.
+fn unescape(field: &str) -> String {
+    if !field.contains('\\') {
+        return field.to_string();
+    }
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some('v') => out.push('\u{b}'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Appends one row (ending in a newline) in the COPY format.
+pub fn encode_row(values: &[Option<&str>], options: &CopyOptions, out: &mut Vec<u8>) {
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(options.delimiter);
+        }
+        match (value, &options.format) {
+            (None, _) => out.extend_from_slice(options.null.as_bytes()),
+            (Some(v), CopyFormat::Text) => {
+                for c in v.chars() {
+                    match c {
+                        '\\' => out.extend_from_slice(b"\\\\"),
+                        '\n' => out.extend_from_slice(b"\\n"),
+                        '\r' => out.extend_from_slice(b"\\r"),
+                        '\t' => out.extend_from_slice(b"\\t"),
+                        c if c as u32 == options.delimiter as u32 => {
+                            out.push(b'\\');
+                            out.push(options.delimiter);
+                        }
+                        c => {
+                            let mut buf = [0; 4];
+                            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                        }
+                    }
+                }
+            }
+            (Some(v), CopyFormat::Csv { quote, escape, .. }) => {
+                let needs_quotes = v.is_empty()
+                    || v.bytes().any(|b| b == options.delimiter || b == *quote || b == b'\n' || b == b'\r')
+                    || *v == options.null;
+                if needs_quotes {
+                    out.push(*quote);
+                    for b in v.bytes() {
+                        if b == *quote || b == *escape {
+                            out.push(*escape);
+                        }
+                        out.push(b);
+                    }
+                    out.push(*quote);
+                } else {
+                    out.extend_from_slice(v.as_bytes());
+                }
+            }
+        }
+    }
+    out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text() -> CopyOptions {
+        CopyOptions { format: CopyFormat::Text, delimiter: b'\t', null: "\\N".into() }
+    }
+
+    #[test]
+    fn text_rows_round_trip() {
+        let values = [Some("a\tb\\c\nd"), None, Some("")];
+        let mut out = vec![];
+        encode_row(&values, &text(), &mut out);
+        assert_eq!(out, b"a\\tb\\\\c\\nd\t\\N\t\n");
+        let rows = decode_rows(&out, &text(), 3).unwrap();
+        assert_eq!(rows, vec![vec![Some("a\tb\\c\nd".to_string()), None, Some(String::new())]]);
+    }
+
+    #[test]
+    fn csv_rows_round_trip() {
+        let csv = CopyOptions { format: CopyFormat::Csv { quote: b'"', escape: b'"', header: false }, delimiter: b',', null: String::new() };
+        let mut out = vec![];
+        encode_row(&[Some("x,\"y\""), None, Some("")], &csv, &mut out);
+        assert_eq!(out, b"\"x,\"\"y\"\"\",,\"\"\n");
+        let rows = decode_rows(&out, &csv, 3).unwrap();
+        assert_eq!(rows[0][0].as_deref(), Some("x,\"y\""));
+        assert_eq!(rows[0][1], None);
+    }
+}
