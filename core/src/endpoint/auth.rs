@@ -87,8 +87,11 @@ impl Authenticator {
         let Some(verifier) = &user.password else {
             return Err(fatal("28000", format!("password authentication is disabled for user \"{}\"", user.name)));
         };
+        // Amazon's Redshift drivers (they send `client_protocol_version`) speak md5, as Redshift
+        // asks of them; redshift_connector cannot parse a SASL mechanism list.
+        let redshift_driver = client.metadata().contains_key("client_protocol_version");
         let method = match self.shared.config.auth {
-            AuthMethod::Scram if verifier.scram.is_some() => AuthMethod::Scram,
+            AuthMethod::Scram if verifier.scram.is_some() && !redshift_driver => AuthMethod::Scram,
             AuthMethod::Password if client.is_secure() => AuthMethod::Password,
             _ => AuthMethod::Md5,
         };

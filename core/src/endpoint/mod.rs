@@ -25,7 +25,8 @@ use tokio_util::sync::CancellationToken;
 /// How clients prove who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMethod {
-    /// SCRAM-SHA-256 (md5 for users whose password was given as an md5 hash).
+    /// SCRAM-SHA-256; md5 for users whose password was given as an md5 hash and for Amazon's
+    /// Redshift drivers.
     Scram,
     /// PostgreSQL's md5 challenge, as Redshift uses by default.
     Md5,

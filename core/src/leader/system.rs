@@ -34,7 +34,9 @@ pub struct PgCatalog {
     pub cell: Arc<SnapshotCell>,
 }
 
-const OWN_TABLES: &[&str] = &["pg_namespace", "pg_class", "pg_attribute", "pg_attrdef", "pg_tables", "pg_views", "pg_user"];
+/// The tables computed here; Redshift's `svv_` views live in pg_catalog too, as on Redshift.
+pub const OWN_TABLES: &[&str] =
+    &["pg_namespace", "pg_class", "pg_attribute", "pg_attrdef", "pg_tables", "pg_views", "pg_user", "svv_tables"];
 
 #[async_trait]
 impl SchemaProvider for PgCatalog {
@@ -438,6 +440,20 @@ fn build(name: &str, state: &CatalogState, view_columns: &HashMap<RelId, Schema>
                     }
                     _ => {}
                 }
+            }
+            t.finish()?
+        }
+        "svv_tables" => {
+            let mut t = TableBuilder::new(&[
+                ("table_catalog", DataType::Utf8),
+                ("table_schema", DataType::Utf8),
+                ("table_name", DataType::Utf8),
+                ("table_type", DataType::Utf8),
+                ("remarks", DataType::Utf8),
+            ]);
+            for rel in relations() {
+                let kind = if rel.table().is_some() { "BASE TABLE" } else { "VIEW" };
+                t.row(vec![text(crate::catalog::DEFAULT_DATABASE), text(&rel.schema), text(&rel.name), text(kind), null_text()]);
             }
             t.finish()?
         }

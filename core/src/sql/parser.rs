@@ -94,6 +94,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
                 t.span.start.column,
             ));
         }
+        qualify_system_tables(&mut statement);
         crate::sql::names::name_output_columns(&mut statement);
         crate::sql::rewrite::redshift_to_standard(&mut statement)?;
         out.push(ParsedStatement { statement, attributes });
@@ -119,13 +120,14 @@ fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
         .collect()
 }
 
-/// `pg_…` relations are found in pg_catalog even when not qualified (it is always on the search
-/// path, and PostgreSQL reserves the prefix).
+/// System relations (`pg_…`, Redshift's `svv_…`) are found in pg_catalog even when not qualified:
+/// it is always on the search path.
 fn qualify_system_tables(statement: &mut Statement) {
     use datafusion::sql::sqlparser::ast::{visit_relations_mut, Ident, ObjectNamePart};
     let _ = visit_relations_mut(statement, |name| {
         if let [ObjectNamePart::Identifier(table)] = name.0.as_slice() {
-            if table.value.to_ascii_lowercase().starts_with("pg_") {
+            let table = table.value.to_ascii_lowercase();
+            if table.starts_with("pg_") || crate::leader::system::OWN_TABLES.contains(&table.as_str()) {
                 name.0.insert(0, ObjectNamePart::Identifier(Ident::new("pg_catalog")));
             }
         }
