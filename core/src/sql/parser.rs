@@ -68,7 +68,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
         .map(fold_quoted_identifier)
         .collect();
-    if tokens.iter().any(|t| matches!(&t.token, Token::Word(w) if w.value.to_ascii_lowercase().starts_with("pg_"))) {
+    if tokens.iter().any(|t| matches!(&t.token, Token::Word(w) if is_system_relation(&w.value.to_ascii_lowercase()))) {
         return parse_catalog_query(sql);
     }
     let mut out = vec![];
@@ -102,7 +102,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
     Ok(out)
 }
 
-/// Statements that read PostgreSQL's system catalog (psql's `\d`, drivers' metadata calls) are
+/// Statements that name PostgreSQL's system catalog (psql's `\d`, drivers' metadata calls) are
 /// parsed as PostgreSQL and rewritten into what DataFusion plans by datafusion-pg-catalog
 /// (`OPERATOR(pg_catalog.~)`, `::regclass`, COLLATE, unqualified `pg_` tables, …).
 fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
@@ -120,14 +120,22 @@ fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
         .collect()
 }
 
-/// System relations (`pg_…`, Redshift's `svv_…`) are found in pg_catalog even when not qualified:
-/// it is always on the search path.
+/// `pg_catalog` itself or one of its relations (names in lower case).
+fn is_system_relation(name: &str) -> bool {
+    name == "pg_catalog"
+        || datafusion_pg_catalog::pg_catalog::PG_CATALOG_TABLES.contains(&name)
+        || crate::leader::system::OWN_TABLES.contains(&name)
+}
+
+/// System relations (pg_class, Redshift's svv_tables, …) are found in pg_catalog even when not
+/// qualified: as in PostgreSQL, pg_catalog is searched first. Other names are left alone, so a
+/// user's own table named `pg_something` still resolves.
 fn qualify_system_tables(statement: &mut Statement) {
     use datafusion::sql::sqlparser::ast::{visit_relations_mut, Ident, ObjectNamePart};
     let _ = visit_relations_mut(statement, |name| {
         if let [ObjectNamePart::Identifier(table)] = name.0.as_slice() {
             let table = table.value.to_ascii_lowercase();
-            if table.starts_with("pg_") || crate::leader::system::OWN_TABLES.contains(&table.as_str()) {
+            if is_system_relation(&table) && table != "pg_catalog" {
                 name.0.insert(0, ObjectNamePart::Identifier(Ident::new("pg_catalog")));
             }
         }
