@@ -17,6 +17,7 @@ use datafusion::arrow::datatypes::{
 };
 use pgwire::api::results::{FieldFormat, FieldInfo};
 use pgwire::api::Type;
+use chrono::Datelike;
 use pgwire::messages::data::DataRow;
 
 /// Days from 1970-01-01 (Arrow's epoch) to 2000-01-01 (PostgreSQL's).
@@ -168,6 +169,20 @@ fn encode_text(column: &ArrayRef, rows: &mut [BytesMut]) -> Result<()> {
             let a = column.as_boolean();
             for_each(a, rows, |i, b| b.put_u8(if a.value(i) { b't' } else { b'f' }));
         }
+        // Written in place rather than through `column_to_text`, which allocates a String per
+        // value; the output is the same.
+        DataType::Decimal128(_, scale) if *scale >= 0 => {
+            let a = column.as_primitive::<Decimal128Type>();
+            let scale = *scale as u32;
+            for_each(a, rows, |i, b| write_decimal(b, a.value(i), scale));
+        }
+        DataType::Date32 if column.as_primitive::<Date32Type>().iter().flatten().all(|d| date_in_range(d)) => {
+            let a = column.as_primitive::<Date32Type>();
+            for_each(a, rows, |i, b| {
+                let date = chrono::NaiveDate::from_num_days_from_ce_opt(a.value(i) + UNIX_EPOCH_DAYS_FROM_CE).expect("in range");
+                let _ = write!(b, "{:04}-{:02}-{:02}", date.year(), date.month(), date.day());
+            });
+        }
         _ => {
             for (buf, value) in rows.iter_mut().zip(column_to_text(column)?) {
                 match value {
@@ -178,6 +193,28 @@ fn encode_text(column: &ArrayRef, rows: &mut [BytesMut]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Days from 0001-01-01 to 1970-01-01, for chrono's day numbers.
+const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// Dates the four-digit form covers (years 1 to 9999); others go through `column_to_text`.
+fn date_in_range(days: i32) -> bool {
+    (-719_162..=2_932_896).contains(&days)
+}
+
+/// An unscaled decimal at `scale`, as `-123.45`.
+fn write_decimal(buf: &mut BytesMut, unscaled: i128, scale: u32) {
+    use std::fmt::Write;
+    if unscaled < 0 {
+        buf.put_u8(b'-');
+    }
+    let magnitude = unscaled.unsigned_abs();
+    let pow = 10u128.pow(scale);
+    let _ = write!(buf, "{}", magnitude / pow);
+    if scale > 0 {
+        let _ = write!(buf, ".{:0width$}", magnitude % pow, width = scale as usize);
+    }
 }
 
 fn encode_binary(column: &ArrayRef, rows: &mut [BytesMut]) -> Result<()> {
@@ -344,11 +381,35 @@ pub fn to_pgwire(error: Error) -> pgwire::error::PgWireError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn numeric_round_trip(unscaled: i128, scale: i8) -> String {
         let mut buf = BytesMut::new();
         put_numeric(&mut buf, unscaled, scale);
         numeric_to_text(&buf).unwrap()
+    }
+
+    #[test]
+    fn text_fast_paths_match_the_shared_formatting() {
+        use datafusion::arrow::array::{Date32Array, Decimal128Array};
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(Decimal128Array::from(vec![Some(12345), Some(-5), Some(0), None, Some(-123_456_789)]).with_precision_and_scale(12, 2).unwrap()),
+            Arc::new(Decimal128Array::from(vec![Some(7), Some(-7), None, Some(0), Some(1)]).with_precision_and_scale(5, 0).unwrap()),
+            Arc::new(Date32Array::from(vec![Some(0), Some(19_754), Some(-1), None, Some(-719_162)])),
+        ];
+        for column in columns {
+            let mut rows: Vec<BytesMut> = (0..column.len()).map(|_| BytesMut::new()).collect();
+            encode_text(&column, &mut rows).unwrap();
+            let expected = column_to_text(&column).unwrap();
+            for (row, value) in rows.iter().zip(expected) {
+                let mut want = BytesMut::new();
+                match value {
+                    Some(v) => put_value(&mut want, |b| b.put_slice(v.as_bytes())),
+                    None => put_null(&mut want),
+                }
+                assert_eq!(row, &want);
+            }
+        }
     }
 
     #[test]
