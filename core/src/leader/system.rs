@@ -117,7 +117,7 @@ fn flag(v: bool) -> ScalarValue {
     ScalarValue::Boolean(Some(v))
 }
 
-pub fn schema_oid(name: &str) -> i32 {
+fn schema_oid(name: &str) -> i32 {
     match name {
         "pg_catalog" => PG_CATALOG_OID,
         "public" => PUBLIC_OID,
@@ -126,7 +126,7 @@ pub fn schema_oid(name: &str) -> i32 {
     }
 }
 
-pub fn relation_oid(rel: &Relation) -> i32 {
+fn relation_oid(rel: &Relation) -> i32 {
     RELATION_OID_BASE + rel.id as i32
 }
 
