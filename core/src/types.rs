@@ -147,7 +147,65 @@ impl SqlType {
     }
 }
 
+/// How `information_schema.columns` describes a type.
+pub struct TypeFacts {
+    pub character_maximum_length: Option<i32>,
+    pub numeric_precision: Option<i32>,
+    pub numeric_precision_radix: Option<i32>,
+    pub numeric_scale: Option<i32>,
+    pub datetime_precision: Option<i32>,
+}
+
 impl SqlType {
+    /// `pg_type.typname`, the short name (`information_schema.columns.udt_name`).
+    pub fn pg_udt_name(&self) -> &'static str {
+        match self {
+            SqlType::SmallInt => "int2",
+            SqlType::Integer => "int4",
+            SqlType::BigInt => "int8",
+            SqlType::Decimal { .. } => "numeric",
+            SqlType::Real => "float4",
+            SqlType::Double => "float8",
+            SqlType::Boolean => "bool",
+            SqlType::Char(_) => "bpchar",
+            SqlType::Varchar(_) => "varchar",
+            SqlType::Date => "date",
+            SqlType::Timestamp => "timestamp",
+            SqlType::TimestampTz => "timestamptz",
+        }
+    }
+
+    /// Lengths, precisions and scales as the SQL standard's `information_schema` reports them
+    /// (binary precision for integers and floats, as PostgreSQL does).
+    pub fn facts(&self) -> TypeFacts {
+        let numeric = |precision: i32, radix: i32, scale: Option<i32>| TypeFacts {
+            character_maximum_length: None,
+            numeric_precision: Some(precision),
+            numeric_precision_radix: Some(radix),
+            numeric_scale: scale,
+            datetime_precision: None,
+        };
+        let other = |length: Option<i32>, datetime: Option<i32>| TypeFacts {
+            character_maximum_length: length,
+            numeric_precision: None,
+            numeric_precision_radix: None,
+            numeric_scale: None,
+            datetime_precision: datetime,
+        };
+        match self {
+            SqlType::SmallInt => numeric(16, 2, Some(0)),
+            SqlType::Integer => numeric(32, 2, Some(0)),
+            SqlType::BigInt => numeric(64, 2, Some(0)),
+            SqlType::Decimal { precision, scale } => numeric(*precision as i32, 10, Some(*scale as i32)),
+            SqlType::Real => numeric(24, 2, None),
+            SqlType::Double => numeric(53, 2, None),
+            SqlType::Boolean => other(None, None),
+            SqlType::Char(n) | SqlType::Varchar(n) => other(Some(*n as i32), None),
+            SqlType::Date => other(None, Some(0)),
+            SqlType::Timestamp | SqlType::TimestampTz => other(None, Some(6)),
+        }
+    }
+
     /// `pg_type.oid` of the type.
     pub fn pg_oid(&self) -> i32 {
         match self {

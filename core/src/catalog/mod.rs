@@ -269,6 +269,8 @@ pub struct ViewDef {
     pub sql: String,
     /// Relations the view reads (for DROP … CASCADE / RESTRICT).
     pub depends_on: Vec<RelId>,
+    /// Created `WITH NO SCHEMA BINDING`: its relations are resolved only when it is queried.
+    pub late_binding: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -14,6 +14,10 @@ const FORMAT_VERSION: &str = "1";
 /// scheme would have to be redistributed before co-located joins are correct again.
 const HASH_SCHEME: &str = "datafusion-55-repartition";
 
+/// `relations.kind` of views; a view created `WITH NO SCHEMA BINDING` is stored under its own kind.
+const VIEW_KIND: &str = "view";
+const LATE_BINDING_VIEW_KIND: &str = "late_binding_view";
+
 const SCHEMA_SQL: &str = "
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS schemas(name TEXT PRIMARY KEY, owner TEXT NOT NULL);
@@ -209,8 +213,12 @@ impl CatalogStore {
             let id: RelId = r.get(0)?;
             max_relation_id = max_relation_id.max(id);
             let kind: String = r.get(3)?;
-            let kind = if kind == "view" {
-                RelationKind::View(ViewDef { sql: r.get(14)?, depends_on: parse_ids(&r.get::<_, String>(15)?) })
+            let kind = if kind == VIEW_KIND || kind == LATE_BINDING_VIEW_KIND {
+                RelationKind::View(ViewDef {
+                    sql: r.get(14)?,
+                    depends_on: parse_ids(&r.get::<_, String>(15)?),
+                    late_binding: kind == LATE_BINDING_VIEW_KIND,
+                })
             } else {
                 let distribution: String = r.get(6)?;
                 let distkey: Option<ColumnId> = r.get(7)?;
@@ -314,8 +322,17 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
         RelationKind::View(v) => {
             tx.execute(
                 "INSERT INTO relations(id, schema_name, name, kind, owner, version, view_sql, depends_on)
-                 VALUES (?1, ?2, ?3, 'view', ?4, ?5, ?6, ?7)",
-                params![rel.id, rel.schema, rel.name, rel.owner, rel.version, v.sql, join_ids(&v.depends_on)],
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    rel.id,
+                    rel.schema,
+                    rel.name,
+                    if v.late_binding { LATE_BINDING_VIEW_KIND } else { VIEW_KIND },
+                    rel.owner,
+                    rel.version,
+                    v.sql,
+                    join_ids(&v.depends_on)
+                ],
             )?;
         }
         RelationKind::Table(t) => {

@@ -35,11 +35,17 @@ pub struct SnapshotCell {
 impl SnapshotCell {
     /// A view's query planned in this session (its result schema is the view's columns).
     pub async fn plan_view(&self, view: &crate::catalog::ViewDef) -> Result<datafusion::logical_expr::LogicalPlan> {
+        self.plan_sql(&view.sql).await
+    }
+
+    /// A query (Redshift SQL, one statement) planned in this session: views, and the system views
+    /// defined over other system tables.
+    pub async fn plan_sql(&self, sql: &str) -> Result<datafusion::logical_expr::LogicalPlan> {
         let context = self.context.lock().unwrap().upgrade();
         let Some(context) = context else {
             return Err(Error::internal("session closed while planning a view").into_datafusion());
         };
-        let statement = crate::sql::parser::parse_one(&view.sql).map_err(Error::into_datafusion)?;
+        let statement = crate::sql::parser::parse_one(sql).map_err(Error::into_datafusion)?;
         context.state().statement_to_plan(datafusion::sql::parser::Statement::Statement(Box::new(statement))).await
     }
 
@@ -57,6 +63,9 @@ impl SnapshotCell {
     pub fn get(&self) -> Arc<CatalogState> {
         Arc::clone(&self.state.read().unwrap())
     }
+    pub fn layout(&self) -> ClusterLayout {
+        self.layout
+    }
     pub fn set_dml_target(&self, target: Option<RelId>) {
         *self.dml_target.lock().unwrap() = target;
     }
@@ -68,13 +77,17 @@ impl SnapshotCell {
 #[derive(Debug)]
 pub struct RedwoodCatalog {
     pub cell: Arc<SnapshotCell>,
-    /// Schemas computed from the catalog rather than stored in it (`pg_catalog`).
+    /// Schemas computed from the catalog rather than stored in it (`pg_catalog`,
+    /// `information_schema`).
     system: RwLock<BTreeMap<String, Arc<dyn SchemaProvider>>>,
 }
 
 impl RedwoodCatalog {
     pub fn new(cell: Arc<SnapshotCell>) -> RedwoodCatalog {
-        RedwoodCatalog { cell, system: RwLock::new(BTreeMap::new()) }
+        let information_schema: Arc<dyn SchemaProvider> =
+            Arc::new(crate::leader::system::InformationSchema { cell: Arc::clone(&cell) });
+        let system = BTreeMap::from([("information_schema".to_string(), information_schema)]);
+        RedwoodCatalog { cell, system: RwLock::new(system) }
     }
 }
 

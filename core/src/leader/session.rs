@@ -77,7 +77,6 @@ impl Session {
         let mut config = SessionConfig::new()
             .with_default_catalog_and_schema(DEFAULT_DATABASE, DEFAULT_SCHEMA)
             .with_create_default_catalog_and_schema(false)
-            .with_information_schema(true)
             .with_target_partitions(layout.slice_count() as usize);
         config.options_mut().sql_parser.enable_ident_normalization = true;
         // 0.1 is NUMERIC in Redshift, not DOUBLE PRECISION.
@@ -96,8 +95,11 @@ impl Session {
             tracing::warn!("pg_catalog is unavailable: {e}");
         }
         context.register_udf(redshift_version());
-        for function in crate::leader::system::functions(&cell) {
+        for function in crate::leader::system::functions(&cell, user) {
             context.register_udf(function);
+        }
+        for (name, function) in crate::leader::system::table_functions(&cell) {
+            context.register_udtf(name, function);
         }
         let settings = DEFAULT_SETTINGS.iter().map(|(k, _, v)| (k.to_string(), v.to_string())).collect();
         Session {
@@ -551,9 +553,21 @@ impl Session {
     }
 
     /// Plans a statement against this transaction's snapshot.
-    pub(crate) async fn plan(&mut self, statement: Statement) -> Result<LogicalPlan> {
+    pub(crate) async fn plan(&mut self, mut statement: Statement) -> Result<LogicalPlan> {
         self.sync_snapshot();
         let state = self.context.state();
+        // A name the planner cannot find may be a lateral column alias (Redshift's
+        // `SELECT a + 1 AS b, b * 2 …`): substitute its expression and plan again.
+        for _ in 0..MAX_LATERAL_ALIASES {
+            let statement_copy = datafusion::sql::parser::Statement::Statement(Box::new(statement.clone()));
+            match state.statement_to_plan(statement_copy).await {
+                Err(e) => match missing_column(&e) {
+                    Some(name) if crate::sql::lateral::substitute_alias(&mut statement, &name) => continue,
+                    _ => return Err(e.into()),
+                },
+                Ok(plan) => return Ok(plan),
+            }
+        }
         Ok(state.statement_to_plan(datafusion::sql::parser::Statement::Statement(Box::new(statement))).await?)
     }
 
@@ -637,6 +651,18 @@ const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
 ];
 
 /// `version()` in Redshift's form, which clients (SQLAlchemy, Flyway, ADBC) parse.
+/// How many lateral column aliases one statement may chain.
+const MAX_LATERAL_ALIASES: usize = 16;
+
+/// The unqualified column name a planning error says does not exist.
+fn missing_column(error: &datafusion::error::DataFusionError) -> Option<String> {
+    let datafusion::error::DataFusionError::SchemaError(schema_error, _) = error.find_root() else { return None };
+    match schema_error.as_ref() {
+        datafusion::common::SchemaError::FieldNotFound { field, .. } if field.relation.is_none() => Some(field.name.clone()),
+        _ => None,
+    }
+}
+
 fn redshift_version() -> datafusion::logical_expr::ScalarUDF {
     use datafusion::logical_expr::{create_udf, ColumnarValue, Volatility};
     let text = format!(

@@ -130,8 +130,11 @@ impl Transaction {
                     None => return Err(conflict(&name())),
                 }
             }
+            // The name is taken by another relation, unless this transaction dropped or renamed
+            // that relation (from the version still committed) to free the name.
             if let Some(rel) = self.working.relation(id) {
-                if current.lookup(&rel.qualified_name()).is_some_and(|other| other.id != id) {
+                let freed_here = |other: &Relation| self.touched.get(&other.id) == Some(&Some(other.version));
+                if current.lookup(&rel.qualified_name()).is_some_and(|other| other.id != id && !freed_here(other)) {
                     return Err(conflict(&name()));
                 }
             }

@@ -4,6 +4,7 @@
 pub mod copy;
 pub mod ddl;
 pub mod format;
+pub mod lateral;
 pub mod names;
 pub mod params;
 pub mod parser;

@@ -16,6 +16,9 @@
 //! | `c = 'ab   '` | `c = 'ab'` (trailing blanks are insignificant in comparisons) |
 //! | `GROUP BY ROLLUP (…)`, `CUBE (…)` (read as function calls) | grouping sets |
 //! | `x = ANY (subquery)`, `x <> ALL (subquery)` | `x IN (subquery)`, `x NOT IN (subquery)` |
+//! | `REGEXP_REPLACE(s, p [, r])` | `regexp_replace(s, p, r, 'g')` (every match; `r` defaults to '') |
+//! | `WHERE 1`, `1 AND c` | `WHERE true`, `true AND c` |
+//! | `CURRENT_USER`, `USER`, `SESSION_USER`, `CURRENT_CATALOG` | function calls |
 
 use crate::err;
 use crate::error::{Error, Result};
@@ -51,6 +54,11 @@ impl VisitorMut for Rewriter {
             }
         }
         minus_to_except(&mut query.body);
+        if let SetExpr::Select(select) = query.body.as_mut() {
+            if let Some(n) = select.selection.as_ref().and_then(integer_literal) {
+                select.selection = Some(Expr::value(Value::Boolean(n != 0)));
+            }
+        }
         // SELECT TOP n … is LIMIT n.
         if let SetExpr::Select(select) = query.body.as_mut() {
             if let Some(top) = select.top.take() {
@@ -192,13 +200,31 @@ fn parse_expr(sql: &str) -> Result<Expr> {
 fn rewrite(expr: &Expr) -> Result<Option<String>> {
     const NOW: &str = "CAST(now() AS TIMESTAMP)";
     let function = match expr {
-        Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("sysdate") => {
-            return Ok(Some(NOW.into()))
+        Expr::Identifier(i) if i.quote_style.is_none() => {
+            return Ok(match i.value.to_ascii_lowercase().as_str() {
+                "sysdate" => Some(NOW.into()),
+                "current_user" | "user" => Some("current_user()".into()),
+                "session_user" => Some("session_user()".into()),
+                "current_catalog" => Some("current_database()".into()),
+                _ => None,
+            });
+        }
+        Expr::BinaryOp { left, op: op @ (BinaryOperator::And | BinaryOperator::Or), right }
+            if [left, right].iter().any(|e| integer_literal(e).is_some()) =>
+        {
+            let operand = |e: &Expr| integer_literal(e).map_or_else(|| format!("({e})"), |n| (n != 0).to_string());
+            return Ok(Some(format!("{} {op} {}", operand(left), operand(right))));
         }
         Expr::Function(f) => f,
         _ => return Ok(None),
     };
     let name = function.name.to_string().to_ascii_lowercase();
+    let no_arguments = matches!(function.args, FunctionArguments::None);
+    match name.as_str() {
+        "current_user" | "user" if no_arguments => return Ok(Some("current_user()".into())),
+        "session_user" if no_arguments => return Ok(Some("session_user()".into())),
+        _ => {}
+    }
     let args: Vec<String> = match &function.args {
         FunctionArguments::List(list) => list
             .args
@@ -249,6 +275,11 @@ fn rewrite(expr: &Expr) -> Result<Option<String>> {
             }
             sql + " END"
         }
+        // Redshift replaces every match, and the replacement defaults to the empty string.
+        "regexp_replace" if args.len() == 2 || args.len() == 3 => {
+            let replacement = args.get(2).map_or("''", String::as_str);
+            format!("regexp_replace({}, {}, {replacement}, 'g')", args[0], args[1])
+        }
         "concat" if args.len() == 2 => format!("(({}) || ({}))", args[0], args[1]),
         "listagg" if !args.is_empty() && args.len() <= 2 => {
             let delimiter = args.get(1).cloned().unwrap_or_else(|| "''".into());
@@ -273,6 +304,17 @@ fn rewrite(expr: &Expr) -> Result<Option<String>> {
         }
         _ => return Ok(None),
     }))
+}
+
+/// An integer literal: Redshift takes one where a boolean is expected (`WHERE 1 AND …`).
+fn integer_literal(expr: &Expr) -> Option<i64> {
+    match expr {
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => n.parse().ok(),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn string_literal(args: &FunctionArguments, index: usize) -> Option<String> {

@@ -1,0 +1,310 @@
+//! Catalog functions: those that read the session's snapshot (`pg_get_userbyid`, `pg_get_expr`,
+//! `pg_get_viewdef`, `pg_get_constraintdef`, `pg_get_indexdef`, `format_encoding`), the session's
+//! user, `pg_typeof`, and the table functions
+//! `current_database()` (for `FROM current_database()`) and Redshift's
+//! `pg_get_late_binding_view_cols()`.
+
+use super::*;
+use datafusion::arrow::array::{ArrayRef, AsArray, StringArray};
+use datafusion::arrow::datatypes::{Int64Type, SchemaRef};
+use datafusion::catalog::{Session as PlannerSession, TableFunctionImpl};
+use datafusion::common::DataFusionError;
+use datafusion::datasource::TableType;
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, TypeSignature, Volatility,
+};
+use datafusion::physical_plan::ExecutionPlan;
+
+/// The scalar functions, registered in every session (replacing datafusion-pg-catalog's
+/// placeholders of the same names).
+pub fn functions(cell: &Arc<SnapshotCell>, user: &str) -> Vec<ScalarUDF> {
+    // Oids arrive as INT or BIGINT literals; both coerce to BIGINT.
+    let oid = || TypeSignature::Exact(vec![DataType::Int64]);
+    let oid_and = |t: DataType| TypeSignature::Exact(vec![DataType::Int64, t]);
+    let lookup = |name: &'static str, signatures: Vec<TypeSignature>, f: fn(&CatalogState, i32) -> Option<String>| {
+        ScalarUDF::new_from_impl(CatalogLookup {
+            name,
+            signature: Signature::one_of(signatures, Volatility::Stable),
+            cell: Arc::clone(cell),
+            lookup: f,
+        })
+    };
+    let constant = |name: &'static str, signature: Signature, value: ScalarValue| {
+        ScalarUDF::new_from_impl(Constant { name, signature, value })
+    };
+    let user = || ScalarValue::Utf8(Some(user.to_string()));
+    vec![
+        lookup("pg_get_userbyid", vec![oid()], |state, id| Some(user_name(state, id))),
+        lookup("pg_get_viewdef", vec![oid(), oid_and(DataType::Boolean)], view_definition),
+        lookup("pg_get_constraintdef", vec![oid(), oid_and(DataType::Boolean)], constraint_definition),
+        lookup(
+            "pg_get_indexdef",
+            vec![oid(), TypeSignature::Exact(vec![DataType::Int64, DataType::Int64, DataType::Boolean])],
+            index_definition,
+        ),
+        lookup("format_encoding", vec![oid()], |_, code| ENCODINGS.get(code as usize).map(|e| e.name().to_string())),
+        ScalarUDF::new_from_impl(PgGetExpr::new()),
+        ScalarUDF::new_from_impl(PgTypeof { signature: Signature::any(1, Volatility::Immutable) }),
+        constant("current_user", Signature::exact(vec![], Volatility::Stable), user()),
+        constant("session_user", Signature::exact(vec![], Volatility::Stable), user()),
+        // Comments (COMMENT ON) are not kept yet.
+        constant("col_description", Signature::any(2, Volatility::Stable), ScalarValue::Utf8(None)),
+        constant("obj_description", Signature::variadic_any(Volatility::Stable), ScalarValue::Utf8(None)),
+        constant("shobj_description", Signature::any(2, Volatility::Stable), ScalarValue::Utf8(None)),
+        // Every function is on the search path: there are no user-defined functions yet.
+        constant("pg_function_is_visible", Signature::any(1, Volatility::Stable), ScalarValue::Boolean(Some(true))),
+    ]
+}
+
+/// A function whose value does not depend on its arguments.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Constant {
+    name: &'static str,
+    signature: Signature,
+    value: ScalarValue,
+}
+
+impl ScalarUDFImpl for Constant {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(self.value.data_type())
+    }
+    fn invoke_with_args(&self, _args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        Ok(ColumnarValue::Scalar(self.value.clone()))
+    }
+}
+
+/// `pg_typeof(value)`: the PostgreSQL name of the value's type.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct PgTypeof {
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for PgTypeof {
+    fn name(&self) -> &str {
+        "pg_typeof"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let data_type = args.arg_fields[0].data_type();
+        let name = match data_type {
+            DataType::Null => "unknown",
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "text",
+            other => SqlType::from_arrow(other).map_or("unknown", |t| t.pg_name()),
+        };
+        Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(name.to_string()))))
+    }
+}
+
+/// `attencodingtype` codes, in `Encoding`'s declaration order.
+const ENCODINGS: [Encoding; 10] = [
+    Encoding::Auto,
+    Encoding::Raw,
+    Encoding::Az64,
+    Encoding::Bytedict,
+    Encoding::Delta,
+    Encoding::Lzo,
+    Encoding::Mostly,
+    Encoding::Runlength,
+    Encoding::Text,
+    Encoding::Zstd,
+];
+
+fn view_definition(state: &CatalogState, oid: i32) -> Option<String> {
+    state.relations.values().find(|r| relation_oid(r) == oid).and_then(|r| match &r.kind {
+        RelationKind::View(view) => Some(view.sql.clone()),
+        RelationKind::Table(_) => None,
+    })
+}
+
+fn index_definition(state: &CatalogState, oid: i32) -> Option<String> {
+    let rel = state.relations.values().find(|r| primary_key_index_oid(r) == oid)?;
+    let key = constraints(rel, rel.table()?).into_iter().find(|c| c.kind == "p")?;
+    let columns = key.definition.trim_start_matches("PRIMARY KEY ");
+    Some(format!("CREATE UNIQUE INDEX {} ON {}.{} USING btree {columns}", key.name, rel.schema, rel.name))
+}
+
+fn constraint_definition(state: &CatalogState, oid: i32) -> Option<String> {
+    state
+        .relations
+        .values()
+        .filter_map(|r| r.table().map(|t| constraints(r, t)))
+        .flatten()
+        .find(|c| c.oid == oid)
+        .map(|c| c.definition)
+}
+
+/// A function from an oid (first argument) to text, answered from the session's snapshot; NULL
+/// when nothing has that oid.
+#[derive(Debug)]
+struct CatalogLookup {
+    name: &'static str,
+    signature: Signature,
+    cell: Arc<SnapshotCell>,
+    lookup: fn(&CatalogState, i32) -> Option<String>,
+}
+
+impl PartialEq for CatalogLookup {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+impl Eq for CatalogLookup {}
+impl std::hash::Hash for CatalogLookup {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state)
+    }
+}
+
+impl ScalarUDFImpl for CatalogLookup {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let state = self.cell.get();
+        let oids = datafusion::arrow::compute::cast(&args.args[0].to_array(args.number_rows)?, &DataType::Int64)?;
+        let oids = oids.as_primitive::<Int64Type>();
+        let out: StringArray = oids
+            .iter()
+            .map(|oid| oid.and_then(|oid| i32::try_from(oid).ok()).and_then(|oid| (self.lookup)(&state, oid)))
+            .collect();
+        Ok(ColumnarValue::Array(Arc::new(out)))
+    }
+}
+
+/// `pg_get_expr(expr, relid [, pretty])`: defaults are kept as SQL text, so an expression is its
+/// own text.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct PgGetExpr {
+    signature: Signature,
+}
+
+impl PgGetExpr {
+    fn new() -> PgGetExpr {
+        let two = TypeSignature::Exact(vec![DataType::Utf8, DataType::Int64]);
+        let three = TypeSignature::Exact(vec![DataType::Utf8, DataType::Int64, DataType::Boolean]);
+        PgGetExpr { signature: Signature::one_of(vec![two, three], Volatility::Stable) }
+    }
+}
+
+impl ScalarUDFImpl for PgGetExpr {
+    fn name(&self) -> &str {
+        "pg_get_expr"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        Ok(args.args[0].clone())
+    }
+}
+
+/// The table functions, by name.
+pub fn table_functions(cell: &Arc<SnapshotCell>) -> Vec<(&'static str, Arc<dyn TableFunctionImpl>)> {
+    vec![
+        ("current_database", Arc::new(CurrentDatabase)),
+        ("pg_get_late_binding_view_cols", Arc::new(LateBindingViewColumns { cell: Arc::clone(cell) })),
+    ]
+}
+
+/// `FROM current_database()`: one row, one column named `current_database`.
+#[derive(Debug)]
+struct CurrentDatabase;
+
+impl TableFunctionImpl for CurrentDatabase {
+    fn call(&self, args: &[Expr]) -> Result<Arc<dyn TableProvider>> {
+        no_arguments("current_database", args)?;
+        let column: ArrayRef = Arc::new(StringArray::from(vec![crate::catalog::DEFAULT_DATABASE]));
+        let batch = RecordBatch::try_from_iter(vec![("current_database", column)])?;
+        Ok(Arc::new(MemTable::try_new(batch.schema(), vec![vec![batch]])?))
+    }
+}
+
+fn no_arguments(name: &str, args: &[Expr]) -> Result<()> {
+    if args.is_empty() {
+        Ok(())
+    } else {
+        Err(DataFusionError::Plan(format!("function {name}() takes no arguments")))
+    }
+}
+
+/// Redshift's `pg_get_late_binding_view_cols()`: the columns of views created `WITH NO SCHEMA
+/// BINDING`, as `(view_schema, view_name, col_name, col_type, col_num)`. The views are planned
+/// when the function is scanned, since their columns exist only then.
+#[derive(Debug)]
+struct LateBindingViewColumns {
+    cell: Arc<SnapshotCell>,
+}
+
+impl TableFunctionImpl for LateBindingViewColumns {
+    fn call(&self, args: &[Expr]) -> Result<Arc<dyn TableProvider>> {
+        no_arguments("pg_get_late_binding_view_cols", args)?;
+        Ok(Arc::new(LateBindingViewColumnsTable { cell: Arc::clone(&self.cell), schema: late_binding_schema() }))
+    }
+}
+
+const LATE_BINDING_COLUMNS: &[(&str, DataType)] = &[
+    ("view_schema", DataType::Utf8),
+    ("view_name", DataType::Utf8),
+    ("col_name", DataType::Utf8),
+    ("col_type", DataType::Utf8),
+    ("col_num", DataType::Int32),
+];
+
+fn late_binding_schema() -> SchemaRef {
+    TableBuilder::new(LATE_BINDING_COLUMNS).schema()
+}
+
+#[derive(Debug)]
+struct LateBindingViewColumnsTable {
+    cell: Arc<SnapshotCell>,
+    schema: SchemaRef,
+}
+
+#[async_trait]
+impl TableProvider for LateBindingViewColumnsTable {
+    fn schema(&self) -> SchemaRef {
+        Arc::clone(&self.schema)
+    }
+    fn table_type(&self) -> TableType {
+        TableType::Temporary
+    }
+    async fn scan(
+        &self,
+        state: &dyn PlannerSession,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        limit: Option<usize>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let facts = Facts::gather(&self.cell, true).await;
+        let mut t = TableBuilder::new(LATE_BINDING_COLUMNS);
+        for rel in facts.relations() {
+            if matches!(&rel.kind, RelationKind::View(v) if v.late_binding) {
+                for c in facts.columns(rel) {
+                    t.row(vec![text(&rel.schema), text(&rel.name), text(c.name), text(&c.type_text()), int(c.position as i32)]);
+                }
+            }
+        }
+        let batch = t.finish()?;
+        MemTable::try_new(Arc::clone(&self.schema), vec![vec![batch]])?.scan(state, projection, filters, limit).await
+    }
+}

@@ -1,0 +1,215 @@
+//! Redshift's own catalog views: `pg_table_def` and `svv_table_info` are computed from the
+//! catalog; the others are queries over `information_schema` and `pg_catalog`, as Redshift itself
+//! defines them.
+
+use super::*;
+use crate::catalog::{Placement, DEFAULT_DATABASE, DEFAULT_SCHEMA};
+
+/// Views defined as SQL over other system tables.
+pub(super) const VIEWS: &[(&str, &str)] = &[
+    (
+        "svv_tables",
+        "SELECT table_catalog, table_schema, table_name, table_type, CAST(NULL AS VARCHAR) AS remarks \
+         FROM information_schema.tables",
+    ),
+    (
+        "svv_columns",
+        "SELECT table_catalog, table_schema, table_name, column_name, ordinal_position, column_default, is_nullable, \
+         data_type, character_maximum_length, numeric_precision, numeric_precision_radix, numeric_scale, \
+         datetime_precision, interval_type, interval_precision, character_set_catalog, character_set_schema, \
+         character_set_name, collation_catalog, collation_schema, collation_name, domain_name, \
+         CAST(NULL AS VARCHAR) AS remarks FROM information_schema.columns",
+    ),
+    (
+        "svv_all_schemas",
+        "SELECT catalog_name AS database_name, schema_name, schema_owner, CAST('local' AS VARCHAR) AS schema_type, \
+         CAST(NULL AS VARCHAR) AS schema_acl, CAST(NULL AS VARCHAR) AS source_database, \
+         CAST(NULL AS VARCHAR) AS schema_option FROM information_schema.schemata",
+    ),
+    (
+        "svv_all_tables",
+        "SELECT table_catalog AS database_name, table_schema AS schema_name, table_name, table_type, \
+         CAST(NULL AS VARCHAR) AS table_acl, CAST(NULL AS VARCHAR) AS remarks FROM information_schema.tables",
+    ),
+    (
+        "svv_all_columns",
+        "SELECT table_catalog AS database_name, table_schema AS schema_name, table_name, column_name, \
+         ordinal_position, column_default, is_nullable, data_type, character_maximum_length, numeric_precision, \
+         numeric_scale, CAST(NULL AS VARCHAR) AS remarks FROM information_schema.columns",
+    ),
+    (
+        "svv_redshift_databases",
+        "SELECT current_database() AS database_name, CAST(1 AS INT) AS database_owner, \
+         CAST('local' AS VARCHAR) AS database_type, CAST(NULL AS VARCHAR) AS database_acl, \
+         CAST(NULL AS VARCHAR) AS database_options, CAST('Serializable' AS VARCHAR) AS database_isolation_level",
+    ),
+    // External schemas and tables arrive with Spectrum; the views have their columns already.
+    (
+        "svv_external_schemas",
+        "SELECT CAST(NULL AS INT) AS esoid, CAST(NULL AS SMALLINT) AS eskind, CAST(NULL AS VARCHAR) AS schemaname, \
+         CAST(NULL AS INT) AS esowner, CAST(NULL AS VARCHAR) AS databasename, CAST(NULL AS VARCHAR) AS esoptions \
+         WHERE false",
+    ),
+    (
+        "svv_external_tables",
+        "SELECT CAST(NULL AS VARCHAR) AS redshift_database_name, CAST(NULL AS VARCHAR) AS schemaname, \
+         CAST(NULL AS VARCHAR) AS tablename, CAST(NULL AS VARCHAR) AS tabletype, CAST(NULL AS VARCHAR) AS location, \
+         CAST(NULL AS VARCHAR) AS input_format, CAST(NULL AS VARCHAR) AS output_format, \
+         CAST(NULL AS VARCHAR) AS serialization_lib, CAST(NULL AS VARCHAR) AS serde_parameters, \
+         CAST(NULL AS INT) AS compressed, CAST(NULL AS VARCHAR) AS parameters WHERE false",
+    ),
+    (
+        "svv_external_columns",
+        "SELECT CAST(NULL AS VARCHAR) AS redshift_database_name, CAST(NULL AS VARCHAR) AS schemaname, \
+         CAST(NULL AS VARCHAR) AS tablename, CAST(NULL AS VARCHAR) AS columnname, \
+         CAST(NULL AS VARCHAR) AS external_type, CAST(NULL AS INT) AS columnnum, CAST(NULL AS INT) AS part_key, \
+         CAST(NULL AS VARCHAR) AS is_nullable WHERE false",
+    ),
+    // Materialized views are not supported yet.
+    (
+        "svv_mv_info",
+        "SELECT CAST(NULL AS VARCHAR) AS database_name, CAST(NULL AS VARCHAR) AS schema_name, \
+         CAST(NULL AS VARCHAR) AS user_name, CAST(NULL AS VARCHAR) AS name, CAST(NULL AS CHAR(1)) AS is_stale, \
+         CAST(NULL AS INT) AS state, CAST(NULL AS CHAR(1)) AS autorefresh, CAST(NULL AS CHAR(1)) AS autorewrite \
+         WHERE false",
+    ),
+    // Until GRANT exists, the privileges on a relation are its owner's.
+    (
+        "svv_relation_privileges",
+        "SELECT n.nspname AS namespace_name, c.relname AS relation_name, p.privilege_type, \
+         c.relowner AS identity_id, pg_get_userbyid(c.relowner) AS identity_name, \
+         CAST('user' AS VARCHAR) AS identity_type, false AS admin_option \
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         CROSS JOIN (VALUES ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE'), ('DROP'), ('REFERENCES'), ('ALTER'), \
+         ('TRUNCATE')) AS p(privilege_type) WHERE c.relkind IN ('r', 'v')",
+    ),
+    ("pg_proc_info", "SELECT oid AS prooid, * FROM pg_catalog.pg_proc"),
+];
+
+pub(super) fn view_sql(name: &str) -> Option<&'static str> {
+    VIEWS.iter().find(|(n, _)| *n == name).map(|(_, sql)| *sql)
+}
+
+/// `pg_table_def.encoding`: Redshift calls RAW `none`.
+fn encoding_name(encoding: Encoding) -> &'static str {
+    match encoding {
+        Encoding::Raw => "none",
+        other => other.name(),
+    }
+}
+
+const MEGABYTE: u64 = 1 << 20;
+
+pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
+    let batch = match name {
+        // Like Redshift's, it shows the tables of the schemas on the search path (`public`).
+        "pg_table_def" => {
+            let mut t = TableBuilder::new(&[
+                ("schemaname", DataType::Utf8),
+                ("tablename", DataType::Utf8),
+                ("column", DataType::Utf8),
+                ("type", DataType::Utf8),
+                ("encoding", DataType::Utf8),
+                ("distkey", DataType::Boolean),
+                ("sortkey", DataType::Int32),
+                ("notnull", DataType::Boolean),
+            ]);
+            for (rel, _) in facts.tables().filter(|(r, _)| r.schema == DEFAULT_SCHEMA) {
+                for c in facts.columns(rel) {
+                    t.row(vec![
+                        text(&rel.schema),
+                        text(&rel.name),
+                        text(c.name),
+                        text(&c.type_text()),
+                        text(encoding_name(c.encoding)),
+                        flag(c.distkey),
+                        int(c.sort_position),
+                        flag(c.not_null),
+                    ]);
+                }
+            }
+            t.finish()?
+        }
+        // Like Redshift's, it leaves out empty tables.
+        "svv_table_info" => {
+            let mut t = TableBuilder::new(&[
+                ("database", DataType::Utf8),
+                ("schema", DataType::Utf8),
+                ("table_id", DataType::Int32),
+                ("table", DataType::Utf8),
+                ("encoded", DataType::Utf8),
+                ("diststyle", DataType::Utf8),
+                ("sortkey1", DataType::Utf8),
+                ("max_varchar", DataType::Int32),
+                ("sortkey1_enc", DataType::Utf8),
+                ("sortkey_num", DataType::Int32),
+                ("size", DataType::Int64),
+                ("pct_used", DataType::Float64),
+                ("empty", DataType::Int64),
+                ("unsorted", DataType::Float64),
+                ("stats_off", DataType::Float64),
+                ("tbl_rows", DataType::Int64),
+                ("skew_sortkey1", DataType::Float64),
+                ("skew_rows", DataType::Float64),
+                ("estimated_visible_rows", DataType::Int64),
+                ("risk_event", DataType::Utf8),
+                ("vacuum_sort_benefit", DataType::Float64),
+                ("create_time", DataType::Utf8),
+            ]);
+            let layout = facts.layout;
+            for (rel, table) in facts.tables().filter(|(_, t)| !t.segments.is_empty()) {
+                let sort_first = table.sort_key.as_ref().and_then(|k| k.columns.first()).and_then(|id| table.column_by_id(*id));
+                let sortkey1 = match table.sort_key.as_ref().map(|k| k.kind) {
+                    Some(SortKind::Interleaved) => Some("INTERLEAVED".to_string()),
+                    _ => sort_first.map(|c| c.name.clone()),
+                };
+                let diststyle = match table.distkey_name() {
+                    Some(key) => format!("KEY({key})"),
+                    None => table.distribution.style_name().to_string(),
+                };
+                let mut slice_rows = vec![0u64; layout.slice_count() as usize];
+                for segment in &table.segments {
+                    if let Some(rows) = slice_rows.get_mut(segment.slice as usize) {
+                        *rows += segment.live_rows();
+                    }
+                }
+                let (most, fewest) = (slice_rows.iter().max().copied().unwrap_or(0), slice_rows.iter().min().copied().unwrap_or(0));
+                let skew = match table.distribution.placement() {
+                    Placement::All => 1.0,
+                    _ if fewest == 0 => most as f64,
+                    _ => most as f64 / fewest as f64,
+                };
+                t.row(vec![
+                    text(DEFAULT_DATABASE),
+                    text(&rel.schema),
+                    int(relation_oid(rel)),
+                    text(&rel.name),
+                    text(if table.columns.iter().any(|c| c.encoding != Encoding::Raw) { "Y" } else { "N" }),
+                    text(&diststyle),
+                    opt_text(sortkey1.as_deref()),
+                    opt_int(table.columns.iter().filter_map(|c| match c.sql_type {
+                        SqlType::Varchar(n) => Some(n as i32),
+                        _ => None,
+                    }).max()),
+                    opt_text(sort_first.map(|c| encoding_name(c.encoding))),
+                    int(table.sort_key.as_ref().map_or(0, |k| k.columns.len() as i32)),
+                    ScalarValue::Int64(Some(table.segments.iter().map(|s| s.file.bytes.div_ceil(MEGABYTE) as i64).sum())),
+                    ScalarValue::Float64(None),
+                    ScalarValue::Int64(Some(0)),
+                    ScalarValue::Float64(None),
+                    ScalarValue::Float64(Some(if table.statistics.is_empty() { 100.0 } else { 0.0 })),
+                    ScalarValue::Int64(Some(table.segments.iter().map(|s| s.rows as i64).sum())),
+                    ScalarValue::Float64(None),
+                    ScalarValue::Float64(Some(skew)),
+                    ScalarValue::Int64(Some(table.logical_rows(&layout) as i64)),
+                    null_text(),
+                    ScalarValue::Float64(None),
+                    null_text(),
+                ]);
+            }
+            t.finish()?
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(batch))
+}
