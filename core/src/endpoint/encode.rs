@@ -8,6 +8,7 @@
 use crate::err;
 use crate::error::{Error, Result};
 use crate::sql::format::column_to_text;
+use crate::types::SqlType;
 use bytes::{BufMut, BytesMut};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use datafusion::arrow::compute::cast;
@@ -41,6 +42,13 @@ pub fn pg_type(data_type: &DataType) -> Type {
         DataType::Time32(_) | DataType::Time64(_) => Type::TIME,
         DataType::Interval(_) | DataType::Duration(_) => Type::INTERVAL,
         DataType::Binary | DataType::LargeBinary | DataType::BinaryView => Type::BYTEA,
+        DataType::List(element) => match element.data_type() {
+            DataType::Int16 => Type::INT2_ARRAY,
+            DataType::Int32 => Type::INT4_ARRAY,
+            DataType::Int64 => Type::INT8_ARRAY,
+            DataType::Utf8 => Type::TEXT_ARRAY,
+            _ => Type::TEXT,
+        },
         _ => Type::TEXT,
     }
 }
@@ -71,6 +79,11 @@ pub fn fields(schema: &datafusion::arrow::datatypes::Schema, format: impl Fn(usi
         .iter()
         .enumerate()
         .map(|(i, f)| {
+            // A column traced to a CHAR(n)/VARCHAR(n) column reports its type and length.
+            if let Some(sql_type @ (SqlType::Char(_) | SqlType::Varchar(_))) = crate::leader::origins::field_type(f) {
+                let ty = Type::from_oid(sql_type.pg_oid() as u32).unwrap_or(Type::VARCHAR);
+                return FieldInfo::new(f.name().clone(), None, None, ty, format(i)).with_type_modifier(sql_type.pg_typmod());
+            }
             let ty = pg_type(f.data_type());
             let info = FieldInfo::new(f.name().clone(), None, None, ty, format(i));
             match f.data_type() {

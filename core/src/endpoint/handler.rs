@@ -23,7 +23,12 @@ use datafusion::arrow::datatypes::DataType;
 use futures::{stream, Sink, SinkExt, Stream, StreamExt};
 use pgwire::api::cancel::CancelHandler;
 use pgwire::api::portal::{Format, Portal};
-use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
+use pgwire::api::query::{send_describe_response, ExtendedQueryHandler, SimpleQueryHandler};
+use pgwire::api::store::{Entry, PortalStore};
+use pgwire::api::ClientPortalStore;
+use pgwire::messages::data::{NoData, ParameterDescription};
+use pgwire::messages::extendedquery::{Describe, TARGET_TYPE_BYTE_STATEMENT};
+use pgwire::messages::simplequery::Query;
 use pgwire::api::results::{
     CopyResponse, DescribePortalResponse, DescribeStatementResponse, FieldFormat, FieldInfo, QueryResponse, Response,
     Tag,
@@ -111,6 +116,9 @@ impl CancelHandler for CancelRequests {
 pub(super) struct ParsedStatement {
     prepared: Prepared,
     declared: Vec<Option<Type>>,
+    /// The parameter types the statement implies, found at the first Describe or Bind that
+    /// needs them (psqlODBC declares none and sends every value as text).
+    inferred: std::sync::OnceLock<Vec<Option<DataType>>>,
 }
 
 impl ParsedStatement {
@@ -143,7 +151,7 @@ impl QueryParser for StatementParser {
         let mut guard = self.connection.session.lock().await;
         let session = active(&mut guard)?;
         let prepared = session.prepare(sql).map_err(to_pgwire)?;
-        Ok(prepared.map(|prepared| ParsedStatement { prepared, declared: types.to_vec() }))
+        Ok(prepared.map(|prepared| ParsedStatement { prepared, declared: types.to_vec(), inferred: Default::default() }))
     }
 
     fn get_parameter_types(&self, _statement: &ParsedStatement) -> PgWireResult<Vec<Type>> {
@@ -171,7 +179,15 @@ fn canceled() -> Error {
 impl QueryHandler {
     /// Runs one statement, stopping it if the client cancels, and turns its result into a
     /// response. Rows are not read yet: the response streams them.
-    async fn run<C>(&self, client: &mut C, session: &mut Session, statement: &Prepared, params: &[Param], formats: Format) -> Result<Response>
+    async fn run<C>(
+        &self,
+        client: &mut C,
+        session: &mut Session,
+        statement: &Prepared,
+        params: &[Param],
+        formats: Format,
+        materialize: bool,
+    ) -> Result<Response>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::Error: Debug,
@@ -195,6 +211,17 @@ impl QueryHandler {
         let after = session.transaction_status();
         Ok(match result? {
             Output::Rows(stream) => {
+                let stream = if materialize {
+                    tokio::select! {
+                        result = session.materialize(stream) => result?,
+                        _ = token.cancelled() => {
+                            session.abandon_statement();
+                            return Err(canceled());
+                        }
+                    }
+                } else {
+                    stream
+                };
                 let fields = Arc::new(fields(&stream.schema, |i| formats.format_for(i)));
                 let formats: Vec<FieldFormat> = fields.iter().map(|f| f.format()).collect();
                 let rows = batch_stream(stream, token, Arc::clone(&self.connection.stream_failed), move |batch| {
@@ -277,6 +304,26 @@ fn error_response(error: Error) -> Response {
 
 #[async_trait]
 impl SimpleQueryHandler for QueryHandler {
+    /// As pgwire's, then the statements a `DEALLOCATE` named are removed from the connection's
+    /// store (psqlODBC deallocates each plan it prepared).
+    async fn on_query<C>(&self, client: &mut C, query: Query) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let result = self._on_query(client, query).await;
+        let deallocated = match self.connection.session.lock().await.as_mut() {
+            Some(session) => session.take_deallocated(),
+            None => vec![],
+        };
+        for name in deallocated {
+            client.portal_store().rm_statement(&name);
+        }
+        result
+    }
+
     async fn do_query<C>(&self, client: &mut C, query: &str) -> PgWireResult<Vec<Response>>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
@@ -290,8 +337,11 @@ impl SimpleQueryHandler for QueryHandler {
             Err(e) => return Ok(vec![error_response(e)]),
         };
         let mut responses = Vec::with_capacity(statements.len());
+        // pgwire sends the responses after they are all made: with several statements, each
+        // result is read before the next statement runs, so that one failing stops the rest.
+        let materialize = statements.len() > 1;
         for statement in &statements {
-            match self.run(client, session, statement, &[], Format::UnifiedText).await {
+            match self.run(client, session, statement, &[], Format::UnifiedText, materialize).await {
                 Ok(response) => responses.push(response),
                 Err(e) => {
                     // As in PostgreSQL, the statements after a failed one are not run.
@@ -314,6 +364,33 @@ impl ExtendedQueryHandler for QueryHandler {
 
     fn query_parser(&self) -> Arc<StatementParser> {
         Arc::clone(&self.parser)
+    }
+
+    /// As pgwire's, except that a statement with parameters but no result columns (an INSERT)
+    /// is answered with NoData after its ParameterDescription, as PostgreSQL does: pgwire sends
+    /// an empty RowDescription, which JDBC drivers take for a result set.
+    async fn on_describe<C>(&self, client: &mut C, message: Describe) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let name = message.name.as_deref().unwrap_or("");
+        if message.target_type == TARGET_TYPE_BYTE_STATEMENT {
+            if let Some(Entry::Value(statement)) = client.portal_store().get_statement(name) {
+                let response = self.do_describe_statement(client, &statement).await?;
+                if response.fields.is_empty() {
+                    let types = response.parameters.iter().map(|t| t.oid()).collect();
+                    client.send(PgWireBackendMessage::ParameterDescription(ParameterDescription::new(types))).await?;
+                    client.send(PgWireBackendMessage::NoData(NoData::new())).await?;
+                } else {
+                    send_describe_response(client, &response).await?;
+                }
+                return Ok(());
+            }
+        }
+        self._on_describe(client, message).await
     }
 
     async fn do_describe_statement<C>(&self, _client: &mut C, target: &StoredStatement<ParsedStatement>) -> PgWireResult<DescribeStatementResponse>
@@ -346,7 +423,7 @@ impl ExtendedQueryHandler for QueryHandler {
         let session = active(&mut guard)?;
         let statement = &portal.statement.statement;
         let params = self.bind(session, statement, portal).await.map_err(to_pgwire)?;
-        self.run(client, session, &statement.prepared, &params, portal.result_column_format.clone())
+        self.run(client, session, &statement.prepared, &params, portal.result_column_format.clone(), false)
             .await
             .map_err(to_pgwire)
     }
@@ -381,7 +458,9 @@ impl QueryHandler {
     async fn describe(&self, statement: &ParsedStatement) -> PgWireResult<crate::leader::session::Description> {
         let mut guard = self.connection.session.lock().await;
         let session = active(&mut guard)?;
-        session.describe(&statement.prepared, &statement.declared_types()).await.map_err(to_pgwire)
+        let description = session.describe(&statement.prepared, &statement.declared_types()).await.map_err(to_pgwire)?;
+        statement.inferred.get_or_init(|| description.params.clone());
+        Ok(description)
     }
 
     /// Decodes a Bind message's values. Types come from the client, else from the statement.
@@ -395,8 +474,14 @@ impl QueryHandler {
             ));
         }
         let declared = statement.declared_types();
-        let needs_inference = (0..count).any(|i| declared.get(i).cloned().flatten().is_none() && portal.parameter_format.is_binary(i));
-        let inferred = if needs_inference { session.describe(&statement.prepared, &declared).await?.params } else { declared.clone() };
+        let inferred = match statement.inferred.get() {
+            Some(inferred) => inferred.clone(),
+            None if (0..count).all(|i| declared.get(i).cloned().flatten().is_some()) => declared.clone(),
+            None => {
+                let inferred = session.describe(&statement.prepared, &declared).await?.params;
+                statement.inferred.get_or_init(|| inferred).clone()
+            }
+        };
         let mut params = Vec::with_capacity(count);
         for (i, raw) in portal.parameters.iter().enumerate() {
             let wire_type = statement.wire_type(&inferred, i);
@@ -408,7 +493,7 @@ impl QueryHandler {
                         .map_err(|_| err!(CHARACTER_NOT_IN_REPERTOIRE, "invalid UTF-8 in bind parameter ${}", i + 1))?,
                 ),
             };
-            params.push(Param { value, data_type: declared.get(i).cloned().flatten() });
+            params.push(Param { value, data_type: inferred.get(i).cloned().flatten() });
         }
         Ok(params)
     }

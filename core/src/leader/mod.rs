@@ -3,7 +3,9 @@
 
 pub mod database;
 mod ddl;
+mod literals;
 mod maintenance;
+pub mod origins;
 pub mod dml;
 pub mod provider;
 pub mod session;

@@ -12,7 +12,8 @@ use datafusion::physical_plan::SendableRecordBatchStream;
 use futures::StreamExt;
 use crate::leader::database::Database;
 use crate::leader::provider::{RedwoodCatalog, SnapshotCell};
-use crate::leader::transaction::Transaction;
+use crate::leader::origins::typed_schema;
+use crate::leader::transaction::{Savepoint, Transaction};
 use crate::sql::parser::{parse, ParsedStatement};
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
@@ -69,6 +70,9 @@ pub struct Session {
     notices: Vec<String>,
     /// Who this session runs as (`current_user`).
     user: String,
+    /// The open transaction block's savepoints, oldest first.
+    savepoints: Vec<(String, Savepoint)>,
+    deallocated: Vec<String>,
 }
 
 impl Session {
@@ -81,7 +85,19 @@ impl Session {
         config.options_mut().sql_parser.enable_ident_normalization = true;
         // 0.1 is NUMERIC in Redshift, not DOUBLE PRECISION.
         config.options_mut().sql_parser.parse_float_as_decimal = true;
-        let context = Arc::new(SessionContext::new_with_config(config));
+        // An ORDER BY in a FROM subquery orders the outer rows, as in PostgreSQL and Redshift
+        // (drivers' metadata queries rely on it).
+        config.options_mut().sql_parser.enable_subquery_sort_elimination = false;
+        // Redwood's analyzer rules run before DataFusion's type coercion.
+        let mut analyzer_rules: Vec<Arc<dyn datafusion::optimizer::AnalyzerRule + Send + Sync>> =
+            vec![Arc::new(crate::leader::literals::UntypedLiterals)];
+        analyzer_rules.extend(datafusion::optimizer::Analyzer::new().rules);
+        let state = datafusion::execution::SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            .with_analyzer_rules(analyzer_rules)
+            .build();
+        let context = Arc::new(SessionContext::new_with_state(state));
         let cell = SnapshotCell::new(db.snapshot(), layout);
         cell.set_context(&context);
         context.register_catalog(DEFAULT_DATABASE, Arc::new(RedwoodCatalog::new(Arc::clone(&cell))));
@@ -112,6 +128,8 @@ impl Session {
             settings,
             notices: vec![],
             user: user.to_string(),
+            savepoints: vec![],
+            deallocated: vec![],
         }
     }
 
@@ -225,13 +243,32 @@ impl Session {
     ) -> Result<Option<SchemaRef>> {
         match statement {
             Statement::Query(_) | Statement::Explain { .. } => {
-                let plan = self.plan(statement.clone()).await?;
-                for (name, data_type) in plan.get_parameter_types()? {
-                    if let (Some(slot), Some(data_type)) = (placeholder_index(&name).and_then(|i| params.get_mut(i)), data_type) {
-                        slot.get_or_insert(data_type);
+                let plan = match self.plan(statement.clone()).await {
+                    Ok(plan) => plan,
+                    // DataFusion plans a parameter of unknown type as NULL, which some operators
+                    // refuse (`$1 || $2`); PostgreSQL takes such parameters as text.
+                    Err(e) if params.iter().any(Option::is_none) => {
+                        let plan = self.plan(prepared_with_text_parameters(statement, params)).await.map_err(|_| e)?;
+                        let LogicalPlan::Statement(datafusion::logical_expr::Statement::Prepare(prepare)) = plan else {
+                            return Err(Error::internal("PREPARE did not plan as a prepared statement"));
+                        };
+                        params.iter_mut().for_each(|p| {
+                            p.get_or_insert(DataType::Utf8);
+                        });
+                        Arc::unwrap_or_clone(prepare.input)
                     }
+                    Err(e) => return Err(e),
+                };
+                self.take_parameter_types(&plan, params)?;
+                Ok(Some(display_schema(&Arc::new(typed_schema(&plan, plan.schema().as_arrow(), &self.cell.get())))))
+            }
+            // Parameters compared with or assigned to columns take the columns' types; a
+            // statement DataFusion cannot plan (UPDATE … FROM) leaves them undeclared.
+            Statement::Update { .. } | Statement::Delete(_) => {
+                if let Ok(plan) = self.plan(statement.clone()).await {
+                    self.take_parameter_types(&plan, params)?;
                 }
-                Ok(Some(display_schema(&Arc::new(plan.schema().as_arrow().clone()))))
+                Ok(None)
             }
             Statement::Insert(insert) => {
                 self.infer_insert_params(insert, params)?;
@@ -243,6 +280,16 @@ impl Session {
             },
             _ => Ok(None),
         }
+    }
+
+    /// Fills the parameter types a plan determines into the slots not declared by the client.
+    fn take_parameter_types(&self, plan: &LogicalPlan, params: &mut [Option<DataType>]) -> Result<()> {
+        for (name, data_type) in plan.get_parameter_types()? {
+            if let (Some(slot), Some(data_type)) = (placeholder_index(&name).and_then(|i| params.get_mut(i)), data_type) {
+                slot.get_or_insert(data_type);
+            }
+        }
+        Ok(())
     }
 
     /// Runs a prepared statement with its parameters bound. A query's rows come as a stream.
@@ -262,15 +309,21 @@ impl Session {
         if matches!(parsed.statement, Statement::Query(_) | Statement::Explain { .. }) {
             self.check_not_failed()?;
             let implicit = self.begin_statement();
+            let reads_catalog = parsed.reads_catalog;
             let planned = match self.plan(parsed.statement).await {
-                Ok(plan) => match self.context.execute_logical_plan(plan).await {
-                    Ok(frame) => frame.execute_stream().await.map_err(Error::from),
-                    Err(e) => Err(e.into()),
-                },
+                Ok(plan) => {
+                    let typed = typed_schema(&plan, plan.schema().as_arrow(), &self.cell.get());
+                    let mut state = self.context.state();
+                    if reads_catalog {
+                        state.config_mut().options_mut().execution.target_partitions = 1;
+                    }
+                    let frame = datafusion::dataframe::DataFrame::new(state, plan);
+                    frame.execute_stream().await.map(|stream| (stream, typed)).map_err(Error::from)
+                }
                 Err(e) => Err(e),
             };
-            let stream = self.finish_statement(implicit, planned)?;
-            return Ok(Output::Rows(QueryStream::renamed(stream)));
+            let (stream, typed) = self.finish_statement(implicit, planned)?;
+            return Ok(Output::Rows(QueryStream::renamed(stream, &typed)));
         }
         Ok(match self.execute_parsed(parsed).await? {
             Outcome::Rows { schema, batches } => Output::Rows(QueryStream::from_batches(schema, batches)),
@@ -312,6 +365,35 @@ impl Session {
                 self.commit(txn)?;
                 return Ok(Outcome::command("COMMIT"));
             }
+            Statement::Savepoint { name } => {
+                self.require_transaction_block("SAVEPOINT")?;
+                self.check_not_failed()?;
+                self.begin_statement();
+                let savepoint = self.txn().savepoint();
+                self.savepoints.push((name.value.clone(), savepoint));
+                return Ok(Outcome::command("SAVEPOINT"));
+            }
+            Statement::ReleaseSavepoint { name } => {
+                self.require_transaction_block("RELEASE SAVEPOINT")?;
+                self.check_not_failed()?;
+                let position = self.savepoint_position(&name.value)?;
+                self.savepoints.truncate(position);
+                return Ok(Outcome::command("RELEASE"));
+            }
+            // Allowed in a failed block: it is how a client recovers from an error.
+            Statement::Rollback { savepoint: Some(name), .. } => {
+                self.require_transaction_block("ROLLBACK TO SAVEPOINT")?;
+                let position = self.savepoint_position(&name.value)?;
+                self.savepoints.truncate(position + 1);
+                let savepoint = self.savepoints[position].1.clone();
+                self.txn().rollback_to(&savepoint);
+                self.failed = false;
+                return Ok(Outcome::command("ROLLBACK"));
+            }
+            Statement::Deallocate { name, .. } => {
+                self.deallocated.push(name.value.clone());
+                return Ok(Outcome::command("DEALLOCATE"));
+            }
             Statement::Rollback { savepoint: None, .. } => {
                 if !self.explicit {
                     self.notices.push("WARNING: there is no transaction in progress".into());
@@ -345,11 +427,46 @@ impl Session {
         }
     }
 
+    /// Reads every row of a result now, so that an error in it is the statement's error (a
+    /// message of several statements stops at it); the transaction block fails with it.
+    pub async fn materialize(&mut self, stream: QueryStream) -> Result<QueryStream> {
+        use futures::TryStreamExt;
+        let schema = Arc::clone(&stream.schema);
+        match stream.batches.try_collect::<Vec<_>>().await {
+            Ok(batches) => Ok(QueryStream::from_batches(schema, batches)),
+            Err(e) => {
+                self.fail_transaction();
+                Err(e.into())
+            }
+        }
+    }
+
     /// Reading a result failed: an open transaction block fails, as the statement did.
     pub fn fail_transaction(&mut self) {
         if self.explicit {
             self.failed = true;
         }
+    }
+
+    fn require_transaction_block(&self, statement: &str) -> Result<()> {
+        if !self.explicit {
+            return Err(err!(NO_ACTIVE_SQL_TRANSACTION, "{statement} can only be used in transaction blocks"));
+        }
+        Ok(())
+    }
+
+    /// The index of the latest savepoint named `name`; if there is none, 3B001 fails the block.
+    fn savepoint_position(&mut self, name: &str) -> Result<usize> {
+        let position = self.savepoints.iter().rposition(|(n, _)| n == name);
+        position.ok_or_else(|| {
+            self.failed = true;
+            err!(INVALID_SAVEPOINT_SPECIFICATION, "savepoint \"{name}\" does not exist")
+        })
+    }
+
+    /// Prepared statements a `DEALLOCATE name` asked to remove (the endpoint owns them).
+    pub fn take_deallocated(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.deallocated)
     }
 
     /// After an error inside BEGIN … everything but ROLLBACK/COMMIT is refused (25P02).
@@ -493,6 +610,7 @@ impl Session {
     pub(crate) fn end_transaction(&mut self) -> Transaction {
         self.explicit = false;
         self.failed = false;
+        self.savepoints.clear();
         self.txn.take().unwrap_or_else(|| Transaction::new(self.db.snapshot()))
     }
 
@@ -651,6 +769,16 @@ const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
 ];
 
 /// `version()` in Redshift's form, which clients (SQLAlchemy, Flyway, ADBC) parse.
+/// `PREPARE s(types) AS statement`, with the parameters of unknown type declared as text.
+fn prepared_with_text_parameters(statement: &Statement, params: &[Option<DataType>]) -> Statement {
+    use datafusion::sql::sqlparser::ast::{DataType as SqlDataType, Ident};
+    let data_types = params
+        .iter()
+        .map(|p| p.as_ref().and_then(crate::sql::params::ast_type).unwrap_or(SqlDataType::Text))
+        .collect();
+    Statement::Prepare { name: Ident::new("describe"), data_types, statement: Box::new(statement.clone()) }
+}
+
 /// How many lateral column aliases one statement may chain.
 const MAX_LATERAL_ALIASES: usize = 16;
 
@@ -701,16 +829,42 @@ pub struct QueryStream {
 
 impl QueryStream {
     /// An executing plan's stream, with the column names clients see.
-    fn renamed(stream: SendableRecordBatchStream) -> QueryStream {
-        let schema = display_schema(&stream.schema());
+    /// `typed` is the plan's logical schema with column types traced to tables. It is what a
+    /// Describe reported, so the rows take its types where the physical plan's differ (a UNION
+    /// of INTEGER and BIGINT branches): a client reading binary values relies on them.
+    fn renamed(stream: SendableRecordBatchStream, typed: &datafusion::arrow::datatypes::Schema) -> QueryStream {
+        let physical = stream.schema();
+        let schema = if typed.fields().len() == physical.fields().len() {
+            // Nullability as the physical plan knows it.
+            let fields: Vec<_> = typed
+                .fields()
+                .iter()
+                .zip(physical.fields())
+                .map(|(t, p)| t.as_ref().clone().with_nullable(t.is_nullable() || p.is_nullable()))
+                .collect();
+            display_schema(&Arc::new(datafusion::arrow::datatypes::Schema::new(fields)))
+        } else {
+            display_schema(&physical)
+        };
         let renamed = Arc::clone(&schema);
         let batches = stream.map(move |batch| {
-            batch.and_then(|b| Ok(RecordBatch::try_new(Arc::clone(&renamed), b.columns().to_vec())?))
+            batch.and_then(|b| {
+                let columns = b
+                    .columns()
+                    .iter()
+                    .zip(renamed.fields())
+                    .map(|(column, field)| match column.data_type() == field.data_type() {
+                        true => Ok(Arc::clone(column)),
+                        false => datafusion::arrow::compute::cast(column, field.data_type()),
+                    })
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                Ok(RecordBatch::try_new(Arc::clone(&renamed), columns)?)
+            })
         });
         QueryStream { batches: Box::pin(RecordBatchStreamAdapter::new(Arc::clone(&schema), batches)), schema }
     }
 
-    fn from_batches(schema: SchemaRef, batches: Vec<RecordBatch>) -> QueryStream {
+    pub(crate) fn from_batches(schema: SchemaRef, batches: Vec<RecordBatch>) -> QueryStream {
         let stream = futures::stream::iter(batches.into_iter().map(Ok));
         QueryStream { batches: Box::pin(RecordBatchStreamAdapter::new(Arc::clone(&schema), stream)), schema }
     }

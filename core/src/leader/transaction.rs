@@ -21,7 +21,37 @@ pub struct Transaction {
     new_files: Vec<Arc<SegmentFile>>,
 }
 
+/// What `ROLLBACK TO SAVEPOINT` restores: the transaction's catalog and bookkeeping as they were.
+/// (Segment files written after it stay in `new_files` and are deleted as uncommitted.)
+#[derive(Clone)]
+pub struct Savepoint {
+    working: Arc<CatalogState>,
+    touched: BTreeMap<RelId, Option<u64>>,
+    touched_schemas: BTreeSet<String>,
+    touched_users: BTreeSet<String>,
+    compacted: HashSet<SegmentId>,
+}
+
 impl Transaction {
+    pub fn savepoint(&self) -> Savepoint {
+        Savepoint {
+            working: Arc::clone(&self.working),
+            touched: self.touched.clone(),
+            touched_schemas: self.touched_schemas.clone(),
+            touched_users: self.touched_users.clone(),
+            compacted: self.compacted.clone(),
+        }
+    }
+
+    pub fn rollback_to(&mut self, savepoint: &Savepoint) {
+        let savepoint = savepoint.clone();
+        self.working = savepoint.working;
+        self.touched = savepoint.touched;
+        self.touched_schemas = savepoint.touched_schemas;
+        self.touched_users = savepoint.touched_users;
+        self.compacted = savepoint.compacted;
+    }
+
     pub fn new(base: Arc<CatalogState>) -> Self {
         Transaction {
             working: Arc::clone(&base),

@@ -32,11 +32,27 @@ pub fn column_to_text(array: &ArrayRef) -> Result<Vec<Option<String>>> {
                 };
                 timestamp(micros, tz.is_some())
             }
+            DataType::List(_) => array_literal(&array.as_list::<i32>().value(row))?,
             _ => fallback.value(row).to_string(),
         };
         out.push(Some(text));
     }
     Ok(out)
+}
+
+/// An array as PostgreSQL prints it: `{1,2}`, `{a,"b c",NULL}`.
+fn array_literal(values: &ArrayRef) -> Result<String> {
+    let elements: Vec<String> = column_to_text(values)?
+        .into_iter()
+        .map(|value| match value {
+            None => "NULL".to_string(),
+            Some(v) if v.is_empty() || v.eq_ignore_ascii_case("null") || v.contains([',', '{', '}', '"', '\\', ' ']) => {
+                format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+            }
+            Some(v) => v,
+        })
+        .collect();
+    Ok(format!("{{{}}}", elements.join(",")))
 }
 
 /// PostgreSQL's float output: shortest round-trip digits, exponent outside [1e-4, 1e15).

@@ -55,6 +55,9 @@ pub struct UserOptions {
 pub struct ParsedStatement {
     pub statement: Statement,
     pub attributes: TableAttributes,
+    /// Reads the system catalog (parsed as PostgreSQL): planned on one partition, since the
+    /// tables are small and drivers rely on the row order their subqueries produce.
+    pub reads_catalog: bool,
 }
 
 /// Parses a string of `;`-separated statements.
@@ -63,12 +66,10 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
     let tokens = Tokenizer::new(&dialect, sql)
         .tokenize_with_location()
         .map_err(|e| position_error(sql, Error::syntax(e.message.clone()), e.location.line, e.location.column))?;
-    let tokens: Vec<TokenWithSpan> = tokens
-        .into_iter()
-        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
-        .map(fold_quoted_identifier)
-        .collect();
-    if tokens.iter().any(|t| matches!(&t.token, Token::Word(w) if is_system_relation(&w.value.to_ascii_lowercase()))) {
+    let mut tokens: Vec<TokenWithSpan> = tokens.into_iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+    fold_quoted_identifiers(&mut tokens);
+    let catalog_word = |w: &str| is_system_relation(w) || OID_ALIAS_TYPES.contains(&w);
+    if tokens.iter().any(|t| matches!(&t.token, Token::Word(w) if catalog_word(&w.value.to_ascii_lowercase()))) {
         return parse_catalog_query(sql);
     }
     let mut out = vec![];
@@ -97,7 +98,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         qualify_system_tables(&mut statement);
         crate::sql::names::name_output_columns(&mut statement);
         crate::sql::rewrite::redshift_to_standard(&mut statement)?;
-        out.push(ParsedStatement { statement, attributes });
+        out.push(ParsedStatement { statement, attributes, reads_catalog: false });
     }
     Ok(out)
 }
@@ -113,12 +114,39 @@ fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
         .into_iter()
         .map(|mut statement| {
             qualify_system_tables(&mut statement);
+            keep_subquery_order(&mut statement);
             crate::sql::names::name_output_columns(&mut statement);
             crate::sql::rewrite::redshift_to_standard(&mut statement)?;
-            Ok(ParsedStatement { statement, attributes: TableAttributes::default() })
+            Ok(ParsedStatement { statement, attributes: TableAttributes::default(), reads_catalog: true })
         })
         .collect()
 }
+
+/// Drivers' metadata queries order rows in a FROM subquery and union them with others
+/// (`SELECT * FROM (… ORDER BY …) UNION ALL …`, the Redshift JDBC driver's getColumns), relying on
+/// the order surviving as it does in PostgreSQL. DataFusion drops a sort nothing above requires;
+/// a sort with a LIMIT is kept, so such subqueries get an unbounded one. (Catalog tables are
+/// small: the top-k sort this plans costs nothing noticeable.)
+fn keep_subquery_order(statement: &mut Statement) {
+    use datafusion::sql::sqlparser::ast::{Expr, LimitClause, TableFactor, Value, VisitMut, VisitorMut};
+    struct Keep;
+    impl VisitorMut for Keep {
+        type Break = ();
+        fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> std::ops::ControlFlow<()> {
+            if let TableFactor::Derived { subquery, .. } = factor {
+                if subquery.order_by.is_some() && subquery.limit_clause.is_none() {
+                    let unbounded = Expr::value(Value::Number(i64::MAX.to_string(), false));
+                    subquery.limit_clause = Some(LimitClause::LimitOffset { limit: Some(unbounded), offset: None, limit_by: vec![] });
+                }
+            }
+            std::ops::ControlFlow::Continue(())
+        }
+    }
+    let _ = statement.visit(&mut Keep);
+}
+
+/// PostgreSQL's oid alias types: `'t'::regclass` looks a name up in the catalog.
+const OID_ALIAS_TYPES: &[&str] = &["regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole"];
 
 /// `pg_catalog` itself or one of its relations (names in lower case).
 fn is_system_relation(name: &str) -> bool {
@@ -153,14 +181,19 @@ pub fn parse_one(sql: &str) -> Result<Statement> {
 }
 
 /// Redshift folds even quoted identifiers to lower case (its default,
-/// `enable_case_sensitive_identifier = off`): `"ColB"` names column `colb`.
-fn fold_quoted_identifier(mut token: TokenWithSpan) -> TokenWithSpan {
-    if let Token::Word(w) = &mut token.token {
-        if w.quote_style == Some('"') {
-            w.value = w.value.to_lowercase();
+/// `enable_case_sensitive_identifier = off`): `"ColB"` names column `colb`. The name in
+/// `DEALLOCATE [PREPARE] "S_1"` is kept: it names a protocol-level statement, exactly.
+fn fold_quoted_identifiers(tokens: &mut [TokenWithSpan]) {
+    for i in 0..tokens.len() {
+        let names_statement = is_word(i.checked_sub(1).and_then(|p| tokens.get(p)), "deallocate")
+            || (is_word(i.checked_sub(1).and_then(|p| tokens.get(p)), "prepare")
+                && is_word(i.checked_sub(2).and_then(|p| tokens.get(p)), "deallocate"));
+        if let Token::Word(w) = &mut tokens[i].token {
+            if w.quote_style == Some('"') && !names_statement {
+                w.value = w.value.to_lowercase();
+            }
         }
     }
-    token
 }
 
 /// Redshift spellings sqlparser does not take: `ABORT` (ROLLBACK), `DELETE t …` without FROM,

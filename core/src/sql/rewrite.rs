@@ -16,14 +16,18 @@
 //! | `c = 'ab   '` | `c = 'ab'` (trailing blanks are insignificant in comparisons) |
 //! | `GROUP BY ROLLUP (…)`, `CUBE (…)` (read as function calls) | grouping sets |
 //! | `x = ANY (subquery)`, `x <> ALL (subquery)` | `x IN (subquery)`, `x NOT IN (subquery)` |
+//! | `ISNULL(a, b)` | `coalesce(a, b)` |
+//! | `REGEXP_SUBSTR(s, p [, position])` | the first match of `p` (from `position`), else '' |
 //! | `REGEXP_REPLACE(s, p [, r])` | `regexp_replace(s, p, r, 'g')` (every match; `r` defaults to '') |
 //! | `WHERE 1`, `1 AND c` | `WHERE true`, `true AND c` |
+//! | `SELECT 1` | `SELECT CAST(1 AS INT)` (an INTEGER column, not BIGINT) |
+//! | `indkey[n]` (pg_index's int2vector, kept as text) | `split_part(indkey, ' ', n + 1)` |
 //! | `CURRENT_USER`, `USER`, `SESSION_USER`, `CURRENT_CATALOG` | function calls |
 
 use crate::err;
 use crate::error::{Error, Result};
 use datafusion::sql::sqlparser::ast::{
-    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, LimitClause, Query, SetExpr, SetOperator,
+    AccessExpr, BinaryOperator, CastKind, DataType, Expr, SelectItem, Subscript, TimezoneInfo, FunctionArg, FunctionArgExpr, FunctionArguments, LimitClause, Query, SetExpr, SetOperator,
     Statement, TopQuantity, Value, VisitMut, VisitorMut,
 };
 use datafusion::sql::sqlparser::dialect::RedshiftSqlDialect;
@@ -58,6 +62,21 @@ impl VisitorMut for Rewriter {
             if let Some(n) = select.selection.as_ref().and_then(integer_literal) {
                 select.selection = Some(Expr::value(Value::Boolean(n != 0)));
             }
+            // `SELECT 1` is an INTEGER column, as in PostgreSQL (DataFusion reads literals as BIGINT).
+            for item in &mut select.projection {
+                if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
+                    if integer_literal(e).is_some_and(|n| i32::try_from(n).is_ok()) {
+                        let literal = std::mem::replace(e, Expr::value(Value::Null));
+                        *e = Expr::Cast {
+                            kind: CastKind::Cast,
+                            expr: Box::new(literal),
+                            data_type: DataType::Int(None),
+                            array: false,
+                            format: None,
+                        };
+                    }
+                }
+            }
         }
         // SELECT TOP n … is LIMIT n.
         if let SetExpr::Select(select) = query.body.as_mut() {
@@ -78,6 +97,7 @@ impl VisitorMut for Rewriter {
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Error> {
         trim_compared_literals(expr);
+        drop_offsets_of_local_times(expr);
         if let Some(grouping) = rollup_or_cube(expr) {
             *expr = grouping;
             return ControlFlow::Continue(());
@@ -134,6 +154,22 @@ fn trim_compared_literals(expr: &mut Expr) {
         }
         Expr::InList { list, .. } => list.iter_mut().for_each(trim),
         _ => {}
+    }
+}
+
+/// A string cast to DATE or TIMESTAMP (without time zone) loses its UTC offset, as in
+/// PostgreSQL: `'2024-02-29 -05'::date` is 2024-02-29 (JDBC drivers write dates that way).
+fn drop_offsets_of_local_times(expr: &mut Expr) {
+    let Expr::Cast { expr: inner, data_type, .. } = expr else { return };
+    let date_only = match data_type {
+        DataType::Date => true,
+        DataType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => false,
+        _ => return,
+    };
+    if let Expr::Value(v) = inner.as_mut() {
+        if let Value::SingleQuotedString(text) = &mut v.value {
+            *text = crate::sql::params::without_offset(text, date_only).to_string();
+        }
     }
 }
 
@@ -215,6 +251,48 @@ fn rewrite(expr: &Expr) -> Result<Option<String>> {
             let operand = |e: &Expr| integer_literal(e).map_or_else(|| format!("({e})"), |n| (n != 0).to_string());
             return Ok(Some(format!("{} {op} {}", operand(left), operand(right))));
         }
+        // pg_index's int2vector columns are kept as text ('1 2'); their subscripts count from 0.
+        // (`i.indkey[n]` is `i` with the chain `.indkey`, `[n]`.)
+        // `(information_schema._pg_expandarray(a)).n` (pgJDBC's key queries): by now the call
+        // is `unnest(…)`; `.x` is its value, `.n` its position. `(keys).x` on a column that
+        // held such a value is the column itself.
+        Expr::CompoundFieldAccess { root, access_chain } if matches!(access_chain.as_slice(), [AccessExpr::Dot(Expr::Identifier(_))]) => {
+            let [AccessExpr::Dot(Expr::Identifier(field))] = access_chain.as_slice() else { return Ok(None) };
+            let inner = match root.as_ref() {
+                Expr::Nested(inner) => inner.as_ref(),
+                other => other,
+            };
+            let field = field.value.to_ascii_lowercase();
+            return Ok(match (inner, field.as_str()) {
+                (Expr::Function(f), "n") if f.name.to_string().eq_ignore_ascii_case("unnest") => {
+                    let FunctionArguments::List(list) = &f.args else { return Ok(None) };
+                    let [array] = list.args.as_slice() else { return Ok(None) };
+                    Some(format!("unnest(generate_series(1, array_length({array})))"))
+                }
+                (Expr::Function(_) | Expr::Identifier(_) | Expr::CompoundIdentifier(_), "x") => Some(inner.to_string()),
+                _ => None,
+            });
+        }
+        Expr::CompoundFieldAccess { root, access_chain } => {
+            let Some((AccessExpr::Subscript(Subscript::Index { index }), path)) = access_chain.split_last() else {
+                return Ok(None);
+            };
+            let column = match path {
+                [] => root.to_string(),
+                [.., AccessExpr::Dot(last)] if path.iter().all(|a| matches!(a, AccessExpr::Dot(_))) => {
+                    if !is_vector_column(last) {
+                        return Ok(None);
+                    }
+                    let parts: Vec<String> = path.iter().map(|a| a.to_string()).collect();
+                    format!("{root}{}", parts.join(""))
+                }
+                _ => return Ok(None),
+            };
+            if path.is_empty() && !is_vector_column(root) {
+                return Ok(None);
+            }
+            return Ok(Some(format!("CAST(NULLIF(split_part({column}, ' ', CAST(({index}) + 1 AS INT)), '') AS SMALLINT)")));
+        }
         Expr::Function(f) => f,
         _ => return Ok(None),
     };
@@ -275,6 +353,20 @@ fn rewrite(expr: &Expr) -> Result<Option<String>> {
             }
             sql + " END"
         }
+        // PostgreSQL's set-returning `_pg_expandarray(int2vector or int2[])`, kept as text here.
+        "_pg_expandarray" | "information_schema._pg_expandarray" if args.len() == 1 => format!(
+            "unnest(CAST(string_to_array(btrim(regexp_replace(CAST({} AS VARCHAR), '[ ,]+', ',', 'g'), '{{}}[],'), ',') AS INT[]))",
+            args[0]
+        ),
+        "isnull" if args.len() == 2 => format!("coalesce({}, {})", args[0], args[1]),
+        // The first match (from a 1-based position), or '' when there is none.
+        "regexp_substr" if (2..=3).contains(&args.len()) => {
+            let source = match args.get(2) {
+                Some(position) => format!("substr({}, {position})", args[0]),
+                None => args[0].clone(),
+            };
+            format!("coalesce(array_element(regexp_match({source}, '(' || ({}) || ')'), 1), '')", args[1])
+        }
         // Redshift replaces every match, and the replacement defaults to the empty string.
         "regexp_replace" if args.len() == 2 || args.len() == 3 => {
             let replacement = args.get(2).map_or("''", String::as_str);
@@ -304,6 +396,19 @@ fn rewrite(expr: &Expr) -> Result<Option<String>> {
         }
         _ => return Ok(None),
     }))
+}
+
+/// `indkey`, `indclass`, `indoption`, `indcollation` (possibly qualified): pg_index's vectors.
+fn is_vector_column(expr: &Expr) -> bool {
+    let name = match expr {
+        Expr::Identifier(i) => i,
+        Expr::CompoundIdentifier(parts) => match parts.last() {
+            Some(last) => last,
+            None => return false,
+        },
+        _ => return false,
+    };
+    ["indkey", "indclass", "indoption", "indcollation"].contains(&name.value.to_ascii_lowercase().as_str())
 }
 
 /// An integer literal: Redshift takes one where a boolean is expected (`WHERE 1 AND …`).

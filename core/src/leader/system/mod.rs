@@ -133,7 +133,7 @@ impl Facts {
             for rel in state.relations.values() {
                 if let RelationKind::View(view) = &rel.kind {
                     if let Ok(plan) = cell.plan_view(view).await {
-                        view_columns.insert(rel.id, plan.schema().as_arrow().clone());
+                        view_columns.insert(rel.id, crate::leader::origins::typed_schema(&plan, plan.schema().as_arrow(), &state));
                     }
                 }
             }
@@ -236,7 +236,7 @@ fn view_columns(schema: &Schema) -> Vec<ColumnFacts<'_>> {
         .map(|(i, f)| ColumnFacts {
             position: i as i16 + 1,
             name: f.name(),
-            sql_type: SqlType::from_arrow(f.data_type()).ok(),
+            sql_type: crate::leader::origins::field_type(f).or_else(|| SqlType::from_arrow(f.data_type()).ok()),
             not_null: false,
             default: None,
             identity: "",
@@ -372,6 +372,18 @@ fn small(v: i16) -> ScalarValue {
 }
 fn flag(v: bool) -> ScalarValue {
     ScalarValue::Boolean(Some(v))
+}
+fn list_type(element: DataType) -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(element, true)))
+}
+/// An `int2[]` value.
+fn small_list(values: &[i16]) -> ScalarValue {
+    let values: Vec<ScalarValue> = values.iter().map(|v| small(*v)).collect();
+    ScalarValue::List(ScalarValue::new_list_nullable(&values, &DataType::Int16))
+}
+/// A NULL `text[]` (an ACL: privileges are the owner's until GRANT exists).
+fn null_text_list() -> Result<ScalarValue> {
+    ScalarValue::try_new_null(&list_type(DataType::Utf8))
 }
 fn yes_no(v: bool) -> ScalarValue {
     text(if v { "YES" } else { "NO" })

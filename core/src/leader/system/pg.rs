@@ -78,7 +78,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                 ("relispartition", DataType::Boolean),
                 ("relfrozenxid", DataType::Int32),
                 ("relminmxid", DataType::Int32),
-                ("relacl", DataType::Utf8),
+                ("relacl", list_type(DataType::Utf8)),
                 ("reloptions", DataType::Utf8),
                 ("relpartbound", DataType::Utf8),
                 ("reldiststyle", DataType::Int32),
@@ -151,7 +151,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                     flag(false),
                     int(0),
                     int(0),
-                    null_text(),
+                    null_text_list()?,
                     null_text(),
                     null_text(),
                     int(row.diststyle),
@@ -330,7 +330,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                 ("conislocal", DataType::Boolean),
                 ("coninhcount", DataType::Int16),
                 ("connoinherit", DataType::Boolean),
-                ("conkey", DataType::Utf8),
+                ("conkey", list_type(DataType::Int16)),
                 ("confkey", DataType::Utf8),
                 ("conpfeqop", DataType::Utf8),
                 ("conppeqop", DataType::Utf8),
@@ -342,7 +342,6 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             ]);
             for (rel, table) in facts.tables() {
                 for c in constraints(rel, table) {
-                    let key = c.columns.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(",");
                     let foreign = c.kind == "f";
                     t.row(vec![
                         int(c.oid),
@@ -363,7 +362,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                         flag(true),
                         small(0),
                         flag(true),
-                        text(&format!("{{{key}}}")),
+                        small_list(&c.columns),
                         null_text(),
                         null_text(),
                         null_text(),
