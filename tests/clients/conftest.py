@@ -57,3 +57,14 @@ def server():
     s = Server()
     yield s
     s.stop()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under tests/run every client is installed: a skipped client test there is a failure."""
+    if os.environ.get("REDWOOD_REQUIRE_ALL_CLIENTS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"{len(skipped)} client test(s) skipped: a client is missing (REDWOOD_REQUIRE_ALL_CLIENTS=1)", red=True)
+        session.exitstatus = 1

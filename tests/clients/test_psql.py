@@ -66,7 +66,7 @@ def test_describe_commands(server):
     views = psql(server, "-c", r"\dv")
     assert "public|psql_desc_v|view|admin" in views.stdout.splitlines()
     view = psql(server, "-c", r"\d psql_desc_v")
-    assert view.stdout.splitlines() == ["id|integer|||", "note|character varying(256)|||"]
+    assert view.stdout.splitlines() == ["id|integer|||", "note|character varying(30)|||"]
 
 
 def test_copy_in_and_out(server, tmp_path):

@@ -79,6 +79,10 @@ pub fn fields(schema: &datafusion::arrow::datatypes::Schema, format: impl Fn(usi
         .iter()
         .enumerate()
         .map(|(i, f)| {
+            // A system column of a PostgreSQL type Arrow lacks (pg_index.indkey is int2vector).
+            if let Some(ty) = f.metadata().get(crate::leader::origins::PG_OID_METADATA).and_then(|o| o.parse().ok()).and_then(Type::from_oid) {
+                return FieldInfo::new(f.name().clone(), None, None, ty, format(i));
+            }
             // A column traced to a CHAR(n)/VARCHAR(n) column reports its type and length.
             if let Some(sql_type @ (SqlType::Char(_) | SqlType::Varchar(_))) = crate::leader::origins::field_type(f) {
                 let ty = Type::from_oid(sql_type.pg_oid() as u32).unwrap_or(Type::VARCHAR);

@@ -16,6 +16,9 @@ use std::collections::HashMap;
 
 /// Field metadata key holding the Redshift type of a column (`character varying(40)`).
 pub const TYPE_METADATA: &str = "redwood.type";
+/// Field metadata key holding the PostgreSQL type oid a system table column is reported as when
+/// Arrow has no such type (`int2vector`, kept as text).
+pub const PG_OID_METADATA: &str = "redwood.pg_oid";
 
 /// The plan's output schema with each traced column's Redshift type in its metadata.
 pub fn typed_schema(plan: &LogicalPlan, schema: &Schema, state: &CatalogState) -> Schema {

@@ -329,6 +329,15 @@ impl TableBuilder {
         TableBuilder { fields: columns.iter().map(|(n, t)| Field::new(*n, t.clone(), true)).collect(), rows: vec![] }
     }
 
+    /// Reports `column` as the PostgreSQL type `oid` (kept as text here).
+    fn with_pg_type(mut self, column: &str, oid: u32) -> TableBuilder {
+        for field in self.fields.iter_mut().filter(|f| f.name() == column) {
+            let metadata = [(crate::leader::origins::PG_OID_METADATA.to_string(), oid.to_string())].into();
+            *field = field.clone().with_metadata(metadata);
+        }
+        self
+    }
+
     fn schema(&self) -> Arc<Schema> {
         Arc::new(Schema::new(self.fields.clone()))
     }
@@ -389,6 +398,9 @@ fn yes_no(v: bool) -> ScalarValue {
     text(if v { "YES" } else { "NO" })
 }
 
+/// `pg_type.oid` of `int2vector` (pg_index's column lists) and `oidvector`.
+const INT2VECTOR_OID: u32 = 22;
+const OIDVECTOR_OID: u32 = 30;
 /// `pg_type.oid` of `text`, the type of view columns Redwood has no name for.
 const TEXT_OID: i32 = 25;
 /// Oids of the schemas PostgreSQL fixes; other schemas get one derived from their name.

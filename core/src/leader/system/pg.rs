@@ -278,7 +278,11 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                 ("indoption", DataType::Utf8),
                 ("indexprs", DataType::Utf8),
                 ("indpred", DataType::Utf8),
-            ]);
+            ])
+            .with_pg_type("indkey", INT2VECTOR_OID)
+            .with_pg_type("indoption", INT2VECTOR_OID)
+            .with_pg_type("indcollation", OIDVECTOR_OID)
+            .with_pg_type("indclass", OIDVECTOR_OID);
             for (rel, table) in facts.tables() {
                 let Some(key) = constraints(rel, table).into_iter().find(|c| c.kind == "p") else { continue };
                 let count = key.columns.len() as i16;
