@@ -81,20 +81,28 @@ impl Shell {
         Ok(())
     }
 
+    /// Runs the statements one after the other, each on its own as psql sends them (so each
+    /// commits by itself outside BEGIN … COMMIT), printing each result; stops at the first error.
     async fn run_sql(&mut self, sql: &str) -> Result<()> {
-        let start = Instant::now();
-        let result = self.session.execute(sql).await;
-        for notice in self.session.take_notices() {
-            eprintln!("{notice}");
-        }
-        for outcome in result? {
-            match outcome {
+        for statement in self.session.prepare_batch(sql)? {
+            let start = Instant::now();
+            let result = match self.session.run(&statement, &[]).await {
+                Ok(output) => output.collect().await,
+                Err(e) => Err(e),
+            };
+            if result.is_err() {
+                self.session.fail_transaction();
+            }
+            for notice in self.session.take_notices() {
+                eprintln!("{notice}");
+            }
+            match result? {
                 Outcome::Rows { schema, batches } => print_table(&schema, &batches)?,
                 Outcome::Command { tag, .. } => println!("{tag}"),
             }
-        }
-        if self.timing {
-            println!("Time: {:.3} ms", start.elapsed().as_secs_f64() * 1000.0);
+            if self.timing {
+                println!("Time: {:.3} ms", start.elapsed().as_secs_f64() * 1000.0);
+            }
         }
         Ok(())
     }

@@ -25,6 +25,9 @@ pub mod sqlstate {
     pub const NO_ACTIVE_SQL_TRANSACTION: &str = "25P01";
     pub const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
     pub const INVALID_SAVEPOINT_SPECIFICATION: &str = "3B001";
+    pub const INVALID_CURSOR_NAME: &str = "34000";
+    pub const CANT_CHANGE_RUNTIME_PARAM: &str = "55P02";
+    pub const DUPLICATE_CURSOR: &str = "42P03";
     pub const DEPENDENT_OBJECTS_STILL_EXIST: &str = "2BP01";
     pub const SERIALIZATION_FAILURE: &str = "40001";
     pub const SYNTAX_ERROR: &str = "42601";

@@ -3,6 +3,7 @@ cancel, and many connections at once."""
 
 import datetime
 import threading
+import time
 from decimal import Decimal
 
 import psycopg
@@ -148,6 +149,50 @@ def test_cancel_stops_a_long_query(server):
             con.execute("SELECT count(*) FROM cancel_t a, cancel_t b, cancel_t c")
         timer.cancel()
         assert con.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_statement_timeout(server):
+    with connect(server, autocommit=True) as con:
+        con.execute("CREATE TABLE timeout_t AS SELECT * FROM (VALUES (1), (2), (3), (4)) v(x)")
+        for _ in range(8):
+            con.execute("INSERT INTO timeout_t SELECT * FROM timeout_t")
+        con.execute("SET statement_timeout TO 300")
+        started = time.monotonic()
+        with pytest.raises(psycopg.errors.QueryCanceled) as failure:
+            con.execute("SELECT count(*) FROM timeout_t a, timeout_t b, timeout_t c")
+        assert "statement timeout" in str(failure.value)
+        assert time.monotonic() - started < 30
+        # Quick statements are unaffected; RESET lifts the limit.
+        assert con.execute("SELECT count(*) FROM timeout_t").fetchone() == (1024,)
+        con.execute("RESET statement_timeout")
+        assert con.execute("SHOW statement_timeout").fetchone() == ("0",)
+
+
+def test_pg_cancel_backend(server):
+    with connect(server, autocommit=True) as victim, connect(server, autocommit=True) as other:
+        pid = victim.execute("SELECT pg_backend_pid()").fetchone()[0]
+        assert pid == victim.info.backend_pid
+        victim.execute("CREATE TABLE cancel_backend_t AS SELECT * FROM (VALUES (1), (2), (3), (4)) v(x)")
+        for _ in range(8):
+            victim.execute("INSERT INTO cancel_backend_t SELECT * FROM cancel_backend_t")
+        timer = threading.Timer(0.5, lambda: other.execute("SELECT pg_cancel_backend(%s)", (pid,)))
+        timer.start()
+        with pytest.raises(psycopg.errors.QueryCanceled):
+            victim.execute("SELECT count(*) FROM cancel_backend_t a, cancel_backend_t b, cancel_backend_t c")
+        timer.join()
+        assert other.execute("SELECT pg_cancel_backend(999999)").fetchone() == (False,)
+
+
+def test_server_side_cursor(server):
+    with connect(server) as con:
+        con.execute("CREATE TABLE named_cursor_t AS SELECT * FROM (VALUES (1), (2), (3), (4), (5)) v(x)")
+        con.commit()
+        with con.cursor(name="pages") as cur:
+            cur.itersize = 2
+            cur.execute("SELECT x FROM named_cursor_t ORDER BY x")
+            assert cur.fetchmany(2) == [(1,), (2,)]
+            assert [row[0] for row in cur] == [3, 4, 5]
+        con.commit()
 
 
 def test_concurrent_connections(server):

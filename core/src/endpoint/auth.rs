@@ -176,7 +176,9 @@ impl Authenticator {
             let secret: i32 = rand::random();
             *self.connection.secret.lock().unwrap() = secret.to_be_bytes().to_vec();
             client.set_pid_and_secret_key(pid, SecretKey::I32(secret));
-            *self.connection.session.lock().await = Some(self.shared.db.connect_as(&user.name));
+            let mut session = self.shared.db.connect_as(&user.name);
+            session.set_backends(self.shared.backends(pid));
+            *self.connection.session.lock().await = Some(session);
             let parameters = Parameters { superuser: user.superuser };
             finish_authentication(client, &parameters).await?;
         }

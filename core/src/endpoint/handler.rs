@@ -8,7 +8,7 @@
 
 use super::auth::Authenticator;
 use super::encode::{arrow_type, binary_param_to_text, encode_batch, fields, pg_type, to_pgwire};
-use super::{ConnectionState, Shared};
+use super::{ConnectionState, QueryCancel, Shared};
 use crate::err;
 use crate::error::{Error, Result};
 use crate::leader::session::{Output, Prepared, QueryStream, Session, TransactionStatus};
@@ -27,7 +27,7 @@ use pgwire::api::query::{send_describe_response, ExtendedQueryHandler, SimpleQue
 use pgwire::api::store::{Entry, PortalStore};
 use pgwire::api::ClientPortalStore;
 use pgwire::messages::data::{NoData, ParameterDescription};
-use pgwire::messages::extendedquery::{Describe, TARGET_TYPE_BYTE_STATEMENT};
+use pgwire::messages::extendedquery::{Describe, TARGET_TYPE_BYTE_PORTAL, TARGET_TYPE_BYTE_STATEMENT};
 use pgwire::messages::simplequery::Query;
 use pgwire::api::results::{
     CopyResponse, DescribePortalResponse, DescribeStatementResponse, FieldFormat, FieldInfo, QueryResponse, Response,
@@ -42,7 +42,6 @@ use pgwire::messages::PgWireBackendMessage;
 use std::fmt::Debug;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use tokio_util::sync::CancellationToken;
 
 /// The handlers pgwire asks for, one set per connection.
 pub(super) struct ConnectionHandlers {
@@ -172,10 +171,6 @@ fn active(guard: &mut Option<Session>) -> PgWireResult<&mut Session> {
     guard.as_mut().ok_or(PgWireError::NotReadyForQuery)
 }
 
-fn canceled() -> Error {
-    err!(QUERY_CANCELED, "canceling statement due to user request")
-}
-
 impl QueryHandler {
     /// Runs one statement, stopping it if the client cancels, and turns its result into a
     /// response. Rows are not read yet: the response streams them.
@@ -199,10 +194,10 @@ impl QueryHandler {
             return self.start_copy(session, plan).await;
         }
         let before = session.transaction_status();
-        let token = self.connection.start_query();
+        let token = self.connection.start_query(session.statement_timeout());
         let result = tokio::select! {
             result = session.run(statement, params) => result,
-            _ = token.cancelled() => Err(canceled()),
+            _ = token.cancelled() => Err(token.error()),
         };
         if token.is_cancelled() {
             session.abandon_statement();
@@ -216,7 +211,7 @@ impl QueryHandler {
                         result = session.materialize(stream) => result?,
                         _ = token.cancelled() => {
                             session.abandon_statement();
-                            return Err(canceled());
+                            return Err(token.error());
                         }
                     }
                 } else {
@@ -248,7 +243,7 @@ impl QueryHandler {
 /// before the next statement).
 fn batch_stream<T: Send + 'static>(
     stream: QueryStream,
-    token: CancellationToken,
+    token: QueryCancel,
     failed: Arc<AtomicBool>,
     encode: impl Fn(&RecordBatch) -> Result<Vec<T>> + Send + Sync + 'static,
 ) -> impl Stream<Item = PgWireResult<T>> + Send + 'static {
@@ -260,7 +255,7 @@ fn batch_stream<T: Send + 'static>(
             let mut batches = state?;
             let next = tokio::select! {
                 biased;
-                _ = token.cancelled() => Some(Err(canceled())),
+                _ = token.cancelled() => Some(Err(token.error())),
                 batch = batches.next() => batch.map(|b| b.map_err(Error::from)),
             };
             let encoded = match next? {
@@ -339,15 +334,25 @@ impl SimpleQueryHandler for QueryHandler {
         let mut responses = Vec::with_capacity(statements.len());
         // pgwire sends the responses after they are all made: with several statements, each
         // result is read before the next statement runs, so that one failing stops the rest.
-        let materialize = statements.len() > 1;
+        let batch = statements.len() > 1;
+        if batch {
+            session.begin_batch();
+        }
+        let mut succeeded = true;
         for statement in &statements {
-            match self.run(client, session, statement, &[], Format::UnifiedText, materialize).await {
+            match self.run(client, session, statement, &[], Format::UnifiedText, batch).await {
                 Ok(response) => responses.push(response),
                 Err(e) => {
                     // As in PostgreSQL, the statements after a failed one are not run.
                     responses.push(error_response(e));
+                    succeeded = false;
                     break;
                 }
+            }
+        }
+        if batch {
+            if let Err(e) = session.end_batch(succeeded) {
+                responses.push(error_response(e));
             }
         }
         if responses.is_empty() {
@@ -377,6 +382,14 @@ impl ExtendedQueryHandler for QueryHandler {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let name = message.name.as_deref().unwrap_or("");
+        // A cursor opened by DECLARE is a portal too.
+        if message.target_type == TARGET_TYPE_BYTE_PORTAL && client.portal_store().get_portal(name).is_none() {
+            let schema = self.connection.session.lock().await.as_ref().and_then(|s| s.cursor_schema(name));
+            if let Some(schema) = schema {
+                let response = DescribePortalResponse::new(fields(&schema, |_| FieldFormat::Text));
+                return send_describe_response(client, &response).await;
+            }
+        }
         if message.target_type == TARGET_TYPE_BYTE_STATEMENT {
             if let Some(Entry::Value(statement)) = client.portal_store().get_statement(name) {
                 let response = self.do_describe_statement(client, &statement).await?;
@@ -446,7 +459,7 @@ impl QueryHandler {
                 };
                 let width = rows.schema.fields().len();
                 let options = options.clone();
-                let token = self.connection.start_query();
+                let token = self.connection.start_query(session.statement_timeout());
                 let data = batch_stream(rows, token, Arc::clone(&self.connection.stream_failed), move |batch| {
                     copy_rows(batch, &options)
                 });

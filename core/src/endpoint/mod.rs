@@ -69,7 +69,7 @@ struct ConnectionState {
     pid: AtomicI32,
     secret: Mutex<Vec<u8>>,
     /// Cancelled by a CancelRequest; replaced at the start of each query.
-    current_query: Mutex<CancellationToken>,
+    current_query: Mutex<QueryCancel>,
     /// Set when a result stream ended in an error, so an open transaction block fails.
     stream_failed: Arc<std::sync::atomic::AtomicBool>,
     /// The authenticated user.
@@ -84,18 +84,62 @@ impl ConnectionState {
             session: tokio::sync::Mutex::new(None),
             pid: AtomicI32::new(0),
             secret: Mutex::new(vec![]),
-            current_query: Mutex::new(CancellationToken::new()),
+            current_query: Mutex::new(QueryCancel::default()),
             stream_failed: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             user: Mutex::new(String::new()),
             copy_in: Mutex::new(None),
         }
     }
 
-    /// A fresh token for the query about to start.
-    fn start_query(&self) -> CancellationToken {
-        let token = CancellationToken::new();
-        *self.current_query.lock().unwrap() = token.clone();
-        token
+    /// A fresh cancellation for the query about to start, cancelled by the client's
+    /// CancelRequest or after `timeout` (`statement_timeout`).
+    fn start_query(&self, timeout: Option<std::time::Duration>) -> QueryCancel {
+        let query = QueryCancel::default();
+        let previous = std::mem::replace(&mut *self.current_query.lock().unwrap(), query.clone());
+        previous.finished.cancel();
+        if let Some(timeout) = timeout {
+            let timer = query.clone();
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = tokio::time::sleep(timeout) => {
+                        timer.timed_out.store(true, std::sync::atomic::Ordering::Relaxed);
+                        timer.token.cancel();
+                    }
+                    _ = timer.token.cancelled() => {}
+                    _ = timer.finished.cancelled() => {}
+                }
+            });
+        }
+        query
+    }
+}
+
+/// How a running query is stopped: by the client (CancelRequest) or by `statement_timeout`.
+#[derive(Clone, Default)]
+pub(super) struct QueryCancel {
+    token: CancellationToken,
+    timed_out: Arc<std::sync::atomic::AtomicBool>,
+    /// Cancelled when the next query starts: this one's timer is no longer needed.
+    finished: CancellationToken,
+}
+
+impl QueryCancel {
+    pub(super) fn cancel(&self) {
+        self.token.cancel();
+    }
+    pub(super) async fn cancelled(&self) {
+        self.token.cancelled().await
+    }
+    pub(super) fn is_cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+    /// 57014, saying why.
+    pub(super) fn error(&self) -> crate::error::Error {
+        if self.timed_out.load(std::sync::atomic::Ordering::Relaxed) {
+            crate::err!(QUERY_CANCELED, "canceling statement due to statement timeout")
+        } else {
+            crate::err!(QUERY_CANCELED, "canceling statement due to user request")
+        }
     }
 }
 
@@ -167,7 +211,35 @@ impl Shared {
         self.connections.lock().unwrap().values().filter(|c| *c.user.lock().unwrap() == user).count()
     }
 
+    fn backends(self: &Arc<Self>, pid: i32) -> Arc<dyn crate::leader::session::Backends> {
+        Arc::new(EndpointBackends { shared: Arc::downgrade(self), pid })
+    }
+
     fn database_name(&self) -> &str {
         DEFAULT_DATABASE
+    }
+}
+
+/// The endpoint's connections as a session sees them (`pg_backend_pid`, `pg_cancel_backend`).
+#[derive(Debug)]
+struct EndpointBackends {
+    shared: std::sync::Weak<Shared>,
+    pid: i32,
+}
+
+impl crate::leader::session::Backends for EndpointBackends {
+    fn own_pid(&self) -> i32 {
+        self.pid
+    }
+    fn user_of(&self, pid: i32) -> Option<String> {
+        let shared = self.shared.upgrade()?;
+        let connection = shared.connections.lock().unwrap().get(&pid).cloned()?;
+        let user = connection.user.lock().unwrap().clone();
+        Some(user)
+    }
+    fn cancel(&self, pid: i32) -> bool {
+        let Some(shared) = self.shared.upgrade() else { return false };
+        let connection = shared.connections.lock().unwrap().get(&pid).cloned();
+        connection.map(|c| c.current_query.lock().unwrap().cancel()).is_some()
     }
 }

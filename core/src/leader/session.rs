@@ -73,6 +73,10 @@ pub struct Session {
     /// The open transaction block's savepoints, oldest first.
     savepoints: Vec<(String, Savepoint)>,
     deallocated: Vec<String>,
+    /// Running the statements of one message as one implicit transaction.
+    batch: bool,
+    /// The open transaction block's cursors (DECLARE … CURSOR), by name.
+    pub(crate) cursors: std::collections::HashMap<String, crate::leader::cursors::Cursor>,
 }
 
 impl Session {
@@ -130,6 +134,17 @@ impl Session {
             user: user.to_string(),
             savepoints: vec![],
             deallocated: vec![],
+            batch: false,
+            cursors: Default::default(),
+        }
+    }
+
+    /// Connects the session to the server's other sessions: `pg_backend_pid()` and
+    /// `pg_cancel_backend(pid)` answer through `backends` (the endpoint's connections).
+    pub fn set_backends(&mut self, backends: Arc<dyn Backends>) {
+        let superuser = self.db.snapshot().users.get(&self.user).is_some_and(|u| u.superuser);
+        for function in crate::leader::system::backend_functions(backends, &self.user, superuser) {
+            self.context.register_udf(function);
         }
     }
 
@@ -155,11 +170,24 @@ impl Session {
         std::mem::take(&mut self.notices)
     }
 
-    /// Runs every statement of `sql` in order; stops at the first error.
+    /// Runs every statement of `sql` in order; stops at the first error. Several statements
+    /// outside a transaction block run as one transaction (see [`Session::begin_batch`]).
     pub async fn execute(&mut self, sql: &str) -> Result<Vec<Outcome>> {
         let statements = self.prepare_batch(sql)?;
+        let batch = statements.len() > 1;
+        if batch {
+            self.begin_batch();
+        }
+        let result = self.execute_all(&statements).await;
+        if batch {
+            self.end_batch(result.is_ok())?;
+        }
+        result
+    }
+
+    async fn execute_all(&mut self, statements: &[Prepared]) -> Result<Vec<Outcome>> {
         let mut outcomes = Vec::with_capacity(statements.len());
-        for statement in &statements {
+        for statement in statements {
             let output = self.run(statement, &[]).await?;
             match output.collect().await {
                 Ok(outcome) => outcomes.push(outcome),
@@ -170,6 +198,25 @@ impl Session {
             }
         }
         Ok(outcomes)
+    }
+
+    /// The statements of one message (a simple query with several statements) run in one
+    /// implicit transaction, as in PostgreSQL: an error rolls back those before it, and they
+    /// commit together at [`Session::end_batch`]. BEGIN … COMMIT inside the message work as usual.
+    pub fn begin_batch(&mut self) {
+        self.batch = true;
+    }
+
+    /// Ends the message's implicit transaction: commits it when every statement succeeded.
+    pub fn end_batch(&mut self, succeeded: bool) -> Result<()> {
+        self.batch = false;
+        if self.explicit {
+            return Ok(());
+        }
+        match self.txn.take() {
+            Some(txn) if succeeded => self.commit(txn),
+            _ => Ok(()),
+        }
     }
 
     /// Runs exactly one statement and returns its outcome.
@@ -309,26 +356,26 @@ impl Session {
         if matches!(parsed.statement, Statement::Query(_) | Statement::Explain { .. }) {
             self.check_not_failed()?;
             let implicit = self.begin_statement();
-            let reads_catalog = parsed.reads_catalog;
-            let planned = match self.plan(parsed.statement).await {
-                Ok(plan) => {
-                    let typed = typed_schema(&plan, plan.schema().as_arrow(), &self.cell.get());
-                    let mut state = self.context.state();
-                    if reads_catalog {
-                        state.config_mut().options_mut().execution.target_partitions = 1;
-                    }
-                    let frame = datafusion::dataframe::DataFrame::new(state, plan);
-                    frame.execute_stream().await.map(|stream| (stream, typed)).map_err(Error::from)
-                }
-                Err(e) => Err(e),
-            };
-            let (stream, typed) = self.finish_statement(implicit, planned)?;
-            return Ok(Output::Rows(QueryStream::renamed(stream, &typed)));
+            let stream = self.start_query(parsed.statement, parsed.reads_catalog).await;
+            return Ok(Output::Rows(self.finish_statement(implicit, stream)?));
         }
         Ok(match self.execute_parsed(parsed).await? {
             Outcome::Rows { schema, batches } => Output::Rows(QueryStream::from_batches(schema, batches)),
             Outcome::Command { tag, rows } => Output::Command { tag, rows },
         })
+    }
+
+    /// Plans a query and starts it; its rows come as they are read (the stream holds the
+    /// snapshot it reads).
+    pub(crate) async fn start_query(&mut self, statement: Statement, reads_catalog: bool) -> Result<QueryStream> {
+        let plan = self.plan(statement).await?;
+        let typed = typed_schema(&plan, plan.schema().as_arrow(), &self.cell.get());
+        let mut state = self.context.state();
+        if reads_catalog {
+            state.config_mut().options_mut().execution.target_partitions = 1;
+        }
+        let stream = datafusion::dataframe::DataFrame::new(state, plan).execute_stream().await?;
+        Ok(QueryStream::renamed(stream, &typed))
     }
 
     /// Runs `f` as one statement: in the open transaction, or in its own committed one.
@@ -390,6 +437,9 @@ impl Session {
                 self.failed = false;
                 return Ok(Outcome::command("ROLLBACK"));
             }
+            Statement::Declare { .. } | Statement::Fetch { .. } | Statement::Close { .. } => {
+                return self.cursor_statement(parsed).await;
+            }
             Statement::Deallocate { name, .. } => {
                 self.deallocated.push(name.value.clone());
                 return Ok(Outcome::command("DEALLOCATE"));
@@ -448,7 +498,7 @@ impl Session {
         }
     }
 
-    fn require_transaction_block(&self, statement: &str) -> Result<()> {
+    pub(crate) fn require_transaction_block(&self, statement: &str) -> Result<()> {
         if !self.explicit {
             return Err(err!(NO_ACTIVE_SQL_TRANSACTION, "{statement} can only be used in transaction blocks"));
         }
@@ -470,7 +520,7 @@ impl Session {
     }
 
     /// After an error inside BEGIN … everything but ROLLBACK/COMMIT is refused (25P02).
-    fn check_not_failed(&self) -> Result<()> {
+    pub(crate) fn check_not_failed(&self) -> Result<()> {
         if self.failed {
             return Err(err!(
                 IN_FAILED_SQL_TRANSACTION,
@@ -482,7 +532,7 @@ impl Session {
 
     /// Makes sure a transaction is open (an explicit one takes its snapshot at its first
     /// statement); returns whether it is an implicit, autocommit one.
-    fn begin_statement(&mut self) -> bool {
+    pub(crate) fn begin_statement(&mut self) -> bool {
         if self.txn.is_none() {
             self.txn = Some(Transaction::new(self.db.snapshot()));
         }
@@ -490,8 +540,14 @@ impl Session {
     }
 
     /// Commits an implicit transaction, or marks an explicit one failed after an error.
-    fn finish_statement<T>(&mut self, implicit: bool, result: Result<T>) -> Result<T> {
-        if implicit {
+    pub(crate) fn finish_statement<T>(&mut self, implicit: bool, result: Result<T>) -> Result<T> {
+        if implicit && self.batch {
+            // The message's implicit transaction goes on, or is rolled back by the error.
+            if result.is_err() {
+                self.txn = None;
+            }
+            result
+        } else if implicit {
             let txn = self.txn.take().expect("implicit transaction");
             let value = result?;
             self.commit(txn)?;
@@ -611,6 +667,7 @@ impl Session {
         self.explicit = false;
         self.failed = false;
         self.savepoints.clear();
+        self.cursors.clear();
         self.txn.take().unwrap_or_else(|| Transaction::new(self.db.snapshot()))
     }
 
@@ -653,6 +710,7 @@ impl Session {
             Statement::Vacuum(vacuum) => self.vacuum(&vacuum).await,
             Statement::Analyze(analyze) => self.analyze(&analyze),
             Statement::Set(set) => self.set(&set),
+            Statement::Reset(reset) => self.reset(&reset.reset),
             Statement::ShowVariable { variable } => self.show(&variable_name(&variable)),
             Statement::CreateUser(create) => {
                 self.create_user(&ident_name(&create.name), &parsed.attributes.user.unwrap_or_default())
@@ -699,9 +757,8 @@ impl Session {
 
     fn set(&mut self, set: &datafusion::sql::sqlparser::ast::Set) -> Result<Outcome> {
         use datafusion::sql::sqlparser::ast::Set;
-        match set {
+        let (name, value) = match set {
             Set::SingleAssignment { variable, values, .. } => {
-                let name = variable.to_string().to_ascii_lowercase();
                 let value = values
                     .iter()
                     .map(|v| match v {
@@ -713,15 +770,35 @@ impl Session {
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
-                self.settings.insert(name, value);
-                Ok(Outcome::command("SET"))
+                (setting_name(&variable.to_string()), value)
             }
-            Set::SetTimeZone { value, .. } => {
-                self.settings.insert("timezone".into(), value.to_string().trim_matches('\'').to_string());
-                Ok(Outcome::command("SET"))
+            Set::SetTimeZone { value, .. } => ("timezone".to_string(), value.to_string().trim_matches('\'').to_string()),
+            other => return Err(err!(FEATURE_NOT_SUPPORTED, "{other} is not supported")),
+        };
+        let default = default_setting(&name)?;
+        let value = if value.eq_ignore_ascii_case("default") { default.to_string() } else { checked_setting(&name, value)? };
+        self.settings.insert(name, value);
+        Ok(Outcome::command("SET"))
+    }
+
+    /// `RESET name` / `RESET ALL`: back to the defaults.
+    fn reset(&mut self, reset: &datafusion::sql::sqlparser::ast::Reset) -> Result<Outcome> {
+        use datafusion::sql::sqlparser::ast::Reset;
+        match reset {
+            Reset::ALL => self.settings = DEFAULT_SETTINGS.iter().map(|(k, _, v)| (k.to_string(), v.to_string())).collect(),
+            Reset::ConfigurationParameter(name) => {
+                let name = setting_name(&name.to_string());
+                let default = default_setting(&name)?;
+                self.settings.insert(name, default.to_string());
             }
-            other => Err(err!(FEATURE_NOT_SUPPORTED, "{other} is not supported")),
         }
+        Ok(Outcome::command("RESET"))
+    }
+
+    /// `statement_timeout` (0: none).
+    pub fn statement_timeout(&self) -> Option<std::time::Duration> {
+        let millis: u64 = self.settings.get("statement_timeout")?.parse().ok()?;
+        (millis > 0).then(|| std::time::Duration::from_millis(millis))
     }
 
     fn show(&self, name: &str) -> Result<Outcome> {
@@ -753,22 +830,68 @@ pub const SERVER_VERSION: &str = "8.0.2";
 /// Session parameters SET and SHOW know from the start: (name, name as SHOW's column, default).
 /// They are recorded for the clients that read them back; the time zone is always UTC for now.
 const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
-    ("application_name", "application_name", ""),
-    ("client_encoding", "client_encoding", "UTF8"),
+    // Redshift's configuration parameters (SET/SHOW/RESET); statement_timeout is enforced by
+    // the endpoint, the others are kept for clients that set and read them.
+    ("analyze_threshold_percent", "analyze_threshold_percent", "10"),
     ("datestyle", "DateStyle", "ISO, MDY"),
+    ("describe_field_name_in_uppercase", "describe_field_name_in_uppercase", "off"),
+    ("enable_case_sensitive_identifier", "enable_case_sensitive_identifier", "off"),
+    ("enable_result_cache_for_session", "enable_result_cache_for_session", "on"),
     ("extra_float_digits", "extra_float_digits", "0"),
-    ("integer_datetimes", "integer_datetimes", "on"),
-    ("max_identifier_length", "max_identifier_length", "127"),
+    ("json_serialization_enable", "json_serialization_enable", "false"),
+    ("max_concurrency_scaling_clusters", "max_concurrency_scaling_clusters", "1"),
     ("query_group", "query_group", "default"),
     ("search_path", "search_path", "$user, public"),
-    ("server_version", "server_version", SERVER_VERSION),
-    ("standard_conforming_strings", "standard_conforming_strings", "on"),
     ("statement_timeout", "statement_timeout", "0"),
     ("timezone", "TimeZone", "UTC"),
+    ("wlm_query_slot_count", "wlm_query_slot_count", "1"),
+    // PostgreSQL's, which drivers set or read.
+    ("application_name", "application_name", ""),
+    ("client_encoding", "client_encoding", "UTF8"),
+    ("client_min_messages", "client_min_messages", "notice"),
+    ("integer_datetimes", "integer_datetimes", "on"),
+    ("intervalstyle", "IntervalStyle", "postgres"),
+    ("max_identifier_length", "max_identifier_length", "127"),
+    ("server_encoding", "server_encoding", "UTF8"),
+    ("server_version", "server_version", SERVER_VERSION),
+    ("standard_conforming_strings", "standard_conforming_strings", "on"),
     ("transaction_isolation", "transaction_isolation", "serializable"),
 ];
 
-/// `version()` in Redshift's form, which clients (SQLAlchemy, Flyway, ADBC) parse.
+/// A parameter's name as the settings table keys it (`DateStyle` → `datestyle`).
+fn setting_name(name: &str) -> String {
+    match name.to_ascii_lowercase().as_str() {
+        "time zone" => "timezone".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn default_setting(name: &str) -> Result<&'static str> {
+    DEFAULT_SETTINGS
+        .iter()
+        .find(|(k, _, _)| *k == name)
+        .map(|(_, _, v)| *v)
+        .ok_or_else(|| err!(UNDEFINED_OBJECT, "unrecognized configuration parameter \"{name}\""))
+}
+
+/// A SET value checked where Redwood acts on it or a bad one would mislead.
+fn checked_setting(name: &str, value: String) -> Result<String> {
+    let invalid = || err!(INVALID_PARAMETER_VALUE, "invalid value for parameter \"{name}\": \"{value}\"");
+    match name {
+        "statement_timeout" => {
+            value.trim().parse::<u64>().map_err(|_| invalid())?;
+        }
+        "timezone" => {
+            value.parse::<datafusion::arrow::array::timezone::Tz>().map_err(|_| invalid())?;
+        }
+        "server_version" | "integer_datetimes" | "max_identifier_length" | "server_encoding" => {
+            return Err(err!(CANT_CHANGE_RUNTIME_PARAM, "parameter \"{name}\" cannot be changed"));
+        }
+        _ => {}
+    }
+    Ok(value)
+}
+
 /// `PREPARE s(types) AS statement`, with the parameters of unknown type declared as text.
 fn prepared_with_text_parameters(statement: &Statement, params: &[Option<DataType>]) -> Statement {
     use datafusion::sql::sqlparser::ast::{DataType as SqlDataType, Ident};
@@ -791,6 +914,7 @@ fn missing_column(error: &datafusion::error::DataFusionError) -> Option<String> 
     }
 }
 
+/// `version()` in Redshift's form, which clients (SQLAlchemy, Flyway, ADBC) parse.
 fn redshift_version() -> datafusion::logical_expr::ScalarUDF {
     use datafusion::logical_expr::{create_udf, ColumnarValue, Volatility};
     let text = format!(
@@ -819,6 +943,16 @@ fn display_schema(schema: &SchemaRef) -> SchemaRef {
             .map(|f| f.as_ref().clone().with_name(crate::sql::names::display_name(f.name())))
             .collect::<Vec<_>>(),
     ))
+}
+
+/// The sessions of a server, as one of them sees them.
+pub trait Backends: Send + Sync + std::fmt::Debug {
+    /// This session's backend pid (as BackendKeyData gave it to the client).
+    fn own_pid(&self) -> i32;
+    /// The user of session `pid`, if there is one.
+    fn user_of(&self, pid: i32) -> Option<String>;
+    /// Cancels the query session `pid` is running; false when there is no such session.
+    fn cancel(&self, pid: i32) -> bool;
 }
 
 /// A query's rows, produced as they are read.

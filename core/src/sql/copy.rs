@@ -129,22 +129,10 @@ pub fn decode_rows(data: &[u8], options: &CopyOptions, width: usize) -> Result<V
     let rows = match &options.format {
         CopyFormat::Text => decode_text(data, options)?,
         CopyFormat::Csv { quote, escape, header } => {
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(options.delimiter)
-                .quote(*quote)
-                .escape((escape != quote).then_some(*escape))
-                .double_quote(escape == quote)
-                .has_headers(*header)
-                .flexible(true)
-                .from_reader(data);
-            let mut rows = vec![];
-            for record in reader.records() {
-                let record = record.map_err(|e| err!(BAD_COPY_FILE_FORMAT, "invalid CSV data: {e}"))?;
-                // An end-of-data marker line, as psql may send.
-                if record.len() == 1 && &record[0] == "\\." {
-                    break;
-                }
-                rows.push(record.iter().map(|f| (f != options.null).then(|| f.to_string())).collect::<Vec<_>>());
+            let text = std::str::from_utf8(data).map_err(|_| err!(CHARACTER_NOT_IN_REPERTOIRE, "COPY data is not valid UTF-8"))?;
+            let mut rows = decode_csv(text, options.delimiter as char, *quote as char, *escape as char, &options.null)?;
+            if *header && !rows.is_empty() {
+                rows.remove(0);
             }
             rows
         }
@@ -154,6 +142,65 @@ pub fn decode_rows(data: &[u8], options: &CopyOptions, width: usize) -> Result<V
             let which = if row.len() < width { "missing data for a column" } else { "extra data after last expected column" };
             return Err(err!(BAD_COPY_FILE_FORMAT, "{which} (line {} has {} values, expected {width})", line + 1, row.len()));
         }
+    }
+    Ok(rows)
+}
+
+/// PostgreSQL's CSV format. Only an unquoted field equal to the NULL string is NULL: `""` is an
+/// empty string and `,,` is NULL. (Read by hand: the csv crate does not say whether a field was
+/// quoted.) A quoted field may hold delimiters and line breaks; inside it, `escape` followed by the
+/// quote or the escape character stands for that character.
+fn decode_csv(text: &str, delimiter: char, quote: char, escape: char, null: &str) -> Result<Vec<Vec<Option<String>>>> {
+    let mut rows = vec![];
+    let mut row: Vec<Option<String>> = vec![];
+    let (mut field, mut quoted, mut in_quotes) = (String::new(), false, false);
+    let mut at_line_start = true;
+    let mut chars = text.chars().peekable();
+    let finish = |field: &mut String, quoted: &mut bool, row: &mut Vec<Option<String>>| {
+        let value = std::mem::take(field);
+        row.push(if !*quoted && value == null { None } else { Some(value) });
+        *quoted = false;
+    };
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            if c == escape && chars.peek().is_some_and(|n| *n == quote || (*n == escape && escape != quote)) {
+                field.push(chars.next().expect("peeked"));
+            } else if c == quote {
+                in_quotes = false;
+            } else {
+                field.push(c);
+            }
+            continue;
+        }
+        // An end-of-data marker line, as psql may send.
+        if at_line_start && c == '\\' && chars.clone().take(1).eq(['.']) {
+            let rest: String = chars.clone().skip(1).take_while(|c| *c != '\n').collect();
+            if rest.trim_end_matches('\r').is_empty() {
+                break;
+            }
+        }
+        at_line_start = false;
+        match c {
+            c if c == quote => {
+                in_quotes = true;
+                quoted = true;
+            }
+            c if c == delimiter => finish(&mut field, &mut quoted, &mut row),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                finish(&mut field, &mut quoted, &mut row);
+                rows.push(std::mem::take(&mut row));
+                at_line_start = true;
+            }
+            c => field.push(c),
+        }
+    }
+    if in_quotes {
+        return Err(err!(BAD_COPY_FILE_FORMAT, "unterminated CSV quoted field"));
+    }
+    if !at_line_start {
+        finish(&mut field, &mut quoted, &mut row);
+        rows.push(row);
     }
     Ok(rows)
 }
@@ -281,5 +328,17 @@ mod tests {
         let rows = decode_rows(&out, &csv, 3).unwrap();
         assert_eq!(rows[0][0].as_deref(), Some("x,\"y\""));
         assert_eq!(rows[0][1], None);
+        assert_eq!(rows[0][2].as_deref(), Some(""), "a quoted empty field is an empty string, not NULL");
+    }
+
+    #[test]
+    fn csv_fields_span_lines_and_markers_end_the_data() {
+        let csv = CopyOptions { format: CopyFormat::Csv { quote: b'"', escape: b'"', header: true }, delimiter: b',', null: String::new() };
+        let data = b"a,b\r\n1,\"two\r\nlines\"\n\"\",\n\\.\nignored,row\n";
+        let rows = decode_rows(data, &csv, 2).unwrap();
+        assert_eq!(rows, vec![
+            vec![Some("1".to_string()), Some("two\r\nlines".to_string())],
+            vec![Some(String::new()), None],
+        ]);
     }
 }

@@ -182,64 +182,34 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<RecordBatch> {
             t.finish()
         }
         "table_constraints" => {
-            let mut t = TableBuilder::new(&[
-                ("constraint_catalog", DataType::Utf8),
-                ("constraint_schema", DataType::Utf8),
-                ("constraint_name", DataType::Utf8),
-                ("table_catalog", DataType::Utf8),
-                ("table_schema", DataType::Utf8),
-                ("table_name", DataType::Utf8),
+            let mut t = TableBuilder::new(&constraint_columns(&[
                 ("constraint_type", DataType::Utf8),
                 ("is_deferrable", DataType::Utf8),
                 ("initially_deferred", DataType::Utf8),
                 ("enforced", DataType::Utf8),
-            ]);
+            ]));
             for (rel, table) in facts.tables() {
                 for c in constraints(rel, table) {
-                    t.row(vec![
-                        database.clone(),
-                        text(&rel.schema),
-                        text(&c.name),
-                        database.clone(),
-                        text(&rel.schema),
-                        text(&rel.name),
-                        text(c.standard_type()),
-                        yes_no(false),
-                        yes_no(false),
-                        // Redshift keeps constraints as information for the planner only.
-                        yes_no(false),
-                    ]);
+                    let mut row = constraint_location(rel, &c);
+                    // Redshift keeps constraints as information for the planner only.
+                    row.extend([text(c.standard_type()), yes_no(false), yes_no(false), yes_no(false)]);
+                    t.row(row);
                 }
             }
             t.finish()
         }
         "key_column_usage" => {
-            let mut t = TableBuilder::new(&[
-                ("constraint_catalog", DataType::Utf8),
-                ("constraint_schema", DataType::Utf8),
-                ("constraint_name", DataType::Utf8),
-                ("table_catalog", DataType::Utf8),
-                ("table_schema", DataType::Utf8),
-                ("table_name", DataType::Utf8),
+            let mut t = TableBuilder::new(&constraint_columns(&[
                 ("column_name", DataType::Utf8),
                 ("ordinal_position", DataType::Int32),
                 ("position_in_unique_constraint", DataType::Int32),
-            ]);
+            ]));
             for (rel, table) in facts.tables() {
                 for c in constraints(rel, table).into_iter().filter(|c| c.kind != "c") {
                     for (i, position) in c.columns.iter().enumerate() {
-                        let column = &table.columns[*position as usize - 1];
-                        t.row(vec![
-                            database.clone(),
-                            text(&rel.schema),
-                            text(&c.name),
-                            database.clone(),
-                            text(&rel.schema),
-                            text(&rel.name),
-                            text(&column.name),
-                            int(i as i32 + 1),
-                            opt_int(None),
-                        ]);
+                        let mut row = constraint_location(rel, &c);
+                        row.extend([text(&table.columns[*position as usize - 1].name), int(i as i32 + 1), opt_int(None)]);
+                        t.row(row);
                     }
                 }
             }
@@ -247,4 +217,26 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<RecordBatch> {
         }
         other => Err(datafusion::error::DataFusionError::Internal(format!("information_schema.{other} has no builder"))),
     }
+}
+
+/// The columns naming a constraint and its table, then `rest`.
+fn constraint_columns(rest: &[(&'static str, DataType)]) -> Vec<(&'static str, DataType)> {
+    let mut columns: Vec<(&str, DataType)> = [
+        "constraint_catalog",
+        "constraint_schema",
+        "constraint_name",
+        "table_catalog",
+        "table_schema",
+        "table_name",
+    ]
+    .into_iter()
+    .map(|name| (name, DataType::Utf8))
+    .collect();
+    columns.extend_from_slice(rest);
+    columns
+}
+
+fn constraint_location(rel: &Relation, constraint: &ConstraintFacts) -> Vec<ScalarValue> {
+    let database = text(DEFAULT_DATABASE);
+    vec![database.clone(), text(&rel.schema), text(&constraint.name), database, text(&rel.schema), text(&rel.name)]
 }

@@ -11,7 +11,7 @@ mod information_schema;
 mod pg;
 mod redshift;
 
-pub use functions::{functions, table_functions};
+pub use functions::{backend_functions, functions, table_functions};
 
 use crate::catalog::{CatalogState, ColumnId, Encoding, RelId, Relation, RelationKind, SortKind, TableDef, DEFAULT_OWNER};
 use crate::leader::provider::SnapshotCell;
