@@ -265,8 +265,11 @@ impl TableDef {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ViewDef {
-    /// The view's query, as written.
+    /// The query the view runs: for a view bound to its tables, the query as written wrapped so
+    /// that its columns stay those it had when created (`SELECT "a", "b" FROM (…) AS "v"`).
     pub sql: String,
+    /// The query as its creator wrote it (pg_views, pg_get_viewdef, information_schema.views).
+    pub text: String,
     /// Relations the view reads (for DROP … CASCADE / RESTRICT).
     pub depends_on: Vec<RelId>,
     /// Created `WITH NO SCHEMA BINDING`: its relations are resolved only when it is queried.

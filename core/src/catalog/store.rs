@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS relations(
     owner TEXT NOT NULL, version INTEGER NOT NULL,
     distribution TEXT, distkey INTEGER, sort_kind TEXT, sort_columns TEXT,
     primary_key TEXT, constraints TEXT, even_cursor INTEGER, next_column_id INTEGER,
-    view_sql TEXT, depends_on TEXT,
+    view_sql TEXT, depends_on TEXT, view_text TEXT,
     UNIQUE(schema_name, name));
 CREATE TABLE IF NOT EXISTS columns(
     rel_id INTEGER NOT NULL, ordinal INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL,
@@ -75,6 +75,13 @@ impl CatalogStore {
         let conn = Connection::open(dir.join("catalog.db"))?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;")?;
         conn.execute_batch(SCHEMA_SQL)?;
+        // Catalogs written before views kept the text they were created with.
+        let has_view_text = conn
+            .prepare("SELECT 1 FROM pragma_table_info('relations') WHERE name = 'view_text'")?
+            .exists([])?;
+        if !has_view_text {
+            conn.execute_batch("ALTER TABLE relations ADD COLUMN view_text TEXT")?;
+        }
         let existing: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key='format'", [], |r| r.get(0)).optional()?;
         let created = existing.is_none();
@@ -205,7 +212,8 @@ impl CatalogStore {
         let mut max_relation_id = 0;
         let mut stmt = self.conn.prepare(
             "SELECT id, schema_name, name, kind, owner, version, distribution, distkey, sort_kind,
-                    sort_columns, primary_key, constraints, even_cursor, next_column_id, view_sql, depends_on
+                    sort_columns, primary_key, constraints, even_cursor, next_column_id, view_sql, depends_on,
+                    view_text
              FROM relations",
         )?;
         let mut rows = stmt.query([])?;
@@ -214,8 +222,10 @@ impl CatalogStore {
             max_relation_id = max_relation_id.max(id);
             let kind: String = r.get(3)?;
             let kind = if kind == VIEW_KIND || kind == LATE_BINDING_VIEW_KIND {
+                let sql: String = r.get(14)?;
                 RelationKind::View(ViewDef {
-                    sql: r.get(14)?,
+                    text: r.get::<_, Option<String>>(16)?.unwrap_or_else(|| sql.clone()),
+                    sql,
                     depends_on: parse_ids(&r.get::<_, String>(15)?),
                     late_binding: kind == LATE_BINDING_VIEW_KIND,
                 })
@@ -321,8 +331,8 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
     match &rel.kind {
         RelationKind::View(v) => {
             tx.execute(
-                "INSERT INTO relations(id, schema_name, name, kind, owner, version, view_sql, depends_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO relations(id, schema_name, name, kind, owner, version, view_sql, depends_on, view_text)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     rel.id,
                     rel.schema,
@@ -331,7 +341,8 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
                     rel.owner,
                     rel.version,
                     v.sql,
-                    join_ids(&v.depends_on)
+                    join_ids(&v.depends_on),
+                    v.text
                 ],
             )?;
         }

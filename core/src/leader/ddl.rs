@@ -199,7 +199,7 @@ impl Session {
             name: name.name,
             owner,
             version: existing.map_or(0, |r| r.version),
-            kind: RelationKind::View(ViewDef { sql, depends_on, late_binding: view.with_no_schema_binding }),
+            kind: RelationKind::View(ViewDef { sql, text: view.query.to_string(), depends_on, late_binding: view.with_no_schema_binding }),
         });
         Ok(Outcome::command("CREATE VIEW"))
     }

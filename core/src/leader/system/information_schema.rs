@@ -174,7 +174,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<RecordBatch> {
             ]);
             for rel in facts.relations() {
                 if let RelationKind::View(view) = &rel.kind {
-                    let mut row = vec![database.clone(), text(&rel.schema), text(&rel.name), text(&view.sql), text("NONE")];
+                    let mut row = vec![database.clone(), text(&rel.schema), text(&rel.name), text(&view.text), text("NONE")];
                     row.extend((0..5).map(|_| yes_no(false)));
                     t.row(row);
                 }

@@ -33,6 +33,8 @@ pub const OWN_TABLES: &[&str] = &[
     "pg_attrdef",
     "pg_index",
     "pg_constraint",
+    "pg_rewrite",
+    "pg_depend",
     "pg_tables",
     "pg_views",
     "pg_user",
@@ -411,6 +413,11 @@ const INFORMATION_SCHEMA_OID: i32 = 13_000;
 const RELATION_OID_BASE: i32 = 200_000;
 /// A primary key's index relation (`<table>_pkey` in pg_class and pg_index).
 const PRIMARY_KEY_INDEX_OID_BASE: i32 = 100_000_000;
+/// A view's `_RETURN` rule (pg_rewrite), which pg_depend ties to the relations it reads.
+const REWRITE_OID_BASE: i32 = 300_000_000;
+/// `pg_class` oids of the catalogs pg_depend refers to.
+const PG_CLASS_OID: i32 = 1259;
+const PG_REWRITE_OID: i32 = 2618;
 /// Constraints: 256 oids per relation above this base.
 const CONSTRAINT_OID_BASE: i32 = 1_000_000_000;
 /// The owner id of objects owned by the built-in owner (Redshift's `rdsdb` is 1).
@@ -428,6 +435,10 @@ fn schema_oid(name: &str) -> i32 {
 
 fn relation_oid(rel: &Relation) -> i32 {
     RELATION_OID_BASE + rel.id as i32
+}
+
+fn rewrite_oid(rel: &Relation) -> i32 {
+    REWRITE_OID_BASE + rel.id as i32
 }
 
 fn primary_key_index_oid(rel: &Relation) -> i32 {

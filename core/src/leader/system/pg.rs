@@ -380,6 +380,55 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             }
             t.finish()?
         }
+        // A view's rule, and what it depends on: itself ('i') and the relations it reads ('n'),
+        // as dbt and pg_dump read view dependencies. Late-binding views depend on nothing.
+        "pg_rewrite" => {
+            let mut t = TableBuilder::new(&[
+                ("oid", DataType::Int32),
+                ("rulename", DataType::Utf8),
+                ("ev_class", DataType::Int32),
+                ("ev_type", DataType::Utf8),
+                ("ev_enabled", DataType::Utf8),
+                ("is_instead", DataType::Boolean),
+                ("ev_qual", DataType::Utf8),
+                ("ev_action", DataType::Utf8),
+            ]);
+            for rel in facts.relations() {
+                if let RelationKind::View(view) = &rel.kind {
+                    t.row(vec![
+                        int(rewrite_oid(rel)),
+                        text("_RETURN"),
+                        int(relation_oid(rel)),
+                        text("1"),
+                        text("O"),
+                        flag(true),
+                        null_text(),
+                        text(&view.sql),
+                    ]);
+                }
+            }
+            t.finish()?
+        }
+        "pg_depend" => {
+            let mut t = TableBuilder::new(&[
+                ("classid", DataType::Int32),
+                ("objid", DataType::Int32),
+                ("objsubid", DataType::Int32),
+                ("refclassid", DataType::Int32),
+                ("refobjid", DataType::Int32),
+                ("refobjsubid", DataType::Int32),
+                ("deptype", DataType::Utf8),
+            ]);
+            for rel in facts.relations() {
+                let RelationKind::View(view) = &rel.kind else { continue };
+                let depends = |on: i32, kind: &str| vec![int(PG_REWRITE_OID), int(rewrite_oid(rel)), int(0), int(PG_CLASS_OID), int(on), int(0), text(kind)];
+                t.row(depends(relation_oid(rel), "i"));
+                for table in view.depends_on.iter().filter_map(|id| facts.state.relation(*id)) {
+                    t.row(depends(relation_oid(table), "n"));
+                }
+            }
+            t.finish()?
+        }
         "pg_tables" | "pg_views" => {
             let tables = name == "pg_tables";
             let mut t = if tables {
@@ -414,7 +463,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                         flag(false),
                     ]),
                     (RelationKind::View(view), false) => {
-                        t.row(vec![text(&rel.schema), text(&rel.name), text(&rel.owner), text(&view.sql)])
+                        t.row(vec![text(&rel.schema), text(&rel.name), text(&rel.owner), text(&view.text)])
                     }
                     _ => {}
                 }
