@@ -183,6 +183,20 @@ def test_pg_cancel_backend(server):
         assert other.execute("SELECT pg_cancel_backend(999999)").fetchone() == (False,)
 
 
+def test_pg_terminate_backend(server):
+    with connect(server, autocommit=True) as other:
+        other.execute("CREATE TABLE terminate_t (x INT)")
+        victim = connect(server)
+        victim.execute("INSERT INTO terminate_t VALUES (1)")  # in an open transaction
+        pid = victim.info.backend_pid
+        assert other.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone() == (True,)
+        with pytest.raises(psycopg.OperationalError):
+            victim.execute("SELECT 1")
+        victim.close()
+        # The terminated session's transaction was rolled back.
+        assert other.execute("SELECT count(*) FROM terminate_t").fetchone() == (0,)
+
+
 def test_server_side_cursor(server):
     with connect(server) as con:
         con.execute("CREATE TABLE named_cursor_t AS SELECT * FROM (VALUES (1), (2), (3), (4), (5)) v(x)")

@@ -68,6 +68,13 @@ impl ConnectionHandlers {
     }
 }
 
+impl ConnectionHandlers {
+    /// Cancelled by `pg_terminate_backend`: the connection is closed.
+    pub(super) fn terminated(&self) -> tokio_util::sync::CancellationToken {
+        self.connection.terminated.clone()
+    }
+}
+
 impl Drop for ConnectionHandlers {
     /// The connection is gone: its session (and any open transaction, rolled back) with it.
     fn drop(&mut self) {

@@ -74,6 +74,8 @@ struct ConnectionState {
     stream_failed: Arc<std::sync::atomic::AtomicBool>,
     /// The authenticated user.
     user: Mutex<String>,
+    /// Cancelled by `pg_terminate_backend` to close the connection.
+    terminated: CancellationToken,
     /// A `COPY … FROM STDIN` in progress: what it loads and the data received so far.
     copy_in: Mutex<Option<(crate::sql::copy::CopyPlan, Vec<u8>)>>,
 }
@@ -87,6 +89,7 @@ impl ConnectionState {
             current_query: Mutex::new(QueryCancel::default()),
             stream_failed: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             user: Mutex::new(String::new()),
+            terminated: CancellationToken::new(),
             copy_in: Mutex::new(None),
         }
     }
@@ -183,10 +186,17 @@ impl Endpoint {
             };
             let _ = socket.set_nodelay(true);
             let handlers = Arc::new(handler::ConnectionHandlers::new(Arc::clone(&self.shared)));
+            let terminated = handlers.terminated();
             let tls = self.tls.clone();
             tokio::spawn(async move {
-                if let Err(e) = pgwire::tokio::process_socket(socket, tls, handlers).await {
-                    tracing::debug!("connection from {peer} ended: {e}");
+                tokio::select! {
+                    result = pgwire::tokio::process_socket(socket, tls, handlers) => {
+                        if let Err(e) = result {
+                            tracing::debug!("connection from {peer} ended: {e}");
+                        }
+                    }
+                    // pg_terminate_backend: dropping the connection rolls its session back.
+                    _ = terminated.cancelled() => tracing::info!("connection from {peer} terminated"),
                 }
             });
         }
@@ -238,8 +248,17 @@ impl crate::leader::session::Backends for EndpointBackends {
         Some(user)
     }
     fn cancel(&self, pid: i32) -> bool {
-        let Some(shared) = self.shared.upgrade() else { return false };
+        self.connection(pid).map(|c| c.current_query.lock().unwrap().cancel()).is_some()
+    }
+    fn terminate(&self, pid: i32) -> bool {
+        self.connection(pid).map(|c| c.terminated.cancel()).is_some()
+    }
+}
+
+impl EndpointBackends {
+    fn connection(&self, pid: i32) -> Option<Arc<ConnectionState>> {
+        let shared = self.shared.upgrade()?;
         let connection = shared.connections.lock().unwrap().get(&pid).cloned();
-        connection.map(|c| c.current_query.lock().unwrap().cancel()).is_some()
+        connection
     }
 }

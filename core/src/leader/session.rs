@@ -139,8 +139,9 @@ impl Session {
         }
     }
 
-    /// Connects the session to the server's other sessions: `pg_backend_pid()` and
-    /// `pg_cancel_backend(pid)` answer through `backends` (the endpoint's connections).
+    /// Connects the session to the server's other sessions: `pg_backend_pid()`,
+    /// `pg_cancel_backend(pid)` and `pg_terminate_backend(pid)` answer through `backends` (the
+    /// endpoint's connections).
     pub fn set_backends(&mut self, backends: Arc<dyn Backends>) {
         let superuser = self.db.snapshot().users.get(&self.user).is_some_and(|u| u.superuser);
         for function in crate::leader::system::backend_functions(backends, &self.user, superuser) {
@@ -953,6 +954,8 @@ pub trait Backends: Send + Sync + std::fmt::Debug {
     fn user_of(&self, pid: i32) -> Option<String>;
     /// Cancels the query session `pid` is running; false when there is no such session.
     fn cancel(&self, pid: i32) -> bool;
+    /// Closes session `pid`'s connection (its open transaction rolls back).
+    fn terminate(&self, pid: i32) -> bool;
 }
 
 /// A query's rows, produced as they are read.

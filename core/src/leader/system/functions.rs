@@ -56,44 +56,49 @@ pub fn functions(cell: &Arc<SnapshotCell>, user: &str) -> Vec<ScalarUDF> {
     ]
 }
 
-/// `pg_backend_pid()` and `pg_cancel_backend(pid)` over the server's sessions. Only a superuser
-/// may cancel another user's query (42501), as in PostgreSQL.
+/// `pg_backend_pid()`, `pg_cancel_backend(pid)` and `pg_terminate_backend(pid)` over the
+/// server's sessions. Only a superuser may signal another user's session (42501), as in
+/// PostgreSQL.
 pub fn backend_functions(backends: Arc<dyn crate::leader::session::Backends>, user: &str, superuser: bool) -> Vec<ScalarUDF> {
     let pid = ScalarUDF::new_from_impl(Constant {
         name: "pg_backend_pid",
         signature: Signature::exact(vec![], Volatility::Stable),
         value: ScalarValue::Int32(Some(backends.own_pid())),
     });
-    let user = user.to_string();
-    let cancel = datafusion::logical_expr::create_udf(
-        "pg_cancel_backend",
-        vec![DataType::Int64],
-        DataType::Boolean,
-        Volatility::Volatile,
-        Arc::new(move |args: &[ColumnarValue]| {
-            let pids = datafusion::arrow::compute::cast(&args[0].to_array(1)?, &DataType::Int64)?;
-            let mut out = datafusion::arrow::array::BooleanBuilder::new();
-            for pid in pids.as_primitive::<Int64Type>().iter() {
-                let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) else {
-                    out.append_null();
-                    continue;
-                };
-                match backends.user_of(pid) {
-                    Some(owner) if owner != user && !superuser => {
-                        return Err(crate::err!(
-                            INSUFFICIENT_PRIVILEGE,
-                            "must be a superuser or the user of session {pid} to cancel its query"
-                        )
-                        .into_datafusion())
+    let signal = |name: &'static str, act: fn(&dyn crate::leader::session::Backends, i32) -> bool| {
+        let (backends, user) = (Arc::clone(&backends), user.to_string());
+        datafusion::logical_expr::create_udf(
+            name,
+            vec![DataType::Int64],
+            DataType::Boolean,
+            Volatility::Volatile,
+            Arc::new(move |args: &[ColumnarValue]| {
+                let pids = datafusion::arrow::compute::cast(&args[0].to_array(1)?, &DataType::Int64)?;
+                let mut out = datafusion::arrow::array::BooleanBuilder::new();
+                for pid in pids.as_primitive::<Int64Type>().iter() {
+                    let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) else {
+                        out.append_null();
+                        continue;
+                    };
+                    match backends.user_of(pid) {
+                        Some(owner) if owner != user && !superuser => {
+                            return Err(crate::err!(
+                                INSUFFICIENT_PRIVILEGE,
+                                "must be a superuser or the user of session {pid} to signal it"
+                            )
+                            .into_datafusion())
+                        }
+                        Some(_) => out.append_value(act(backends.as_ref(), pid)),
+                        None => out.append_value(false),
                     }
-                    Some(_) => out.append_value(backends.cancel(pid)),
-                    None => out.append_value(false),
                 }
-            }
-            Ok(ColumnarValue::Array(Arc::new(out.finish())))
-        }),
-    );
-    vec![pid, cancel]
+                Ok(ColumnarValue::Array(Arc::new(out.finish())))
+            }),
+        )
+    };
+    let cancel = signal("pg_cancel_backend", |b, pid| b.cancel(pid));
+    let terminate = signal("pg_terminate_backend", |b, pid| b.terminate(pid));
+    vec![pid, cancel, terminate]
 }
 
 /// A function whose value does not depend on its arguments.
