@@ -30,6 +30,8 @@ pub struct SnapshotCell {
     layout: ClusterLayout,
     /// The session's DataFusion context, for planning views.
     context: Mutex<Weak<SessionContext>>,
+    /// The session's configuration parameters (SET/SHOW/RESET, `pg_settings`), by lower-case name.
+    pub settings: RwLock<BTreeMap<String, String>>,
 }
 
 impl SnapshotCell {
@@ -55,6 +57,7 @@ impl SnapshotCell {
             dml_target: Mutex::new(None),
             layout,
             context: Mutex::new(Weak::new()),
+            settings: RwLock::new(BTreeMap::new()),
         })
     }
     pub fn set(&self, state: Arc<CatalogState>) {

@@ -66,7 +66,6 @@ pub struct Session {
     txn: Option<Transaction>,
     explicit: bool,
     failed: bool,
-    settings: BTreeMap<String, String>,
     notices: Vec<String>,
     /// Who this session runs as (`current_user`).
     user: String,
@@ -121,7 +120,7 @@ impl Session {
         for (name, function) in crate::leader::system::table_functions(&cell) {
             context.register_udtf(name, function);
         }
-        let settings = DEFAULT_SETTINGS.iter().map(|(k, _, v)| (k.to_string(), v.to_string())).collect();
+        *cell.settings.write().unwrap() = default_settings();
         Session {
             db,
             context,
@@ -129,7 +128,6 @@ impl Session {
             txn: None,
             explicit: false,
             failed: false,
-            settings,
             notices: vec![],
             user: user.to_string(),
             savepoints: vec![],
@@ -778,7 +776,7 @@ impl Session {
         };
         let default = default_setting(&name)?;
         let value = if value.eq_ignore_ascii_case("default") { default.to_string() } else { checked_setting(&name, value)? };
-        self.settings.insert(name, value);
+        self.cell.settings.write().unwrap().insert(name, value);
         Ok(Outcome::command("SET"))
     }
 
@@ -786,11 +784,11 @@ impl Session {
     fn reset(&mut self, reset: &datafusion::sql::sqlparser::ast::Reset) -> Result<Outcome> {
         use datafusion::sql::sqlparser::ast::Reset;
         match reset {
-            Reset::ALL => self.settings = DEFAULT_SETTINGS.iter().map(|(k, _, v)| (k.to_string(), v.to_string())).collect(),
+            Reset::ALL => *self.cell.settings.write().unwrap() = default_settings(),
             Reset::ConfigurationParameter(name) => {
                 let name = setting_name(&name.to_string());
                 let default = default_setting(&name)?;
-                self.settings.insert(name, default.to_string());
+                self.cell.settings.write().unwrap().insert(name, default.to_string());
             }
         }
         Ok(Outcome::command("RESET"))
@@ -798,7 +796,7 @@ impl Session {
 
     /// `statement_timeout` (0: none).
     pub fn statement_timeout(&self) -> Option<std::time::Duration> {
-        let millis: u64 = self.settings.get("statement_timeout")?.parse().ok()?;
+        let millis: u64 = self.cell.settings.read().unwrap().get("statement_timeout")?.parse().ok()?;
         (millis > 0).then(|| std::time::Duration::from_millis(millis))
     }
 
@@ -808,8 +806,12 @@ impl Session {
             other => other,
         };
         let value = self
+            .cell
             .settings
+            .read()
+            .unwrap()
             .get(name)
+            .cloned()
             .ok_or_else(|| err!(UNDEFINED_OBJECT, "unrecognized configuration parameter \"{name}\""))?;
         // The column is named as PostgreSQL spells the parameter (`DateStyle`, `TimeZone`).
         let column = DEFAULT_SETTINGS.iter().find(|(k, _, _)| *k == name).map_or(name, |(_, display, _)| display);
@@ -818,7 +820,7 @@ impl Session {
         ]));
         let batch = RecordBatch::try_new(
             Arc::clone(&schema),
-            vec![Arc::new(datafusion::arrow::array::StringArray::from(vec![value.clone()]))],
+            vec![Arc::new(datafusion::arrow::array::StringArray::from(vec![value]))],
         )?;
         Ok(Outcome::Rows { schema, batches: vec![batch] })
     }
@@ -830,7 +832,8 @@ pub const SERVER_VERSION: &str = "8.0.2";
 
 /// Session parameters SET and SHOW know from the start: (name, name as SHOW's column, default).
 /// They are recorded for the clients that read them back; the time zone is always UTC for now.
-const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
+/// Configuration parameters: lower-case name, name as PostgreSQL spells it, default.
+pub(crate) const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
     // Redshift's configuration parameters (SET/SHOW/RESET); statement_timeout is enforced by
     // the endpoint, the others are kept for clients that set and read them.
     ("analyze_threshold_percent", "analyze_threshold_percent", "10"),
@@ -858,6 +861,10 @@ const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
     ("standard_conforming_strings", "standard_conforming_strings", "on"),
     ("transaction_isolation", "transaction_isolation", "serializable"),
 ];
+
+fn default_settings() -> BTreeMap<String, String> {
+    DEFAULT_SETTINGS.iter().map(|(k, _, v)| (k.to_string(), v.to_string())).collect()
+}
 
 /// A parameter's name as the settings table keys it (`DateStyle` → `datestyle`).
 fn setting_name(name: &str) -> String {

@@ -45,6 +45,18 @@ pub fn functions(cell: &Arc<SnapshotCell>, user: &str) -> Vec<ScalarUDF> {
         lookup("format_encoding", vec![oid()], |_, code| ENCODINGS.get(code as usize).map(|e| e.name().to_string())),
         ScalarUDF::new_from_impl(PgGetExpr::new()),
         ScalarUDF::new_from_impl(PgTypeof { signature: Signature::any(1, Volatility::Immutable) }),
+        datafusion::logical_expr::create_udf(
+            "to_regtype",
+            vec![DataType::Utf8],
+            DataType::Int32,
+            Volatility::Stable,
+            Arc::new(|args: &[ColumnarValue]| {
+                let names = args[0].to_array(1)?;
+                let oids: datafusion::arrow::array::Int32Array =
+                    names.as_string::<i32>().iter().map(|name| name.and_then(type_oid)).collect();
+                Ok(ColumnarValue::Array(Arc::new(oids)))
+            }),
+        ),
         constant("current_user", Signature::exact(vec![], Volatility::Stable), user()),
         constant("session_user", Signature::exact(vec![], Volatility::Stable), user()),
         // Comments (COMMENT ON) are not kept yet.
@@ -149,6 +161,22 @@ impl ScalarUDFImpl for PgTypeof {
         };
         Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(name.to_string()))))
     }
+}
+
+/// `to_regtype(name)`: the oid of the type a name spells (`integer`, `int4`, `varchar(10)`), or
+/// NULL. (PostgreSQL shows a regtype as its name; here it is the oid.)
+fn type_oid(name: &str) -> Option<i32> {
+    match name.trim().to_ascii_lowercase().as_str() {
+        "text" => return Some(TEXT_OID),
+        "name" => return Some(19),
+        "oid" => return Some(26),
+        "bytea" => return Some(17),
+        "\"char\"" => return Some(18),
+        _ => {}
+    }
+    let dialect = datafusion::sql::sqlparser::dialect::PostgreSqlDialect {};
+    let data_type = datafusion::sql::sqlparser::parser::Parser::new(&dialect).try_with_sql(name).ok()?.parse_data_type().ok()?;
+    SqlType::from_ast(&data_type).ok().map(|t| t.pg_oid())
 }
 
 /// `attencodingtype` codes, in `Encoding`'s declaration order.

@@ -38,6 +38,8 @@ pub const OWN_TABLES: &[&str] = &[
     "pg_tables",
     "pg_views",
     "pg_user",
+    "pg_settings",
+    "pg_database",
     "pg_table_def",
     "svv_table_info",
     "svv_tables",
@@ -125,6 +127,8 @@ struct Facts {
     /// A view's columns are those of its planned query (absent when not asked for, or when the
     /// view no longer plans).
     view_columns: HashMap<RelId, Schema>,
+    /// The session's configuration parameters.
+    settings: std::collections::BTreeMap<String, String>,
 }
 
 impl Facts {
@@ -140,7 +144,8 @@ impl Facts {
                 }
             }
         }
-        Facts { state, layout: cell.layout(), view_columns }
+        let settings = cell.settings.read().unwrap().clone();
+        Facts { state, layout: cell.layout(), view_columns, settings }
     }
 
     fn relations(&self) -> impl Iterator<Item = &Arc<Relation>> {
@@ -420,6 +425,9 @@ const PG_CLASS_OID: i32 = 1259;
 const PG_REWRITE_OID: i32 = 2618;
 /// Constraints: 256 oids per relation above this base.
 const CONSTRAINT_OID_BASE: i32 = 1_000_000_000;
+/// `pg_database.oid` of `dev`, and PostgreSQL's code for UTF8.
+const DATABASE_OID: i32 = 16384;
+const UTF8_ENCODING: i32 = 6;
 /// The owner id of objects owned by the built-in owner (Redshift's `rdsdb` is 1).
 const BUILTIN_OWNER_ID: i32 = 1;
 

@@ -470,6 +470,70 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             }
             t.finish()?
         }
+        // The session's parameters as SHOW gives them.
+        "pg_settings" => {
+            let mut t = TableBuilder::new(&[
+                ("name", DataType::Utf8),
+                ("setting", DataType::Utf8),
+                ("unit", DataType::Utf8),
+                ("category", DataType::Utf8),
+                ("short_desc", DataType::Utf8),
+                ("context", DataType::Utf8),
+                ("vartype", DataType::Utf8),
+                ("source", DataType::Utf8),
+                ("boot_val", DataType::Utf8),
+                ("reset_val", DataType::Utf8),
+                ("pending_restart", DataType::Boolean),
+            ]);
+            for (key, name, default) in crate::leader::session::DEFAULT_SETTINGS {
+                let value = facts.settings.get(*key).map_or(*default, String::as_str);
+                let fixed = matches!(*key, "server_version" | "server_encoding" | "integer_datetimes" | "max_identifier_length");
+                t.row(vec![
+                    text(name),
+                    text(value),
+                    opt_text((*key == "statement_timeout").then_some("ms")),
+                    text(if fixed { "Preset Options" } else { "Client Connection Defaults" }),
+                    null_text(),
+                    text(if fixed { "internal" } else { "user" }),
+                    text(if *key == "statement_timeout" { "integer" } else { "string" }),
+                    text(if value == *default { "default" } else { "session" }),
+                    text(default),
+                    text(default),
+                    flag(false),
+                ]);
+            }
+            t.finish()?
+        }
+        // Redshift's one database.
+        "pg_database" => {
+            let mut t = TableBuilder::new(&[
+                ("oid", DataType::Int32),
+                ("datname", DataType::Utf8),
+                ("datdba", DataType::Int32),
+                ("encoding", DataType::Int32),
+                ("datcollate", DataType::Utf8),
+                ("datctype", DataType::Utf8),
+                ("datistemplate", DataType::Boolean),
+                ("datallowconn", DataType::Boolean),
+                ("datconnlimit", DataType::Int32),
+                ("dattablespace", DataType::Int32),
+                ("datacl", list_type(DataType::Utf8)),
+            ]);
+            t.row(vec![
+                int(DATABASE_OID),
+                text(crate::catalog::DEFAULT_DATABASE),
+                int(BUILTIN_OWNER_ID),
+                int(UTF8_ENCODING),
+                text("C"),
+                text("C"),
+                flag(false),
+                flag(true),
+                int(-1),
+                int(1663),
+                null_text_list()?,
+            ]);
+            t.finish()?
+        }
         "pg_user" => {
             let mut t = TableBuilder::new(&[
                 ("usename", DataType::Utf8),
