@@ -187,7 +187,8 @@ async fn run_embedded(session: &mut Session, sql: &str) -> Result<DBOutput<Defau
         Some(Outcome::Rows { schema, batches }) => {
             let mut rows = vec![];
             for batch in &batches {
-                let columns = batch.columns().iter().map(column_to_text).collect::<Result<Vec<_>, _>>()?;
+                let zone = session.time_zone();
+                let columns = batch.columns().iter().map(|c| column_to_text(c, &zone)).collect::<Result<Vec<_>, _>>()?;
                 for row in 0..batch.num_rows() {
                     rows.push(columns.iter().map(|c| cell(c[row].as_deref())).collect());
                 }

@@ -5,6 +5,7 @@ use redwood_core::arrow::array::RecordBatch;
 use redwood_core::arrow::datatypes::{DataType, SchemaRef};
 use redwood_core::catalog::{Placement, RelationKind, SortKind};
 use redwood_core::sql::format::column_to_text;
+use redwood_core::arrow::array::timezone::Tz;
 use redwood_core::{Error, Outcome, Result, Session};
 use rustyline::error::ReadlineError;
 use std::time::Instant;
@@ -97,7 +98,7 @@ impl Shell {
                 eprintln!("{notice}");
             }
             match result? {
-                Outcome::Rows { schema, batches } => print_table(&schema, &batches)?,
+                Outcome::Rows { schema, batches } => print_table(&schema, &batches, &self.session.time_zone())?,
                 Outcome::Command { tag, .. } => println!("{tag}"),
             }
             if self.timing {
@@ -221,7 +222,7 @@ pub fn print_error(error: &Error, sql: Option<&str>) {
     }
 }
 
-fn print_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<()> {
+fn print_table(schema: &SchemaRef, batches: &[RecordBatch], zone: &Tz) -> Result<()> {
     let headers: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     let numeric: Vec<bool> = schema
         .fields()
@@ -230,7 +231,7 @@ fn print_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<()> {
         .collect();
     let mut rows = vec![];
     for batch in batches {
-        let columns = batch.columns().iter().map(column_to_text).collect::<Result<Vec<_>>>()?;
+        let columns = batch.columns().iter().map(|c| column_to_text(c, zone)).collect::<Result<Vec<_>>>()?;
         for row in 0..batch.num_rows() {
             rows.push(columns.iter().map(|c| c[row].clone().unwrap_or_default()).collect());
         }

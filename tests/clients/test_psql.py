@@ -49,7 +49,7 @@ def test_version(server):
 
 def test_describe_commands(server):
     setup = """
-    CREATE TABLE psql_desc (id INT NOT NULL DISTKEY, amount DECIMAL(10,2), note VARCHAR(30)) SORTKEY(id);
+    CREATE TABLE psql_desc (id INT NOT NULL DISTKEY, amount DECIMAL(10,2), note VARCHAR(30), qty INT DEFAULT 1) SORTKEY(id);
     CREATE VIEW psql_desc_v AS SELECT id, note FROM psql_desc;
     """
     assert psql(server, input=setup).returncode == 0
@@ -62,6 +62,7 @@ def test_describe_commands(server):
         "id|integer||not null|",
         "amount|numeric(10,2)|||",
         "note|character varying(30)|||",
+        "qty|integer|||1",
     ]
     views = psql(server, "-c", r"\dv")
     assert "public|psql_desc_v|view|admin" in views.stdout.splitlines()

@@ -8,6 +8,7 @@
 use crate::err;
 use crate::error::{Error, Result};
 use crate::sql::format::column_to_text;
+use datafusion::arrow::array::timezone::Tz;
 use crate::types::SqlType;
 use bytes::{BufMut, BytesMut};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
@@ -101,13 +102,13 @@ pub fn fields(schema: &datafusion::arrow::datatypes::Schema, format: impl Fn(usi
         .collect()
 }
 
-/// Encodes a batch as DataRow messages.
-pub fn encode_batch(batch: &RecordBatch, formats: &[FieldFormat]) -> Result<Vec<DataRow>> {
+/// Encodes a batch as DataRow messages; TIMESTAMPTZ values as text are shown in `zone`.
+pub fn encode_batch(batch: &RecordBatch, formats: &[FieldFormat], zone: &Tz) -> Result<Vec<DataRow>> {
     let mut rows: Vec<BytesMut> = (0..batch.num_rows()).map(|_| BytesMut::with_capacity(16 * batch.num_columns())).collect();
     for (i, column) in batch.columns().iter().enumerate() {
         let column = normalise(column)?;
         match formats.get(i).copied().unwrap_or(FieldFormat::Text) {
-            FieldFormat::Text => encode_text(&column, &mut rows)?,
+            FieldFormat::Text => encode_text(&column, &mut rows, zone)?,
             FieldFormat::Binary => encode_binary(&column, &mut rows)?,
         }
     }
@@ -157,7 +158,7 @@ fn for_each<A: Array>(array: &A, rows: &mut [BytesMut], mut write: impl FnMut(us
     }
 }
 
-fn encode_text(column: &ArrayRef, rows: &mut [BytesMut]) -> Result<()> {
+fn encode_text(column: &ArrayRef, rows: &mut [BytesMut], zone: &Tz) -> Result<()> {
     use std::fmt::Write;
     match column.data_type() {
         DataType::Int16 => {
@@ -201,7 +202,7 @@ fn encode_text(column: &ArrayRef, rows: &mut [BytesMut]) -> Result<()> {
             });
         }
         _ => {
-            for (buf, value) in rows.iter_mut().zip(column_to_text(column)?) {
+            for (buf, value) in rows.iter_mut().zip(column_to_text(column, zone)?) {
                 match value {
                     Some(text) => put_value(buf, |b| b.put_slice(text.as_bytes())),
                     None => put_null(buf),
@@ -416,8 +417,9 @@ mod tests {
         ];
         for column in columns {
             let mut rows: Vec<BytesMut> = (0..column.len()).map(|_| BytesMut::new()).collect();
-            encode_text(&column, &mut rows).unwrap();
-            let expected = column_to_text(&column).unwrap();
+            let utc = "UTC".parse().unwrap();
+            encode_text(&column, &mut rows, &utc).unwrap();
+            let expected = column_to_text(&column, &utc).unwrap();
             for (row, value) in rows.iter().zip(expected) {
                 let mut want = BytesMut::new();
                 match value {

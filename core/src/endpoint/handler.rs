@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::leader::session::{Output, Prepared, QueryStream, Session, TransactionStatus};
 use crate::sql::copy::{encode_row, CopyOptions, CopyPlan};
 use crate::sql::format::column_to_text;
+use datafusion::arrow::array::timezone::Tz;
 use crate::sql::params::Param;
 use datafusion::arrow::array::RecordBatch;
 use pgwire::api::copy::CopyHandler;
@@ -226,8 +227,9 @@ impl QueryHandler {
                 };
                 let fields = Arc::new(fields(&stream.schema, |i| formats.format_for(i)));
                 let formats: Vec<FieldFormat> = fields.iter().map(|f| f.format()).collect();
+                let zone = session.time_zone();
                 let rows = batch_stream(stream, token, Arc::clone(&self.connection.stream_failed), move |batch| {
-                    encode_batch(batch, &formats)
+                    encode_batch(batch, &formats, &zone)
                 });
                 Response::Query(QueryResponse::new(fields, rows))
             }
@@ -466,9 +468,10 @@ impl QueryHandler {
                 };
                 let width = rows.schema.fields().len();
                 let options = options.clone();
+                let zone = session.time_zone();
                 let token = self.connection.start_query(session.statement_timeout());
                 let data = batch_stream(rows, token, Arc::clone(&self.connection.stream_failed), move |batch| {
-                    copy_rows(batch, &options)
+                    copy_rows(batch, &options, &zone)
                 });
                 Ok(Response::CopyOut(CopyResponse::new(0, width, data)))
             }
@@ -520,8 +523,8 @@ impl QueryHandler {
 }
 
 /// A batch as COPY rows, one CopyData message each.
-fn copy_rows(batch: &RecordBatch, options: &CopyOptions) -> Result<Vec<CopyData>> {
-    let columns = batch.columns().iter().map(column_to_text).collect::<Result<Vec<_>>>()?;
+fn copy_rows(batch: &RecordBatch, options: &CopyOptions, zone: &Tz) -> Result<Vec<CopyData>> {
+    let columns = batch.columns().iter().map(|c| column_to_text(c, zone)).collect::<Result<Vec<_>>>()?;
     let mut rows = Vec::with_capacity(batch.num_rows());
     let mut line = vec![];
     for r in 0..batch.num_rows() {

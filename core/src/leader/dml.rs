@@ -66,7 +66,6 @@ impl Session {
             Some(query) => {
                 let mut query = query.clone();
                 let explicit = replace_default_keyword(&mut query.body, table, &targets)?;
-                drop_offsets_of_local_times(&mut query.body, table, &targets);
                 if let Some(column) = explicit.iter().map(|i| &table.columns[*i]).find(|c| {
                     c.identity.as_ref().is_some_and(|identity| !identity.by_default)
                 }) {
@@ -519,26 +518,3 @@ fn insert_targets(insert: &Insert, rel: &crate::catalog::Relation, table: &crate
     Ok(targets)
 }
 
-/// A string written into a DATE or TIMESTAMP column loses its UTC offset, as in PostgreSQL
-/// (`'2024-02-29 -05'`: JDBC drivers inline dates that way).
-fn drop_offsets_of_local_times(body: &mut ast::SetExpr, table: &crate::catalog::TableDef, targets: &[usize]) {
-    let ast::SetExpr::Values(values) = body else { return };
-    for row in &mut values.rows {
-        for (expr, &column) in row.iter_mut().zip(targets) {
-            let date_only = match table.columns[column].sql_type {
-                SqlType::Date => true,
-                SqlType::Timestamp => false,
-                _ => continue,
-            };
-            let mut expr = expr;
-            while let ast::Expr::Nested(inner) = expr {
-                expr = inner.as_mut();
-            }
-            if let ast::Expr::Value(v) = expr {
-                if let ast::Value::SingleQuotedString(text) = &mut v.value {
-                    *text = crate::sql::params::without_offset(text, date_only).to_string();
-                }
-            }
-        }
-    }
-}

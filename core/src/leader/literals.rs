@@ -1,8 +1,9 @@
 //! String literals take the type of what they are compared with, as PostgreSQL's untyped
 //! literals do: `indisprimary = 't'`, `CASE attnotnull WHEN 'false' THEN …`, `d = '2024-02-29 -05'`.
-//! DataFusion coerces strings to numbers and dates itself, but refuses to compare a boolean with
-//! a string and cannot read a date with a UTC offset (how JDBC drivers write dates); this
-//! analyzer rule, run before DataFusion's type coercion, fixes up such literals.
+//! DataFusion coerces strings to numbers itself, but refuses to compare a boolean with a string,
+//! and reads dates with Arrow's parser rather than PostgreSQL's; this analyzer rule, run before
+//! DataFusion's type coercion, gives such literals their type (dates and timestamps as casts,
+//! which `leader/timezone.rs` then reads).
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::config::ConfigOptions;
@@ -75,10 +76,9 @@ fn literal_as(expr: &Expr, other: Option<&DataType>) -> Option<Expr> {
     let Expr::Literal(ScalarValue::Utf8(Some(text)), _) = expr else { return None };
     match other? {
         DataType::Boolean => as_boolean(expr).map(boolean),
-        DataType::Date32 | DataType::Timestamp(_, None) => {
-            let date_only = matches!(other, Some(DataType::Date32));
-            let local = crate::sql::params::without_offset(text, date_only);
-            (local != text).then(|| Expr::Literal(ScalarValue::Utf8(Some(local.to_string())), None))
+        // Read by Redwood's date reader (the session time zone rule turns such casts into it).
+        temporal @ (DataType::Date32 | DataType::Timestamp(..)) => {
+            Some(Expr::Literal(ScalarValue::Utf8(Some(text.clone())), None).cast_to(temporal, &DFSchema::empty()).ok()?)
         }
         _ => None,
     }

@@ -17,7 +17,9 @@ use crate::leader::transaction::{Savepoint, Transaction};
 use crate::sql::parser::{parse, ParsedStatement};
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::array::timezone::Tz;
 use datafusion::execution::context::{SessionConfig, SessionContext};
+use std::str::FromStr;
 use datafusion::logical_expr::LogicalPlan;
 use crate::sql::copy::{copy_plan, decode_rows, CopyPlan};
 use crate::sql::ddl::ident_name;
@@ -93,7 +95,7 @@ impl Session {
         config.options_mut().sql_parser.enable_subquery_sort_elimination = false;
         // Redwood's analyzer rules run before DataFusion's type coercion.
         let mut analyzer_rules: Vec<Arc<dyn datafusion::optimizer::AnalyzerRule + Send + Sync>> =
-            vec![Arc::new(crate::leader::literals::UntypedLiterals)];
+            vec![Arc::new(crate::leader::literals::UntypedLiterals), Arc::new(crate::leader::timezone::SessionTimeZone)];
         analyzer_rules.extend(datafusion::optimizer::Analyzer::new().rules);
         let state = datafusion::execution::SessionStateBuilder::new()
             .with_config(config)
@@ -114,6 +116,7 @@ impl Session {
             tracing::warn!("pg_catalog is unavailable: {e}");
         }
         context.register_udf(redshift_version());
+        context.register_udf(crate::leader::timezone::at_time_zone());
         for function in crate::leader::system::functions(&cell, user) {
             context.register_udf(function);
         }
@@ -121,7 +124,7 @@ impl Session {
             context.register_udtf(name, function);
         }
         *cell.settings.write().unwrap() = default_settings();
-        Session {
+        let session = Session {
             db,
             context,
             cell,
@@ -134,7 +137,23 @@ impl Session {
             deallocated: vec![],
             batch: false,
             cursors: Default::default(),
-        }
+        };
+        session.apply_time_zone();
+        session
+    }
+
+    /// The session's time zone (`SET timezone`): TIMESTAMPTZ values are shown in it, and local
+    /// times become TIMESTAMPTZ in it.
+    pub fn time_zone(&self) -> Tz {
+        let settings = self.cell.settings.read().unwrap();
+        settings.get("timezone").and_then(|zone| zone.parse().ok()).unwrap_or(Tz::from_str("UTC").expect("UTC"))
+    }
+
+    /// DataFusion reads the time zone from its configuration: `CAST(… AS TIMESTAMPTZ)`, `now()`
+    /// and Redwood's analyzer rules (`leader/timezone.rs`).
+    fn apply_time_zone(&self) {
+        let zone = self.cell.settings.read().unwrap().get("timezone").cloned();
+        self.context.state_ref().write().config_mut().options_mut().execution.time_zone = zone;
     }
 
     /// Connects the session to the server's other sessions: `pg_backend_pid()`,
@@ -777,6 +796,7 @@ impl Session {
         let default = default_setting(&name)?;
         let value = if value.eq_ignore_ascii_case("default") { default.to_string() } else { checked_setting(&name, value)? };
         self.cell.settings.write().unwrap().insert(name, value);
+        self.apply_time_zone();
         Ok(Outcome::command("SET"))
     }
 
@@ -791,6 +811,7 @@ impl Session {
                 self.cell.settings.write().unwrap().insert(name, default.to_string());
             }
         }
+        self.apply_time_zone();
         Ok(Outcome::command("RESET"))
     }
 
@@ -831,7 +852,6 @@ impl Session {
 pub const SERVER_VERSION: &str = "8.0.2";
 
 /// Session parameters SET and SHOW know from the start: (name, name as SHOW's column, default).
-/// They are recorded for the clients that read them back; the time zone is always UTC for now.
 /// Configuration parameters: lower-case name, name as PostgreSQL spells it, default.
 pub(crate) const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
     // Redshift's configuration parameters (SET/SHOW/RESET); statement_timeout is enforced by
@@ -890,7 +910,7 @@ fn checked_setting(name: &str, value: String) -> Result<String> {
             value.trim().parse::<u64>().map_err(|_| invalid())?;
         }
         "timezone" => {
-            value.parse::<datafusion::arrow::array::timezone::Tz>().map_err(|_| invalid())?;
+            value.parse::<Tz>().map_err(|_| invalid())?;
         }
         "server_version" | "integer_datetimes" | "max_identifier_length" | "server_encoding" => {
             return Err(err!(CANT_CHANGE_RUNTIME_PARAM, "parameter \"{name}\" cannot be changed"));

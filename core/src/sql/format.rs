@@ -1,15 +1,16 @@
 //! Values as text, the way Redshift (PostgreSQL 8) prints them: `t`/`f`, `2024-01-31 12:00:00`,
-//! `…+00` for TIMESTAMPTZ, decimals at their scale, floats in shortest form. Used by the shell, the
+//! TIMESTAMPTZ in the session's time zone with its offset (`…-05`), decimals at their scale, floats in shortest form. Used by the shell, the
 //! tests and the text format of the wire protocol.
 
 use crate::error::Result;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type, TimeUnit, TimestampMicrosecondType,
     TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType};
+use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
-/// Formats every value of a column; `None` for NULL.
-pub fn column_to_text(array: &ArrayRef) -> Result<Vec<Option<String>>> {
+/// Formats every value of a column, TIMESTAMPTZ values in `zone`; `None` for NULL.
+pub fn column_to_text(array: &ArrayRef, zone: &Tz) -> Result<Vec<Option<String>>> {
     let options = FormatOptions::default();
     let fallback = ArrayFormatter::try_new(array.as_ref(), &options)?;
     let mut out = Vec::with_capacity(array.len());
@@ -30,9 +31,9 @@ pub fn column_to_text(array: &ArrayRef) -> Result<Vec<Option<String>>> {
                     TimeUnit::Microsecond => array.as_primitive::<TimestampMicrosecondType>().value(row),
                     TimeUnit::Nanosecond => array.as_primitive::<TimestampNanosecondType>().value(row) / 1_000,
                 };
-                timestamp(micros, tz.is_some())
+                crate::sql::datetime::format_timestamp(micros, tz.as_ref().map(|_| zone))
             }
-            DataType::List(_) => array_literal(&array.as_list::<i32>().value(row))?,
+            DataType::List(_) => array_literal(&array.as_list::<i32>().value(row), zone)?,
             _ => fallback.value(row).to_string(),
         };
         out.push(Some(text));
@@ -41,8 +42,8 @@ pub fn column_to_text(array: &ArrayRef) -> Result<Vec<Option<String>>> {
 }
 
 /// An array as PostgreSQL prints it: `{1,2}`, `{a,"b c",NULL}`.
-fn array_literal(values: &ArrayRef) -> Result<String> {
-    let elements: Vec<String> = column_to_text(values)?
+fn array_literal(values: &ArrayRef, zone: &Tz) -> Result<String> {
+    let elements: Vec<String> = column_to_text(values, zone)?
         .into_iter()
         .map(|value| match value {
             None => "NULL".to_string(),
@@ -71,20 +72,4 @@ fn float(v: f64) -> String {
         return format!("{mantissa}e{}{:02}", if exponent < 0 { '-' } else { '+' }, exponent.abs());
     }
     format!("{v}")
-}
-
-/// `YYYY-MM-DD HH:MM:SS[.ffffff]` (+`+00` with a time zone), trailing zeros of the fraction dropped.
-fn timestamp(micros: i64, with_zone: bool) -> String {
-    let Some(dt) = chrono::DateTime::from_timestamp_micros(micros) else { return micros.to_string() };
-    let mut s = dt.format("%Y-%m-%d %H:%M:%S").to_string();
-    let fraction = micros.rem_euclid(1_000_000);
-    if fraction != 0 {
-        let digits = format!("{fraction:06}");
-        s.push('.');
-        s.push_str(digits.trim_end_matches('0'));
-    }
-    if with_zone {
-        s.push_str("+00");
-    }
-    s
 }

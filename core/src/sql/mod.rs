@@ -2,6 +2,7 @@
 //! translation and value formatting.
 
 pub mod copy;
+pub mod datetime;
 pub mod ddl;
 pub mod format;
 pub mod lateral;

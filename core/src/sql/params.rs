@@ -60,23 +60,6 @@ pub fn bind(statement: &mut Statement, params: &[Param]) -> Result<()> {
     failure.map_or(Ok(()), Err)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::without_offset;
-
-    #[test]
-    fn offsets_are_dropped_from_dates_and_timestamps() {
-        assert_eq!(without_offset("2024-02-29 -05", true), "2024-02-29");
-        assert_eq!(without_offset("2024-02-29", true), "2024-02-29");
-        assert_eq!(without_offset("2024-02-29 +00", true), "2024-02-29");
-        assert_eq!(without_offset("2024-01-31 12:30:45.123456-05", false), "2024-01-31 12:30:45.123456");
-        assert_eq!(without_offset("2024-01-31 12:30:45+05:30", false), "2024-01-31 12:30:45");
-        assert_eq!(without_offset("2024-01-31T12:30:45Z", false), "2024-01-31T12:30:45");
-        assert_eq!(without_offset("2024-01-31 12:30:45", false), "2024-01-31 12:30:45");
-        assert_eq!(without_offset("2024-01-31", false), "2024-01-31");
-    }
-}
-
 fn placeholder(e: &Expr) -> Option<&str> {
     match e {
         Expr::Value(v) => match &v.value {
@@ -137,12 +120,6 @@ fn literal(param: &Param) -> Result<Expr> {
             text.parse::<f64>().map_err(|_| invalid("double precision"))?;
             cast(value(Value::SingleQuotedString(text.into())), target.expect("float type"))
         }
-        // JDBC drivers send dates and timestamps with the client's UTC offset ('2024-02-29 -05');
-        // as in PostgreSQL, types without a time zone ignore it.
-        Some(DataType::Date32) => cast(value(Value::SingleQuotedString(without_offset(text, true).into())), ast::DataType::Date),
-        Some(DataType::Timestamp(_, None)) => {
-            cast(value(Value::SingleQuotedString(without_offset(text, false).into())), target.expect("timestamp type"))
-        }
         _ => {
             let string = value(Value::SingleQuotedString(param.value.clone().unwrap_or_default()));
             match target {
@@ -151,22 +128,6 @@ fn literal(param: &Param) -> Result<Expr> {
             }
         }
     })
-}
-
-/// A date or timestamp without its UTC offset (`+05`, `-05:30`, `Z`); for a date, without its
-/// time of day too.
-pub fn without_offset(text: &str, date_only: bool) -> &str {
-    let time_start = text.find([' ', 'T']).map_or(text.len(), |i| i + 1);
-    if date_only {
-        return text[..time_start].trim_end_matches([' ', 'T']);
-    }
-    let time = &text[time_start..];
-    let trimmed = time.trim_end_matches('Z');
-    let end = match trimmed.rfind(['+', '-']) {
-        Some(sign) if trimmed[sign + 1..].chars().all(|c| c.is_ascii_digit() || c == ':') && sign + 1 < trimmed.len() => sign,
-        _ => trimmed.len(),
-    };
-    text[..time_start + end].trim_end()
 }
 
 /// The SQL type a parameter of this Arrow type is cast to; `None` leaves strings untyped.
@@ -181,8 +142,8 @@ pub fn ast_type(data_type: &DataType) -> Option<ast::DataType> {
         DataType::Float64 => D::DoublePrecision,
         DataType::Decimal128(p, s) => D::Numeric(ExactNumberInfo::PrecisionAndScale(*p as u64, *s as i64)),
         DataType::Date32 => D::Date,
-        DataType::Timestamp(TimeUnit::Microsecond, None) => D::Timestamp(None, TimezoneInfo::None),
-        DataType::Timestamp(TimeUnit::Microsecond, Some(_)) => D::Timestamp(None, TimezoneInfo::WithTimeZone),
+        DataType::Timestamp(TimeUnit::Microsecond, None) => D::Timestamp(Some(6), TimezoneInfo::None),
+        DataType::Timestamp(TimeUnit::Microsecond, Some(_)) => D::Timestamp(Some(6), TimezoneInfo::WithTimeZone),
         DataType::Utf8 => D::Varchar(None),
         _ => return None,
     })

@@ -109,7 +109,9 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
 fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
     use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
     static PARSER: std::sync::OnceLock<PostgresCompatibilityParser> = std::sync::OnceLock::new();
-    let statements = PARSER.get_or_init(PostgresCompatibilityParser::new).parse(sql).map_err(|e| parser_error(sql, &e.to_string()))?;
+    let aggregated = aggregate_correlated_subqueries(sql);
+    let text = aggregated.as_deref().unwrap_or(sql);
+    let statements = PARSER.get_or_init(PostgresCompatibilityParser::new).parse(text).map_err(|e| parser_error(sql, &e.to_string()))?;
     statements
         .into_iter()
         .map(|mut statement| {
@@ -120,6 +122,119 @@ fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
             Ok(ParsedStatement { statement, attributes: TableAttributes::default(), reads_catalog: true })
         })
         .collect()
+}
+
+/// A correlated scalar subquery in a select list that is not an aggregate, like psql `\\d`'s
+/// column default `(SELECT pg_get_expr(d.adbin, …) FROM pg_attrdef d WHERE d.adrelid =
+/// a.attrelid AND … AND a.atthasdef)`: DataFusion decorrelates only aggregates, and only
+/// conditions that read the subquery's tables, and datafusion-pg-catalog's parser replaces such
+/// subqueries with NULL. As the subquery returns at most one row, `max` of its value is the
+/// same, and conditions on the outer row alone move out to a CASE:
+/// `CASE WHEN a.atthasdef THEN (SELECT max(…) … WHERE d.adrelid = a.attrelid …) END`, which the
+/// parser leaves alone. The statement's text when one was rewritten.
+fn aggregate_correlated_subqueries(sql: &str) -> Option<String> {
+    use datafusion::sql::sqlparser::ast::{BinaryOperator, Expr, GroupByExpr, Query, SelectItem, SetExpr, TableFactor, VisitMut, VisitorMut};
+    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+    fn conjuncts(expr: Expr, out: &mut Vec<Expr>) {
+        match expr {
+            Expr::BinaryOp { left, op: BinaryOperator::And, right } => {
+                conjuncts(*left, out);
+                conjuncts(*right, out);
+            }
+            Expr::Nested(inner) if matches!(inner.as_ref(), Expr::BinaryOp { op: BinaryOperator::And, .. }) => conjuncts(*inner, out),
+            other => out.push(other),
+        }
+    }
+    /// The qualifiers of the columns `expr` names (`a` of `a.attnum`).
+    fn qualifiers(expr: &Expr) -> Vec<String> {
+        let mut names = vec![];
+        let _ = datafusion::sql::sqlparser::ast::visit_expressions(expr, |e| {
+            if let Expr::CompoundIdentifier(parts) = e {
+                if parts.len() == 2 {
+                    names.push(parts[0].value.clone());
+                }
+            }
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+        names
+    }
+    /// The rewritten subquery, or `None` when it is not such a subquery.
+    fn aggregated(query: &Query) -> Option<String> {
+        let SetExpr::Select(select) = query.body.as_ref() else { return None };
+        let grouped = !matches!(&select.group_by, GroupByExpr::Expressions(columns, _) if columns.is_empty());
+        if query.limit_clause.is_some() || grouped || select.projection.len() != 1 {
+            return None;
+        }
+        let own: Vec<String> = select
+            .from
+            .iter()
+            .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)))
+            .filter_map(|f| match f {
+                TableFactor::Table { name, alias, .. } => Some(match alias {
+                    Some(alias) => alias.name.value.clone(),
+                    None => name.0.last()?.to_string(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let mut conditions = vec![];
+        conjuncts(select.selection.clone()?, &mut conditions);
+        let is_outer = |q: &String| !own.contains(q);
+        if !conditions.iter().any(|c| qualifiers(c).iter().any(is_outer)) {
+            return None;
+        }
+        let (outer_only, inner): (Vec<Expr>, Vec<Expr>) = conditions.into_iter().partition(|c| {
+            let names = qualifiers(c);
+            !names.is_empty() && names.iter().all(is_outer)
+        });
+        // DataFusion decorrelates equalities between the outer row and the subquery's tables.
+        let correlated_by_equality = |c: &Expr| matches!(c, Expr::BinaryOp { op: BinaryOperator::Eq, .. });
+        if inner.iter().any(|c| qualifiers(c).iter().any(is_outer) && !correlated_by_equality(c)) {
+            return None;
+        }
+        let (SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }) = &select.projection[0] else {
+            return None;
+        };
+        let aggregate = ["max(", "min(", "count(", "sum(", "avg(", "array_agg(", "string_agg(", "bool_and(", "bool_or("];
+        let text = value.to_string().to_ascii_lowercase();
+        if aggregate.iter().any(|a| text.starts_with(a)) {
+            return None;
+        }
+        let join = |conditions: &[Expr], default: &str| {
+            if conditions.is_empty() {
+                default.to_string()
+            } else {
+                conditions.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ")
+            }
+        };
+        let from: Vec<String> = select.from.iter().map(|t| t.to_string()).collect();
+        let subquery = format!("(SELECT max({value}) FROM {} WHERE {})", from.join(", "), join(&inner, "true"));
+        Some(if outer_only.is_empty() { format!("({subquery})") } else { format!("CASE WHEN {} THEN {subquery} END", join(&outer_only, "")) })
+    }
+    struct Aggregate {
+        changed: bool,
+    }
+    impl VisitorMut for Aggregate {
+        type Break = ();
+        fn pre_visit_select(&mut self, select: &mut datafusion::sql::sqlparser::ast::Select) -> std::ops::ControlFlow<()> {
+            for item in &mut select.projection {
+                let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else { continue };
+                let Expr::Subquery(query) = expr else { continue };
+                let Some(text) = aggregated(query) else { continue };
+                if let Ok(rewritten) = Parser::new(&PostgreSqlDialect {}).try_with_sql(&text).and_then(|mut p| p.parse_expr()) {
+                    *expr = rewritten;
+                    self.changed = true;
+                }
+            }
+            std::ops::ControlFlow::Continue(())
+        }
+    }
+    let mut statements = Parser::new(&PostgreSqlDialect {}).try_with_sql(sql).ok()?.parse_statements().ok()?;
+    let mut visitor = Aggregate { changed: false };
+    for statement in &mut statements {
+        let _ = statement.visit(&mut visitor);
+    }
+    visitor.changed.then(|| statements.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(";\n"))
 }
 
 /// Drivers' metadata queries order rows in a FROM subquery and union them with others
@@ -540,5 +655,22 @@ impl LineIndex {
     fn char_offset(&self, sql: &str, line: u64, column: u64) -> Option<usize> {
         let byte = self.byte_offset(sql, line, column)?;
         Some(sql[..byte].chars().count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn correlated_subqueries_in_select_lists_become_aggregates() {
+        let psql = "SELECT a.attname, (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true) FROM pg_catalog.pg_attrdef d \
+                    WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef), a.attnotnull FROM pg_catalog.pg_attribute a";
+        assert_eq!(
+            super::aggregate_correlated_subqueries(psql).unwrap(),
+            "SELECT a.attname, CASE WHEN (a.atthasdef) THEN (SELECT max(pg_catalog.pg_get_expr(d.adbin, d.adrelid, true)) \
+             FROM pg_catalog.pg_attrdef d WHERE (d.adrelid = a.attrelid) AND (d.adnum = a.attnum)) END, a.attnotnull FROM pg_catalog.pg_attribute a"
+        );
+        assert_eq!(super::aggregate_correlated_subqueries("SELECT (SELECT max(x) FROM t WHERE t.a = u.a) FROM u"), None);
+        assert_eq!(super::aggregate_correlated_subqueries("SELECT (SELECT x FROM t WHERE t.a = 1) FROM u"), None);
+        assert_eq!(super::aggregate_correlated_subqueries("SELECT (SELECT x FROM t WHERE t.a <> u.a) FROM u"), None);
     }
 }

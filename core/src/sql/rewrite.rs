@@ -17,6 +17,7 @@
 //! | `GROUP BY ROLLUP (…)`, `CUBE (…)` (read as function calls) | grouping sets |
 //! | `x = ANY (subquery)`, `x <> ALL (subquery)` | `x IN (subquery)`, `x NOT IN (subquery)` |
 //! | `ISNULL(a, b)` | `coalesce(a, b)` |
+//! | `t AT TIME ZONE z`, `CONVERT_TIMEZONE([from,] to, t)` | `timezone(z, t)` (`leader/timezone.rs`) |
 //! | `REGEXP_SUBSTR(s, p [, position])` | the first match of `p` (from `position`), else '' |
 //! | `REGEXP_REPLACE(s, p [, r])` | `regexp_replace(s, p, r, 'g')` (every match; `r` defaults to '') |
 //! | `WHERE 1`, `1 AND c` | `WHERE true`, `true AND c` |
@@ -27,8 +28,8 @@
 use crate::err;
 use crate::error::{Error, Result};
 use datafusion::sql::sqlparser::ast::{
-    AccessExpr, BinaryOperator, CastKind, DataType, Expr, SelectItem, Subscript, TimezoneInfo, FunctionArg, FunctionArgExpr, FunctionArguments, LimitClause, Query, SetExpr, SetOperator,
-    Statement, TopQuantity, Value, VisitMut, VisitorMut,
+    AccessExpr, BinaryOperator, CastKind, DataType, Expr, SelectItem, Subscript, FunctionArg, FunctionArgExpr, FunctionArguments, LimitClause, Query, SetExpr, SetOperator,
+    Statement, TopQuantity, TypedString, Value, VisitMut, VisitorMut,
 };
 use datafusion::sql::sqlparser::dialect::RedshiftSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
@@ -97,7 +98,7 @@ impl VisitorMut for Rewriter {
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Error> {
         trim_compared_literals(expr);
-        drop_offsets_of_local_times(expr);
+        timestamps_in_microseconds(expr);
         if let Some(grouping) = rollup_or_cube(expr) {
             *expr = grouping;
             return ControlFlow::Continue(());
@@ -157,19 +158,15 @@ fn trim_compared_literals(expr: &mut Expr) {
     }
 }
 
-/// A string cast to DATE or TIMESTAMP (without time zone) loses its UTC offset, as in
-/// PostgreSQL: `'2024-02-29 -05'::date` is 2024-02-29 (JDBC drivers write dates that way).
-fn drop_offsets_of_local_times(expr: &mut Expr) {
-    let Expr::Cast { expr: inner, data_type, .. } = expr else { return };
-    let date_only = match data_type {
-        DataType::Date => true,
-        DataType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone) => false,
+/// `CAST(… AS TIMESTAMP)` and `TIMESTAMP '…'` hold microseconds, PostgreSQL's precision, as
+/// Redwood's columns do (DataFusion's default, nanoseconds, ends in 2262).
+fn timestamps_in_microseconds(expr: &mut Expr) {
+    let data_type = match expr {
+        Expr::Cast { data_type, .. } | Expr::TypedString(TypedString { data_type, .. }) => data_type,
         _ => return,
     };
-    if let Expr::Value(v) = inner.as_mut() {
-        if let Value::SingleQuotedString(text) = &mut v.value {
-            *text = crate::sql::params::without_offset(text, date_only).to_string();
-        }
+    if let DataType::Timestamp(precision @ None, _) = data_type {
+        *precision = Some(6);
     }
 }
 
@@ -236,6 +233,7 @@ fn parse_expr(sql: &str) -> Result<Expr> {
 fn rewrite(expr: &Expr) -> Result<Option<String>> {
     const NOW: &str = "CAST(now() AS TIMESTAMP)";
     let function = match expr {
+        Expr::AtTimeZone { timestamp, time_zone } => return Ok(Some(format!("timezone({time_zone}, ({timestamp}))"))),
         Expr::Identifier(i) if i.quote_style.is_none() => {
             return Ok(match i.value.to_ascii_lowercase().as_str() {
                 "sysdate" => Some(NOW.into()),
@@ -337,6 +335,15 @@ fn rewrite(expr: &Expr) -> Result<Option<String>> {
         "dateadd" => {
             arity(3)?;
             dateadd(&args[0], &args[1], &args[2])?
+        }
+        // Redshift's timestamps without time zone, converted from one zone (UTC if not given) to another.
+        "convert_timezone" if args.len() == 2 || args.len() == 3 => {
+            let (from, to, value) = match args.as_slice() {
+                [to, value] => ("'UTC'", to, value),
+                [from, to, value] => (from.as_str(), to, value),
+                _ => unreachable!("two or three arguments"),
+            };
+            format!("timezone({to}, timezone({from}, CAST({value} AS TIMESTAMP)))")
         }
         "datediff" => {
             arity(3)?;
