@@ -97,24 +97,24 @@ impl Session {
         let mut analyzer_rules: Vec<Arc<dyn datafusion::optimizer::AnalyzerRule + Send + Sync>> =
             vec![Arc::new(crate::leader::literals::UntypedLiterals), Arc::new(crate::leader::timezone::SessionTimeZone)];
         analyzer_rules.extend(datafusion::optimizer::Analyzer::new().rules);
-        let state = datafusion::execution::SessionStateBuilder::new()
+        // pg_catalog's static tables (pg_type, pg_proc, …) and functions come from
+        // datafusion-pg-catalog, set up once per process: it decodes about a megabyte of tables.
+        let template = pg_catalog_template();
+        let state = datafusion::execution::SessionStateBuilder::new_from_existing(template.state.clone())
             .with_config(config)
-            .with_default_features()
+            .with_catalog_list(Arc::new(datafusion::catalog::MemoryCatalogProviderList::new()))
             .with_analyzer_rules(analyzer_rules)
             .build();
         let context = Arc::new(SessionContext::new_with_state(state));
         let cell = SnapshotCell::new(db.snapshot(), layout);
         cell.set_context(&context);
-        context.register_catalog(DEFAULT_DATABASE, Arc::new(RedwoodCatalog::new(Arc::clone(&cell))));
-        // pg_catalog (the tables and functions PostgreSQL clients read) from datafusion-pg-catalog,
-        // computed from this session's view of the catalog.
-        if let Err(e) = datafusion_pg_catalog::pg_catalog::setup_pg_catalog(
-            &context,
-            DEFAULT_DATABASE,
-            datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider,
-        ) {
-            tracing::warn!("pg_catalog is unavailable: {e}");
+        let catalog = Arc::new(RedwoodCatalog::new(Arc::clone(&cell)));
+        // Redwood's tables for the user's objects go in front of datafusion-pg-catalog's, which
+        // answer the rest (their tables that list the user's objects are all Redwood's).
+        if let Some(pg_catalog) = &template.pg_catalog {
+            let _ = datafusion::catalog::CatalogProvider::register_schema(catalog.as_ref(), "pg_catalog", Arc::clone(pg_catalog));
         }
+        context.register_catalog(DEFAULT_DATABASE, catalog);
         context.register_udf(redshift_version());
         context.register_udf(crate::leader::timezone::at_time_zone());
         for function in crate::leader::system::functions(&cell, user) {
@@ -845,6 +845,31 @@ impl Session {
         )?;
         Ok(Outcome::Rows { schema, batches: vec![batch] })
     }
+}
+
+/// A session state with datafusion-pg-catalog's functions and `pg_catalog` schema, which every
+/// session starts from.
+struct PgCatalogTemplate {
+    state: datafusion::execution::SessionState,
+    pg_catalog: Option<Arc<dyn datafusion::catalog::SchemaProvider>>,
+}
+
+fn pg_catalog_template() -> &'static PgCatalogTemplate {
+    static TEMPLATE: std::sync::OnceLock<PgCatalogTemplate> = std::sync::OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let context = SessionContext::new_with_config(
+            SessionConfig::new().with_default_catalog_and_schema(DEFAULT_DATABASE, DEFAULT_SCHEMA),
+        );
+        if let Err(e) = datafusion_pg_catalog::pg_catalog::setup_pg_catalog(
+            &context,
+            DEFAULT_DATABASE,
+            datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider,
+        ) {
+            tracing::warn!("pg_catalog is unavailable: {e}");
+        }
+        let pg_catalog = context.catalog(DEFAULT_DATABASE).and_then(|c| c.schema("pg_catalog"));
+        PgCatalogTemplate { state: context.state(), pg_catalog }
+    })
 }
 
 /// The PostgreSQL version Redshift reports (`server_version`, `version()`): clients parse it
