@@ -247,3 +247,34 @@ def test_copy(server):
             with cur.copy("COPY (SELECT id, name, v FROM copy_t ORDER BY id) TO STDOUT") as copy:
                 copy.set_types(["int4", "text", "numeric"])
                 assert list(copy.rows()) == rows
+
+
+def test_large_copy_is_loaded_in_pieces_and_all_or_nothing(server):
+    """More than one piece of COPY data (16 MB): rows, and quoted fields with line breaks,
+    straddle the pieces' ends; times are read in the session's time zone; a bad last row
+    leaves nothing behind."""
+    count = 300_000
+    def lines(bad_last=False):
+        for i in range(count):
+            note = f'"line one\nline {i}, two"' if i % 1000 == 0 else f"note {i:060d}"
+            yield f"{i},{note},2024-01-31 12:{i % 60:02d}\n"
+        if bad_last:
+            yield "x,oops,2024-01-31 12:00\n"
+    with connect(server, autocommit=True) as con:
+        con.execute("CREATE TABLE big_copy_t (id INT, note VARCHAR(100), at TIMESTAMPTZ)")
+        con.execute("SET timezone TO 'America/New_York'")
+        with con.cursor() as cur:
+            with cur.copy("COPY big_copy_t FROM STDIN WITH (FORMAT csv)") as copy:
+                for line in lines():
+                    copy.write(line)
+            assert cur.rowcount == count
+        con.execute("RESET timezone")
+        assert con.execute("SELECT count(*), count(DISTINCT id), sum(id) FROM big_copy_t").fetchone() == (count, count, count * (count - 1) // 2)
+        assert con.execute("SELECT note, at FROM big_copy_t WHERE id = 299000").fetchone() == (
+            "line one\nline 299000, two", datetime.datetime(2024, 1, 31, 17, 20, tzinfo=datetime.timezone.utc))
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            with con.cursor() as cur:
+                with cur.copy("COPY big_copy_t FROM STDIN WITH (FORMAT csv)") as copy:
+                    for line in lines(bad_last=True):
+                        copy.write(line)
+        assert con.execute("SELECT count(*) FROM big_copy_t").fetchone() == (count,)

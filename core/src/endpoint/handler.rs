@@ -458,7 +458,7 @@ impl QueryHandler {
         match &plan {
             CopyPlan::In { table, columns, .. } => {
                 let width = session.copy_columns(table, columns)?.len();
-                *self.connection.copy_in.lock().unwrap() = Some((plan, vec![]));
+                *self.connection.copy_in.lock().unwrap() = Some(session.copy_in_begin(plan)?);
                 Ok(Response::CopyIn(CopyResponse::new(0, width, stream::empty())))
             }
             CopyPlan::Out { query, options } => {
@@ -544,8 +544,10 @@ impl CopyHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        if let Some((_, buffer)) = self.connection.copy_in.lock().unwrap().as_mut() {
-            buffer.extend_from_slice(&data.data);
+        let mut guard = self.connection.session.lock().await;
+        let session = active(&mut guard)?;
+        if let Some(copy) = self.connection.copy_in.lock().unwrap().as_mut() {
+            session.copy_in_data(copy, &data.data);
         }
         Ok(())
     }
@@ -557,12 +559,12 @@ impl CopyHandler for QueryHandler {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let pending = self.connection.copy_in.lock().unwrap().take();
-        let Some((plan, data)) = pending else {
+        let Some(copy) = pending else {
             return Err(to_pgwire(err!(PROTOCOL_VIOLATION, "CopyDone without a COPY in progress")));
         };
         let mut guard = self.connection.session.lock().await;
         let session = active(&mut guard)?;
-        let rows = session.copy_from(&plan, &data).map_err(to_pgwire)?;
+        let rows = session.copy_in_end(copy).map_err(to_pgwire)?;
         client.send(PgWireBackendMessage::CommandComplete(Tag::new(&format!("COPY {rows}")).into())).await?;
         Ok(())
     }
@@ -573,10 +575,11 @@ impl CopyHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        self.connection.copy_in.lock().unwrap().take();
-        if let Some(session) = self.connection.session.lock().await.as_mut() {
-            session.fail_transaction();
+        let error = err!(QUERY_CANCELED, "COPY from stdin failed: {}", fail.message);
+        let copy = self.connection.copy_in.lock().unwrap().take();
+        match (copy, self.connection.session.lock().await.as_mut()) {
+            (Some(copy), Some(session)) => to_pgwire(session.copy_in_abort(copy, error)),
+            _ => to_pgwire(error),
         }
-        to_pgwire(err!(QUERY_CANCELED, "COPY from stdin failed: {}", fail.message))
     }
 }

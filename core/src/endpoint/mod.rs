@@ -77,7 +77,7 @@ struct ConnectionState {
     /// Cancelled by `pg_terminate_backend` to close the connection.
     terminated: CancellationToken,
     /// A `COPY … FROM STDIN` in progress: what it loads and the data received so far.
-    copy_in: Mutex<Option<(crate::sql::copy::CopyPlan, Vec<u8>)>>,
+    copy_in: Mutex<Option<crate::leader::session::CopyIn>>,
 }
 
 impl ConnectionState {

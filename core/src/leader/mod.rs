@@ -5,7 +5,7 @@ pub mod cursors;
 pub mod database;
 mod ddl;
 mod literals;
-mod timezone;
+pub(crate) mod timezone;
 mod maintenance;
 pub mod origins;
 pub mod dml;

@@ -21,7 +21,7 @@ use datafusion::arrow::array::timezone::Tz;
 use datafusion::execution::context::{SessionConfig, SessionContext};
 use std::str::FromStr;
 use datafusion::logical_expr::LogicalPlan;
-use crate::sql::copy::{copy_plan, decode_rows, CopyPlan};
+use crate::sql::copy::{complete_rows_end, copy_plan, decode_rows, CopyOptions, CopyPlan};
 use crate::sql::ddl::ident_name;
 use crate::sql::params::{bind, placeholder_count, placeholder_index, Param};
 use datafusion::arrow::datatypes::DataType;
@@ -598,35 +598,83 @@ impl Session {
             .collect()
     }
 
-    /// `COPY table [(columns)] FROM STDIN` with the data the client sent: one statement, all rows
-    /// or none. Columns not listed are NULL.
-    pub fn copy_from(&mut self, plan: &CopyPlan, data: &[u8]) -> Result<u64> {
+    /// Starts `COPY table [(columns)] FROM STDIN`: one statement, all rows or none, whose data
+    /// comes in pieces (`copy_in_data`) until `copy_in_end`. Columns not listed are NULL.
+    pub fn copy_in_begin(&mut self, plan: CopyPlan) -> Result<CopyIn> {
         let CopyPlan::In { table, columns, options } = plan else {
-            return Err(err!(INTERNAL_ERROR, "copy_from needs a COPY … FROM STDIN"));
+            return Err(err!(INTERNAL_ERROR, "copy_in_begin needs a COPY … FROM STDIN"));
         };
-        self.run_internal(|s| {
-            let targets = s.copy_columns(table, columns)?;
-            let state = Arc::clone(s.txn().state());
-            let (rel, def) = state.require_table(table)?;
-            let rows = decode_rows(data, options, targets.len())?;
-            let mut values: Vec<Vec<Option<String>>> = vec![vec![None; rows.len()]; def.columns.len()];
-            for (r, row) in rows.into_iter().enumerate() {
-                for (value, &column) in row.into_iter().zip(&targets) {
-                    values[column][r] = value;
-                }
+        self.check_not_failed()?;
+        let targets = self.copy_columns(&table, &columns)?;
+        let implicit = self.begin_statement();
+        Ok(CopyIn { table, targets, options, implicit, pending: vec![], next_line: 1, rows: 0, error: None })
+    }
+
+    /// More COPY data: complete rows are loaded once a piece's worth has arrived, so memory
+    /// stays bounded whatever the data's size. An error is kept for `copy_in_end`, and the rest
+    /// of the data ignored.
+    pub fn copy_in_data(&mut self, copy: &mut CopyIn, data: &[u8]) {
+        if copy.error.is_some() {
+            return;
+        }
+        copy.pending.extend_from_slice(data);
+        if copy.pending.len() < COPY_PIECE_BYTES {
+            return;
+        }
+        let end = complete_rows_end(&copy.pending, &copy.options);
+        let piece: Vec<u8> = copy.pending.drain(..end).collect();
+        if let Err(e) = self.load_copy_rows(copy, &piece) {
+            copy.error = Some(e);
+            copy.pending = vec![];
+        }
+    }
+
+    /// The end of the COPY data: loads what is left and ends the statement. Returns the rows loaded.
+    pub fn copy_in_end(&mut self, mut copy: CopyIn) -> Result<u64> {
+        let result = match copy.error.take() {
+            Some(error) => Err(error),
+            None => {
+                let rest = std::mem::take(&mut copy.pending);
+                self.load_copy_rows(&mut copy, &rest).map(|()| copy.rows)
             }
-            let fields: Vec<datafusion::arrow::datatypes::Field> = def
-                .columns
-                .iter()
-                .map(|c| datafusion::arrow::datatypes::Field::new(&c.name, DataType::Utf8, true))
-                .collect();
-            let arrays = values
-                .into_iter()
-                .map(|column| Arc::new(datafusion::arrow::array::StringArray::from(column)) as datafusion::arrow::array::ArrayRef)
-                .collect();
-            let batch = RecordBatch::try_new(Arc::new(datafusion::arrow::datatypes::Schema::new(fields)), arrays)?;
-            s.append_batches(rel, vec![batch])
-        })
+        };
+        self.finish_statement(copy.implicit, result)
+    }
+
+    /// The client gave up (CopyFail) or went away: the statement fails, its rows are not kept.
+    pub fn copy_in_abort(&mut self, copy: CopyIn, error: Error) -> Error {
+        match self.finish_statement::<()>(copy.implicit, Err(error)) {
+            Err(error) => error,
+            Ok(()) => unreachable!("an error stays an error"),
+        }
+    }
+
+    fn load_copy_rows(&mut self, copy: &mut CopyIn, data: &[u8]) -> Result<()> {
+        let state = Arc::clone(self.txn().state());
+        let (rel, def) = state.require_table(&copy.table)?;
+        let rows = decode_rows(data, &copy.options, copy.targets.len(), copy.next_line)?;
+        copy.next_line += data.iter().filter(|b| **b == b'\n').count() as u64;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut values: Vec<Vec<Option<String>>> = vec![vec![None; rows.len()]; def.columns.len()];
+        for (r, row) in rows.into_iter().enumerate() {
+            for (value, &column) in row.into_iter().zip(&copy.targets) {
+                values[column][r] = value;
+            }
+        }
+        let fields: Vec<datafusion::arrow::datatypes::Field> = def
+            .columns
+            .iter()
+            .map(|c| datafusion::arrow::datatypes::Field::new(&c.name, DataType::Utf8, true))
+            .collect();
+        let arrays = values
+            .into_iter()
+            .map(|column| Arc::new(datafusion::arrow::array::StringArray::from(column)) as datafusion::arrow::array::ArrayRef)
+            .collect();
+        let batch = RecordBatch::try_new(Arc::new(datafusion::arrow::datatypes::Schema::new(fields)), arrays)?;
+        copy.rows += self.append_batches(rel, vec![batch])?;
+        Ok(())
     }
 
     fn append_in_transaction(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
@@ -651,6 +699,7 @@ impl Session {
                 .map(|f| f.as_ref().clone().with_nullable(true))
                 .collect::<Vec<_>>(),
         ));
+        let zone = self.time_zone();
         let mut conformed = Vec::with_capacity(batches.len());
         for batch in batches {
             if batch.num_columns() != schema.fields().len() {
@@ -667,11 +716,18 @@ impl Session {
                 .iter()
                 .zip(schema.fields())
                 .map(|(c, f)| {
+                    // Text becomes dates and times as SQL reads it (PostgreSQL's forms, the session's
+                    // time zone).
+                    if let Some(texts) = c.as_any().downcast_ref::<datafusion::arrow::array::StringArray>() {
+                        if let Some(read) = crate::leader::timezone::read_text_as(texts, f.data_type(), &zone) {
+                            return read;
+                        }
+                    }
                     // A value that does not convert is an error, not a NULL.
                     let options = datafusion::arrow::compute::CastOptions { safe: false, ..Default::default() };
-                    datafusion::arrow::compute::cast_with_options(c, f.data_type(), &options)
+                    Ok(datafusion::arrow::compute::cast_with_options(c, f.data_type(), &options)?)
                 })
-                .collect::<std::result::Result<Vec<_>, _>>()?;
+                .collect::<Result<Vec<_>>>()?;
             conformed.push(RecordBatch::try_new(Arc::clone(&schema), columns)?);
         }
         self.write_rows(rel.id, conformed)
@@ -846,6 +902,24 @@ impl Session {
         Ok(Outcome::Rows { schema, batches: vec![batch] })
     }
 }
+
+/// A `COPY … FROM STDIN` under way (`Session::copy_in_begin`).
+pub struct CopyIn {
+    table: crate::catalog::QualifiedName,
+    /// The table's columns the data fills, in the data's order.
+    targets: Vec<usize>,
+    options: CopyOptions,
+    implicit: bool,
+    /// Data not loaded yet (it may end in the middle of a row).
+    pending: Vec<u8>,
+    /// The number of `pending`'s first line in the whole data, for error messages.
+    next_line: u64,
+    rows: u64,
+    error: Option<Error>,
+}
+
+/// How much COPY data is gathered before its complete rows are loaded.
+const COPY_PIECE_BYTES: usize = 16 << 20;
 
 /// A session state with datafusion-pg-catalog's functions and `pg_catalog` schema, which every
 /// session starts from.

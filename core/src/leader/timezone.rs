@@ -205,32 +205,46 @@ impl ScalarUDFImpl for TextToTemporal {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let zone = zone_argument(&args, 1)?;
         let texts = args.args[0].to_array(args.number_rows)?;
-        let texts = texts.as_string::<i32>();
+        Ok(ColumnarValue::Array(self.read_all(texts.as_string::<i32>(), &zone).map_err(crate::Error::into_datafusion)?))
+    }
+}
+
+impl TextToTemporal {
+    fn read_all(&self, texts: &StringArray, zone: &Tz) -> crate::Result<ArrayRef> {
         let mut values = Vec::with_capacity(texts.len());
         for text in texts.iter() {
             values.push(match text {
                 None => None,
-                Some(text) => match self.read(text, &zone) {
+                Some(text) => match self.read(text, zone) {
                     Ok(value) => Some(value),
                     Err(_) if self.safe => None,
                     Err(Unreadable::Syntax) => {
-                        let error = crate::err!(INVALID_DATETIME_FORMAT, "invalid input syntax for type {}: \"{text}\"", self.kind.pg_name());
-                        return Err(error.into_datafusion());
+                        return Err(crate::err!(INVALID_DATETIME_FORMAT, "invalid input syntax for type {}: \"{text}\"", self.kind.pg_name()))
                     }
                     Err(Unreadable::OutOfRange) => {
-                        let error = crate::err!(DATETIME_FIELD_OVERFLOW, "date/time field value out of range: \"{text}\"");
-                        return Err(error.into_datafusion());
+                        return Err(crate::err!(DATETIME_FIELD_OVERFLOW, "date/time field value out of range: \"{text}\""))
                     }
                 },
             });
         }
-        let array: ArrayRef = match self.kind {
+        Ok(match self.kind {
             Temporal::Date => Arc::new(Date32Array::from_iter(values.into_iter().map(|d| d.and_then(|d| i32::try_from(d).ok())))),
             Temporal::Timestamp => Arc::new(TimestampMicrosecondArray::from(values)),
             Temporal::TimestampTz => Arc::new(TimestampMicrosecondArray::from(values).with_timezone(UTC)),
-        };
-        Ok(ColumnarValue::Array(array))
+        })
     }
+}
+
+/// Text values read as the DATE, TIMESTAMP or TIMESTAMPTZ `target` (local times in `zone`), as
+/// a cast in SQL reads them; `None` when `target` is not one of those.
+pub fn read_text_as(texts: &StringArray, target: &DataType, zone: &Tz) -> Option<crate::Result<ArrayRef>> {
+    let kind = match target {
+        DataType::Date32 => Temporal::Date,
+        DataType::Timestamp(TimeUnit::Microsecond, None) => Temporal::Timestamp,
+        DataType::Timestamp(TimeUnit::Microsecond, Some(_)) => Temporal::TimestampTz,
+        _ => return None,
+    };
+    Some(TextToTemporal::new(kind, false).read_all(texts, zone))
 }
 
 /// A date or timestamp as text, as the wire protocol prints it (TIMESTAMPTZ in the given zone).

@@ -124,14 +124,16 @@ fn copy_options(options: &[CopyOption], legacy: &[CopyLegacyOption]) -> Result<C
     })
 }
 
-/// The rows of COPY data, each with `width` values (`None` for NULL).
-pub fn decode_rows(data: &[u8], options: &CopyOptions, width: usize) -> Result<Vec<Vec<Option<String>>>> {
+/// The rows of a piece of COPY data, each with `width` values (`None` for NULL). `first_line`
+/// is the number of the piece's first line in the whole data (1 for the start, where a CSV
+/// header is skipped).
+pub fn decode_rows(data: &[u8], options: &CopyOptions, width: usize, first_line: u64) -> Result<Vec<Vec<Option<String>>>> {
     let rows = match &options.format {
         CopyFormat::Text => decode_text(data, options)?,
         CopyFormat::Csv { quote, escape, header } => {
             let text = std::str::from_utf8(data).map_err(|_| err!(CHARACTER_NOT_IN_REPERTOIRE, "COPY data is not valid UTF-8"))?;
             let mut rows = decode_csv(text, options.delimiter as char, *quote as char, *escape as char, &options.null)?;
-            if *header && !rows.is_empty() {
+            if *header && first_line == 1 && !rows.is_empty() {
                 rows.remove(0);
             }
             rows
@@ -140,10 +142,37 @@ pub fn decode_rows(data: &[u8], options: &CopyOptions, width: usize) -> Result<V
     for (line, row) in rows.iter().enumerate() {
         if row.len() != width {
             let which = if row.len() < width { "missing data for a column" } else { "extra data after last expected column" };
-            return Err(err!(BAD_COPY_FILE_FORMAT, "{which} (line {} has {} values, expected {width})", line + 1, row.len()));
+            let line = first_line + line as u64;
+            return Err(err!(BAD_COPY_FILE_FORMAT, "{which} (line {line} has {} values, expected {width})", row.len()));
         }
     }
     Ok(rows)
+}
+
+/// Where the complete rows of `data` end: just after its last line break outside a quoted CSV
+/// field (0 if none), so COPY data can be loaded a piece at a time.
+pub fn complete_rows_end(data: &[u8], options: &CopyOptions) -> usize {
+    let CopyFormat::Csv { quote, escape, .. } = options.format else {
+        return data.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    };
+    let (mut end, mut in_quotes, mut i) = (0, false, 0);
+    while i < data.len() {
+        let b = data[i];
+        if in_quotes {
+            let next = data.get(i + 1).copied();
+            if b == escape && (next == Some(quote) || (next == Some(escape) && escape != quote)) {
+                i += 1;
+            } else if b == quote {
+                in_quotes = false;
+            }
+        } else if b == quote {
+            in_quotes = true;
+        } else if b == b'\n' {
+            end = i + 1;
+        }
+        i += 1;
+    }
+    end
 }
 
 /// PostgreSQL's CSV format. Only an unquoted field equal to the NULL string is NULL: `""` is an
@@ -315,7 +344,7 @@ mod tests {
         let mut out = vec![];
         encode_row(&values, &text(), &mut out);
         assert_eq!(out, b"a\\tb\\\\c\\nd\t\\N\t\n");
-        let rows = decode_rows(&out, &text(), 3).unwrap();
+        let rows = decode_rows(&out, &text(), 3, 1).unwrap();
         assert_eq!(rows, vec![vec![Some("a\tb\\c\nd".to_string()), None, Some(String::new())]]);
     }
 
@@ -325,7 +354,7 @@ mod tests {
         let mut out = vec![];
         encode_row(&[Some("x,\"y\""), None, Some("")], &csv, &mut out);
         assert_eq!(out, b"\"x,\"\"y\"\"\",,\"\"\n");
-        let rows = decode_rows(&out, &csv, 3).unwrap();
+        let rows = decode_rows(&out, &csv, 3, 1).unwrap();
         assert_eq!(rows[0][0].as_deref(), Some("x,\"y\""));
         assert_eq!(rows[0][1], None);
         assert_eq!(rows[0][2].as_deref(), Some(""), "a quoted empty field is an empty string, not NULL");
@@ -335,10 +364,19 @@ mod tests {
     fn csv_fields_span_lines_and_markers_end_the_data() {
         let csv = CopyOptions { format: CopyFormat::Csv { quote: b'"', escape: b'"', header: true }, delimiter: b',', null: String::new() };
         let data = b"a,b\r\n1,\"two\r\nlines\"\n\"\",\n\\.\nignored,row\n";
-        let rows = decode_rows(data, &csv, 2).unwrap();
+        let rows = decode_rows(data, &csv, 2, 1).unwrap();
         assert_eq!(rows, vec![
             vec![Some("1".to_string()), Some("two\r\nlines".to_string())],
             vec![Some(String::new()), None],
         ]);
+    }
+
+    #[test]
+    fn complete_rows_end_after_the_last_line_break_outside_quotes() {
+        let csv = CopyOptions { format: CopyFormat::Csv { quote: b'"', escape: b'"', header: false }, delimiter: b',', null: String::new() };
+        assert_eq!(complete_rows_end(b"1,a\n2,\"b\n", &csv), 4, "the second row's quoted field goes on");
+        assert_eq!(complete_rows_end(b"1,\"a\"\"\n\"\n2,b", &csv), 9);
+        assert_eq!(complete_rows_end(b"no break", &csv), 0);
+        assert_eq!(complete_rows_end(b"1\tx\n2\n3", &text()), 6, "text rows end at the last line break");
     }
 }
