@@ -187,6 +187,8 @@ pub struct Column {
     pub encoding: Encoding,
     /// Value (SQL literal) of this column in segments written before it was added.
     pub missing: Option<String>,
+    /// `COMMENT ON COLUMN`.
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -291,6 +293,8 @@ pub struct Relation {
     /// Bumped by every commit that changes the relation; two transactions that changed the same
     /// version conflict.
     pub version: u64,
+    /// `COMMENT ON TABLE` / `COMMENT ON VIEW`.
+    pub comment: Option<String>,
     pub kind: RelationKind,
 }
 

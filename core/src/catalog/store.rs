@@ -26,13 +26,13 @@ CREATE TABLE IF NOT EXISTS relations(
     owner TEXT NOT NULL, version INTEGER NOT NULL,
     distribution TEXT, distkey INTEGER, sort_kind TEXT, sort_columns TEXT,
     primary_key TEXT, constraints TEXT, even_cursor INTEGER, next_column_id INTEGER,
-    view_sql TEXT, depends_on TEXT, view_text TEXT,
+    view_sql TEXT, depends_on TEXT, view_text TEXT, comment TEXT,
     UNIQUE(schema_name, name));
 CREATE TABLE IF NOT EXISTS columns(
     rel_id INTEGER NOT NULL, ordinal INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL,
     type TEXT NOT NULL, not_null INTEGER NOT NULL, default_sql TEXT,
     identity_seed INTEGER, identity_step INTEGER, identity_next INTEGER, identity_by_default INTEGER,
-    encoding TEXT NOT NULL, missing_sql TEXT,
+    encoding TEXT NOT NULL, missing_sql TEXT, comment TEXT,
     PRIMARY KEY(rel_id, ordinal));
 CREATE TABLE IF NOT EXISTS segments(
     id INTEGER PRIMARY KEY, rel_id INTEGER NOT NULL, slice INTEGER NOT NULL,
@@ -75,12 +75,14 @@ impl CatalogStore {
         let conn = Connection::open(dir.join("catalog.db"))?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;")?;
         conn.execute_batch(SCHEMA_SQL)?;
-        // Catalogs written before views kept the text they were created with.
-        let has_view_text = conn
-            .prepare("SELECT 1 FROM pragma_table_info('relations') WHERE name = 'view_text'")?
-            .exists([])?;
-        if !has_view_text {
-            conn.execute_batch("ALTER TABLE relations ADD COLUMN view_text TEXT")?;
+        // Columns added since the first catalogs: views' original text, comments (COMMENT ON).
+        for (table, column) in [("relations", "view_text"), ("relations", "comment"), ("columns", "comment")] {
+            let exists = conn
+                .prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2")?
+                .exists(params![table, column])?;
+            if !exists {
+                conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} TEXT"))?;
+            }
         }
         let existing: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key='format'", [], |r| r.get(0)).optional()?;
@@ -157,7 +159,7 @@ impl CatalogStore {
         let mut columns: HashMap<RelId, Vec<Column>> = HashMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT rel_id, id, name, type, not_null, default_sql, identity_seed, identity_step,
-                    identity_next, encoding, missing_sql, identity_by_default FROM columns ORDER BY rel_id, ordinal",
+                    identity_next, encoding, missing_sql, identity_by_default, comment FROM columns ORDER BY rel_id, ordinal",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -176,6 +178,7 @@ impl CatalogStore {
                 },
                 encoding: Encoding::parse(&encoding)?,
                 missing: r.get(10)?,
+                comment: r.get(12)?,
             });
         }
         let mut segments: HashMap<RelId, Vec<SegmentRef>> = HashMap::new();
@@ -213,7 +216,7 @@ impl CatalogStore {
         let mut stmt = self.conn.prepare(
             "SELECT id, schema_name, name, kind, owner, version, distribution, distkey, sort_kind,
                     sort_columns, primary_key, constraints, even_cursor, next_column_id, view_sql, depends_on,
-                    view_text
+                    view_text, comment
              FROM relations",
         )?;
         let mut rows = stmt.query([])?;
@@ -266,6 +269,7 @@ impl CatalogStore {
                 name: r.get(2)?,
                 owner: r.get(4)?,
                 version: r.get(5)?,
+                comment: r.get(17)?,
                 kind,
             }));
         }
@@ -331,8 +335,8 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
     match &rel.kind {
         RelationKind::View(v) => {
             tx.execute(
-                "INSERT INTO relations(id, schema_name, name, kind, owner, version, view_sql, depends_on, view_text)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO relations(id, schema_name, name, kind, owner, version, view_sql, depends_on, view_text, comment)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     rel.id,
                     rel.schema,
@@ -342,7 +346,8 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
                     rel.version,
                     v.sql,
                     join_ids(&v.depends_on),
-                    v.text
+                    v.text,
+                    rel.comment
                 ],
             )?;
         }
@@ -360,8 +365,8 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
             };
             tx.execute(
                 "INSERT INTO relations(id, schema_name, name, kind, owner, version, distribution, distkey,
-                    sort_kind, sort_columns, primary_key, constraints, even_cursor, next_column_id)
-                 VALUES (?1, ?2, ?3, 'table', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    sort_kind, sort_columns, primary_key, constraints, even_cursor, next_column_id, comment)
+                 VALUES (?1, ?2, ?3, 'table', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 params![
                     rel.id,
                     rel.schema,
@@ -375,13 +380,14 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
                     join_ids(&t.primary_key),
                     t.constraints.join("\n"),
                     t.even_cursor,
-                    t.next_column_id
+                    t.next_column_id,
+                    rel.comment
                 ],
             )?;
             let mut insert_column = tx.prepare_cached(
                 "INSERT INTO columns(rel_id, ordinal, id, name, type, not_null, default_sql, identity_seed,
-                    identity_step, identity_next, encoding, missing_sql, identity_by_default)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    identity_step, identity_next, encoding, missing_sql, identity_by_default, comment)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?;
             for (ordinal, c) in t.columns.iter().enumerate() {
                 insert_column.execute(params![
@@ -397,7 +403,8 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
                     c.identity.as_ref().map(|i| i.next),
                     c.encoding.name(),
                     c.missing,
-                    c.identity.as_ref().map(|i| i.by_default)
+                    c.identity.as_ref().map(|i| i.by_default),
+                    c.comment
                 ])?;
             }
             let mut insert_segment = tx.prepare_cached(

@@ -1,4 +1,4 @@
-//! Executing DDL: schemas, tables (plain, LIKE, AS), views, ALTER TABLE, DROP, TRUNCATE.
+//! Executing DDL: schemas, tables (plain, LIKE, AS), views, ALTER TABLE, DROP, TRUNCATE, COMMENT ON.
 
 use crate::catalog::*;
 use crate::err;
@@ -85,6 +85,7 @@ impl Session {
                         .transpose()?
                         .unwrap_or(Encoding::Auto),
                     missing: None,
+                    comment: None,
                 });
             }
             let distribution = ddl::distribution(&columns, attrs)?;
@@ -102,6 +103,7 @@ impl Session {
             name: name.name,
             owner,
             version: 0,
+            comment: None,
             kind: RelationKind::Table(table),
         });
         match rows {
@@ -198,7 +200,8 @@ impl Session {
             schema: name.schema,
             name: name.name,
             owner,
-            version: existing.map_or(0, |r| r.version),
+            version: existing.as_ref().map_or(0, |r| r.version),
+            comment: existing.as_ref().and_then(|r| r.comment.clone()),
             kind: RelationKind::View(ViewDef { sql, text: view.query.to_string(), depends_on, late_binding: view.with_no_schema_binding }),
         });
         Ok(Outcome::command("CREATE VIEW"))
@@ -438,6 +441,44 @@ impl Session {
     }
 
     /// TRUNCATE empties tables. As on Redshift it commits the transaction it runs in.
+    /// `COMMENT ON TABLE | VIEW | COLUMN name IS 'text' | NULL` (NULL or '' removes it), shown in
+    /// pg_description, `obj_description` and `col_description`.
+    pub(crate) fn comment(&mut self, object_type: ast::CommentObject, name: &ObjectName, comment: Option<&str>) -> Result<Outcome> {
+        let comment = comment.filter(|c| !c.is_empty()).map(str::to_string);
+        let state = Arc::clone(self.txn().state());
+        let rel = match object_type {
+            ast::CommentObject::Table | ast::CommentObject::View => {
+                let qname = qualified_name(name)?;
+                let rel = state.lookup(&qname).ok_or_else(|| Error::undefined_table(&qname.name))?;
+                let is_view = matches!(rel.kind, RelationKind::View(_));
+                if is_view != (object_type == ast::CommentObject::View) {
+                    let kind = if is_view { "a view" } else { "a table" };
+                    return Err(err!(WRONG_OBJECT_TYPE, "\"{}\" is {kind}", rel.name));
+                }
+                let mut rel = (**rel).clone();
+                rel.comment = comment;
+                rel
+            }
+            ast::CommentObject::Column => {
+                let (column, table) = name.0.split_last().ok_or_else(|| Error::syntax("COMMENT ON COLUMN needs table.column"))?;
+                if table.is_empty() {
+                    return Err(Error::syntax("COMMENT ON COLUMN needs table.column"));
+                }
+                let column = ident_name(column.as_ident().ok_or_else(|| Error::syntax("invalid column name"))?);
+                let qname = qualified_name(&ObjectName(table.to_vec()))?;
+                let (rel, _) = state.require_table(&qname)?;
+                let mut rel = (**rel).clone();
+                let table = rel.table_mut().expect("a table");
+                let index = table.column_index(&column).ok_or_else(|| Error::undefined_column(&column, &qname.name))?;
+                table.columns[index].comment = comment;
+                rel
+            }
+            other => return Err(err!(FEATURE_NOT_SUPPORTED, "COMMENT ON {other} is not supported")),
+        };
+        self.txn().put_relation(rel);
+        Ok(Outcome::command("COMMENT"))
+    }
+
     pub(crate) fn truncate(&mut self, truncate: &Truncate) -> Result<Outcome> {
         let state = Arc::clone(self.txn().state());
         for target in &truncate.table_names {

@@ -780,6 +780,7 @@ impl Session {
                 self.drop(object_type, if_exists, &names, cascade)
             }
             Statement::AlterTable(alter) => self.alter_table(&alter).await,
+            Statement::Comment { object_type, object_name, comment, .. } => self.comment(object_type, &object_name, comment.as_deref()),
             Statement::Truncate(truncate) => self.truncate(&truncate),
             Statement::Vacuum(vacuum) => self.vacuum(&vacuum).await,
             Statement::Analyze(analyze) => self.analyze(&analyze),

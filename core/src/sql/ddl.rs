@@ -48,6 +48,7 @@ pub fn column(def: &ColumnDef, id: ColumnId, attrs: Option<&ColumnAttributes>) -
         identity: None,
         encoding: Encoding::Auto,
         missing: None,
+        comment: None,
     };
     let mut primary_key = false;
     let mut constraints = vec![];

@@ -84,7 +84,11 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         attributes.user = extract_user_options(&mut statement_tokens)?;
         let end = TokenWithSpan::wrap(Token::EOF);
         statement_tokens.push(end);
-        let mut parser = Parser::new(&dialect).with_tokens_with_locations(statement_tokens);
+        // COMMENT ON is Redshift's too, but sqlparser reads it only in some dialects.
+        let postgres = datafusion::sql::sqlparser::dialect::PostgreSqlDialect {};
+        let is_comment = matches!(statement_tokens.first().map(|t| &t.token), Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("comment"));
+        let statement_dialect: &dyn datafusion::sql::sqlparser::dialect::Dialect = if is_comment { &postgres } else { &dialect };
+        let mut parser = Parser::new(statement_dialect).with_tokens_with_locations(statement_tokens);
         let mut statement = parser.parse_statement().map_err(|e| parser_error(sql, &e.to_string()))?;
         if parser.peek_token().token != Token::EOF {
             let t = parser.peek_token();
@@ -109,7 +113,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
 fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
     use datafusion_pg_catalog::sql::PostgresCompatibilityParser;
     static PARSER: std::sync::OnceLock<PostgresCompatibilityParser> = std::sync::OnceLock::new();
-    let aggregated = aggregate_correlated_subqueries(sql);
+    let aggregated = catalog_query_fixups(sql);
     let text = aggregated.as_deref().unwrap_or(sql);
     let statements = PARSER.get_or_init(PostgresCompatibilityParser::new).parse(text).map_err(|e| parser_error(sql, &e.to_string()))?;
     statements
@@ -124,6 +128,12 @@ fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
         .collect()
 }
 
+/// Rewrites of catalog queries that datafusion-pg-catalog's parser would get wrong; the
+/// statement's text when one applied.
+///
+/// `'pg_class'::regclass`: the catalog's own relations are found without a schema, as
+/// pg_catalog is always on PostgreSQL's search path (the parser looks in `current_schema()`).
+///
 /// A correlated scalar subquery in a select list that is not an aggregate, like psql `\\d`'s
 /// column default `(SELECT pg_get_expr(d.adbin, …) FROM pg_attrdef d WHERE d.adrelid =
 /// a.attrelid AND … AND a.atthasdef)`: DataFusion decorrelates only aggregates, and only
@@ -131,8 +141,8 @@ fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
 /// subqueries with NULL. As the subquery returns at most one row, `max` of its value is the
 /// same, and conditions on the outer row alone move out to a CASE:
 /// `CASE WHEN a.atthasdef THEN (SELECT max(…) … WHERE d.adrelid = a.attrelid …) END`, which the
-/// parser leaves alone. The statement's text when one was rewritten.
-fn aggregate_correlated_subqueries(sql: &str) -> Option<String> {
+/// parser leaves alone.
+fn catalog_query_fixups(sql: &str) -> Option<String> {
     use datafusion::sql::sqlparser::ast::{BinaryOperator, Expr, GroupByExpr, Query, SelectItem, SetExpr, TableFactor, VisitMut, VisitorMut};
     use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
     fn conjuncts(expr: Expr, out: &mut Vec<Expr>) {
@@ -216,6 +226,22 @@ fn aggregate_correlated_subqueries(sql: &str) -> Option<String> {
     }
     impl VisitorMut for Aggregate {
         type Break = ();
+        fn pre_visit_expr(&mut self, expr: &mut Expr) -> std::ops::ControlFlow<()> {
+            use datafusion::sql::sqlparser::ast::Value;
+            if let Expr::Cast { expr: operand, data_type, .. } = expr {
+                if data_type.to_string().to_ascii_lowercase().ends_with("regclass") {
+                    if let Expr::Value(v) = operand.as_mut() {
+                        if let Value::SingleQuotedString(name) = &mut v.value {
+                            if !name.contains('.') && is_system_relation(&name.to_ascii_lowercase()) {
+                                *name = format!("pg_catalog.{name}");
+                                self.changed = true;
+                            }
+                        }
+                    }
+                }
+            }
+            std::ops::ControlFlow::Continue(())
+        }
         fn pre_visit_select(&mut self, select: &mut datafusion::sql::sqlparser::ast::Select) -> std::ops::ControlFlow<()> {
             for item in &mut select.projection {
                 let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else { continue };
@@ -665,12 +691,12 @@ mod tests {
         let psql = "SELECT a.attname, (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true) FROM pg_catalog.pg_attrdef d \
                     WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef), a.attnotnull FROM pg_catalog.pg_attribute a";
         assert_eq!(
-            super::aggregate_correlated_subqueries(psql).unwrap(),
+            super::catalog_query_fixups(psql).unwrap(),
             "SELECT a.attname, CASE WHEN (a.atthasdef) THEN (SELECT max(pg_catalog.pg_get_expr(d.adbin, d.adrelid, true)) \
              FROM pg_catalog.pg_attrdef d WHERE (d.adrelid = a.attrelid) AND (d.adnum = a.attnum)) END, a.attnotnull FROM pg_catalog.pg_attribute a"
         );
-        assert_eq!(super::aggregate_correlated_subqueries("SELECT (SELECT max(x) FROM t WHERE t.a = u.a) FROM u"), None);
-        assert_eq!(super::aggregate_correlated_subqueries("SELECT (SELECT x FROM t WHERE t.a = 1) FROM u"), None);
-        assert_eq!(super::aggregate_correlated_subqueries("SELECT (SELECT x FROM t WHERE t.a <> u.a) FROM u"), None);
+        assert_eq!(super::catalog_query_fixups("SELECT (SELECT max(x) FROM t WHERE t.a = u.a) FROM u"), None);
+        assert_eq!(super::catalog_query_fixups("SELECT (SELECT x FROM t WHERE t.a = 1) FROM u"), None);
+        assert_eq!(super::catalog_query_fixups("SELECT (SELECT x FROM t WHERE t.a <> u.a) FROM u"), None);
     }
 }

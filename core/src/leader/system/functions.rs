@@ -5,7 +5,7 @@
 //! `pg_get_late_binding_view_cols()`.
 
 use super::*;
-use datafusion::arrow::array::{ArrayRef, AsArray, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringArray};
 use datafusion::arrow::datatypes::{Int64Type, SchemaRef};
 use datafusion::catalog::{Session as PlannerSession, TableFunctionImpl};
 use datafusion::common::DataFusionError;
@@ -57,15 +57,74 @@ pub fn functions(cell: &Arc<SnapshotCell>, user: &str) -> Vec<ScalarUDF> {
                 Ok(ColumnarValue::Array(Arc::new(oids)))
             }),
         ),
+        relation_size(cell, "pg_relation_size"),
+        relation_size(cell, "pg_table_size"),
+        relation_size(cell, "pg_total_relation_size"),
+        datafusion::logical_expr::create_udf(
+            "pg_size_pretty",
+            vec![DataType::Int64],
+            DataType::Utf8,
+            Volatility::Immutable,
+            Arc::new(|args: &[ColumnarValue]| {
+                let sizes = args[0].to_array(1)?;
+                let texts: StringArray = sizes.as_primitive::<Int64Type>().iter().map(|s| s.map(size_pretty)).collect();
+                Ok(ColumnarValue::Array(Arc::new(texts)))
+            }),
+        ),
         constant("current_user", Signature::exact(vec![], Volatility::Stable), user()),
         constant("session_user", Signature::exact(vec![], Volatility::Stable), user()),
-        // Comments (COMMENT ON) are not kept yet.
-        constant("col_description", Signature::any(2, Volatility::Stable), ScalarValue::Utf8(None)),
-        constant("obj_description", Signature::variadic_any(Volatility::Stable), ScalarValue::Utf8(None)),
+        ScalarUDF::new_from_impl(Description::new(cell, false)),
+        ScalarUDF::new_from_impl(Description::new(cell, true)),
+        // Databases and users have no comments.
         constant("shobj_description", Signature::any(2, Volatility::Stable), ScalarValue::Utf8(None)),
         // Every function is on the search path: there are no user-defined functions yet.
         constant("pg_function_is_visible", Signature::any(1, Volatility::Stable), ScalarValue::Boolean(Some(true))),
     ]
+}
+
+/// The bytes a table's segments take on disk (0 for a view; NULL for an unknown oid).
+fn relation_size(cell: &Arc<SnapshotCell>, name: &'static str) -> ScalarUDF {
+    let cell = Arc::clone(cell);
+    datafusion::logical_expr::create_udf(
+        name,
+        vec![DataType::Int64],
+        DataType::Int64,
+        Volatility::Stable,
+        Arc::new(move |args: &[ColumnarValue]| {
+            let state = cell.get();
+            let oids = args[0].to_array(1)?;
+            let sizes: datafusion::arrow::array::Int64Array = oids
+                .as_primitive::<Int64Type>()
+                .iter()
+                .map(|oid| {
+                    let rel = state.relations.values().find(|r| Some(i64::from(relation_oid(r))) == oid)?;
+                    Some(rel.table().map_or(0, |t| t.segments.iter().map(|s| s.file.bytes as i64).sum()))
+                })
+                .collect();
+            Ok(ColumnarValue::Array(Arc::new(sizes)))
+        }),
+    )
+}
+
+/// A size as PostgreSQL's `pg_size_pretty` writes it: `8192 bytes`, `16 kB`, `25 MB`, … (a unit
+/// is used below 10240 bytes or 20480 of it, halves rounded away from zero).
+fn size_pretty(size: i64) -> String {
+    const UNITS: [(&str, i64, bool, u32); 6] =
+        [("bytes", 10 * 1024, false, 0), ("kB", 20 * 1024 - 1, true, 10), ("MB", 20 * 1024 - 1, true, 20),
+         ("GB", 20 * 1024 - 1, true, 30), ("TB", 20 * 1024 - 1, true, 40), ("PB", 20 * 1024 - 1, true, 50)];
+    let half_rounded = |x: i64| (x + if x < 0 { -1 } else { 1 }) / 2;
+    let mut size = size;
+    for (i, (name, limit, round, bits)) in UNITS.iter().enumerate() {
+        let Some((_, _, next_round, next_bits)) = UNITS.get(i + 1) else {
+            return format!("{} {name}", if *round { half_rounded(size) } else { size });
+        };
+        if size.abs() < *limit {
+            return format!("{} {name}", if *round { half_rounded(size) } else { size });
+        }
+        let shift = next_bits - bits - u32::from(*next_round) + u32::from(*round);
+        size /= 1i64 << shift;
+    }
+    unreachable!("the last unit always answers")
 }
 
 /// `pg_backend_pid()`, `pg_cancel_backend(pid)` and `pg_terminate_backend(pid)` over the
@@ -256,6 +315,83 @@ impl ScalarUDFImpl for CatalogLookup {
         let out: StringArray = oids
             .iter()
             .map(|oid| oid.and_then(|oid| i32::try_from(oid).ok()).and_then(|oid| (self.lookup)(&state, oid)))
+            .collect();
+        Ok(ColumnarValue::Array(Arc::new(out)))
+    }
+}
+
+/// `obj_description(oid [, 'pg_class'])` and `col_description(oid, column number)`: comments
+/// made with COMMENT ON (pg_description's rows).
+#[derive(Debug)]
+struct Description {
+    column: bool,
+    signature: Signature,
+    cell: Arc<SnapshotCell>,
+}
+
+impl Description {
+    fn new(cell: &Arc<SnapshotCell>, column: bool) -> Description {
+        let signature = if column {
+            Signature::exact(vec![DataType::Int64, DataType::Int64], Volatility::Stable)
+        } else {
+            let oid = TypeSignature::Exact(vec![DataType::Int64]);
+            let with_catalog = TypeSignature::Exact(vec![DataType::Int64, DataType::Utf8]);
+            Signature::one_of(vec![oid, with_catalog], Volatility::Stable)
+        };
+        Description { column, signature, cell: Arc::clone(cell) }
+    }
+}
+
+impl PartialEq for Description {
+    fn eq(&self, other: &Self) -> bool {
+        self.column == other.column
+    }
+}
+impl Eq for Description {}
+impl std::hash::Hash for Description {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.column.hash(state)
+    }
+}
+
+impl ScalarUDFImpl for Description {
+    fn name(&self) -> &str {
+        if self.column { "col_description" } else { "obj_description" }
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let state = self.cell.get();
+        let comments = super::pg::descriptions(state.relations.values());
+        let rows = args.number_rows;
+        let oids = datafusion::arrow::compute::cast(&args.args[0].to_array(rows)?, &DataType::Int64)?;
+        let oids = oids.as_primitive::<Int64Type>();
+        let second = args.args.get(1).map(|a| a.to_array(rows)).transpose()?;
+        let out: StringArray = (0..rows)
+            .map(|i| {
+                let oid = oids.is_valid(i).then(|| oids.value(i))?;
+                let subid = match (&second, self.column) {
+                    (Some(numbers), true) => {
+                        let numbers = datafusion::arrow::compute::cast(numbers, &DataType::Int64).ok()?;
+                        let numbers = numbers.as_primitive::<Int64Type>();
+                        numbers.is_valid(i).then(|| numbers.value(i))?
+                    }
+                    // Only relations (pg_class) have comments.
+                    (Some(catalog), false) => {
+                        let catalog = catalog.as_string::<i32>();
+                        if catalog.is_null(i) || catalog.value(i) != "pg_class" {
+                            return None;
+                        }
+                        0
+                    }
+                    (None, _) => 0,
+                };
+                comments.iter().find(|(o, s, _)| i64::from(*o) == oid && i64::from(*s) == subid).map(|(_, _, c)| c.to_string())
+            })
             .collect();
         Ok(ColumnarValue::Array(Arc::new(out)))
     }

@@ -35,6 +35,7 @@ pub const OWN_TABLES: &[&str] = &[
     "pg_constraint",
     "pg_rewrite",
     "pg_depend",
+    "pg_description",
     "pg_tables",
     "pg_views",
     "pg_user",

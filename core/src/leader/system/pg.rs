@@ -117,6 +117,21 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                     RelationKind::View(_) => class_rows.push(common(relation_oid(rel), &rel.name, "v", 0, 0.0, false, 0)),
                 }
             }
+            // The catalog's own relations, under PostgreSQL's oids: clients name them in
+            // `'pg_class'::regclass` (pgJDBC joins comments with `classoid = 'pg_class'::regclass`).
+            for (name, oid) in SYSTEM_RELATION_OIDS {
+                class_rows.push(ClassRow {
+                    oid: *oid,
+                    name: name.to_string(),
+                    schema: "pg_catalog",
+                    owner: crate::catalog::DEFAULT_OWNER,
+                    kind: "r",
+                    columns: 0,
+                    rows: 0.0,
+                    has_index: false,
+                    diststyle: 0,
+                });
+            }
             for row in class_rows {
                 let has_pkey = row.has_index;
                 t.row(vec![
@@ -380,6 +395,19 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             }
             t.finish()?
         }
+        // COMMENT ON tables, views and columns.
+        "pg_description" => {
+            let mut t = TableBuilder::new(&[
+                ("objoid", DataType::Int32),
+                ("classoid", DataType::Int32),
+                ("objsubid", DataType::Int32),
+                ("description", DataType::Utf8),
+            ]);
+            for (oid, subid, description) in descriptions(facts.relations()) {
+                t.row(vec![int(oid), int(PG_CLASS_OID), int(subid), text(description)]);
+            }
+            t.finish()?
+        }
         // A view's rule, and what it depends on: itself ('i') and the relations it reads ('n'),
         // as dbt and pg_dump read view dependencies. Late-binding views depend on nothing.
         "pg_rewrite" => {
@@ -565,3 +593,35 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
     };
     Ok(Some(batch))
 }
+
+/// (object oid, column number or 0, comment) of every comment on `relations` and their columns.
+pub(super) fn descriptions<'a>(relations: impl Iterator<Item = &'a Arc<Relation>>) -> Vec<(i32, i32, &'a str)> {
+    let mut out = vec![];
+    for rel in relations {
+        if let Some(comment) = &rel.comment {
+            out.push((relation_oid(rel), 0, comment.as_str()));
+        }
+        for (i, column) in rel.table().map_or(&[][..], |t| &t.columns[..]).iter().enumerate() {
+            if let Some(comment) = &column.comment {
+                out.push((relation_oid(rel), i as i32 + 1, comment.as_str()));
+            }
+        }
+    }
+    out
+}
+
+/// PostgreSQL's oids for the catalog tables clients look up by name.
+const SYSTEM_RELATION_OIDS: &[(&str, i32)] = &[
+    ("pg_type", 1247),
+    ("pg_attribute", 1249),
+    ("pg_proc", 1255),
+    ("pg_class", PG_CLASS_OID),
+    ("pg_database", 1262),
+    ("pg_attrdef", 2604),
+    ("pg_constraint", 2606),
+    ("pg_depend", 2608),
+    ("pg_description", 2609),
+    ("pg_index", 2610),
+    ("pg_namespace", 2615),
+    ("pg_rewrite", 2618),
+];

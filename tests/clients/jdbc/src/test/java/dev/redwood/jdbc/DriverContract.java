@@ -589,6 +589,30 @@ abstract class DriverContract {
         }
     }
 
+    @Test
+    void commentsAreRemarks() throws SQLException {
+        String t = table("remarks");
+        try (Connection c = connect()) {
+            recreate(c, t, "(id INT, name VARCHAR(20))");
+            try (Statement s = c.createStatement()) {
+                s.execute("COMMENT ON TABLE " + t + " IS 'Customers, one row each'");
+                s.execute("COMMENT ON COLUMN " + t + ".name IS 'Full name'");
+            }
+            DatabaseMetaData md = c.getMetaData();
+            try (ResultSet rs = md.getTables(null, "public", t, null)) {
+                assertTrue(rs.next());
+                assertEquals("Customers, one row each", rs.getString("REMARKS"));
+            }
+            List<String> remarks = new ArrayList<>();
+            try (ResultSet rs = md.getColumns(null, "public", t, null)) {
+                while (rs.next()) {
+                    remarks.add(rs.getString("COLUMN_NAME") + "=" + rs.getString("REMARKS"));
+                }
+            }
+            assertEquals(List.of("id=null", "name=Full name"), remarks);
+        }
+    }
+
     private static List<String> primaryKeys(DatabaseMetaData md, String table) throws SQLException {
         List<String> out = new ArrayList<>();
         try (ResultSet rs = md.getPrimaryKeys(null, "public", table)) {
