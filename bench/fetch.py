@@ -5,77 +5,17 @@ import argparse
 import datetime
 import os
 import platform
-import pwd
-import re
 import shutil
-import socket
 import statistics
-import subprocess
 import tempfile
 import time
 from decimal import Decimal
 
 import psycopg
 
-PASSWORD = "Bench-password-1"
+from servers import start_postgres, start_redwood
+
 TABLE = "CREATE TABLE fetch_t (id BIGINT, name VARCHAR(32), amount DECIMAL(12,2), day DATE, flag BOOLEAN)"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def pg_bin(name):
-    for directory in ["/usr/lib/postgresql/15/bin", "/usr/local/bin", "/usr/bin"]:
-        if os.path.exists(os.path.join(directory, name)):
-            return os.path.join(directory, name)
-    raise SystemExit(f"{name} not found: install postgresql-15")
-
-
-def start_postgres(workdir):
-    """initdb + postgres as an unprivileged user (PostgreSQL refuses to run as root)."""
-    data = os.path.join(workdir, "pg")
-    os.makedirs(data)
-    as_user = []
-    if os.geteuid() == 0:
-        try:
-            pwd.getpwnam("postgres")
-        except KeyError:
-            subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)
-        shutil.chown(workdir, "postgres")
-        shutil.chown(data, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(as_user + [pg_bin("initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"],
-                   check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
-    process = subprocess.Popen(as_user + [pg_bin("postgres"), "-D", data, "-p", str(port), "-k", workdir,
-                                          "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    dsn = f"host=127.0.0.1 port={port} user=postgres dbname=postgres sslmode=disable"
-    wait_for(dsn)
-    return process, dsn
-
-
-def start_redwood(workdir):
-    command = [os.environ["REDWOOD_BIN"], "serve", "--data", os.path.join(workdir, "redwood"), "--port", "0",
-               "--admin-password", PASSWORD]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    port = re.search(r":(\d+)$", process.stdout.readline().strip()).group(1)
-    dsn = f"host=127.0.0.1 port={port} user=admin password={PASSWORD} dbname=dev sslmode=disable"
-    wait_for(dsn)
-    return process, dsn
-
-
-def wait_for(dsn):
-    for _ in range(100):
-        try:
-            psycopg.connect(dsn).close()
-            return
-        except psycopg.OperationalError:
-            time.sleep(0.1)
-    raise SystemExit(f"server at {dsn} did not start")
 
 
 def rows(n):
@@ -114,7 +54,7 @@ def main():
     try:
         pg, pg_dsn = start_postgres(workdir)
         servers.append(pg)
-        rw, rw_dsn = start_redwood(workdir)
+        rw, rw_dsn = start_redwood(os.path.join(workdir, "redwood"))
         servers.append(rw)
         results = {}
         for engine, dsn in [("redwood", rw_dsn), ("postgresql", pg_dsn)]:
