@@ -28,14 +28,23 @@ impl Shell {
         Shell { session, timing: false }
     }
 
-    /// Runs a script (from -c or -f); the first error ends it. A script that is a backslash
-    /// command runs that command.
-    pub async fn run_script(&mut self, sql: &str) -> Result<()> {
-        if sql.trim_start().starts_with('\\') {
-            self.backslash(sql.trim());
-            return Ok(());
+    /// Runs a script (from -c or -f); the first error ends it. Lines that start with a backslash
+    /// are commands (`\\timing`, `\\d`, `\\q`), as in psql; the SQL between them runs in order.
+    pub async fn run_script(&mut self, script: &str) -> Result<()> {
+        let mut sql = String::new();
+        for line in script.lines() {
+            let trimmed = line.trim();
+            if !trimmed.starts_with('\\') {
+                sql.push_str(line);
+                sql.push('\n');
+                continue;
+            }
+            self.run_sql(&std::mem::take(&mut sql)).await?;
+            if !self.backslash(trimmed) {
+                return Ok(());
+            }
         }
-        self.run_sql(sql).await
+        self.run_sql(&sql).await
     }
 
     pub async fn interactive(&mut self, target: &str) -> Result<()> {

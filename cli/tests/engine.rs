@@ -200,6 +200,13 @@ fn persistence_and_exit_codes() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("22001"));
     let out = redwood(&dir, "SELECT count(*) FROM p");
     assert!(String::from_utf8_lossy(&out.stdout).contains(" 3"), "the script stops at its first error");
+    // Backslash commands in a script, as in psql: \timing times the statements after it, \q ends it.
+    std::fs::write(&script, "\\timing\nSELECT 1;\nSELECT 2;\n\\q\nSELECT 3;\n").unwrap();
+    let out = Command::new(REDWOOD).arg(&dir).arg("-f").arg(&script).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert_eq!(text.matches("Time: ").count(), 2, "{text}");
+    assert!(!text.contains(" 3 "), "{text}");
 }
 
 /// A damaged segment file gives an error naming the table (and the file), never a panic; the
