@@ -240,7 +240,8 @@ def worker_redwood_wire(args, queries):
 
 def worker_redwood(args, queries):
     """The embedded engine through the shell: each query's `\\timing` (planning, execution and
-    printing its few rows); the rows are checked through the wire column."""
+    printing its few rows). Its row counts are checked here, its values through the wire column
+    (the same engine)."""
     script = ["\\timing"]
     repeats = max(args.runs, 1) + (1 if args.warmup else 0)
     for name in queries:
@@ -253,6 +254,7 @@ def worker_redwood(args, queries):
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     times = [float(t) / 1000 for t in re.findall(r"^Time: ([\d.]+) ms", output, re.M)]
+    counts = [int(n) for n in re.findall(r"^\((\d+) rows?\)$", output, re.M)]
     results = {}
     for i, name in enumerate(queries):
         mine = times[i * repeats:(i + 1) * repeats]
@@ -260,7 +262,7 @@ def worker_redwood(args, queries):
             error = re.search(r"^ERROR:.*$", output, re.M)
             results[name] = {"error": error.group(0) if error else "no timing"}
             break
-        results[name] = {"times": mine[1:] if args.warmup else mine, "rows": None}
+        results[name] = {"times": mine[1:] if args.warmup else mine, "rows": None, "row_count": counts[i * repeats]}
     return {"load": None, "version": redwood_version(), "queries": results, "rss": usage.ru_maxrss / 1024}
 
 
@@ -383,7 +385,7 @@ def main():
         return worker_main(args)
     queries = query_names(set(filter(None, args.queries.split(","))))
     if args.check:
-        args.runs, args.warmup, engines = 1, False, ["redwood-wire", "duckdb"]
+        args.runs, args.warmup, engines = 1, False, ["redwood", "redwood-wire", "duckdb"]
     else:
         args.warmup = True
         engines = [e for e in args.engines.split(",") if e]
@@ -413,7 +415,12 @@ def main():
                 entry = result["queries"].get(name, {"error": "not run"})
                 if "error" in entry:
                     failures.append(f"{engine} {name}: {entry['error']}")
-                elif entry["rows"] is not None:
+                elif entry["rows"] is None:
+                    want = len(expected[name]["rows"])
+                    if entry["row_count"] != want:
+                        checks[(engine, name)] = f"{entry['row_count']} rows, expected {want}"
+                        failures.append(f"{engine} {name}: wrong answer: {checks[(engine, name)]}")
+                else:
                     problem = compare(expected[name]["rows"], entry["rows"])
                     if problem:
                         checks[(engine, name)] = problem
