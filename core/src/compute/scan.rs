@@ -11,7 +11,8 @@ use datafusion::arrow::array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchO
 use datafusion::arrow::datatypes::{Schema, SchemaRef};
 use datafusion::common::pruning::PruningStatistics;
 use datafusion::common::tree_node::TreeNodeRecursion;
-use datafusion::common::{Column, Result, ScalarValue};
+use datafusion::common::stats::Precision;
+use datafusion::common::{Column, Result, ScalarValue, Statistics};
 use datafusion::execution::TaskContext;
 use datafusion::parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 use datafusion::parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection};
@@ -58,6 +59,9 @@ pub struct ScanSpec {
     /// Column (index into `table_schema`) the rows are hash-distributed on, and over how many slices.
     pub distkey: Option<(usize, usize)>,
 }
+
+/// The bytes assumed for a value of a type without a fixed width (strings), in size estimates.
+const STRING_WIDTH: usize = 24;
 
 #[derive(Debug)]
 pub struct SliceScanExec {
@@ -159,6 +163,25 @@ impl ExecutionPlan for SliceScanExec {
 
     fn metrics(&self) -> Option<MetricsSet> {
         Some(self.metrics.clone_inner())
+    }
+
+    /// Rows from the catalog's segment counts (an upper bound: zone maps and LIMIT may read
+    /// fewer) and bytes estimated from the column types, so that DataFusion builds hash joins on
+    /// the smaller side and collects small tables rather than redistributing the big one.
+    fn partition_statistics(&self, partition: Option<usize>) -> Result<Arc<Statistics>> {
+        let segments: Vec<&SegmentRef> = match partition {
+            Some(p) => self.spec.partitions.get(p).map(|s| s.iter().collect()).unwrap_or_default(),
+            None => self.spec.partitions.iter().flatten().collect(),
+        };
+        let mut rows = segments.iter().map(|s| s.live_rows() as usize).sum::<usize>();
+        if let Some(limit) = self.limit {
+            rows = rows.min(limit);
+        }
+        let row_width: usize = self.schema.fields().iter().map(|f| f.data_type().primitive_width().unwrap_or(STRING_WIDTH)).sum();
+        let mut statistics = Statistics::new_unknown(&self.schema);
+        statistics.num_rows = Precision::Inexact(rows);
+        statistics.total_byte_size = Precision::Inexact(rows * row_width);
+        Ok(Arc::new(statistics))
     }
 
     fn execute(&self, partition: usize, _context: Arc<TaskContext>) -> Result<SendableRecordBatchStream> {

@@ -78,7 +78,7 @@ fn convert(expr: Expr, target: DataType, safe: bool, schema: &DFSchema, zone: &A
         let expr = Box::new(expr);
         if safe { Expr::TryCast(TryCast::new(expr, data_type)) } else { Expr::Cast(Cast::new(expr, data_type)) }
     };
-    let Ok(from) = expr.get_type(schema) else { return Transformed::yes(rebuild(expr, target)) };
+    let Ok(from) = expr.get_type(schema) else { return Transformed::no(rebuild(expr, target)) };
     let zoned = |unit: TimeUnit| DataType::Timestamp(unit, Some(Arc::clone(zone)));
     let converted = match (&from, &target) {
         (DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View, DataType::Date32 | DataType::Timestamp(..)) => {
@@ -106,7 +106,7 @@ fn convert(expr: Expr, target: DataType, safe: bool, schema: &DFSchema, zone: &A
             let text = ScalarUDF::new_from_impl(TemporalToText::new()).call(vec![expr, zone_literal(zone)]);
             if target == DataType::Utf8 { text } else { rebuild(text, target) }
         }
-        _ => rebuild(expr, target),
+        _ => return Transformed::no(rebuild(expr, target)),
     };
     Transformed::yes(converted)
 }

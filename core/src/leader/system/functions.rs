@@ -276,6 +276,23 @@ fn constraint_definition(state: &CatalogState, oid: i32) -> Option<String> {
         .map(|c| c.definition)
 }
 
+/// Functions that hold the session's snapshot are the same function when they have the same name.
+macro_rules! same_by_name {
+    ($udf:ty) => {
+        impl PartialEq for $udf {
+            fn eq(&self, other: &Self) -> bool {
+                self.name() == other.name()
+            }
+        }
+        impl Eq for $udf {}
+        impl std::hash::Hash for $udf {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.name().hash(state)
+            }
+        }
+    };
+}
+
 /// A function from an oid (first argument) to text, answered from the session's snapshot; NULL
 /// when nothing has that oid.
 #[derive(Debug)]
@@ -286,17 +303,7 @@ struct CatalogLookup {
     lookup: fn(&CatalogState, i32) -> Option<String>,
 }
 
-impl PartialEq for CatalogLookup {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-impl Eq for CatalogLookup {}
-impl std::hash::Hash for CatalogLookup {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.name.hash(state)
-    }
-}
+same_by_name!(CatalogLookup);
 
 impl ScalarUDFImpl for CatalogLookup {
     fn name(&self) -> &str {
@@ -342,17 +349,7 @@ impl Description {
     }
 }
 
-impl PartialEq for Description {
-    fn eq(&self, other: &Self) -> bool {
-        self.column == other.column
-    }
-}
-impl Eq for Description {}
-impl std::hash::Hash for Description {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.column.hash(state)
-    }
-}
+same_by_name!(Description);
 
 impl ScalarUDFImpl for Description {
     fn name(&self) -> &str {
