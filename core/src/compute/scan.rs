@@ -58,6 +58,8 @@ pub struct ScanSpec {
     pub with_locator: bool,
     /// Column (index into `table_schema`) the rows are hash-distributed on, and over how many slices.
     pub distkey: Option<(usize, usize)>,
+    /// The table's row count and ANALYZE's column bounds (for `table_schema`).
+    pub statistics: Statistics,
 }
 
 /// The bytes assumed for a value of a type without a fixed width (strings), in size estimates.
@@ -166,8 +168,9 @@ impl ExecutionPlan for SliceScanExec {
     }
 
     /// Rows from the catalog's segment counts (an upper bound: zone maps and LIMIT may read
-    /// fewer) and bytes estimated from the column types, so that DataFusion builds hash joins on
-    /// the smaller side and collects small tables rather than redistributing the big one.
+    /// fewer), bytes estimated from the column types and ANALYZE's column bounds, so that
+    /// DataFusion estimates filters, builds hash joins on the smaller side and collects small
+    /// tables rather than redistributing the big one.
     fn partition_statistics(&self, partition: Option<usize>) -> Result<Arc<Statistics>> {
         let segments: Vec<&SegmentRef> = match partition {
             Some(p) => self.spec.partitions.get(p).map(|s| s.iter().collect()).unwrap_or_default(),
@@ -178,7 +181,7 @@ impl ExecutionPlan for SliceScanExec {
             rows = rows.min(limit);
         }
         let row_width: usize = self.schema.fields().iter().map(|f| f.data_type().primitive_width().unwrap_or(STRING_WIDTH)).sum();
-        let mut statistics = Statistics::new_unknown(&self.schema);
+        let mut statistics = self.spec.statistics.clone().project(Some(&self.projection));
         statistics.num_rows = Precision::Inexact(rows);
         statistics.total_byte_size = Precision::Inexact(rows * row_width);
         Ok(Arc::new(statistics))

@@ -155,7 +155,6 @@ impl SchemaProvider for RedwoodSchema {
 #[derive(Debug)]
 pub struct RedwoodTable {
     spec: Arc<ScanSpec>,
-    statistics: Statistics,
 }
 
 /// Arrow schema of a table as queries see it (column names, types, nullability).
@@ -236,8 +235,8 @@ impl RedwoodTable {
                 partitions,
                 with_locator,
                 distkey,
+                statistics,
             }),
-            statistics,
         })
     }
 }
@@ -255,7 +254,7 @@ impl TableProvider for RedwoodTable {
         Ok(vec![TableProviderFilterPushDown::Inexact; filters.len()])
     }
     fn statistics(&self) -> Option<Statistics> {
-        Some(self.statistics.clone())
+        Some(self.spec.statistics.clone())
     }
     async fn scan(
         &self,

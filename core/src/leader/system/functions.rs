@@ -261,7 +261,7 @@ fn view_definition(state: &CatalogState, oid: i32) -> Option<String> {
 
 fn index_definition(state: &CatalogState, oid: i32) -> Option<String> {
     let rel = state.relations.values().find(|r| primary_key_index_oid(r) == oid)?;
-    let key = constraints(rel, rel.table()?).into_iter().find(|c| c.kind == "p")?;
+    let key = primary_key(rel, rel.table()?)?;
     let columns = key.definition.trim_start_matches("PRIMARY KEY ");
     Some(format!("CREATE UNIQUE INDEX {} ON {}.{} USING btree {columns}", key.name, rel.schema, rel.name))
 }

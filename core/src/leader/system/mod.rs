@@ -279,20 +279,25 @@ impl ConstraintFacts {
 }
 
 /// The constraints of a table: its primary key, then the others in declaration order.
-fn constraints(rel: &Relation, table: &TableDef) -> Vec<ConstraintFacts> {
-    let position = |id: ColumnId| table.columns.iter().position(|c| c.id == id).map(|p| p as i16 + 1);
-    let mut out = vec![];
-    if !table.primary_key.is_empty() {
-        let names: Vec<&str> =
-            table.primary_key.iter().filter_map(|id| table.column_by_id(*id)).map(|c| c.name.as_str()).collect();
-        out.push(ConstraintFacts {
-            oid: constraint_oid(rel, 0),
-            name: format!("{}_pkey", rel.name),
-            kind: "p",
-            columns: table.primary_key.iter().filter_map(|id| position(*id)).collect(),
-            definition: format!("PRIMARY KEY ({})", names.join(", ")),
-        });
+/// A table's primary key (`<table>_pkey`), if it has one.
+fn primary_key(rel: &Relation, table: &TableDef) -> Option<ConstraintFacts> {
+    if table.primary_key.is_empty() {
+        return None;
     }
+    let position = |id: ColumnId| table.columns.iter().position(|c| c.id == id).map(|p| p as i16 + 1);
+    let names: Vec<&str> = table.primary_key.iter().filter_map(|id| table.column_by_id(*id)).map(|c| c.name.as_str()).collect();
+    Some(ConstraintFacts {
+        oid: constraint_oid(rel, 0),
+        name: format!("{}_pkey", rel.name),
+        kind: "p",
+        columns: table.primary_key.iter().filter_map(|id| position(*id)).collect(),
+        definition: format!("PRIMARY KEY ({})", names.join(", ")),
+    })
+}
+
+/// A table's constraints: its primary key, then the others as written.
+fn constraints(rel: &Relation, table: &TableDef) -> Vec<ConstraintFacts> {
+    let mut out: Vec<ConstraintFacts> = primary_key(rel, table).into_iter().collect();
     for (i, text) in table.constraints.iter().enumerate() {
         // Kept as written: `[CONSTRAINT name] UNIQUE (a, b)`, `FOREIGN KEY (a) REFERENCES t`, `CHECK (…)`.
         let (given_name, body) = match text.strip_prefix("CONSTRAINT ") {

@@ -108,10 +108,9 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                             has_key,
                             diststyle_code(&table.distribution),
                         ));
-                        if has_key {
-                            // The primary key's index, which pg_index and drivers' key queries join to.
-                            let name = &constraints(rel, table)[0].name;
-                            class_rows.push(common(primary_key_index_oid(rel), name, "i", table.primary_key.len(), 0.0, false, 0));
+                        // The primary key's index, which pg_index and drivers' key queries join to.
+                        if let Some(key) = primary_key(rel, table) {
+                            class_rows.push(common(primary_key_index_oid(rel), &key.name, "i", key.columns.len(), 0.0, false, 0));
                         }
                     }
                     RelationKind::View(_) => class_rows.push(common(relation_oid(rel), &rel.name, "v", 0, 0.0, false, 0)),
@@ -299,7 +298,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             .with_pg_type("indcollation", OIDVECTOR_OID)
             .with_pg_type("indclass", OIDVECTOR_OID);
             for (rel, table) in facts.tables() {
-                let Some(key) = constraints(rel, table).into_iter().find(|c| c.kind == "p") else { continue };
+                let Some(key) = primary_key(rel, table) else { continue };
                 let count = key.columns.len() as i16;
                 // int2vector's text form: positions separated by spaces.
                 let vector = |v: &dyn Fn(i16) -> String| key.columns.iter().map(|p| v(*p)).collect::<Vec<_>>().join(" ");
