@@ -65,7 +65,7 @@ fn special_value(text: &str, session: &Tz) -> Option<Written> {
     let midnight = |date: NaiveDate| Written { local: date.and_time(NaiveTime::MIN), zone: None };
     Some(match text.to_ascii_lowercase().as_str() {
         "epoch" => Written { local: DateTime::UNIX_EPOCH.naive_utc(), zone: Some(Zone::Fixed(Utc.fix())) },
-        "now" => Written { local: Utc::now().naive_utc(), zone: Some(Zone::Fixed(Utc.fix())) },
+        "now" => Written { local: Utc::now().with_timezone(session).naive_local(), zone: None },
         "today" => midnight(today()),
         "yesterday" => midnight(today() - Duration::days(1)),
         "tomorrow" => midnight(today() + Duration::days(1)),
