@@ -240,8 +240,8 @@ def worker_redwood_wire(args, queries):
 
 def worker_redwood(args, queries):
     """The embedded engine through the shell: each query's `\\timing` (planning, execution and
-    printing its few rows). Its row counts are checked here, its values through the wire column
-    (the same engine)."""
+    collecting the result, as psql's, not printing it). Its row counts are checked here, its
+    values through the wire column (the same engine)."""
     script = ["\\timing"]
     repeats = max(args.runs, 1) + (1 if args.warmup else 0)
     for name in queries:

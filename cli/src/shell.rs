@@ -100,6 +100,8 @@ impl Shell {
                 Ok(output) => output.collect().await,
                 Err(e) => Err(e),
             };
+            // As psql's \timing: the statement, not the printing of its result.
+            let elapsed = start.elapsed();
             if result.is_err() {
                 self.session.fail_transaction();
             }
@@ -111,7 +113,7 @@ impl Shell {
                 Outcome::Command { tag, .. } => println!("{tag}"),
             }
             if self.timing {
-                println!("Time: {:.3} ms", start.elapsed().as_secs_f64() * 1000.0);
+                println!("Time: {:.3} ms", elapsed.as_secs_f64() * 1000.0);
             }
         }
         Ok(())
