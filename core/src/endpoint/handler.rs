@@ -456,9 +456,10 @@ impl QueryHandler {
     /// streams the rows of its query as CopyData.
     async fn start_copy(&self, session: &mut Session, plan: CopyPlan) -> Result<Response> {
         match &plan {
-            CopyPlan::In { table, columns, .. } => {
-                let width = session.copy_columns(table, columns)?.len();
-                *self.connection.copy_in.lock().unwrap() = Some(session.copy_in_begin(plan)?);
+            CopyPlan::In { .. } => {
+                let copy = session.copy_in_begin(plan)?;
+                let width = copy.width();
+                *self.connection.copy_in.lock().unwrap() = Some(copy);
                 Ok(Response::CopyIn(CopyResponse::new(0, width, stream::empty())))
             }
             CopyPlan::Out { query, options } => {

@@ -585,7 +585,7 @@ impl Session {
     }
 
     /// The columns `COPY table [(columns)] FROM STDIN` fills, by index into the table.
-    pub fn copy_columns(&mut self, table: &crate::catalog::QualifiedName, columns: &[String]) -> Result<Vec<usize>> {
+    fn copy_columns(&mut self, table: &crate::catalog::QualifiedName, columns: &[String]) -> Result<Vec<usize>> {
         // The open transaction's view (it may have created the table), else the committed one.
         let state = self.txn.as_ref().map_or_else(|| self.db.snapshot(), |t| Arc::clone(t.state()));
         let (rel, def) = state.require_table(table)?;
@@ -917,6 +917,13 @@ pub struct CopyIn {
     next_line: u64,
     rows: u64,
     error: Option<Error>,
+}
+
+impl CopyIn {
+    /// The number of columns each row of the data has.
+    pub fn width(&self) -> usize {
+        self.targets.len()
+    }
 }
 
 /// How much COPY data is gathered before its complete rows are loaded.

@@ -82,11 +82,7 @@ fn convert(expr: Expr, target: DataType, safe: bool, schema: &DFSchema, zone: &A
     let zoned = |unit: TimeUnit| DataType::Timestamp(unit, Some(Arc::clone(zone)));
     let converted = match (&from, &target) {
         (DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View, DataType::Date32 | DataType::Timestamp(..)) => {
-            let kind = match &target {
-                DataType::Date32 => Temporal::Date,
-                DataType::Timestamp(_, None) => Temporal::Timestamp,
-                _ => Temporal::TimestampTz,
-            };
+            let kind = Temporal::of(&target).expect("a date or timestamp");
             let text = if from == DataType::Utf8 { expr } else { cast_to(expr, DataType::Utf8) };
             let parsed = ScalarUDF::new_from_impl(TextToTemporal::new(kind, safe)).call(vec![text, zone_literal(zone)]);
             rebuild(parsed, target)
@@ -139,6 +135,16 @@ enum Temporal {
 }
 
 impl Temporal {
+    /// What a cast to `data_type` reads text as, if it is a date or timestamp type.
+    fn of(data_type: &DataType) -> Option<Temporal> {
+        match data_type {
+            DataType::Date32 => Some(Temporal::Date),
+            DataType::Timestamp(_, None) => Some(Temporal::Timestamp),
+            DataType::Timestamp(_, Some(_)) => Some(Temporal::TimestampTz),
+            _ => None,
+        }
+    }
+
     fn data_type(self) -> DataType {
         match self {
             Temporal::Date => DataType::Date32,
@@ -238,13 +244,10 @@ impl TextToTemporal {
 /// Text values read as the DATE, TIMESTAMP or TIMESTAMPTZ `target` (local times in `zone`), as
 /// a cast in SQL reads them; `None` when `target` is not one of those.
 pub fn read_text_as(texts: &StringArray, target: &DataType, zone: &Tz) -> Option<crate::Result<ArrayRef>> {
-    let kind = match target {
-        DataType::Date32 => Temporal::Date,
-        DataType::Timestamp(TimeUnit::Microsecond, None) => Temporal::Timestamp,
-        DataType::Timestamp(TimeUnit::Microsecond, Some(_)) => Temporal::TimestampTz,
-        _ => return None,
-    };
-    Some(TextToTemporal::new(kind, false).read_all(texts, zone))
+    let kind = Temporal::of(target)?;
+    Some(TextToTemporal::new(kind, false).read_all(texts, zone).and_then(|values| {
+        if values.data_type() == target { Ok(values) } else { Ok(cast(&values, target)?) }
+    }))
 }
 
 /// A date or timestamp as text, as the wire protocol prints it (TIMESTAMPTZ in the given zone).

@@ -622,5 +622,5 @@ const SYSTEM_RELATION_OIDS: &[(&str, i32)] = &[
     ("pg_description", 2609),
     ("pg_index", 2610),
     ("pg_namespace", 2615),
-    ("pg_rewrite", 2618),
+    ("pg_rewrite", PG_REWRITE_OID),
 ];
