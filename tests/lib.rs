@@ -25,6 +25,67 @@ pub const ADMIN_PASSWORD: &str = "Redwood-test-1";
 pub enum Mode {
     Embedded,
     Endpoint,
+    /// A leader in this process with two `redwood compute` processes as its compute nodes.
+    Cluster,
+}
+
+/// The secret test clusters use.
+pub const CLUSTER_SECRET: &str = "redwood-test-cluster";
+
+/// The `redwood` binary built with the tests (`REDWOOD_BIN` overrides).
+pub fn redwood_binary() -> PathBuf {
+    if let Ok(path) = std::env::var("REDWOOD_BIN") {
+        return PathBuf::from(path);
+    }
+    // target/<profile>/deps/<test> → target/<profile>/redwood
+    let exe = std::env::current_exe().expect("test executable path");
+    exe.parent().and_then(|deps| deps.parent()).expect("target directory").join("redwood")
+}
+
+/// A `redwood compute` process on a free loopback port; killed when dropped.
+pub struct ComputeProcess {
+    pub address: String,
+    pub dir: PathBuf,
+    pub slices: u32,
+    child: std::process::Child,
+}
+
+impl ComputeProcess {
+    pub fn start(dir: PathBuf, slices: u32) -> std::io::Result<ComputeProcess> {
+        Self::start_on(dir, slices, "127.0.0.1:0")
+    }
+
+    /// Starts a node on `listen` (a fixed address restarts a node where its leader expects it).
+    pub fn start_on(dir: PathBuf, slices: u32, listen: &str) -> std::io::Result<ComputeProcess> {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(redwood_binary())
+            .args(["compute", "--listen", listen, "--slices", &slices.to_string(), "--data"])
+            .arg(&dir)
+            .env("REDWOOD_CLUSTER_SECRET", CLUSTER_SECRET)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line)?;
+        let address = line
+            .strip_prefix("redwood compute: listening on ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .ok_or_else(|| std::io::Error::other(format!("redwood compute did not start: {line:?}")))?
+            .to_string();
+        Ok(ComputeProcess { address, dir, slices, child })
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ComputeProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
 }
 
 /// The database every connection of one test file uses.
@@ -34,6 +95,8 @@ pub struct TestDatabase {
     mode: Mode,
     db: Mutex<Option<Database>>,
     server: Mutex<Option<(SocketAddr, tokio::task::JoinHandle<()>)>>,
+    /// The compute node processes of [`Mode::Cluster`].
+    compute: Vec<ComputeProcess>,
 }
 
 /// An error as the test files see it: SQLSTATE and message.
@@ -67,15 +130,27 @@ impl From<tokio_postgres::Error> for TestError {
 }
 
 impl TestDatabase {
-    pub async fn open(dir: PathBuf, config: Config, mode: Mode) -> Arc<Self> {
-        let test = Arc::new(TestDatabase { dir, config, mode, db: Mutex::new(None), server: Mutex::new(None) });
+    pub async fn open(dir: PathBuf, mut config: Config, mode: Mode) -> Arc<Self> {
+        let mut compute = vec![];
+        if mode == Mode::Cluster {
+            let layout = config.layout.expect("a cluster test names its layout");
+            for node in 0..layout.nodes {
+                let node_dir = dir.with_extension(format!("node{node}"));
+                compute.push(ComputeProcess::start(node_dir, layout.slices_per_node).expect("start redwood compute"));
+            }
+            config.compute = compute.iter().map(|c| c.address.clone()).collect();
+            config.cluster_secret = CLUSTER_SECRET.to_string();
+        }
+        let test = Arc::new(TestDatabase { dir, config, mode, db: Mutex::new(None), server: Mutex::new(None), compute });
         test.reopen().await.expect("open test database");
         test
     }
 
     pub async fn connect(self: &Arc<Self>) -> Result<RedwoodDriver, TestError> {
         let connection = match self.mode {
-            Mode::Embedded => Connection::Embedded(self.db.lock().unwrap().as_ref().expect("database open").connect()),
+            Mode::Embedded | Mode::Cluster => {
+                Connection::Embedded(self.db.lock().unwrap().as_ref().expect("database open").connect())
+            }
             Mode::Endpoint => {
                 let addr = self.server.lock().unwrap().as_ref().expect("server running").0;
                 Connection::Remote(connect(addr).await?)

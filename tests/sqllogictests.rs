@@ -1,8 +1,9 @@
-//! Runs every `sql/**/*.slt` file against a database of its own: embedded, then through the SQL
-//! endpoint with a PostgreSQL client; both must give the expected results.
+//! Runs every `sql/**/*.slt` file against a database of its own: embedded, through the SQL
+//! endpoint with a PostgreSQL client, and on a cluster of a leader and two `redwood compute`
+//! processes; all must give the expected results.
 //!
 //! `cargo test -p redwood-tests --test sqllogictests` runs them all; give a file-name filter as an
-//! argument to run some; `REDWOOD_SLT_MODE=embedded|endpoint` runs one mode; set
+//! argument to run some; `REDWOOD_SLT_MODE=embedded|endpoint|cluster` runs one mode; set
 //! `REDWOOD_SLT_COMPLETE=1` to rewrite the expected results (from the embedded run).
 
 use redwood_core::{ClusterLayout, Config};
@@ -32,14 +33,15 @@ async fn main() {
     let modes: Vec<Mode> = match std::env::var("REDWOOD_SLT_MODE").as_deref() {
         Ok("embedded") => vec![Mode::Embedded],
         Ok("endpoint") => vec![Mode::Endpoint],
+        Ok("cluster") => vec![Mode::Cluster],
         _ if complete => vec![Mode::Embedded],
-        _ => vec![Mode::Embedded, Mode::Endpoint],
+        _ => vec![Mode::Embedded, Mode::Endpoint, Mode::Cluster],
     };
     let (mut passed, mut failed) = (0, 0);
     for (mode, file) in modes.iter().flat_map(|m| files.iter().map(move |f| (*m, f))) {
         let dir = tempfile::tempdir().expect("temp dir");
         // Two nodes of two slices, so every file exercises distribution over several slices.
-        let config = Config { layout: Some(ClusterLayout { nodes: 2, slices_per_node: 2 }) };
+        let config = Config { layout: Some(ClusterLayout { nodes: 2, slices_per_node: 2 }), ..Config::default() };
         let database = TestDatabase::open(dir.path().join("db"), config, mode).await;
         let mut runner = sqllogictest::Runner::new(move || {
             let database = database.clone();

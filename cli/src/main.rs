@@ -1,5 +1,6 @@
 //! `redwood`: the SQL shell on an embedded database, the SQL endpoint (`serve`), and the demo.
 
+mod compute;
 mod demo;
 mod serve;
 mod shell;
@@ -30,6 +31,8 @@ struct Cli {
 enum Command {
     /// Serve a database on the PostgreSQL wire protocol (Redshift's SQL endpoint, port 5439).
     Serve(serve::ServeArgs),
+    /// Run a compute node for a leader started with `redwood serve --compute`.
+    Compute(compute::ComputeArgs),
     /// Build a sample TPC-H database with Redshift distribution and sort keys, and query it.
     Demo {
         /// Where to build it.
@@ -62,6 +65,7 @@ impl LayoutArgs {
                 nodes: self.nodes.max(1),
                 slices_per_node: self.slices_per_node.unwrap_or(default.slices_per_node).max(1),
             }),
+            ..Config::default()
         }
     }
 }
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Some(Command::Serve(args)) => serve::run(args).await.map_err(|e| (e, None)),
+            Some(Command::Compute(args)) => compute::run(args).await.map_err(|e| (e, None)),
             Some(Command::Demo { dir, scale, layout }) => {
                 demo::run(&dir, scale, layout.config()).await.map_err(|e| (e, None))
             }

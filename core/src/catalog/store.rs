@@ -3,7 +3,7 @@
 //! commit is one SQLite transaction (WAL, `synchronous=FULL`), so it is atomic and durable.
 
 use super::*;
-use crate::storage::{SegmentRef, Storage};
+use crate::storage::{ClusterStorage, SegmentRef};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashSet;
 use std::path::Path;
@@ -112,6 +112,18 @@ impl CatalogStore {
         Ok((CatalogStore { conn }, created))
     }
 
+    /// The cluster's identity, which its compute nodes record when they join; made on first use.
+    pub fn cluster_id(&self) -> Result<String> {
+        let existing: Option<String> =
+            self.conn.query_row("SELECT value FROM meta WHERE key='cluster_id'", [], |r| r.get(0)).optional()?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+        let id: String = (0..16).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
+        self.conn.execute("INSERT INTO meta(key, value) VALUES ('cluster_id', ?1)", [&id])?;
+        Ok(id)
+    }
+
     fn meta(&self, key: &str) -> Result<String> {
         self.conn
             .query_row("SELECT value FROM meta WHERE key=?1", [key], |r| r.get(0))
@@ -120,7 +132,7 @@ impl CatalogStore {
     }
 
     /// Reads the whole committed catalog.
-    pub fn load(&self, storage: &Arc<Storage>) -> Result<Loaded> {
+    pub fn load(&self, storage: &ClusterStorage) -> Result<Loaded> {
         let parse = |k: &str| -> Result<u32> {
             self.meta(k)?.parse().map_err(|_| err!(DATA_CORRUPTED, "catalog setting {k} is not a number"))
         };
@@ -197,7 +209,7 @@ impl CatalogStore {
                 None => None,
             };
             max_segment_id = max_segment_id.max(id);
-            let mut seg = SegmentRef::new(storage.existing(rel, slice, id, bytes), count);
+            let mut seg = SegmentRef::new(storage.for_slice(slice).existing(rel, slice, id, bytes), count);
             seg.deleted = deleted;
             segments.entry(rel).or_default().push(seg);
         }

@@ -1,5 +1,9 @@
-//! Compute side: what a slice does with its share of a table. Today compute nodes run inside the
-//! leader's process and each slice is one partition of a scan; the multi-process cluster will run
-//! the same scan inside `redwood compute` workers.
+//! Compute side: what a slice does with its share of a table ([`scan`]), and the compute node
+//! that runs slices in a process of its own ([`node`]): a `datafusion-distributed` worker that
+//! decodes Redwood's scans ([`codec`]) and stores segments for its leader ([`protocol`]).
 
+pub mod codec;
+pub mod first_task;
+pub mod node;
+pub mod protocol;
 pub mod scan;

@@ -53,11 +53,16 @@ pub struct ScanSpec {
     /// Table columns, then the two locator columns when `with_locator`.
     pub table_schema: SchemaRef,
     pub sources: Vec<ColumnSource>,
-    /// Segments per output partition (slice).
+    /// Segments per slice, in slice order (a `DISTSTYLE ALL` table: per node, each node's copy).
     pub partitions: Vec<Vec<SegmentRef>>,
+    /// How many tasks (compute nodes) the slices are spread over: 1 when this process runs them
+    /// all; else task `i` reads the `i`-th run of `partitions.len() / tasks` slices.
+    pub tasks: usize,
+    /// A `DISTSTYLE ALL` table: every node holds all rows.
+    pub replicated: bool,
     pub with_locator: bool,
-    /// Column (index into `table_schema`) the rows are hash-distributed on, and over how many slices.
-    pub distkey: Option<(usize, usize)>,
+    /// Column (index into `table_schema`) the rows are hash-distributed on over all slices.
+    pub distkey: Option<usize>,
     /// The table's row count and ANALYZE's column bounds (for `table_schema`).
     pub statistics: Statistics,
 }
@@ -85,19 +90,15 @@ impl SliceScanExec {
     ) -> Result<Self> {
         let projection = projection.unwrap_or_else(|| (0..spec.table_schema.fields().len()).collect());
         let schema = Arc::new(spec.table_schema.project(&projection)?);
-        let partition_count = spec.partitions.len().max(1);
-        let partitioning = match spec.distkey {
-            Some((key, slices)) if slices == partition_count => match projection.iter().position(|p| *p == key) {
-                Some(out) => Partitioning::Hash(
-                    vec![Arc::new(datafusion::physical_expr::expressions::Column::new(
-                        schema.field(out).name(),
-                        out,
-                    ))],
-                    slices,
-                ),
-                None => Partitioning::UnknownPartitioning(partition_count),
-            },
-            _ => Partitioning::UnknownPartitioning(partition_count),
+        // Partitions of one task: slice `task * count + p` is partition `p` of task `task`, so a
+        // hash partitioning over all slices is, per task, a hash partitioning over `count`.
+        let partition_count = if spec.replicated { 1 } else { (spec.partitions.len() / spec.tasks).max(1) };
+        let partitioning = match spec.distkey.and_then(|key| projection.iter().position(|p| *p == key)) {
+            Some(out) => Partitioning::Hash(
+                vec![Arc::new(datafusion::physical_expr::expressions::Column::new(schema.field(out).name(), out))],
+                partition_count,
+            ),
+            None => Partitioning::UnknownPartitioning(partition_count),
         };
         let properties = PlanProperties::new(
             EquivalenceProperties::new(Arc::clone(&schema)),
@@ -114,6 +115,46 @@ impl SliceScanExec {
             properties: Arc::new(properties),
             metrics: ExecutionPlanMetricsSet::new(),
         })
+    }
+
+    pub fn spec(&self) -> &Arc<ScanSpec> {
+        &self.spec
+    }
+    pub fn projection(&self) -> &[usize] {
+        &self.projection
+    }
+    pub fn pruning(&self) -> Option<&Arc<PruningPredicate>> {
+        self.pruning.as_ref()
+    }
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
+    }
+    fn clone_with_spec(&self, spec: Arc<ScanSpec>) -> Result<Self> {
+        SliceScanExec::new(spec, Some(self.projection.clone()), self.pruning.clone(), self.limit)
+    }
+
+    /// The part of this scan that task `task` (compute node `task`) runs: its own slices, or for
+    /// a `DISTSTYLE ALL` table its own copy.
+    pub fn for_task(&self, task: usize) -> Result<Self> {
+        let spec = &self.spec;
+        let partitions = if spec.replicated {
+            vec![spec.partitions[task].clone()]
+        } else {
+            let per_task = spec.partitions.len() / spec.tasks;
+            spec.partitions[task * per_task..(task + 1) * per_task].to_vec()
+        };
+        let spec = ScanSpec {
+            table_name: spec.table_name.clone(),
+            table_schema: Arc::clone(&spec.table_schema),
+            sources: spec.sources.clone(),
+            partitions,
+            tasks: 1,
+            replicated: spec.replicated,
+            with_locator: spec.with_locator,
+            distkey: spec.distkey,
+            statistics: spec.statistics.clone(),
+        };
+        self.clone_with_spec(Arc::new(spec))
     }
 }
 
@@ -172,11 +213,16 @@ impl ExecutionPlan for SliceScanExec {
     /// DataFusion estimates filters, builds hash joins on the smaller side and collects small
     /// tables rather than redistributing the big one.
     fn partition_statistics(&self, partition: Option<usize>) -> Result<Arc<Statistics>> {
-        let segments: Vec<&SegmentRef> = match partition {
-            Some(p) => self.spec.partitions.get(p).map(|s| s.iter().collect()).unwrap_or_default(),
-            None => self.spec.partitions.iter().flatten().collect(),
+        // A DISTSTYLE ALL table counts one copy; a partition of a multi-task scan, its share.
+        let copies = if self.spec.replicated { &self.spec.partitions[..1.min(self.spec.partitions.len())] } else { &self.spec.partitions[..] };
+        let all_rows = copies.iter().flatten().map(|s| s.live_rows() as usize).sum::<usize>();
+        let mut rows = match partition {
+            Some(p) if self.spec.tasks == 1 => {
+                self.spec.partitions.get(p).map_or(0, |s| s.iter().map(|s| s.live_rows() as usize).sum())
+            }
+            Some(_) => all_rows / self.spec.partitions.len().max(1),
+            None => all_rows,
         };
-        let mut rows = segments.iter().map(|s| s.live_rows() as usize).sum::<usize>();
         if let Some(limit) = self.limit {
             rows = rows.min(limit);
         }
@@ -196,6 +242,13 @@ impl ExecutionPlan for SliceScanExec {
             limit: self.limit,
             metrics: ScanMetrics::new(&self.metrics, partition),
         };
+        if self.spec.tasks > 1 {
+            return Err(Error::internal(format!(
+                "the scan of \"{}\" runs on the compute nodes, not on the leader",
+                self.spec.table_name
+            ))
+            .into_datafusion());
+        }
         let segments = self.spec.partitions.get(partition).cloned().unwrap_or_default();
         let mut builder = RecordBatchReceiverStreamBuilder::new(Arc::clone(&self.schema), 2);
         let tx = builder.tx();

@@ -6,7 +6,9 @@ use crate::err;
 use crate::error::{Error, Result};
 use crate::leader::session::Session;
 use crate::leader::transaction::Transaction;
-use crate::storage::{SegmentId, Storage};
+use crate::leader::distribution::ComputeNodes;
+use crate::storage::remote::NodeClient;
+use crate::storage::{ClusterStorage, SegmentId};
 use std::collections::HashSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -21,6 +23,11 @@ pub const MEMORY: &str = ":memory:";
 pub struct Config {
     /// Layout for a *new* database; an existing one keeps the layout it was created with.
     pub layout: Option<ClusterLayout>,
+    /// Compute nodes in other processes (`host:port`, in node order); empty: in-process nodes.
+    /// The layout then comes from the nodes.
+    pub compute: Vec<String>,
+    /// The secret the leader presents to its compute nodes (they are started with the same).
+    pub cluster_secret: String,
 }
 
 /// A Redwood database (cluster). Cheap to clone; all clones share one state.
@@ -32,7 +39,10 @@ pub struct Database {
 struct Inner {
     layout: ClusterLayout,
     location: Option<PathBuf>,
-    storage: Arc<Storage>,
+    storage: ClusterStorage,
+    /// Set when the compute nodes are other processes: queries are distributed to them.
+    compute: Option<ComputeNodes>,
+    cluster_secret: String,
     /// Also the commit lock: commits are serialised through it.
     store: Mutex<Option<CatalogStore>>,
     committed: RwLock<Arc<CatalogState>>,
@@ -46,24 +56,33 @@ impl Database {
     /// Opens `:memory:` or a directory (created if missing).
     pub fn open(target: &str, config: Config) -> Result<Database> {
         if target == MEMORY {
-            return Ok(Self::in_memory(config));
+            return Self::in_memory(config);
         }
         Self::open_dir(Path::new(target), config)
     }
 
-    fn in_memory(config: Config) -> Database {
-        Database {
+    fn in_memory(config: Config) -> Result<Database> {
+        if !config.compute.is_empty() {
+            return Err(err!(
+                INVALID_PARAMETER_VALUE,
+                "a leader with compute nodes keeps its catalog in a directory, not :memory:"
+            ));
+        }
+        let layout = config.layout.unwrap_or_default();
+        Ok(Database {
             inner: Arc::new(Inner {
-                layout: config.layout.unwrap_or_default(),
+                layout,
                 location: None,
-                storage: Storage::new(None),
+                storage: ClusterStorage::local(layout, None),
+                compute: None,
+                cluster_secret: String::new(),
                 store: Mutex::new(None),
                 committed: RwLock::new(Arc::new(CatalogState::bootstrap())),
                 next_relation_id: AtomicU64::new(1),
                 next_segment_id: AtomicU64::new(1),
                 _lock: None,
             }),
-        }
+        })
     }
 
     fn open_dir(dir: &Path, config: Config) -> Result<Database> {
@@ -73,19 +92,96 @@ impl Database {
         lock.try_lock().map_err(|_| {
             err!(IO_ERROR, "database {} is already open in another process", dir.display())
         })?;
-        let storage = Storage::new(Some(dir.to_path_buf()));
-        let (store, _created) = CatalogStore::open(dir, config.layout.unwrap_or_default())?;
+        let nodes = config
+            .compute
+            .iter()
+            .map(|address| NodeClient::new(address, &config.cluster_secret).map(Arc::new))
+            .collect::<Result<Vec<_>>>()?;
+        let identities = nodes
+            .iter()
+            .map(|node| {
+                node.identify().map_err(|e| {
+                    err!(CANNOT_CONNECT, "compute node {} is not reachable: {}", node.address(), e.message)
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let layout = match identities.first() {
+            Some(first) => {
+                if let Some((node, other)) = nodes.iter().zip(&identities).find(|(_, i)| i.slices != first.slices) {
+                    return Err(err!(
+                        INVALID_PARAMETER_VALUE,
+                        "compute nodes must all run the same number of slices: {} runs {}, {} runs {}",
+                        nodes[0].address(),
+                        first.slices,
+                        node.address(),
+                        other.slices
+                    ));
+                }
+                ClusterLayout { nodes: nodes.len() as u32, slices_per_node: first.slices }
+            }
+            None => config.layout.unwrap_or_default(),
+        };
+        let (store, _created) = CatalogStore::open(dir, layout)?;
+        let storage = match nodes.is_empty() {
+            true => ClusterStorage::local(layout, Some(dir.to_path_buf())),
+            false => ClusterStorage::remote(layout, nodes.clone()),
+        };
         let loaded = store.load(&storage)?;
+        if !nodes.is_empty() {
+            if loaded.layout != layout {
+                return Err(err!(
+                    INVALID_PARAMETER_VALUE,
+                    "the database in {} was created for {} compute nodes of {} slices, but {} nodes of {} slices are listed",
+                    dir.display(),
+                    loaded.layout.nodes,
+                    loaded.layout.slices_per_node,
+                    layout.nodes,
+                    layout.slices_per_node
+                ));
+            }
+            let cluster_id = store.cluster_id()?;
+            for (index, (node, identity)) in nodes.iter().zip(&identities).enumerate() {
+                let index = index as u32;
+                if identity.cluster_id.is_empty() {
+                    node.join(&cluster_id, index)?;
+                } else if identity.cluster_id != cluster_id {
+                    return Err(err!(
+                        INVALID_PARAMETER_VALUE,
+                        "compute node {} belongs to another cluster ({}, this one is {cluster_id})",
+                        node.address(),
+                        identity.cluster_id
+                    ));
+                } else if identity.node != index {
+                    return Err(err!(
+                        INVALID_PARAMETER_VALUE,
+                        "compute node {} is node {} of this cluster but was listed as node {index}: list the nodes in their order",
+                        node.address(),
+                        identity.node
+                    ));
+                }
+            }
+        }
         let referenced = CatalogStore::referenced_segments(&loaded.state);
         let removed = storage.remove_orphans(&referenced)?;
         if removed > 0 {
             tracing::info!("removed {removed} segment files left by an interrupted write");
         }
+        let compute = match nodes.is_empty() {
+            true => None,
+            false => Some(ComputeNodes {
+                urls: nodes
+                    .iter()
+                    .map(|n| url::Url::parse(n.address()).map_err(|e| err!(INVALID_PARAMETER_VALUE, "{e}")))
+                    .collect::<Result<_>>()?,
+            }),
+        };
         Ok(Database {
             inner: Arc::new(Inner {
                 layout: loaded.layout,
                 location: Some(dir.to_path_buf()),
                 storage,
+                compute,
+                cluster_secret: config.cluster_secret.clone(),
                 store: Mutex::new(Some(store)),
                 committed: RwLock::new(Arc::new(loaded.state)),
                 next_relation_id: AtomicU64::new(loaded.max_relation_id + 1),
@@ -115,8 +211,17 @@ impl Database {
         self.inner.location.as_deref()
     }
 
-    pub(crate) fn storage(&self) -> &Arc<Storage> {
+    pub(crate) fn storage(&self) -> &ClusterStorage {
         &self.inner.storage
+    }
+
+    /// The compute nodes in other processes, when there are (queries then run on them).
+    pub(crate) fn compute_nodes(&self) -> Option<&ComputeNodes> {
+        self.inner.compute.as_ref()
+    }
+
+    pub(crate) fn cluster_secret(&self) -> &str {
+        &self.inner.cluster_secret
     }
 
     /// The latest committed catalog.

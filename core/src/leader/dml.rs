@@ -302,7 +302,7 @@ impl Session {
             && table.logical_rows(&layout) + count > AUTO_ALL_MAX_ROWS
         {
             // Grown out of ALL: redistribute what is there round-robin along with the new rows.
-            let spec = RedwoodTable::new(Arc::new(rel.clone()), layout, false)?.spec();
+            let spec = RedwoodTable::new(Arc::new(rel.clone()), layout, 1, false)?.spec();
             let node0: Vec<SegmentRef> = spec.partitions.iter().flatten().cloned().collect();
             let existing = read_rows(spec, &node0)?;
             let table = rel.table_mut().expect("a table");
@@ -385,7 +385,7 @@ impl Session {
         for slice_segments in encoded {
             for (slice, bytes, rows) in slice_segments? {
                 let id = self.db.allocate_segment_id();
-                let file = self.db.storage().put(rel_id, slice, id, bytes)?;
+                let file = self.db.storage().for_slice(slice).put(rel_id, slice, id, bytes)?;
                 self.txn().add_file(Arc::clone(&file));
                 segments.push(SegmentRef::new(file, rows as u64));
             }

@@ -52,7 +52,7 @@ impl Session {
         }
         let rel = Arc::clone(self.txn().state().relation(rel_id).expect("table exists"));
         let table = rel.table().expect("a table");
-        let spec = RedwoodTable::new(Arc::clone(&rel), self.db.layout(), false)?.spec();
+        let spec = RedwoodTable::new(Arc::clone(&rel), self.db.layout(), 1, false)?.spec();
         let mut rewritten = vec![];
         for (slice, segments) in &groups {
             let batches: Vec<_> = read_rows(Arc::clone(&spec), segments)?.into_iter().filter(|b| b.num_rows() > 0).collect();

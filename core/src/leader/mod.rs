@@ -4,6 +4,7 @@
 pub mod cursors;
 pub mod database;
 mod ddl;
+pub mod distribution;
 mod literals;
 pub(crate) mod timezone;
 mod maintenance;
@@ -14,3 +15,12 @@ pub mod session;
 pub mod system;
 pub mod transaction;
 pub mod users;
+
+/// The functions that Redwood's plans call and that compute nodes must know by name (planning
+/// happens on the leader; a compute node only decodes plan fragments). Functions that read the
+/// leader's catalog or session are not among them: steps using them stay on the leader.
+pub fn worker_functions() -> Vec<std::sync::Arc<datafusion::logical_expr::ScalarUDF>> {
+    let mut functions: Vec<_> = timezone::conversion_functions().into_iter().map(std::sync::Arc::new).collect();
+    functions.push(std::sync::Arc::new(session::redshift_version()));
+    functions
+}

@@ -28,6 +28,8 @@ pub struct SnapshotCell {
     state: RwLock<Arc<CatalogState>>,
     dml_target: Mutex<Option<RelId>>,
     layout: ClusterLayout,
+    /// Tasks a table scan is split into: 1, or the number of compute nodes in other processes.
+    tasks: usize,
     /// The session's DataFusion context, for planning views.
     context: Mutex<Weak<SessionContext>>,
     /// The session's configuration parameters (SET/SHOW/RESET, `pg_settings`), by lower-case name.
@@ -51,11 +53,12 @@ impl SnapshotCell {
         context.state().statement_to_plan(datafusion::sql::parser::Statement::Statement(Box::new(statement))).await
     }
 
-    pub fn new(state: Arc<CatalogState>, layout: ClusterLayout) -> Arc<Self> {
+    pub fn new(state: Arc<CatalogState>, layout: ClusterLayout, tasks: usize) -> Arc<Self> {
         Arc::new(SnapshotCell {
             state: RwLock::new(state),
             dml_target: Mutex::new(None),
             layout,
+            tasks,
             context: Mutex::new(Weak::new()),
             settings: RwLock::new(BTreeMap::new()),
         })
@@ -139,7 +142,7 @@ impl SchemaProvider for RedwoodSchema {
         match &rel.kind {
             RelationKind::Table(_) => {
                 let locator = *self.cell.dml_target.lock().unwrap() == Some(rel.id);
-                Ok(Some(Arc::new(RedwoodTable::new(Arc::clone(rel), self.cell.layout, locator)?)))
+                Ok(Some(Arc::new(RedwoodTable::new(Arc::clone(rel), self.cell.layout, self.cell.tasks, locator)?)))
             }
             RelationKind::View(view) => {
                 Ok(Some(Arc::new(ViewTable::new(self.cell.plan_view(view).await?, Some(view.sql.clone())))))
@@ -175,7 +178,9 @@ impl RedwoodTable {
         Arc::clone(&self.spec)
     }
 
-    pub fn new(rel: Arc<Relation>, layout: ClusterLayout, with_locator: bool) -> Result<Self> {
+    /// A scan over `tasks` tasks: 1 when this process reads every slice, the node count when
+    /// the compute nodes are other processes (each then reads its own slices).
+    pub fn new(rel: Arc<Relation>, layout: ClusterLayout, tasks: usize, with_locator: bool) -> Result<Self> {
         let table = rel.table().expect("a table");
         let mut fields: Vec<Field> = table_schema(&rel).fields().iter().map(|f| f.as_ref().clone()).collect();
         if with_locator {
@@ -195,21 +200,24 @@ impl RedwoodTable {
             })
             .collect::<Result<Vec<_>>>()?;
         let slices = layout.slice_count() as usize;
-        let (partitions, distkey): (Vec<Vec<SegmentRef>>, _) = match table.distribution.placement() {
+        let (partitions, distkey, replicated) = match table.distribution.placement() {
             Placement::All => {
-                // One copy is enough on a single node; each node reads its own copy in a cluster.
-                (vec![table.segments.iter().filter(|s| layout.node_of(s.slice) == 0).cloned().collect()], None)
+                // Each task reads its node's copy; one process reads node 0's.
+                let copies = (0..tasks as u32)
+                    .map(|node| table.segments.iter().filter(|s| layout.node_of(s.slice) == node).cloned().collect())
+                    .collect();
+                (copies, None, true)
             }
             placement => {
-                let mut parts = vec![vec![]; slices];
+                let mut parts: Vec<Vec<SegmentRef>> = vec![vec![]; slices];
                 for s in &table.segments {
                     parts[s.slice as usize].push(s.clone());
                 }
                 let key = match placement {
-                    Placement::Key(id) => table.columns.iter().position(|c| c.id == id).map(|i| (i, slices)),
+                    Placement::Key(id) => table.columns.iter().position(|c| c.id == id),
                     _ => None,
                 };
-                (parts, key)
+                (parts, key, false)
             }
         };
         let table_schema = Arc::new(Schema::new(fields));
@@ -233,6 +241,8 @@ impl RedwoodTable {
                 table_schema,
                 sources,
                 partitions,
+                tasks,
+                replicated,
                 with_locator,
                 distkey,
                 statistics,

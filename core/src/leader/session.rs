@@ -83,10 +83,14 @@ pub struct Session {
 impl Session {
     pub(crate) fn new(db: Database, user: &str) -> Session {
         let layout = db.layout();
+        // With compute nodes in other processes, a plan is written for one node (one partition
+        // per slice of it) and run on each; in one process, one partition per slice of the cluster.
+        let tasks = db.compute_nodes().map_or(1, |nodes| nodes.urls.len());
+        let partitions = if tasks > 1 { layout.slices_per_node } else { layout.slice_count() };
         let mut config = SessionConfig::new()
             .with_default_catalog_and_schema(DEFAULT_DATABASE, DEFAULT_SCHEMA)
             .with_create_default_catalog_and_schema(false)
-            .with_target_partitions(layout.slice_count() as usize);
+            .with_target_partitions(partitions as usize);
         config.options_mut().sql_parser.enable_ident_normalization = true;
         // 0.1 is NUMERIC in Redshift, not DOUBLE PRECISION.
         config.options_mut().sql_parser.parse_float_as_decimal = true;
@@ -100,13 +104,15 @@ impl Session {
         // pg_catalog's static tables (pg_type, pg_proc, …) and functions come from
         // datafusion-pg-catalog, set up once per process: it decodes about a megabyte of tables.
         let template = pg_catalog_template();
-        let state = datafusion::execution::SessionStateBuilder::new_from_existing(template.state.clone())
+        let mut builder = datafusion::execution::SessionStateBuilder::new_from_existing(template.state.clone())
             .with_config(config)
             .with_catalog_list(Arc::new(datafusion::catalog::MemoryCatalogProviderList::new()))
-            .with_analyzer_rules(analyzer_rules)
-            .build();
-        let context = Arc::new(SessionContext::new_with_state(state));
-        let cell = SnapshotCell::new(db.snapshot(), layout);
+            .with_analyzer_rules(analyzer_rules);
+        if let (Some(nodes), true) = (db.compute_nodes(), tasks > 1) {
+            builder = crate::leader::distribution::on_compute_nodes(builder, nodes, db.cluster_secret());
+        }
+        let context = Arc::new(SessionContext::new_with_state(builder.build()));
+        let cell = SnapshotCell::new(db.snapshot(), layout, tasks);
         cell.set_context(&context);
         let catalog = Arc::new(RedwoodCatalog::new(Arc::clone(&cell)));
         // Redwood's tables for the user's objects go in front of datafusion-pg-catalog's, which
@@ -1050,7 +1056,7 @@ fn missing_column(error: &datafusion::error::DataFusionError) -> Option<String> 
 }
 
 /// `version()` in Redshift's form, which clients (SQLAlchemy, Flyway, ADBC) parse.
-fn redshift_version() -> datafusion::logical_expr::ScalarUDF {
+pub(crate) fn redshift_version() -> datafusion::logical_expr::ScalarUDF {
     use datafusion::logical_expr::{create_udf, ColumnarValue, Volatility};
     let text = format!(
         "PostgreSQL {SERVER_VERSION} on x86_64-pc-linux-gnu, compiled by rustc, Redwood {} Redshift 1.0.{:05}",

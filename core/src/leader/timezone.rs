@@ -196,10 +196,14 @@ impl TextToTemporal {
 
 impl ScalarUDFImpl for TextToTemporal {
     fn name(&self) -> &str {
-        match self.kind {
-            Temporal::Date => "text_to_date",
-            Temporal::Timestamp => "text_to_timestamp",
-            Temporal::TimestampTz => "text_to_timestamptz",
+        // Distinct names for TRY_CAST's variants: compute nodes find functions by name.
+        match (self.kind, self.safe) {
+            (Temporal::Date, false) => "text_to_date",
+            (Temporal::Timestamp, false) => "text_to_timestamp",
+            (Temporal::TimestampTz, false) => "text_to_timestamptz",
+            (Temporal::Date, true) => "text_to_date_or_null",
+            (Temporal::Timestamp, true) => "text_to_timestamp_or_null",
+            (Temporal::TimestampTz, true) => "text_to_timestamptz_or_null",
         }
     }
     fn signature(&self) -> &Signature {
@@ -285,6 +289,17 @@ impl ScalarUDFImpl for TemporalToText {
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct AtTimeZone {
     signature: Signature,
+}
+
+/// The functions `SessionTimeZone` puts into plans, which compute nodes must know by name.
+pub fn conversion_functions() -> Vec<ScalarUDF> {
+    let mut functions = vec![at_time_zone(), ScalarUDF::new_from_impl(TemporalToText::new())];
+    for kind in [Temporal::Date, Temporal::Timestamp, Temporal::TimestampTz] {
+        for safe in [false, true] {
+            functions.push(ScalarUDF::new_from_impl(TextToTemporal::new(kind, safe)));
+        }
+    }
+    functions
 }
 
 pub fn at_time_zone() -> ScalarUDF {

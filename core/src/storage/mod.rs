@@ -8,8 +8,9 @@
 
 pub mod distribute;
 pub mod layout;
+pub mod remote;
 
-use crate::catalog::{ColumnId, RelId};
+use crate::catalog::{ClusterLayout, ColumnId, RelId};
 use crate::error::{Error, Result};
 use bytes::Bytes;
 use datafusion::parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
@@ -32,23 +33,71 @@ pub fn physical_column_name(id: ColumnId) -> String {
     format!("c{id}")
 }
 
-/// Where segment files live: a directory (persistent) or memory (`:memory:`).
+/// Where one compute node's segment files live: a directory (persistent), memory (`:memory:`),
+/// or — seen from a leader — another process's compute node, reached over Arrow Flight.
 pub struct Storage {
     root: Option<PathBuf>,
     memory: Mutex<HashMap<SegmentId, Bytes>>,
+    remote: Option<Arc<remote::NodeClient>>,
     /// Parsed Parquet footers, so a query does not re-read them.
     footers: Mutex<HashMap<SegmentId, ArrowReaderMetadata>>,
 }
 
 impl fmt::Debug for Storage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Storage").field("root", &self.root).finish()
+        match &self.remote {
+            Some(node) => f.debug_struct("Storage").field("node", &node.address()).finish(),
+            None => f.debug_struct("Storage").field("root", &self.root).finish(),
+        }
+    }
+}
+
+/// The storage of every compute node of a cluster, by node.
+#[derive(Debug, Clone)]
+pub struct ClusterStorage {
+    layout: ClusterLayout,
+    /// One per node; in-process clusters share one for all their nodes.
+    nodes: Vec<Arc<Storage>>,
+}
+
+impl ClusterStorage {
+    /// In-process nodes: one directory (or memory) holds every slice.
+    pub fn local(layout: ClusterLayout, root: Option<PathBuf>) -> Self {
+        ClusterStorage { layout, nodes: vec![Storage::new(root)] }
+    }
+    /// Compute nodes in other processes, in node order.
+    pub fn remote(layout: ClusterLayout, nodes: Vec<Arc<remote::NodeClient>>) -> Self {
+        let nodes = nodes.into_iter().map(Storage::on_node).collect();
+        ClusterStorage { layout, nodes }
+    }
+    pub fn layout(&self) -> ClusterLayout {
+        self.layout
+    }
+    /// Whether the nodes are other processes (queries then run on them).
+    pub fn is_remote(&self) -> bool {
+        self.nodes[0].remote.is_some()
+    }
+    pub fn nodes(&self) -> &[Arc<Storage>] {
+        &self.nodes
+    }
+    /// The storage that holds a slice.
+    pub fn for_slice(&self, slice: u32) -> &Arc<Storage> {
+        let node = if self.nodes.len() == 1 { 0 } else { self.layout.node_of(slice) as usize };
+        &self.nodes[node]
+    }
+    /// Deletes segment files that no committed catalog entry references, on every node.
+    pub fn remove_orphans(&self, referenced: &HashSet<SegmentId>) -> Result<usize> {
+        self.nodes.iter().map(|n| n.remove_orphans(referenced)).sum()
     }
 }
 
 impl Storage {
     pub fn new(root: Option<PathBuf>) -> Arc<Self> {
-        Arc::new(Storage { root, memory: Mutex::default(), footers: Mutex::default() })
+        Arc::new(Storage { root, memory: Mutex::default(), remote: None, footers: Mutex::default() })
+    }
+
+    fn on_node(node: Arc<remote::NodeClient>) -> Arc<Self> {
+        Arc::new(Storage { root: None, memory: Mutex::default(), remote: Some(node), footers: Mutex::default() })
     }
 
     fn segment_path(root: &Path, table: RelId, slice: u32, id: SegmentId) -> PathBuf {
@@ -57,6 +106,9 @@ impl Storage {
 
     /// Where a segment is, for error messages.
     pub fn describe(&self, file: &SegmentFile) -> String {
+        if let Some(node) = &self.remote {
+            return format!("segment {} on compute node {}", file.id, node.address());
+        }
         match &self.root {
             Some(root) => Self::segment_path(root, file.table, file.slice, file.id).display().to_string(),
             None => format!("memory segment {}", file.id),
@@ -67,6 +119,10 @@ impl Storage {
     /// are fsynced before this returns.
     pub fn put(self: &Arc<Self>, table: RelId, slice: u32, id: SegmentId, data: Vec<u8>) -> Result<Arc<SegmentFile>> {
         let bytes = data.len() as u64;
+        if let Some(node) = &self.remote {
+            node.put_segment(table, slice, id, data)?;
+            return Ok(self.existing(table, slice, id, bytes));
+        }
         match &self.root {
             Some(root) => {
                 let path = Self::segment_path(root, table, slice, id);
@@ -84,14 +140,7 @@ impl Storage {
                 self.memory.lock().unwrap().insert(id, Bytes::from(data));
             }
         }
-        Ok(Arc::new(SegmentFile {
-            id,
-            table,
-            slice,
-            bytes,
-            storage: Arc::clone(self),
-            obsolete: AtomicBool::new(false),
-        }))
+        Ok(self.existing(table, slice, id, bytes))
     }
 
     /// A handle on a segment that the catalog lists (used when opening a database).
@@ -101,6 +150,10 @@ impl Storage {
 
     /// Opens a segment for reading.
     pub fn open(&self, file: &SegmentFile) -> Result<SegmentReader> {
+        if let Some(node) = &self.remote {
+            // Only the leader's maintenance reads a remote segment whole; queries read it where it is.
+            return Ok(SegmentReader::Memory(node.get_segment(file.table, file.slice, file.id)?));
+        }
         match &self.root {
             Some(root) => {
                 let path = Self::segment_path(root, file.table, file.slice, file.id);
@@ -117,6 +170,18 @@ impl Storage {
         }
     }
 
+    /// A whole segment file (a compute node sends it to a leader that reads it itself).
+    pub fn read_all(&self, file: &SegmentFile) -> Result<Bytes> {
+        match self.open(file)? {
+            SegmentReader::Memory(bytes) => Ok(bytes),
+            SegmentReader::File(f) => {
+                let mut data = vec![];
+                (&*f).read_to_end(&mut data).map_err(|e| Error::io(format!("reading {}", self.describe(file)), e))?;
+                Ok(Bytes::from(data))
+            }
+        }
+    }
+
     /// The segment's parsed footer (schema, row groups, zone maps), cached after the first read.
     pub fn footer(&self, file: &SegmentFile, reader: &SegmentReader) -> Result<ArrowReaderMetadata> {
         if let Some(m) = self.footers.lock().unwrap().get(&file.id) {
@@ -130,15 +195,25 @@ impl Storage {
 
     fn remove(&self, file: &SegmentFile) {
         self.footers.lock().unwrap().remove(&file.id);
+        if let Some(node) = &self.remote {
+            node.remove_segment_later(file.table, file.slice, file.id);
+            return;
+        }
+        self.remove_file(file.table, file.slice, file.id)
+    }
+
+    /// Deletes a segment file of this node's (a compute node does this for its leader).
+    pub fn remove_file(&self, table: RelId, slice: u32, id: SegmentId) {
+        self.footers.lock().unwrap().remove(&id);
         match &self.root {
             Some(root) => {
-                let path = Self::segment_path(root, file.table, file.slice, file.id);
+                let path = Self::segment_path(root, table, slice, id);
                 if let Err(e) = std::fs::remove_file(&path) {
                     tracing::warn!("could not remove obsolete segment {}: {e}", path.display());
                 }
             }
             None => {
-                self.memory.lock().unwrap().remove(&file.id);
+                self.memory.lock().unwrap().remove(&id);
             }
         }
     }
@@ -146,6 +221,9 @@ impl Storage {
     /// Deletes segment files that no committed catalog entry references: what a crash between
     /// writing segments and committing left behind. Returns how many were removed.
     pub fn remove_orphans(&self, referenced: &HashSet<SegmentId>) -> Result<usize> {
+        if let Some(node) = &self.remote {
+            return node.remove_orphans(referenced);
+        }
         let Some(root) = &self.root else { return Ok(0) };
         let slices = root.join("slices");
         let mut removed = 0;

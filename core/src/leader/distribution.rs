@@ -1,0 +1,340 @@
+//! Distribution-aware planning for clusters whose compute nodes are other processes.
+//!
+//! DataFusion plans a query as if one process ran it, with one partition per slice of one node
+//! (a scan declares `Hash(distkey, slices_per_node)` for a KEY table: per node, slice `p` of every
+//! KEY table holds the same keys). [`PlaceNetworkBoundaries`] then decides where each part runs
+//! and puts `datafusion-distributed`'s network boundaries where rows must move between nodes:
+//!
+//! - a hash `RepartitionExec` over rows on the nodes becomes a shuffle (`NetworkShuffleExec`):
+//!   Redshift's DS_DIST_INNER / OUTER / BOTH for joins, a redistribution by group key for
+//!   aggregations; a join whose inputs are already distributed on the join keys gets none
+//!   (DS_DIST_NONE);
+//! - the build side of a join that emits only probe-side matches is broadcast to every node
+//!   (`NetworkBroadcastExec`, DS_BCAST_INNER), unless it is a `DISTSTYLE ALL` table, which every
+//!   node reads from its own copy (DS_DIST_ALL_NONE);
+//! - merges (`CoalescePartitionsExec`, `SortPreservingMergeExec`), final single-partition steps
+//!   and the query's result run on the leader, fed by a `NetworkCoalesceExec` from the nodes,
+//!   after each node has merged its own slices.
+//!
+//! Then the distributed planner cuts stages at those boundaries; [`scale_up_leaf`] gives task `i`
+//! node `i`'s slices, and [`route_tasks`] sends task `i` to node `i`.
+
+use crate::compute::codec::RedwoodCodec;
+use crate::compute::protocol::SECRET_HEADER;
+use crate::compute::first_task::FirstTaskExec;
+use crate::compute::scan::SliceScanExec;
+use datafusion::common::tree_node::TreeNode;
+use datafusion::common::{plan_err, JoinType, Result};
+use datafusion::config::ConfigOptions;
+use datafusion::datasource::memory::MemorySourceConfig;
+use datafusion::datasource::source::DataSourceExec;
+use datafusion::physical_expr::Partitioning;
+use datafusion::physical_optimizer::PhysicalOptimizerRule;
+use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
+use datafusion::physical_plan::empty::EmptyExec;
+use datafusion::physical_plan::joins::{CrossJoinExec, HashJoinExec, NestedLoopJoinExec, PartitionMode};
+use datafusion::physical_plan::placeholder_row::PlaceholderRowExec;
+use datafusion::physical_plan::repartition::RepartitionExec;
+use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
+use datafusion::physical_plan::{ChildrenPropertiesMode, Distribution, ExecutionPlan, ExecutionPlanProperties, ReplaceChildrenOptions};
+use datafusion::execution::SessionStateBuilder;
+use datafusion_distributed::{
+    DesiredTaskCountEvent, DesiredTaskCountEventResponse, DistributedExt, SessionStateBuilderExt,
+    BroadcastExec, DistributedLeafExec, NetworkBroadcastExec, NetworkCoalesceExec, NetworkShuffleExec,
+    RouteTasksEvent, RouteTasksEventResponse, ScaleUpLeafNodeEvent, ScaleUpLeafNodeEventResponse, WorkerResolver,
+};
+use std::sync::Arc;
+use url::Url;
+
+/// The compute nodes, in node order (node `i` holds slices `i * slices_per_node ..`).
+#[derive(Debug, Clone)]
+pub struct ComputeNodes {
+    pub urls: Vec<Url>,
+}
+
+impl WorkerResolver for ComputeNodes {
+    fn get_urls(&self) -> Result<Vec<Url>> {
+        Ok(self.urls.clone())
+    }
+}
+
+impl ComputeNodes {
+    /// Task `i` of a stage runs on node `i`: a leaf task reads that node's slices.
+    pub fn route_tasks(&self) -> impl for<'a> Fn(RouteTasksEvent<'a>) -> Option<Result<RouteTasksEventResponse>> {
+        let urls = self.urls.clone();
+        move |event: RouteTasksEvent| {
+            let routed = (0..event.task_count).map(|task| urls[task % urls.len()].clone()).collect();
+            Some(Ok(RouteTasksEventResponse::new(routed)))
+        }
+    }
+}
+
+/// Where the rows of a part of a plan are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Locus {
+    /// Spread over the compute nodes: each task holds its node's share.
+    Nodes,
+    /// On every node in full (a `DISTSTYLE ALL` table and what is computed from it alone).
+    Replicated,
+    /// On the leader; `shippable` when the part only reads values the plan carries (VALUES,
+    /// catalog tables), so a node can run it instead.
+    Leader { shippable: bool },
+}
+
+struct Placed {
+    plan: Arc<dyn ExecutionPlan>,
+    locus: Locus,
+}
+
+/// The physical optimizer rule that places network boundaries (see the module documentation).
+#[derive(Debug)]
+pub struct PlaceNetworkBoundaries {
+    /// Compute nodes: the task count of every stage that runs on them.
+    pub nodes: usize,
+}
+
+impl PhysicalOptimizerRule for PlaceNetworkBoundaries {
+    fn optimize(&self, plan: Arc<dyn ExecutionPlan>, _config: &ConfigOptions) -> Result<Arc<dyn ExecutionPlan>> {
+        if !plan.exists(|p| Ok(p.is::<SliceScanExec>()))? {
+            return Ok(plan);
+        }
+        // The result is one stream (the head stage runs as one task on the leader).
+        let plan: Arc<dyn ExecutionPlan> = match plan.output_partitioning().partition_count() {
+            1 => plan,
+            _ => Arc::new(CoalescePartitionsExec::new(plan)),
+        };
+        let gathered = self.to_leader(self.place(plan)?)?;
+        Ok(match gathered.output_partitioning().partition_count() {
+            1 => gathered,
+            _ => Arc::new(CoalescePartitionsExec::new(gathered)),
+        })
+    }
+    fn name(&self) -> &str {
+        "redwood_place_network_boundaries"
+    }
+    fn schema_check(&self) -> bool {
+        true
+    }
+}
+
+/// A join that emits only matches of probe-side rows can run where the probe rows are, with all
+/// of the build side there too; others (LEFT, FULL, …) would emit unmatched build rows once per node.
+fn probe_driven(join_type: &JoinType) -> bool {
+    matches!(join_type, JoinType::Inner | JoinType::Right | JoinType::RightSemi | JoinType::RightAnti | JoinType::RightMark)
+}
+
+/// For joins whose left input is collected whole (the build side): whether rows may stay where
+/// the probe side is.
+fn collect_left_join(plan: &dyn ExecutionPlan) -> Option<bool> {
+    if let Some(join) = plan.downcast_ref::<HashJoinExec>() {
+        return (join.partition_mode() == &PartitionMode::CollectLeft).then(|| probe_driven(join.join_type()));
+    }
+    if let Some(join) = plan.downcast_ref::<NestedLoopJoinExec>() {
+        return Some(probe_driven(join.join_type()));
+    }
+    plan.is::<CrossJoinExec>().then_some(true)
+}
+
+fn shippable_leaf(plan: &dyn ExecutionPlan) -> bool {
+    plan.is::<EmptyExec>()
+        || plan.is::<PlaceholderRowExec>()
+        || plan
+            .downcast_ref::<DataSourceExec>()
+            .is_some_and(|source| source.data_source().downcast_ref::<MemorySourceConfig>().is_some())
+}
+
+impl PlaceNetworkBoundaries {
+    fn place(&self, plan: Arc<dyn ExecutionPlan>) -> Result<Placed> {
+        if plan.children().is_empty() {
+            let locus = match plan.downcast_ref::<SliceScanExec>() {
+                Some(scan) if scan.spec().replicated => Locus::Replicated,
+                Some(_) => Locus::Nodes,
+                None => Locus::Leader { shippable: shippable_leaf(plan.as_ref()) },
+            };
+            return Ok(Placed { plan, locus });
+        }
+        if let Some(broadcast_safe) = collect_left_join(plan.as_ref()) {
+            return self.place_collect_left_join(plan, broadcast_safe);
+        }
+        let is_merge = plan.is::<CoalescePartitionsExec>() || plan.is::<SortPreservingMergeExec>();
+        let children: Vec<Placed> =
+            plan.children().into_iter().map(|c| self.place(Arc::clone(c))).collect::<Result<_>>()?;
+
+        if let Some(repartition) = plan.downcast_ref::<RepartitionExec>() {
+            if matches!(repartition.partitioning(), Partitioning::Hash(..)) {
+                let child = children.into_iter().next().expect("one input");
+                if let Locus::Leader { .. } = child.locus {
+                    return Ok(Placed { plan: with_children(&plan, vec![child.plan])?, locus: child.locus });
+                }
+                let repartition = with_children(&plan, vec![self.to_nodes(child)?])?;
+                let shuffle = NetworkShuffleExec::try_new(repartition, self.nodes)?;
+                return Ok(Placed { plan: Arc::new(shuffle), locus: Locus::Nodes });
+            }
+        }
+        if is_merge {
+            let child = children.into_iter().next().expect("one input");
+            if let Locus::Leader { .. } | Locus::Replicated = child.locus {
+                return Ok(Placed { plan: with_children(&plan, vec![child.plan])?, locus: child.locus });
+            }
+            // Each node merges its slices; the leader merges the nodes.
+            let on_nodes = with_children(&plan, vec![self.to_nodes(child)?])?;
+            let gathered = NetworkCoalesceExec::try_new(on_nodes, self.nodes, 1)?;
+            let on_leader = with_children(&plan, vec![Arc::new(gathered)])?;
+            return Ok(Placed { plan: on_leader, locus: Locus::Leader { shippable: false } });
+        }
+
+        // Inputs a step needs in one partition (a final aggregate over a single-partition input,
+        // a global limit) cannot be split over the nodes.
+        let requirements = plan.input_distribution_requirements().into_per_child();
+        let mut children = children;
+        for (child, requirement) in children.iter_mut().zip(&requirements) {
+            if matches!(requirement, Distribution::SinglePartition) && child.locus == Locus::Nodes {
+                let taken = std::mem::replace(child, Placed { plan: Arc::clone(&child.plan), locus: child.locus });
+                let gathered = self.to_leader(taken)?;
+                let single: Arc<dyn ExecutionPlan> = match gathered.output_partitioning().partition_count() {
+                    1 => gathered,
+                    _ => Arc::new(CoalescePartitionsExec::new(gathered)),
+                };
+                *child = Placed { plan: single, locus: Locus::Leader { shippable: false } };
+            }
+        }
+        self.combine(&plan, children)
+    }
+
+    /// Runs a step where all its inputs can be: on the nodes if any input is there, on the
+    /// leader if one input can only be there.
+    fn combine(&self, plan: &Arc<dyn ExecutionPlan>, children: Vec<Placed>) -> Result<Placed> {
+        let loci: Vec<Locus> = children.iter().map(|c| c.locus).collect();
+        let (plans, locus) = if loci.contains(&Locus::Leader { shippable: false }) {
+            let partition_wise = plan
+                .input_distribution_requirements()
+                .into_per_child()
+                .iter()
+                .any(|d| matches!(d, Distribution::KeyPartitioned(_)));
+            if partition_wise && loci.iter().any(|l| !matches!(l, Locus::Leader { .. })) {
+                return plan_err!(
+                    "{} cannot combine rows from the compute nodes with rows only the leader has",
+                    plan.name()
+                );
+            }
+            let plans = children.into_iter().map(|c| self.to_leader(c)).collect::<Result<_>>()?;
+            (plans, Locus::Leader { shippable: false })
+        } else if loci.contains(&Locus::Nodes) || (loci.contains(&Locus::Replicated) && loci.iter().any(|l| *l != Locus::Replicated)) {
+            let plans = children.into_iter().map(|c| self.to_nodes(c)).collect::<Result<_>>()?;
+            (plans, Locus::Nodes)
+        } else if loci.iter().all(|l| *l == Locus::Replicated) {
+            (children.into_iter().map(|c| c.plan).collect(), Locus::Replicated)
+        } else {
+            (children.into_iter().map(|c| c.plan).collect(), Locus::Leader { shippable: true })
+        };
+        Ok(Placed { plan: with_children(plan, plans)?, locus })
+    }
+
+    fn place_collect_left_join(&self, plan: Arc<dyn ExecutionPlan>, broadcast_safe: bool) -> Result<Placed> {
+        let children = plan.children();
+        // The build side's CoalescePartitionsExec (if any) is the join's own: it is placed here.
+        let (build_input, build_fetch) = match children[0].downcast_ref::<CoalescePartitionsExec>() {
+            Some(coalesce) => (Arc::clone(coalesce.input()), coalesce.fetch()),
+            None => (Arc::clone(children[0]), None),
+        };
+        let build = self.place(build_input)?;
+        let probe = self.place(Arc::clone(children[1]))?;
+        let rest: Vec<Arc<dyn ExecutionPlan>> = children[2..].iter().map(|c| Arc::clone(*c)).collect();
+        let collect = |input: Arc<dyn ExecutionPlan>| -> Arc<dyn ExecutionPlan> {
+            match input.output_partitioning().partition_count() {
+                1 => input,
+                _ => Arc::new(CoalescePartitionsExec::new(input).with_fetch(build_fetch)),
+            }
+        };
+        let build_leader_only = build.locus == Locus::Leader { shippable: false };
+        let (build_plan, probe_plan, locus) = match (build.locus, probe.locus) {
+            (Locus::Replicated, Locus::Replicated) => (collect(build.plan), probe.plan, Locus::Replicated),
+            // DS_DIST_ALL_NONE: every node joins its rows with its own copy.
+            (Locus::Replicated, Locus::Nodes) if broadcast_safe => (collect(build.plan), probe.plan, Locus::Nodes),
+            // DS_BCAST_INNER: every node gets all build rows.
+            (_, Locus::Nodes | Locus::Replicated) if broadcast_safe && !build_leader_only => {
+                // One consumer, as datafusion-distributed's own planner writes it: the stage's
+                // real consumer count is filled in when the stages are cut.
+                let broadcast = BroadcastExec::new(self.to_nodes(build)?, 1);
+                let received = NetworkBroadcastExec::try_new(Arc::new(broadcast), self.nodes)?;
+                (collect(Arc::new(received)), self.to_nodes(probe)?, Locus::Nodes)
+            }
+            (Locus::Leader { shippable: a }, Locus::Leader { shippable: b }) => {
+                (collect(build.plan), probe.plan, Locus::Leader { shippable: a && b })
+            }
+            // Both sides to the leader: joins that also emit unmatched build rows, and builds
+            // that only the leader can compute.
+            _ => (collect(self.to_leader(build)?), self.to_leader(probe)?, Locus::Leader { shippable: false }),
+        };
+        let mut inputs = vec![build_plan, probe_plan];
+        inputs.extend(rest);
+        Ok(Placed { plan: with_children(&plan, inputs)?, locus })
+    }
+
+    /// The part's plan, run on the nodes.
+    fn to_nodes(&self, placed: Placed) -> Result<Arc<dyn ExecutionPlan>> {
+        match placed.locus {
+            Locus::Nodes => Ok(placed.plan),
+            // Rows every node has (or could compute) come from the first node only, so that
+            // they are counted once.
+            Locus::Replicated | Locus::Leader { shippable: true } => Ok(Arc::new(FirstTaskExec::new(placed.plan))),
+            Locus::Leader { shippable: false } => plan_err!("a leader-only step cannot run on the compute nodes"),
+        }
+    }
+
+    /// The part's rows, brought to the leader.
+    fn to_leader(&self, placed: Placed) -> Result<Arc<dyn ExecutionPlan>> {
+        match placed.locus {
+            Locus::Leader { .. } => Ok(placed.plan),
+            _ => Ok(Arc::new(NetworkCoalesceExec::try_new(self.to_nodes(placed)?, self.nodes, 1)?)),
+        }
+    }
+}
+
+/// A session that plans for the compute nodes `nodes` and runs the head of each plan itself.
+pub fn on_compute_nodes(builder: SessionStateBuilder, nodes: &ComputeNodes, secret: &str) -> SessionStateBuilder {
+    let builder = builder
+        .with_physical_optimizer_rule(Arc::new(PlaceNetworkBoundaries { nodes: nodes.urls.len() }))
+        .with_distributed_worker_resolver(nodes.clone())
+        .with_distributed_planner()
+        .with_distributed_user_codec(RedwoodCodec::leader())
+        .with_distributed_scale_up_leaf_node_handler(scale_up_leaf)
+        .with_distributed_route_tasks_handler(nodes.route_tasks())
+        // Plans without Redwood scans stay whole on the leader.
+        .with_distributed_desired_task_count_handler(|_: DesiredTaskCountEvent| {
+            Some(Ok(DesiredTaskCountEventResponse::maximum(1)))
+        });
+    with_cluster_secret(builder, secret)
+}
+
+/// Requests to compute nodes carry the cluster secret (the leader's, and a node's to another).
+pub fn with_cluster_secret(builder: SessionStateBuilder, secret: &str) -> SessionStateBuilder {
+    let mut headers = http::HeaderMap::new();
+    match secret.parse() {
+        Ok(value) => {
+            headers.insert(SECRET_HEADER, value);
+        }
+        Err(_) => tracing::warn!("the cluster secret is not printable ASCII; compute nodes will refuse it"),
+    }
+    match builder.with_distributed_passthrough_headers(headers) {
+        Ok(builder) => builder,
+        Err(e) => unreachable!("the cluster secret header is not reserved: {e}"),
+    }
+}
+
+fn with_children(plan: &Arc<dyn ExecutionPlan>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+    Arc::clone(plan).replace_children(children, ReplaceChildrenOptions::new(ChildrenPropertiesMode::Recompute))
+}
+
+/// Splits a stage's Redwood scans over its tasks: task `i` reads node `i`'s slices (of a
+/// `DISTSTYLE ALL` table, node `i`'s copy). Other leaves are under a [`FirstTaskExec`].
+pub fn scale_up_leaf(event: ScaleUpLeafNodeEvent) -> Option<Result<ScaleUpLeafNodeEventResponse>> {
+    let scan = event.plan.downcast_ref::<SliceScanExec>()?;
+    if event.task_count < 2 {
+        return None;
+    }
+    let variants: Result<Vec<Arc<dyn ExecutionPlan>>> =
+        (0..event.task_count).map(|task| Ok(Arc::new(scan.for_task(task)?) as _)).collect();
+    let leaf = variants.and_then(|v| DistributedLeafExec::try_new(Arc::clone(event.plan), v));
+    Some(leaf.map(|leaf| ScaleUpLeafNodeEventResponse::new(Arc::new(leaf))))
+}
