@@ -146,6 +146,16 @@ impl TestDatabase {
         test
     }
 
+    /// The open database (the leader, in [`Mode::Cluster`]).
+    pub fn database(&self) -> Database {
+        self.db.lock().unwrap().clone().expect("database open")
+    }
+
+    /// The compute node processes of [`Mode::Cluster`], in node order.
+    pub fn compute_nodes(&mut self) -> &mut [ComputeProcess] {
+        &mut self.compute
+    }
+
     pub async fn connect(self: &Arc<Self>) -> Result<RedwoodDriver, TestError> {
         let connection = match self.mode {
             Mode::Embedded | Mode::Cluster => {

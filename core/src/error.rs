@@ -222,7 +222,11 @@ fn from_datafusion_ref(err: &DataFusionError) -> Error {
             if let Some(e) = inner.downcast_ref::<ArrowError>() {
                 return from_arrow(e);
             }
-            Error::internal(inner.to_string())
+            // A compute node that went away, or could not be reached, during a query.
+            if let Some(status) = inner.downcast_ref::<tonic::Status>() {
+                return lost_compute_node(status.message());
+            }
+            unexpected(&inner.to_string())
         }
         DataFusionError::ArrowError(e, _) => from_arrow(e),
         DataFusionError::Context(_, inner) | DataFusionError::Diagnostic(_, inner) => {
@@ -255,7 +259,7 @@ fn from_datafusion_ref(err: &DataFusionError) -> Error {
         DataFusionError::ParquetError(e) => Error::new(DATA_CORRUPTED, format!("data file: {e}")),
         DataFusionError::Execution(m) => execution_error(m),
         DataFusionError::ExecutionJoin(e) => Error::internal(e.to_string()),
-        other => Error::internal(other.to_string()),
+        other => unexpected(&other.to_string()),
     }
 }
 
@@ -282,7 +286,33 @@ fn plan_error(message: &str) -> Error {
     Error::new(state, message.to_string())
 }
 
+fn lost_compute_node(detail: &str) -> Error {
+    Error::new(
+        sqlstate::CONNECTION_FAILURE,
+        format!("lost the connection to a compute node ({detail}); the query was cancelled, nothing was changed"),
+    )
+}
+
+/// datafusion-distributed reports a node it cannot reach as a gRPC status, often in text.
+fn names_lost_node(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    ["tcp connect error", "transport error", "service is currently unavailable", "error connecting to distributed datafusion worker", "broken pipe", "connection reset"]
+        .iter()
+        .any(|signal| lower.contains(signal))
+}
+
+/// An error DataFusion did not classify: a lost compute node, or an internal error.
+fn unexpected(message: &str) -> Error {
+    match names_lost_node(message) {
+        true => lost_compute_node(message.split(", source:").next().unwrap_or(message)),
+        false => Error::internal(message.to_string()),
+    }
+}
+
 fn execution_error(message: &str) -> Error {
+    if names_lost_node(message) {
+        return unexpected(message);
+    }
     let lower = message.to_ascii_lowercase();
     let state = if lower.contains("divide by zero") || lower.contains("division by zero") {
         sqlstate::DIVISION_BY_ZERO

@@ -83,6 +83,12 @@ pub fn to_status(e: &Error) -> tonic::Status {
 
 /// The error a leader reports for a failed request to compute node `address`.
 pub fn from_status(address: &str, status: &tonic::Status) -> Error {
+    if status.code() == tonic::Code::Unauthenticated {
+        return Error::new(
+            sqlstate::INVALID_AUTHORIZATION,
+            format!("compute node {address} refused the cluster secret: start the leader with the nodes' --cluster-secret"),
+        );
+    }
     if let Ok(state) = std::str::from_utf8(status.details()) {
         if state.len() == 5 {
             return Error::new(leak_sqlstate(state), format!("compute node {address}: {}", status.message()));

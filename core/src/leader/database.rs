@@ -100,8 +100,11 @@ impl Database {
         let identities = nodes
             .iter()
             .map(|node| {
-                node.identify().map_err(|e| {
-                    err!(CANNOT_CONNECT, "compute node {} is not reachable: {}", node.address(), e.message)
+                node.identify().map_err(|e| match e.sqlstate {
+                    crate::error::sqlstate::CONNECTION_FAILURE => {
+                        err!(CANNOT_CONNECT, "compute node {} is not reachable: {}", node.address(), e.message)
+                    }
+                    _ => e,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -23,12 +23,12 @@ use crate::compute::codec::RedwoodCodec;
 use crate::compute::protocol::SECRET_HEADER;
 use crate::compute::first_task::FirstTaskExec;
 use crate::compute::scan::SliceScanExec;
-use datafusion::common::tree_node::TreeNode;
+use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{plan_err, JoinType, Result};
 use datafusion::config::ConfigOptions;
 use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::datasource::source::DataSourceExec;
-use datafusion::physical_expr::Partitioning;
+use datafusion::physical_expr::{Partitioning, PhysicalExpr};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
 use datafusion::physical_plan::empty::EmptyExec;
@@ -111,6 +111,55 @@ impl PhysicalOptimizerRule for PlaceNetworkBoundaries {
     }
     fn name(&self) -> &str {
         "redwood_place_network_boundaries"
+    }
+    fn schema_check(&self) -> bool {
+        true
+    }
+}
+
+/// Joins of inputs already distributed on the join keys run slice by slice (DS_DIST_NONE), also
+/// where DataFusion chose to collect the smaller input whole (which would broadcast it).
+#[derive(Debug)]
+pub struct CoLocatedJoins;
+
+impl PhysicalOptimizerRule for CoLocatedJoins {
+    fn optimize(&self, plan: Arc<dyn ExecutionPlan>, _config: &ConfigOptions) -> Result<Arc<dyn ExecutionPlan>> {
+        plan.transform_up(|node| {
+            let Some(join) = node.downcast_ref::<HashJoinExec>() else { return Ok(Transformed::no(node)) };
+            if join.partition_mode() != &PartitionMode::CollectLeft {
+                return Ok(Transformed::no(node));
+            }
+            let Some(coalesce) = join.left().downcast_ref::<CoalescePartitionsExec>() else {
+                return Ok(Transformed::no(node));
+            };
+            let build = coalesce.input();
+            let keys = |plan: &Arc<dyn ExecutionPlan>| match plan.output_partitioning() {
+                Partitioning::Hash(exprs, count) => Some((exprs.clone(), *count)),
+                _ => None,
+            };
+            let (Some((left, left_count)), Some((right, right_count))) = (keys(build), keys(join.right())) else {
+                return Ok(Transformed::no(node));
+            };
+            let on = join.on();
+            let matches = |exprs: &[Arc<dyn PhysicalExpr>], side: fn(&(Arc<dyn PhysicalExpr>, Arc<dyn PhysicalExpr>)) -> &Arc<dyn PhysicalExpr>| {
+                exprs.len() == on.len() && exprs.iter().zip(on).all(|(e, pair)| e.as_ref() == side(pair).as_ref())
+            };
+            if coalesce.fetch().is_some() || left_count != right_count || !matches(&left, |p| &p.0) || !matches(&right, |p| &p.1) {
+                return Ok(Transformed::no(node));
+            }
+            let partitioned = join
+                .builder()
+                .with_partition_mode(PartitionMode::Partitioned)
+                .with_new_children(vec![Arc::clone(build), Arc::clone(join.right())])?
+                .recompute_properties()
+                .reset_state()
+                .build_exec()?;
+            Ok(Transformed::yes(partitioned))
+        })
+        .map(|t| t.data)
+    }
+    fn name(&self) -> &str {
+        "redwood_co_located_joins"
     }
     fn schema_check(&self) -> bool {
         true

@@ -5,6 +5,7 @@ pub mod cursors;
 pub mod database;
 mod ddl;
 pub mod distribution;
+pub mod explain;
 mod literals;
 pub(crate) mod timezone;
 mod maintenance;

@@ -15,7 +15,7 @@ use crate::leader::provider::{RedwoodCatalog, SnapshotCell};
 use crate::leader::origins::typed_schema;
 use crate::leader::transaction::{Savepoint, Transaction};
 use crate::sql::parser::{parse, ParsedStatement};
-use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::array::{AsArray, RecordBatch};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::execution::context::{SessionConfig, SessionContext};
@@ -107,7 +107,8 @@ impl Session {
         let mut builder = datafusion::execution::SessionStateBuilder::new_from_existing(template.state.clone())
             .with_config(config)
             .with_catalog_list(Arc::new(datafusion::catalog::MemoryCatalogProviderList::new()))
-            .with_analyzer_rules(analyzer_rules);
+            .with_analyzer_rules(analyzer_rules)
+            .with_physical_optimizer_rule(Arc::new(crate::leader::distribution::CoLocatedJoins));
         if let (Some(nodes), true) = (db.compute_nodes(), tasks > 1) {
             builder = crate::leader::distribution::on_compute_nodes(builder, nodes, db.cluster_secret());
         }
@@ -398,8 +399,28 @@ impl Session {
         if reads_catalog {
             state.config_mut().options_mut().execution.target_partitions = 1;
         }
-        let stream = datafusion::dataframe::DataFrame::new(state, plan).execute_stream().await?;
-        Ok(QueryStream::renamed(stream, &typed))
+        let explained = match &plan {
+            LogicalPlan::Explain(explain) => Some(Arc::clone(&explain.plan)),
+            _ => None,
+        };
+        let stream = datafusion::dataframe::DataFrame::new(state.clone(), plan).execute_stream().await?;
+        let Some(query) = explained else { return Ok(QueryStream::renamed(stream, &typed)) };
+        // EXPLAIN's physical plan carries the data-movement labels.
+        let steps = crate::leader::explain::render(&state.create_physical_plan(&query).await?);
+        let schema = stream.schema();
+        let mut batches = datafusion::physical_plan::common::collect(stream).await?;
+        for batch in &mut batches {
+            let kinds = batch.column(0).as_string::<i32>();
+            let plans = batch.column(1).as_string::<i32>();
+            let labelled: datafusion::arrow::array::StringArray = kinds
+                .iter()
+                .zip(plans.iter())
+                .map(|(kind, plan)| if kind == Some("physical_plan") { Some(steps.as_str()) } else { plan })
+                .collect();
+            *batch = RecordBatch::try_new(Arc::clone(&schema), vec![Arc::clone(batch.column(0)), Arc::new(labelled)])?;
+        }
+        let stream = QueryStream::from_batches(Arc::clone(&schema), batches);
+        Ok(QueryStream::renamed(stream.batches, &typed))
     }
 
     /// Runs `f` as one statement: in the open transaction, or in its own committed one.

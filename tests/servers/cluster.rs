@@ -1,0 +1,152 @@
+//! A leader with two `redwood compute` processes: joins on the distribution key move no rows,
+//! other joins do (and EXPLAIN says so), a node lost mid-query fails that query cleanly and the
+//! cluster works again once the node is back, and misconfigured nodes are refused at startup.
+
+use redwood_core::{ClusterLayout, Config, Database, Outcome, Session};
+use redwood_tests::{ComputeProcess, Mode, TestDatabase, CLUSTER_SECRET};
+use std::time::{Duration, Instant};
+
+fn layout() -> Config {
+    Config { layout: Some(ClusterLayout { nodes: 2, slices_per_node: 2 }), ..Config::default() }
+}
+
+async fn cluster(dir: &tempfile::TempDir) -> TestDatabase {
+    let test = TestDatabase::open(dir.path().join("leader"), layout(), Mode::Cluster).await;
+    std::sync::Arc::try_unwrap(test).ok().expect("no other handle")
+}
+
+/// The text of a one-column result, rows joined by newlines.
+async fn text(session: &mut Session, sql: &str) -> String {
+    let outcomes = session.execute(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let Some(Outcome::Rows { batches, .. }) = outcomes.into_iter().last() else { panic!("{sql}: no rows") };
+    let mut lines = vec![];
+    for batch in &batches {
+        let column = batch.column(batch.num_columns() - 1);
+        let zone = session.time_zone();
+        for value in redwood_core::sql::format::column_to_text(column, &zone).unwrap() {
+            lines.push(value.unwrap_or_default());
+        }
+    }
+    lines.join("\n")
+}
+
+/// Rows that network steps (shuffles and broadcasts between nodes) delivered, from EXPLAIN ANALYZE.
+async fn rows_moved_between_nodes(session: &mut Session, query: &str) -> u64 {
+    let analyzed = text(session, &format!("EXPLAIN ANALYZE {query}")).await;
+    analyzed
+        .lines()
+        .filter(|line| line.contains("NetworkShuffleExec") || line.contains("NetworkBroadcastExec"))
+        .map(|line| {
+            // "output_rows=1960" or, abbreviated, "output_rows=1.96 K"
+            let rows = line.split("output_rows=").nth(1).expect("metrics with output_rows");
+            let value = rows.split([',', ']']).next().unwrap().trim();
+            let (number, scale) = match value.split_once(' ') {
+                Some((n, "K")) => (n, 1e3),
+                Some((n, "M")) => (n, 1e6),
+                _ => (value, 1.0),
+            };
+            (number.parse::<f64>().unwrap_or_else(|_| panic!("rows in {line}")) * scale) as u64
+        })
+        .sum()
+}
+
+async fn setup_two_key_tables(session: &mut Session) {
+    for sql in [
+        "CREATE TABLE a (k INT, v INT) DISTKEY(k)",
+        "CREATE TABLE b (k INT, w INT) DISTKEY(k)",
+        "INSERT INTO a SELECT value, value * 2 FROM generate_series(1, 2000)",
+        "INSERT INTO b SELECT value, value % 50 FROM generate_series(1, 2000)",
+        "ANALYZE a",
+        "ANALYZE b",
+    ] {
+        session.execute(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn distkey_joins_move_no_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let test = cluster(&dir).await;
+    let mut session = test.database().connect();
+    setup_two_key_tables(&mut session).await;
+
+    let co_located = "SELECT count(*), sum(a.v + b.w) FROM a JOIN b ON a.k = b.k";
+    let plan = text(&mut session, &format!("EXPLAIN {co_located}")).await;
+    assert!(plan.contains("HashJoinExec DS_DIST_NONE"), "{plan}");
+    assert!(!plan.contains("NetworkShuffleExec") && !plan.contains("NetworkBroadcastExec"), "{plan}");
+    assert_eq!(rows_moved_between_nodes(&mut session, co_located).await, 0);
+    assert_eq!(text(&mut session, co_located).await, "4051000");
+
+    // On a column that is not the distribution key, rows have to move.
+    let other = "SELECT count(*) FROM a JOIN b ON a.k = b.w";
+    let plan = text(&mut session, &format!("EXPLAIN {other}")).await;
+    assert!(["DS_DIST_INNER", "DS_DIST_OUTER", "DS_DIST_BOTH", "DS_BCAST_INNER"].iter().any(|l| plan.contains(l)), "{plan}");
+    assert!(rows_moved_between_nodes(&mut session, other).await > 0);
+    assert_eq!(text(&mut session, other).await, "1960");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_node_fails_the_query_and_the_cluster_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut test = cluster(&dir).await;
+    let db = test.database();
+    let mut session = db.connect();
+    setup_two_key_tables(&mut session).await;
+
+    // A query long enough (seconds of work on each node) to be running when node 1 dies.
+    session.execute("CREATE TABLE c (k INT, v INT) DISTKEY(k)").await.unwrap();
+    session.execute("INSERT INTO c SELECT value, value + 0 FROM generate_series(1, 100)").await.unwrap();
+    let slow = "SELECT count(*) FROM a x CROSS JOIN a y CROSS JOIN c z WHERE x.v + y.v + z.v < 0";
+    let running = tokio::spawn(async move { session.execute(slow).await.map(|_| ()) });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let killed_at = Instant::now();
+    let node = &mut test.compute_nodes()[1];
+    let (address, node_dir, slices) = (node.address.clone(), node.dir.clone(), node.slices);
+    node.kill();
+    let error = running.await.unwrap().expect_err("the query must fail when a node dies");
+    assert!(killed_at.elapsed() < Duration::from_secs(5), "failed only after {:?}", killed_at.elapsed());
+    assert!(error.sqlstate.starts_with("08") || error.sqlstate.starts_with("58"), "{} {}", error.sqlstate, error.message);
+
+    // The leader and other sessions stay up; queries that need the lost node fail the same way.
+    let mut other = db.connect();
+    assert_eq!(text(&mut other, "SELECT 1").await, "1");
+    let error = other.execute("SELECT count(*) FROM a").await.expect_err("node 1 is down");
+    assert!(error.sqlstate.starts_with("08"), "{} {}", error.sqlstate, error.message);
+
+    // Back on its address, the node serves all committed data again.
+    test.compute_nodes()[1] = ComputeProcess::start_on(node_dir, slices, &address).expect("restart node 1");
+    let mut again = db.connect();
+    assert_eq!(text(&mut again, "SELECT count(*) FROM a JOIN b ON a.k = b.k").await, "2000");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn misconfigured_nodes_are_refused_at_startup() {
+    let dir = tempfile::tempdir().unwrap();
+    let nodes: Vec<ComputeProcess> =
+        (0..2).map(|i| ComputeProcess::start(dir.path().join(format!("node{i}")), 2).unwrap()).collect();
+    let addresses: Vec<String> = nodes.iter().map(|n| n.address.clone()).collect();
+    let open = |leader: &str, compute: Vec<String>, secret: &str| {
+        let config = Config { compute, cluster_secret: secret.to_string(), ..Config::default() };
+        Database::open(dir.path().join(leader).to_str().unwrap(), config)
+    };
+
+    let error = open("l1", addresses.clone(), "wrong-secret").err().expect("a wrong secret is refused");
+    assert!(error.message.contains("cluster secret"), "{}", error.message);
+    let error = open("l1", vec!["127.0.0.1:1".into()], CLUSTER_SECRET).err().expect("nothing listens there");
+    assert_eq!(error.sqlstate, "08001", "{}", error.message);
+
+    let leader = open("l1", addresses.clone(), CLUSTER_SECRET).expect("the first leader adopts the nodes");
+    drop(leader);
+    // Nodes listed in another order, or adopted by another cluster, are refused; nothing is touched.
+    let swapped = vec![addresses[1].clone(), addresses[0].clone()];
+    let error = open("l1", swapped, CLUSTER_SECRET).err().expect("nodes out of order");
+    assert!(error.message.contains("listed as node"), "{}", error.message);
+    let error = open("l2", addresses.clone(), CLUSTER_SECRET).err().expect("nodes of another cluster");
+    assert!(error.message.contains("belongs to another cluster"), "{}", error.message);
+    // A node with another slice count than the catalog records.
+    let third = ComputeProcess::start(dir.path().join("node-3-slices"), 3).unwrap();
+    let error = open("l1", vec![addresses[0].clone(), third.address.clone()], CLUSTER_SECRET).err().expect("slices differ");
+    assert!(error.message.contains("same number of slices"), "{}", error.message);
+    let reopened = open("l1", addresses, CLUSTER_SECRET).expect("the right nodes in the right order");
+    assert_eq!(reopened.layout(), ClusterLayout { nodes: 2, slices_per_node: 2 });
+}
