@@ -52,11 +52,34 @@ def start_postgres(workdir, settings=()):
     return process, dsn
 
 
-def start_redwood(data_dir):
-    """`redwood serve` (REDWOOD_BIN) on a free port over `data_dir`."""
-    command = [os.environ["REDWOOD_BIN"], "serve", "--data", data_dir, "--port", "0", "--admin-password", PASSWORD]
+CLUSTER_SECRET = "redwood-bench-cluster"
+
+
+def start_compute(data_dir, slices):
+    """`redwood compute` on a free loopback port; returns the process and its address."""
+    command = [os.environ["REDWOOD_BIN"], "compute", "--listen", "127.0.0.1:0", "--data", data_dir,
+               "--slices", str(slices), "--cluster-secret", CLUSTER_SECRET]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    port = re.search(r":(\d+)$", process.stdout.readline().strip()).group(1)
+    address = re.search(r"listening on (\S+)", process.stdout.readline()).group(1)
+    return process, address
+
+
+def cluster_args(addresses):
+    """The leader's flags for compute nodes at `addresses`."""
+    return ["--compute", ",".join(addresses), "--cluster-secret", CLUSTER_SECRET] if addresses else []
+
+
+def start_redwood(data_dir, compute=()):
+    """`redwood serve` (REDWOOD_BIN) on a free port over `data_dir`, with compute nodes at
+    `compute` (addresses) or in-process ones."""
+    command = [os.environ["REDWOOD_BIN"], "serve", "--data", data_dir, "--port", "0", "--admin-password", PASSWORD]
+    process = subprocess.Popen(command + cluster_args(compute), stdout=subprocess.PIPE, text=True)
+    line = ""
+    while "listening on" not in line:
+        line = process.stdout.readline()
+        if not line:
+            raise SystemExit("redwood serve did not start")
+    port = re.search(r":(\d+)$", line.strip()).group(1)
     dsn = f"host=127.0.0.1 port={port} user=admin password={PASSWORD} dbname=dev sslmode=disable"
     wait_for(dsn)
     return process, dsn

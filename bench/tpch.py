@@ -2,7 +2,7 @@
 DataFusion and PostgreSQL 15 on the same generated data, each query's answer checked against
 DuckDB's. Each engine runs in a process of its own, so its peak memory is its own.
 
-    python3 bench/tpch.py --sf 1 [--runs 3] [--engines redwood,redwood-wire,duckdb,datafusion,postgresql]
+    python3 bench/tpch.py --sf 1 [--runs 3] [--engines redwood,redwood-wire,redwood-cluster,duckdb,datafusion,postgresql]
     python3 bench/tpch.py --check --sf 0.01      # answers only (CI): Redwood vs DuckDB, no timings
 """
 
@@ -25,10 +25,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 QUERIES = os.path.join(HERE, "tpch_queries")
 TABLES = ["region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem"]
-ENGINES = ["redwood", "redwood-wire", "duckdb", "datafusion", "postgresql"]
+ENGINES = ["redwood", "redwood-wire", "redwood-cluster", "duckdb", "datafusion", "postgresql"]
 TITLES = {
     "redwood": "Redwood (embedded)",
     "redwood-wire": "Redwood (serve, psycopg)",
+    "redwood-cluster": "Redwood (serve + 2 compute processes of 1 slice, psycopg)",
     "duckdb": "DuckDB",
     "datafusion": "DataFusion (Parquet)",
     "postgresql": "PostgreSQL 15",
@@ -238,6 +239,25 @@ def worker_redwood_wire(args, queries):
         server.wait(timeout=60)
 
 
+def worker_redwood_cluster(args, queries):
+    """A leader with two `redwood compute` processes of one slice each (the embedded engine has
+    one node of two slices on two cores): loaded by `redwood demo` through the leader."""
+    from servers import peak_rss_mib, start_compute, start_redwood
+    nodes = [start_compute(os.path.join(args.data, f"redwood-node{i}"), 1) for i in range(2)]
+    addresses = [address for _, address in nodes]
+    server = None
+    try:
+        load = load_redwood(args.sf, args.data, "redwood-cluster", addresses)
+        server, dsn = start_redwood(os.path.join(args.data, "redwood-cluster"), addresses)
+        results, _ = run_psycopg(dsn, queries, args)
+        rss = sum(peak_rss_mib(p.pid) for p in [server] + [p for p, _ in nodes])
+        return {"load": load, "version": redwood_version(), "queries": results, "rss": rss}
+    finally:
+        for process in ([server] if server else []) + [p for p, _ in nodes]:
+            process.terminate()
+            process.wait(timeout=60)
+
+
 def worker_redwood(args, queries):
     """The embedded engine through the shell: each query's `\\timing` (planning, execution and
     collecting the result, as psql's, not printing it). Its row counts are checked here, its
@@ -269,6 +289,7 @@ def worker_redwood(args, queries):
 WORKERS = {
     "redwood": worker_redwood,
     "redwood-wire": worker_redwood_wire,
+    "redwood-cluster": worker_redwood_cluster,
     "duckdb": worker_duckdb,
     "datafusion": worker_datafusion,
     "postgresql": worker_postgresql,
@@ -279,7 +300,7 @@ def run_worker(engine, args, queries, workdir):
     """Runs one engine in its own process; returns its results (with peak RSS if the worker did
     not measure a server's)."""
     out = os.path.join(workdir, f"{engine}.json")
-    command = [sys.executable, os.path.abspath(__file__), "--worker", engine, "--data", workdir,
+    command = [sys.executable, os.path.abspath(__file__), "--worker", engine, "--data", workdir, "--sf", str(args.sf),
                "--redwood-data", os.path.join(workdir, "redwood"), "--runs", str(args.runs), "--out", out,
                "--queries", ",".join(queries)] + (["--warmup"] if args.warmup else [])
     process = subprocess.Popen(command)
@@ -305,10 +326,12 @@ def worker_main(args):
 # ------------------------------------------------------------------ report
 
 
-def load_redwood(sf, workdir):
-    """`redwood demo`: tpchgen in-process, Redshift's keys, VACUUM and ANALYZE."""
-    output = subprocess.run([os.environ["REDWOOD_BIN"], "demo", os.path.join(workdir, "redwood"), "--scale", str(sf)],
-                            check=True, capture_output=True, text=True).stdout
+def load_redwood(sf, workdir, name="redwood", compute=()):
+    """`redwood demo`: tpchgen in-process, Redshift's keys, VACUUM and ANALYZE (on the compute
+    nodes at `compute`, if given)."""
+    from servers import cluster_args
+    command = [os.environ["REDWOOD_BIN"], "demo", os.path.join(workdir, name), "--scale", str(sf)] + cluster_args(compute)
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     loaded = float(re.search(r"Loaded TPC-H scale \S+ in ([\d.]+) s", output).group(1))
     vacuum = float(re.search(r"VACUUM and ANALYZE in ([\d.]+) s", output).group(1))
     return loaded + vacuum
@@ -353,7 +376,8 @@ def report(args, queries, results, checks, loads):
     lines += ["", f"Geometric mean of medians over the {len(complete)} queries every engine answered:", ""]
     lines += [f"- {TITLES[e]}: {means[e]:.3f} s" for e in engines]
     ratios = []
-    for a, b in [("redwood", "duckdb"), ("redwood", "datafusion"), ("postgresql", "redwood"), ("redwood-wire", "redwood")]:
+    for a, b in [("redwood", "duckdb"), ("redwood", "datafusion"), ("postgresql", "redwood"), ("redwood-wire", "redwood"),
+                 ("redwood-cluster", "redwood-wire")]:
         if a in means and b in means:
             ratios.append(f"- {TITLES[a]} / {TITLES[b]}: {means[a] / means[b]:.2f}x")
     lines += ["", "Ratios of geometric means:", ""] + ratios
@@ -395,7 +419,7 @@ def main():
         generate(args.sf, workdir)
         print(f"generated SF {args.sf} in {time.perf_counter() - start:.1f} s", flush=True)
         loads = {}
-        if any(e.startswith("redwood") for e in engines):
+        if any(e in ("redwood", "redwood-wire") for e in engines):
             loads["redwood"] = loads["redwood-wire"] = load_redwood(args.sf, workdir)
             print(f"loaded Redwood in {loads['redwood']:.1f} s", flush=True)
         results = {}

@@ -46,8 +46,9 @@ enum Command {
     },
 }
 
-/// The cluster shape of a database being created (an existing one keeps its own).
-#[derive(clap::Args, Clone, Copy)]
+/// The cluster: the shape of a database being created (an existing one keeps its own), or the
+/// compute node processes it runs on.
+#[derive(clap::Args, Clone)]
 pub(crate) struct LayoutArgs {
     /// Compute nodes (in-process) of a new database.
     #[arg(long, env = "REDWOOD_NODES", default_value_t = 1)]
@@ -55,18 +56,36 @@ pub(crate) struct LayoutArgs {
     /// Slices per compute node of a new database [default: the number of cores].
     #[arg(long = "slices-per-node", env = "REDWOOD_SLICES_PER_NODE")]
     slices_per_node: Option<u32>,
+    /// Compute nodes started with `redwood compute`, in node order (host:port,host:port,…);
+    /// without them the compute nodes run in this process.
+    #[arg(long, env = "REDWOOD_COMPUTE", value_delimiter = ',')]
+    compute: Vec<String>,
+    /// The secret the compute nodes were started with.
+    #[arg(long, env = "REDWOOD_CLUSTER_SECRET", hide_env_values = true)]
+    cluster_secret: Option<String>,
 }
 
 impl LayoutArgs {
-    pub(crate) fn config(self) -> Config {
+    pub(crate) fn config(self) -> redwood_core::Result<Config> {
         let default = redwood_core::ClusterLayout::default();
-        Config {
+        let cluster_secret = match (self.compute.is_empty(), self.cluster_secret) {
+            (true, _) => String::new(),
+            (false, Some(secret)) => secret,
+            (false, None) => {
+                return Err(redwood_core::err!(
+                    INVALID_PARAMETER_VALUE,
+                    "--compute needs the compute nodes' --cluster-secret (or REDWOOD_CLUSTER_SECRET)"
+                ))
+            }
+        };
+        Ok(Config {
             layout: Some(redwood_core::ClusterLayout {
                 nodes: self.nodes.max(1),
                 slices_per_node: self.slices_per_node.unwrap_or(default.slices_per_node).max(1),
             }),
-            ..Config::default()
-        }
+            compute: self.compute,
+            cluster_secret,
+        })
     }
 }
 
@@ -82,11 +101,13 @@ fn main() -> ExitCode {
             Some(Command::Serve(args)) => serve::run(args).await.map_err(|e| (e, None)),
             Some(Command::Compute(args)) => compute::run(args).await.map_err(|e| (e, None)),
             Some(Command::Demo { dir, scale, layout }) => {
-                demo::run(&dir, scale, layout.config()).await.map_err(|e| (e, None))
+                let config = layout.config().map_err(|e| (e, None))?;
+                demo::run(&dir, scale, config).await.map_err(|e| (e, None))
             }
             None => {
                 let target = cli.target.unwrap_or_else(|| redwood_core::MEMORY.to_string());
-                let db = Database::open(&target, cli.layout.config()).map_err(|e| (e, None))?;
+                let config = cli.layout.config().map_err(|e| (e, None))?;
+                let db = Database::open(&target, config).map_err(|e| (e, None))?;
                 let mut shell = shell::Shell::new(db.connect());
                 if cli.commands.is_empty() && cli.files.is_empty() {
                     return shell.interactive(&target).await.map_err(|e| (e, None));

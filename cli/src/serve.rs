@@ -39,13 +39,6 @@ pub struct ServeArgs {
     require_ssl: bool,
     #[command(flatten)]
     layout: LayoutArgs,
-    /// Compute nodes started with `redwood compute`, in node order (host:port,host:port,…);
-    /// without them the compute nodes run in this process.
-    #[arg(long, env = "REDWOOD_COMPUTE", value_delimiter = ',')]
-    compute: Vec<String>,
-    /// The secret the compute nodes were started with.
-    #[arg(long, env = "REDWOOD_CLUSTER_SECRET", hide_env_values = true)]
-    cluster_secret: Option<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy)]
@@ -57,22 +50,12 @@ enum AuthArg {
 }
 
 pub async fn run(args: ServeArgs) -> Result<()> {
-    let mut config = args.layout.config();
-    if !args.compute.is_empty() {
-        config.cluster_secret = args.cluster_secret.clone().ok_or_else(|| {
-            err!(INVALID_PARAMETER_VALUE, "--compute needs the compute nodes' --cluster-secret (or REDWOOD_CLUSTER_SECRET)")
-        })?;
-        config.compute = args.compute.clone();
-    }
+    let config = args.layout.config()?;
+    let compute = config.compute.clone();
     let db = Database::open(&args.data, config)?;
-    if !args.compute.is_empty() {
+    if !compute.is_empty() {
         let layout = db.layout();
-        println!(
-            "redwood serve: {} compute nodes of {} slices: {}",
-            layout.nodes,
-            layout.slices_per_node,
-            args.compute.join(", ")
-        );
+        println!("redwood serve: {} compute nodes of {} slices: {}", layout.nodes, layout.slices_per_node, compute.join(", "));
     }
     if db.snapshot().users.is_empty() {
         let password = args.admin_password.as_deref().ok_or_else(|| {

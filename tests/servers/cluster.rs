@@ -83,6 +83,10 @@ async fn distkey_joins_move_no_rows() {
     assert!(["DS_DIST_INNER", "DS_DIST_OUTER", "DS_DIST_BOTH", "DS_BCAST_INNER"].iter().any(|l| plan.contains(l)), "{plan}");
     assert!(rows_moved_between_nodes(&mut session, other).await > 0);
     assert_eq!(text(&mut session, other).await, "1960");
+
+    // Functions over the leader's catalog run on the leader, on rows the nodes send it.
+    let owner = "SELECT pg_get_userbyid(k + 99) FROM a WHERE k = 1";
+    assert_eq!(text(&mut session, owner).await, redwood_core::catalog::DEFAULT_OWNER);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -23,7 +23,10 @@ use crate::compute::codec::RedwoodCodec;
 use crate::compute::protocol::SECRET_HEADER;
 use crate::compute::first_task::FirstTaskExec;
 use crate::compute::scan::SliceScanExec;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+use datafusion::physical_expr::ScalarFunctionExpr;
+use std::collections::HashSet;
+use std::sync::OnceLock;
 use datafusion::common::{plan_err, JoinType, Result};
 use datafusion::config::ConfigOptions;
 use datafusion::datasource::memory::MemorySourceConfig;
@@ -184,6 +187,31 @@ fn collect_left_join(plan: &dyn ExecutionPlan) -> Option<bool> {
     plan.is::<CrossJoinExec>().then_some(true)
 }
 
+/// Names of the functions a compute node knows: DataFusion's and those of [`crate::leader::worker_functions`].
+fn worker_function_names() -> &'static HashSet<String> {
+    static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        datafusion::functions::all_default_functions()
+            .into_iter()
+            .chain(crate::leader::worker_functions())
+            .flat_map(|f| std::iter::once(f.name().to_string()).chain(f.aliases().to_vec()).collect::<Vec<_>>())
+            .collect()
+    })
+}
+
+/// Whether a step calls a function only the leader has (over its catalog or the session).
+fn calls_leader_functions(plan: &Arc<dyn ExecutionPlan>) -> Result<bool> {
+    let known = worker_function_names();
+    let mut leader_only = false;
+    plan.apply_expressions(&mut |expr| {
+        leader_only |= expr.exists(|e| {
+            Ok(e.downcast_ref::<ScalarFunctionExpr>().is_some_and(|f| !known.contains(f.fun().name())))
+        })?;
+        Ok(if leader_only { TreeNodeRecursion::Stop } else { TreeNodeRecursion::Continue })
+    })?;
+    Ok(leader_only)
+}
+
 fn shippable_leaf(plan: &dyn ExecutionPlan) -> bool {
     plan.is::<EmptyExec>()
         || plan.is::<PlaceholderRowExec>()
@@ -204,6 +232,17 @@ impl PlaceNetworkBoundaries {
         }
         if let Some(broadcast_safe) = collect_left_join(plan.as_ref()) {
             return self.place_collect_left_join(plan, broadcast_safe);
+        }
+        if calls_leader_functions(&plan)? {
+            // Functions over the leader's catalog or session run there, on rows brought to it.
+            let children: Vec<Placed> =
+                plan.children().into_iter().map(|c| self.place(Arc::clone(c))).collect::<Result<_>>()?;
+            let mut inputs = vec![];
+            for child in children {
+                let gathered = self.to_leader(child)?;
+                inputs.push(gathered);
+            }
+            return Ok(Placed { plan: with_children(&plan, inputs)?, locus: Locus::Leader { shippable: false } });
         }
         let is_merge = plan.is::<CoalescePartitionsExec>() || plan.is::<SortPreservingMergeExec>();
         let children: Vec<Placed> =
