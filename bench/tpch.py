@@ -409,7 +409,7 @@ def main():
         return worker_main(args)
     queries = query_names(set(filter(None, args.queries.split(","))))
     if args.check:
-        args.runs, args.warmup, engines = 1, False, ["redwood", "redwood-wire", "duckdb"]
+        args.runs, args.warmup, engines = 1, False, ["redwood", "redwood-wire", "redwood-cluster", "duckdb"]
     else:
         args.warmup = True
         engines = [e for e in args.engines.split(",") if e]

@@ -1,4 +1,5 @@
-"""The 22 TPC-H queries at SF 0.01 through `redwood serve`, answers checked against DuckDB's
+"""The 22 TPC-H queries at SF 0.01 embedded, through `redwood serve` and on a leader with two
+`redwood compute` processes of one slice, answers checked against DuckDB's
 (bench/tpch.py --check; the timed runs are bench/tpch's, never CI's)."""
 
 import os

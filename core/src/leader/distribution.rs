@@ -94,6 +94,8 @@ struct Placed {
 pub struct PlaceNetworkBoundaries {
     /// Compute nodes: the task count of every stage that runs on them.
     pub nodes: usize,
+    /// Partitions of a stage's plan on one node: its slices.
+    pub partitions_per_node: usize,
 }
 
 impl PhysicalOptimizerRule for PlaceNetworkBoundaries {
@@ -187,6 +189,15 @@ fn collect_left_join(plan: &dyn ExecutionPlan) -> Option<bool> {
     plan.is::<CrossJoinExec>().then_some(true)
 }
 
+/// Whether rows spread over the nodes are distributed by `keys` across all of them.
+fn distributed_on(plan: &Arc<dyn ExecutionPlan>, keys: &[Arc<dyn PhysicalExpr>]) -> bool {
+    let Partitioning::Hash(exprs, _) = plan.output_partitioning() else { return false };
+    // As several partitions: DataFusion counts a single one as satisfying any key.
+    Partitioning::Hash(exprs.clone(), 2)
+        .satisfaction(&Distribution::KeyPartitioned(keys.to_vec()), plan.equivalence_properties(), true)
+        .is_satisfied()
+}
+
 /// Names of the functions a compute node knows: DataFusion's and those of [`crate::leader::worker_functions`].
 fn worker_function_names() -> &'static HashSet<String> {
     static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
@@ -276,14 +287,36 @@ impl PlaceNetworkBoundaries {
         let requirements = plan.input_distribution_requirements().into_per_child();
         let mut children = children;
         for (child, requirement) in children.iter_mut().zip(&requirements) {
-            if matches!(requirement, Distribution::SinglePartition) && child.locus == Locus::Nodes {
-                let taken = std::mem::replace(child, Placed { plan: Arc::clone(&child.plan), locus: child.locus });
-                let gathered = self.to_leader(taken)?;
-                let single: Arc<dyn ExecutionPlan> = match gathered.output_partitioning().partition_count() {
-                    1 => gathered,
-                    _ => Arc::new(CoalescePartitionsExec::new(gathered)),
-                };
-                *child = Placed { plan: single, locus: Locus::Leader { shippable: false } };
+            // DataFusion takes one partition as distributed on any key; one partition per node
+            // (a node of one slice) is not: such inputs are redistributed here.
+            if let (Distribution::KeyPartitioned(keys), Locus::Nodes) = (requirement, child.locus) {
+                if !distributed_on(&child.plan, keys) {
+                    let by_key = Partitioning::Hash(keys.clone(), self.partitions_per_node);
+                    let repartition = RepartitionExec::try_new(Arc::clone(&child.plan), by_key)?;
+                    let shuffle = NetworkShuffleExec::try_new(Arc::new(repartition), self.nodes)?;
+                    child.plan = Arc::new(shuffle);
+                }
+            }
+            // Rows brought to the leader arrive in a partition per node and slice: steps planned
+            // for one input partition, or for partitions by key, get them so again.
+            if let (Distribution::KeyPartitioned(keys), Locus::Leader { .. }) = (requirement, child.locus) {
+                let partitioning = child.plan.output_partitioning();
+                let satisfied = partitioning
+                    .satisfaction(requirement, child.plan.equivalence_properties(), true)
+                    .is_satisfied();
+                if !satisfied {
+                    let by_key = Partitioning::Hash(keys.clone(), self.partitions_per_node);
+                    child.plan = Arc::new(RepartitionExec::try_new(Arc::clone(&child.plan), by_key)?);
+                }
+            }
+            if matches!(requirement, Distribution::SinglePartition) {
+                if child.locus == Locus::Nodes {
+                    let taken = std::mem::replace(child, Placed { plan: Arc::clone(&child.plan), locus: child.locus });
+                    *child = Placed { plan: self.to_leader(taken)?, locus: Locus::Leader { shippable: false } };
+                }
+                if matches!(child.locus, Locus::Leader { .. }) && child.plan.output_partitioning().partition_count() > 1 {
+                    child.plan = Arc::new(CoalescePartitionsExec::new(Arc::clone(&child.plan)));
+                }
             }
         }
         self.combine(&plan, children)
@@ -380,9 +413,15 @@ impl PlaceNetworkBoundaries {
 }
 
 /// A session that plans for the compute nodes `nodes` and runs the head of each plan itself.
-pub fn on_compute_nodes(builder: SessionStateBuilder, nodes: &ComputeNodes, secret: &str) -> SessionStateBuilder {
+pub fn on_compute_nodes(
+    builder: SessionStateBuilder,
+    nodes: &ComputeNodes,
+    slices_per_node: u32,
+    secret: &str,
+) -> SessionStateBuilder {
+    let rule = PlaceNetworkBoundaries { nodes: nodes.urls.len(), partitions_per_node: slices_per_node as usize };
     let builder = builder
-        .with_physical_optimizer_rule(Arc::new(PlaceNetworkBoundaries { nodes: nodes.urls.len() }))
+        .with_physical_optimizer_rule(Arc::new(rule))
         .with_distributed_worker_resolver(nodes.clone())
         .with_distributed_planner()
         .with_distributed_user_codec(RedwoodCodec::leader())

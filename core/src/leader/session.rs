@@ -110,7 +110,7 @@ impl Session {
             .with_analyzer_rules(analyzer_rules)
             .with_physical_optimizer_rule(Arc::new(crate::leader::distribution::CoLocatedJoins));
         if let (Some(nodes), true) = (db.compute_nodes(), tasks > 1) {
-            builder = crate::leader::distribution::on_compute_nodes(builder, nodes, db.cluster_secret());
+            builder = crate::leader::distribution::on_compute_nodes(builder, nodes, layout.slices_per_node, db.cluster_secret());
         }
         let context = Arc::new(SessionContext::new_with_state(builder.build()));
         let cell = SnapshotCell::new(db.snapshot(), layout, tasks);
