@@ -77,12 +77,18 @@ impl NodeClient {
         &self.url
     }
 
-    /// Runs one action and collects its result bodies.
-    fn call(&self, kind: &'static str, body: Vec<u8>) -> Result<Vec<Bytes>> {
-        let mut client = self.client.clone();
+    /// An action request carrying the cluster secret.
+    fn request(&self, kind: &'static str, body: Vec<u8>) -> Result<tonic::Request<Action>> {
         let mut request = tonic::Request::new(Action { r#type: kind.to_string(), body: body.into() });
         let secret = self.secret.parse().map_err(|_| err!(INVALID_PARAMETER_VALUE, "the cluster secret must be printable ASCII"))?;
         request.metadata_mut().insert(protocol::SECRET_HEADER, secret);
+        Ok(request)
+    }
+
+    /// Runs one action and collects its result bodies.
+    fn call(&self, kind: &'static str, body: Vec<u8>) -> Result<Vec<Bytes>> {
+        let mut client = self.client.clone();
+        let request = self.request(kind, body)?;
         let url = self.url.clone();
         block_on(async move {
             let stream = client.do_action(request).await?.into_inner();
@@ -125,11 +131,9 @@ impl NodeClient {
     pub fn remove_segment_later(&self, table: u64, slice: u32, id: SegmentId) {
         let mut client = self.client.clone();
         let body = SegmentKeys { keys: vec![SegmentKey { table, slice, id }] }.encode_to_vec();
-        let Ok(secret) = self.secret.parse() else { return };
+        let Ok(request) = self.request(action::REMOVE_SEGMENTS, body) else { return };
         let url = self.url.clone();
         RUNTIME.spawn(async move {
-            let mut request = tonic::Request::new(Action { r#type: action::REMOVE_SEGMENTS.to_string(), body: body.into() });
-            request.metadata_mut().insert(protocol::SECRET_HEADER, secret);
             let result = async { client.do_action(request).await?.into_inner().collect::<Vec<_>>().await; Ok::<_, tonic::Status>(()) };
             if let Err(e) = result.await {
                 tracing::warn!("could not remove segment {id} on compute node {url}: {}", e.message());
