@@ -42,25 +42,62 @@ pub fn redwood_binary() -> PathBuf {
     exe.parent().and_then(|deps| deps.parent()).expect("target directory").join("redwood")
 }
 
-/// A `redwood compute` process on a free loopback port; killed when dropped.
+/// A CA and a certificate it signed for the compute nodes (127.0.0.1 and localhost), as PEM files.
+pub struct TestCa {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl TestCa {
+    pub fn create(dir: &std::path::Path) -> TestCa {
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+        std::fs::create_dir_all(dir).expect("certificate directory");
+        let ca_key = KeyPair::generate().expect("CA key");
+        let mut ca_params = CertificateParams::new(vec![]).expect("CA parameters");
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
+        let issuer = Issuer::new(ca_params, ca_key);
+        let node_key = KeyPair::generate().expect("node key");
+        let node_params = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).expect("node parameters");
+        let node_cert = node_params.signed_by(&node_key, &issuer).expect("node certificate");
+        let ca = TestCa { ca: dir.join("ca.pem"), cert: dir.join("node.pem"), key: dir.join("node.key") };
+        std::fs::write(&ca.ca, ca_cert.pem()).unwrap();
+        std::fs::write(&ca.cert, node_cert.pem()).unwrap();
+        std::fs::write(&ca.key, node_key.serialize_pem()).unwrap();
+        ca
+    }
+
+    /// The leader's side: it trusts the CA.
+    pub fn cluster_tls(&self) -> redwood_core::compute::channels::ClusterTls {
+        redwood_core::compute::channels::ClusterTls::from_files(Some(&self.ca), None, None).expect("cluster CA")
+    }
+}
+
+/// A `redwood compute` process on a loopback port; killed when dropped.
 pub struct ComputeProcess {
     pub address: String,
     pub dir: PathBuf,
     pub slices: u32,
+    tls: Option<Arc<TestCa>>,
     child: std::process::Child,
 }
 
 impl ComputeProcess {
+    /// A plaintext node on a free port.
     pub fn start(dir: PathBuf, slices: u32) -> std::io::Result<ComputeProcess> {
-        Self::start_on(dir, slices, "127.0.0.1:0")
+        Self::start_on(dir, slices, "127.0.0.1:0", None)
     }
 
-    /// Starts a node on `listen` (a fixed address restarts a node where its leader expects it).
-    pub fn start_on(dir: PathBuf, slices: u32, listen: &str) -> std::io::Result<ComputeProcess> {
+    /// Starts a node on `listen`, over TLS with the test CA's certificate when given.
+    pub fn start_on(dir: PathBuf, slices: u32, listen: &str, tls: Option<Arc<TestCa>>) -> std::io::Result<ComputeProcess> {
         use std::io::BufRead;
-        let mut child = std::process::Command::new(redwood_binary())
-            .args(["compute", "--listen", listen, "--slices", &slices.to_string(), "--data"])
-            .arg(&dir)
+        let mut command = std::process::Command::new(redwood_binary());
+        command.args(["compute", "--listen", listen, "--slices", &slices.to_string(), "--data"]).arg(&dir);
+        if let Some(ca) = &tls {
+            command.arg("--tls-cert").arg(&ca.cert).arg("--tls-key").arg(&ca.key).arg("--cluster-ca").arg(&ca.ca);
+        }
+        let mut child = command
             .env("REDWOOD_CLUSTER_SECRET", CLUSTER_SECRET)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit())
@@ -73,12 +110,19 @@ impl ComputeProcess {
             .and_then(|rest| rest.split_whitespace().next())
             .ok_or_else(|| std::io::Error::other(format!("redwood compute did not start: {line:?}")))?
             .to_string();
-        Ok(ComputeProcess { address, dir, slices, child })
+        Ok(ComputeProcess { address, dir, slices, tls, child })
     }
 
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// Starts the node again where its leader expects it, as it was started.
+    pub fn restart(&mut self) -> std::io::Result<()> {
+        self.kill();
+        *self = Self::start_on(self.dir.clone(), self.slices, &self.address, self.tls.clone())?;
+        Ok(())
     }
 }
 
@@ -134,10 +178,14 @@ impl TestDatabase {
         let mut compute = vec![];
         if mode == Mode::Cluster {
             let layout = config.layout.expect("a cluster test names its layout");
+            // The cluster's channels run over TLS, as a deployment's should.
+            let ca = Arc::new(TestCa::create(&dir.with_extension("tls")));
             for node in 0..layout.nodes {
                 let node_dir = dir.with_extension(format!("node{node}"));
-                compute.push(ComputeProcess::start(node_dir, layout.slices_per_node).expect("start redwood compute"));
+                let process = ComputeProcess::start_on(node_dir, layout.slices_per_node, "127.0.0.1:0", Some(Arc::clone(&ca)));
+                compute.push(process.expect("start redwood compute"));
             }
+            config.cluster_tls = ca.cluster_tls();
             config.compute = compute.iter().map(|c| c.address.clone()).collect();
             config.cluster_secret = CLUSTER_SECRET.to_string();
         }
@@ -170,7 +218,7 @@ impl TestDatabase {
     }
 
     /// (Re)opens the database from its directory, and in endpoint mode serves it on a free port.
-    async fn reopen(&self) -> Result<(), TestError> {
+    pub async fn reopen(&self) -> Result<(), TestError> {
         if let Some((_, task)) = self.server.lock().unwrap().take() {
             task.abort();
         }

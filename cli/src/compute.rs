@@ -1,6 +1,7 @@
 //! `redwood compute`: a compute node in its own process, for a leader started with
 //! `redwood serve --compute ADDR,…`.
 
+use redwood_core::compute::channels::ClusterTls;
 use redwood_core::compute::node::ComputeNode;
 use redwood_core::{err, Result};
 use std::io::Write;
@@ -21,11 +22,23 @@ pub struct ComputeArgs {
     /// The secret the leader and the other nodes of the cluster present.
     #[arg(long, env = "REDWOOD_CLUSTER_SECRET", hide_env_values = true)]
     cluster_secret: String,
+    /// This node's TLS certificate (PEM, signed by the cluster's CA): the leader and the other
+    /// nodes then reach it over TLS.
+    #[arg(long, env = "REDWOOD_TLS_CERT", requires_all = ["tls_key", "cluster_ca"])]
+    tls_cert: Option<PathBuf>,
+    /// The key of --tls-cert (PEM).
+    #[arg(long, env = "REDWOOD_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// The CA (PEM) that signed every compute node's certificate.
+    #[arg(long, env = "REDWOOD_CLUSTER_CA", requires = "tls_cert")]
+    cluster_ca: Option<PathBuf>,
 }
 
 pub async fn run(args: ComputeArgs) -> Result<()> {
     let slices = args.slices.unwrap_or_else(|| redwood_core::ClusterLayout::default().slices_per_node);
     let node = ComputeNode::open(&args.data, slices, &args.cluster_secret)?;
+    let tls = ClusterTls::from_files(args.cluster_ca.as_deref(), args.tls_cert.as_deref(), args.tls_key.as_deref())?;
+    let transport = if tls.enabled() { "TLS" } else { "plaintext" };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| err!(IO_ERROR, "cannot listen on {}: {e}", args.listen))?;
@@ -36,10 +49,10 @@ pub async fn run(args: ComputeArgs) -> Result<()> {
         id => format!("node {} of cluster {id}", identity.node),
     };
     // Tests and scripts read the chosen address from this line.
-    println!("redwood compute: listening on {address} ({} slices, {membership})", identity.slices);
+    println!("redwood compute: listening on {address} ({transport}, {} slices, {membership})", identity.slices);
     let _ = std::io::stdout().flush();
     tokio::select! {
-        result = node.serve(listener) => result,
+        result = node.serve(listener, tls) => result,
         _ = tokio::signal::ctrl_c() => Ok(()),
     }
 }

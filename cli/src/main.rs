@@ -63,6 +63,10 @@ pub(crate) struct LayoutArgs {
     /// The secret the compute nodes were started with.
     #[arg(long, env = "REDWOOD_CLUSTER_SECRET", hide_env_values = true)]
     cluster_secret: Option<String>,
+    /// The CA (PEM) that signed the compute nodes' certificates: the leader then reaches them
+    /// over TLS (the nodes run with --tls-cert/--tls-key/--cluster-ca).
+    #[arg(long, env = "REDWOOD_CLUSTER_CA", requires = "compute")]
+    cluster_ca: Option<std::path::PathBuf>,
 }
 
 impl LayoutArgs {
@@ -85,6 +89,7 @@ impl LayoutArgs {
             }),
             compute: self.compute,
             cluster_secret,
+            cluster_tls: redwood_core::compute::channels::ClusterTls::from_files(self.cluster_ca.as_deref(), None, None)?,
         })
     }
 }

@@ -67,6 +67,11 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         let mut session = db.connect();
         redwood_core::leader::users::bootstrap_admin(&mut session, &args.admin_user.to_ascii_lowercase(), password)?;
     }
+    for node in db.node_status() {
+        if let Some(problem) = &node.problem {
+            eprintln!("redwood serve: compute node {} ({}) is down: {problem}; queries that read its slices fail until it is back", node.node, node.address);
+        }
+    }
     let mut config = EndpointConfig::new(SocketAddr::new(args.listen, args.port));
     config.auth = match args.auth {
         AuthArg::Scram => AuthMethod::Scram,

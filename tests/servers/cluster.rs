@@ -1,9 +1,10 @@
 //! A leader with two `redwood compute` processes: joins on the distribution key move no rows,
 //! other joins do (and EXPLAIN says so), a node lost mid-query fails that query cleanly and the
-//! cluster works again once the node is back, and misconfigured nodes are refused at startup.
+//! cluster works again once the node is back, a formed cluster starts with a node down and
+//! reports it, and misconfigured nodes (or TLS on one side only) are refused at startup.
 
 use redwood_core::{ClusterLayout, Config, Database, Outcome, Session};
-use redwood_tests::{ComputeProcess, Mode, TestDatabase, CLUSTER_SECRET};
+use redwood_tests::{ComputeProcess, Mode, TestCa, TestDatabase, CLUSTER_SECRET};
 use std::time::{Duration, Instant};
 
 fn layout() -> Config {
@@ -76,6 +77,9 @@ async fn distkey_joins_move_no_rows() {
     assert!(!plan.contains("NetworkShuffleExec") && !plan.contains("NetworkBroadcastExec"), "{plan}");
     assert_eq!(rows_moved_between_nodes(&mut session, co_located).await, 0);
     assert_eq!(text(&mut session, co_located).await, "4051000");
+    // SVL_QUERY_SUMMARY counts the same: no rows in steps that move them between nodes.
+    let moved = "SELECT coalesce(sum(rows), 0) FROM svl_query_summary WHERE query = pg_last_query_id() AND label IN ('dist', 'bcast')";
+    assert_eq!(text(&mut session, moved).await, "0");
 
     // On a column that is not the distribution key, rows have to move.
     let other = "SELECT count(*) FROM a JOIN b ON a.k = b.w";
@@ -83,6 +87,7 @@ async fn distkey_joins_move_no_rows() {
     assert!(["DS_DIST_INNER", "DS_DIST_OUTER", "DS_DIST_BOTH", "DS_BCAST_INNER"].iter().any(|l| plan.contains(l)), "{plan}");
     assert!(rows_moved_between_nodes(&mut session, other).await > 0);
     assert_eq!(text(&mut session, other).await, "1960");
+    assert_ne!(text(&mut session, moved).await, "0");
 
     // Functions over the leader's catalog run on the leader, on rows the nodes send it.
     let owner = "SELECT pg_get_userbyid(k + 99) FROM a WHERE k = 1";
@@ -104,9 +109,7 @@ async fn a_lost_node_fails_the_query_and_the_cluster_recovers() {
     let running = tokio::spawn(async move { session.execute(slow).await.map(|_| ()) });
     tokio::time::sleep(Duration::from_millis(500)).await;
     let killed_at = Instant::now();
-    let node = &mut test.compute_nodes()[1];
-    let (address, node_dir, slices) = (node.address.clone(), node.dir.clone(), node.slices);
-    node.kill();
+    test.compute_nodes()[1].kill();
     let error = running.await.unwrap().expect_err("the query must fail when a node dies");
     assert!(killed_at.elapsed() < Duration::from_secs(5), "failed only after {:?}", killed_at.elapsed());
     assert!(error.sqlstate.starts_with("08") || error.sqlstate.starts_with("58"), "{} {}", error.sqlstate, error.message);
@@ -118,9 +121,31 @@ async fn a_lost_node_fails_the_query_and_the_cluster_recovers() {
     assert!(error.sqlstate.starts_with("08"), "{} {}", error.sqlstate, error.message);
 
     // Back on its address, the node serves all committed data again.
-    test.compute_nodes()[1] = ComputeProcess::start_on(node_dir, slices, &address).expect("restart node 1");
+    test.compute_nodes()[1].restart().expect("restart node 1");
     let mut again = db.connect();
     assert_eq!(text(&mut again, "SELECT count(*) FROM a JOIN b ON a.k = b.k").await, "2000");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_down_at_startup_is_reported_and_used_once_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut test = cluster(&dir).await;
+    let mut session = test.database().connect();
+    setup_two_key_tables(&mut session).await;
+    drop(session);
+
+    test.compute_nodes()[1].kill();
+    test.reopen().await.expect("a formed cluster starts without a node that is down");
+    let mut session = test.database().connect();
+    assert_eq!(text(&mut session, "SELECT status FROM stv_slices ORDER BY slice").await, "up\nup\ndown\ndown");
+    assert_eq!(text(&mut session, "SELECT count(*) FROM stv_node_storage_capacity WHERE capacity IS NULL").await, "1");
+    let error = session.execute("SELECT count(*) FROM a").await.expect_err("node 1 is down");
+    assert!(error.sqlstate.starts_with("08"), "{} {}", error.sqlstate, error.message);
+    assert_eq!(text(&mut session, "SELECT 40 + 2").await, "42");
+
+    test.compute_nodes()[1].restart().expect("restart node 1");
+    assert_eq!(text(&mut session, "SELECT status FROM stv_slices ORDER BY slice").await, "up\nup\nup\nup");
+    assert_eq!(text(&mut session, "SELECT count(*) FROM a JOIN b ON a.k = b.k").await, "2000");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -151,6 +176,20 @@ async fn misconfigured_nodes_are_refused_at_startup() {
     let third = ComputeProcess::start(dir.path().join("node-3-slices"), 3).unwrap();
     let error = open("l1", vec![addresses[0].clone(), third.address.clone()], CLUSTER_SECRET).err().expect("slices differ");
     assert!(error.message.contains("same number of slices"), "{}", error.message);
-    let reopened = open("l1", addresses, CLUSTER_SECRET).expect("the right nodes in the right order");
+    let reopened = open("l1", addresses.clone(), CLUSTER_SECRET).expect("the right nodes in the right order");
     assert_eq!(reopened.layout(), ClusterLayout { nodes: 2, slices_per_node: 2 });
+    drop(reopened);
+
+    // TLS on one side only: the leader cannot reach the node.
+    let ca = std::sync::Arc::new(TestCa::create(&dir.path().join("tls")));
+    let tls_node = ComputeProcess::start_on(dir.path().join("node-tls"), 2, "127.0.0.1:0", Some(ca.clone())).unwrap();
+    let error = open("l3", vec![tls_node.address.clone()], CLUSTER_SECRET).err().expect("plaintext leader, TLS node");
+    assert_eq!(error.sqlstate, "08001", "{}", error.message);
+    let with_ca = |leader: &str, compute: Vec<String>| {
+        let config = Config { compute, cluster_secret: CLUSTER_SECRET.to_string(), cluster_tls: ca.cluster_tls(), ..Config::default() };
+        Database::open(dir.path().join(leader).to_str().unwrap(), config)
+    };
+    let error = with_ca("l4", addresses).err().expect("TLS leader, plaintext nodes");
+    assert_eq!(error.sqlstate, "08001", "{}", error.message);
+    with_ca("l5", vec![tls_node.address.clone()]).expect("both sides with TLS");
 }

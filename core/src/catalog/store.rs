@@ -114,14 +114,17 @@ impl CatalogStore {
 
     /// The cluster's identity, which its compute nodes record when they join; made on first use.
     pub fn cluster_id(&self) -> Result<String> {
-        let existing: Option<String> =
-            self.conn.query_row("SELECT value FROM meta WHERE key='cluster_id'", [], |r| r.get(0)).optional()?;
-        if let Some(id) = existing {
+        if let Some(id) = self.existing_cluster_id()? {
             return Ok(id);
         }
         let id: String = (0..16).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
         self.conn.execute("INSERT INTO meta(key, value) VALUES ('cluster_id', ?1)", [&id])?;
         Ok(id)
+    }
+
+    /// The cluster id, once compute nodes have been adopted.
+    pub fn existing_cluster_id(&self) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key='cluster_id'", [], |r| r.get(0)).optional()?)
     }
 
     fn meta(&self, key: &str) -> Result<String> {

@@ -2,6 +2,7 @@
 //! that runs slices in a process of its own ([`node`]): a `datafusion-distributed` worker that
 //! decodes Redwood's scans ([`codec`]) and stores segments for its leader ([`protocol`]).
 
+pub mod channels;
 pub mod codec;
 pub mod first_task;
 pub mod node;

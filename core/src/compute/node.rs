@@ -6,6 +6,7 @@
 //! A new node belongs to no cluster; the first leader that lists it adopts it (records its
 //! cluster id and node position in `node.id`), after which only that cluster can use it.
 
+use crate::compute::channels::{ClusterTls, NodeChannels};
 use crate::compute::codec::RedwoodCodec;
 use crate::compute::protocol::{self, action, Count, NodeIdentity, PutSegment, SegmentIds, SegmentKey, SegmentKeys};
 use crate::err;
@@ -51,7 +52,7 @@ impl ComputeNode {
         let identity = match std::fs::read_to_string(dir.join(IDENTITY_FILE)) {
             Ok(text) => parse_identity(&text)
                 .ok_or_else(|| err!(DATA_CORRUPTED, "{} is damaged", dir.join(IDENTITY_FILE).display()))?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => NodeIdentity { cluster_id: String::new(), node: 0, slices },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => NodeIdentity { slices, ..Default::default() },
             Err(e) => return Err(Error::io(format!("reading {}", dir.join(IDENTITY_FILE).display()), e)),
         };
         if identity.slices != slices {
@@ -98,7 +99,7 @@ impl ComputeNode {
             }
             return Ok(identity.clone());
         }
-        let joined = NodeIdentity { cluster_id: request.cluster_id, node: request.node, slices: identity.slices };
+        let joined = NodeIdentity { cluster_id: request.cluster_id, node: request.node, slices: identity.slices, ..Default::default() };
         let path = self.dir.join(IDENTITY_FILE);
         let text = format!("cluster_id={}\nnode={}\nslices={}\n", joined.cluster_id, joined.node, joined.slices);
         let write = || -> std::io::Result<()> {
@@ -125,7 +126,13 @@ impl ComputeNode {
     fn run_action(&self, kind: &str, body: &[u8]) -> Result<Vec<Vec<u8>>> {
         let decode_error = |e: prost::DecodeError| err!(PROTOCOL_VIOLATION, "bad {kind} request: {e}");
         match kind {
-            action::IDENTIFY => Ok(vec![self.identity().encode_to_vec()]),
+            action::IDENTIFY => {
+                let mut identity = self.identity();
+                if let Some(space) = crate::storage::DiskSpace::of(&self.dir) {
+                    (identity.disk_bytes, identity.disk_free_bytes) = (space.total, space.free);
+                }
+                Ok(vec![identity.encode_to_vec()])
+            }
             action::JOIN => Ok(vec![self.join(NodeIdentity::decode(body).map_err(decode_error)?)?.encode_to_vec()]),
             action::PUT_SEGMENT => {
                 let put = PutSegment::decode(body).map_err(decode_error)?;
@@ -162,21 +169,28 @@ impl ComputeNode {
     async fn worker_session(
         storage: Arc<Storage>,
         secret: String,
+        channels: NodeChannels,
         ctx: WorkerQueryContext,
     ) -> datafusion::common::Result<SessionState> {
-        let mut builder = ctx.builder.with_distributed_user_codec(RedwoodCodec::compute(storage));
+        let mut builder = ctx
+            .builder
+            .with_distributed_user_codec(RedwoodCodec::compute(storage))
+            .with_distributed_channel_resolver(channels);
         // In addition to DataFusion's own.
         builder.scalar_functions().get_or_insert_default().extend(crate::leader::worker_functions());
         // A stage reads the stage below it from other nodes: with the cluster secret too.
         Ok(crate::leader::distribution::with_cluster_secret(builder, &secret).build())
     }
 
-    /// Serves this node on `listener` until the process ends.
-    pub async fn serve(self: Arc<Self>, listener: tokio::net::TcpListener) -> Result<()> {
+    /// Serves this node on `listener` until the process ends, over TLS when `tls` has the node's
+    /// certificate.
+    pub async fn serve(self: Arc<Self>, listener: tokio::net::TcpListener, tls: ClusterTls) -> Result<()> {
         let storage = Arc::clone(&self.storage);
         let secret = self.secret.clone();
+        let server_tls = tls.server_config();
+        let channels = NodeChannels::new(tls);
         let worker = Worker::from_session_builder(move |ctx: WorkerQueryContext| {
-            Self::worker_session(Arc::clone(&storage), secret.clone(), ctx)
+            Self::worker_session(Arc::clone(&storage), secret.clone(), channels.clone(), ctx)
         });
         let secret = self.secret.clone();
         let authenticate = move |request: Request<()>| -> std::result::Result<Request<()>, Status> {
@@ -190,7 +204,11 @@ impl ComputeNode {
             .max_decoding_message_size(MAX_MESSAGE_BYTES)
             .max_encoding_message_size(MAX_MESSAGE_BYTES);
         let incoming = tokio_stream_from(listener);
-        tonic::transport::Server::builder()
+        let mut server = tonic::transport::Server::builder();
+        if let Some(config) = server_tls {
+            server = server.tls_config(config).map_err(|e| err!(INVALID_PARAMETER_VALUE, "compute node TLS: {e}"))?;
+        }
+        server
             .layer(tonic::service::InterceptorLayer::new(authenticate))
             .add_service(flight)
             .add_service(worker.into_worker_server())

@@ -33,6 +33,12 @@ pub struct NodeIdentity {
     pub node: u32,
     #[prost(uint32, tag = "3")]
     pub slices: u32,
+    /// The file system of the node's data directory: its size and free bytes (in IDENTIFY's
+    /// reply; 0 when unknown).
+    #[prost(uint64, tag = "4")]
+    pub disk_bytes: u64,
+    #[prost(uint64, tag = "5")]
+    pub disk_free_bytes: u64,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]

@@ -1,12 +1,15 @@
 //! [`Database`]: one cluster — its layout, storage, committed catalog and commit protocol.
 
 use crate::catalog::store::{CatalogStore, ChangeSet};
+use crate::compute::channels::{ClusterTls, NodeChannels};
 use crate::catalog::{CatalogState, ClusterLayout, RelId};
 use crate::err;
 use crate::error::{Error, Result};
 use crate::leader::session::Session;
 use crate::leader::transaction::Transaction;
 use crate::leader::distribution::ComputeNodes;
+use crate::leader::query_log::QueryLog;
+use crate::compute::protocol::NodeIdentity;
 use crate::storage::remote::NodeClient;
 use crate::storage::{ClusterStorage, SegmentId};
 use std::collections::HashSet;
@@ -28,6 +31,19 @@ pub struct Config {
     pub compute: Vec<String>,
     /// The secret the leader presents to its compute nodes (they are started with the same).
     pub cluster_secret: String,
+    /// TLS to the compute nodes (the CA that signed their certificates); plaintext without.
+    pub cluster_tls: ClusterTls,
+}
+
+/// A compute node as the leader finds it.
+#[derive(Debug, Clone)]
+pub struct NodeStatus {
+    pub node: u32,
+    /// `in-process`, or the node's URL.
+    pub address: String,
+    /// Why the node is not serving its slices (`None`: it is up).
+    pub problem: Option<String>,
+    pub disk: Option<crate::storage::DiskSpace>,
 }
 
 /// A Redwood database (cluster). Cheap to clone; all clones share one state.
@@ -36,18 +52,30 @@ pub struct Database {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Database({})", self.location().map_or(MEMORY.to_string(), |p| p.display().to_string()))
+    }
+}
+
 struct Inner {
     layout: ClusterLayout,
     location: Option<PathBuf>,
     storage: ClusterStorage,
     /// Set when the compute nodes are other processes: queries are distributed to them.
     compute: Option<ComputeNodes>,
+    /// The compute nodes in other processes, in node order (empty: in-process nodes).
+    node_clients: Vec<Arc<NodeClient>>,
+    cluster_id: Option<String>,
     cluster_secret: String,
     /// Also the commit lock: commits are serialised through it.
     store: Mutex<Option<CatalogStore>>,
     committed: RwLock<Arc<CatalogState>>,
     next_relation_id: AtomicU64,
     next_segment_id: AtomicU64,
+    /// Transaction ids (`xid` in the system tables), counted from 1 in each run of the leader.
+    next_xid: AtomicU64,
+    query_log: QueryLog,
     /// Held for the life of the database so a second process cannot open the same directory.
     _lock: Option<File>,
 }
@@ -75,11 +103,15 @@ impl Database {
                 location: None,
                 storage: ClusterStorage::local(layout, None),
                 compute: None,
+                node_clients: vec![],
+                cluster_id: None,
                 cluster_secret: String::new(),
                 store: Mutex::new(None),
                 committed: RwLock::new(Arc::new(CatalogState::bootstrap())),
                 next_relation_id: AtomicU64::new(1),
                 next_segment_id: AtomicU64::new(1),
+                next_xid: AtomicU64::new(1),
+                query_log: QueryLog::default(),
                 _lock: None,
             }),
         })
@@ -95,26 +127,28 @@ impl Database {
         let nodes = config
             .compute
             .iter()
-            .map(|address| NodeClient::new(address, &config.cluster_secret).map(Arc::new))
+            .map(|address| NodeClient::new(address, &config.cluster_secret, &config.cluster_tls).map(Arc::new))
             .collect::<Result<Vec<_>>>()?;
-        let identities = nodes
-            .iter()
-            .map(|node| {
-                node.identify().map_err(|e| match e.sqlstate {
-                    crate::error::sqlstate::CONNECTION_FAILURE => {
-                        err!(CANNOT_CONNECT, "compute node {} is not reachable: {}", node.address(), e.message)
-                    }
-                    _ => e,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let layout = match identities.first() {
-            Some(first) => {
-                if let Some((node, other)) = nodes.iter().zip(&identities).find(|(_, i)| i.slices != first.slices) {
+        // A node that does not answer is down: a cluster formed before starts without it (its
+        // slices' queries fail until it is back); a new cluster needs every node to adopt it.
+        let mut probes = vec![];
+        for node in &nodes {
+            match node.identify() {
+                Ok(identity) => probes.push(Some(identity)),
+                Err(e) if e.sqlstate == crate::error::sqlstate::CONNECTION_FAILURE => probes.push(None),
+                Err(e) => return Err(e),
+            }
+        }
+        let unreachable = |node: &NodeClient| err!(CANNOT_CONNECT, "compute node {} is not reachable", node.address());
+        let up: Vec<(&Arc<NodeClient>, &NodeIdentity)> =
+            nodes.iter().zip(&probes).filter_map(|(n, p)| p.as_ref().map(|p| (n, p))).collect();
+        let layout = match up.first() {
+            Some((first_node, first)) => {
+                if let Some((node, other)) = up.iter().find(|(_, i)| i.slices != first.slices) {
                     return Err(err!(
                         INVALID_PARAMETER_VALUE,
                         "compute nodes must all run the same number of slices: {} runs {}, {} runs {}",
-                        nodes[0].address(),
+                        first_node.address(),
                         first.slices,
                         node.address(),
                         other.slices
@@ -122,6 +156,7 @@ impl Database {
                 }
                 ClusterLayout { nodes: nodes.len() as u32, slices_per_node: first.slices }
             }
+            None if !nodes.is_empty() => return Err(unreachable(&nodes[0])),
             None => config.layout.unwrap_or_default(),
         };
         let (store, _created) = CatalogStore::open(dir, layout)?;
@@ -129,7 +164,17 @@ impl Database {
             true => ClusterStorage::local(layout, Some(dir.to_path_buf())),
             false => ClusterStorage::remote(layout, nodes.clone()),
         };
+        let formed_before = store.existing_cluster_id()?.is_some();
+        if !nodes.is_empty() {
+            if let (false, Some(down)) = (formed_before, nodes.iter().zip(&probes).find(|(_, p)| p.is_none())) {
+                return Err(unreachable(down.0));
+            }
+        }
         let loaded = store.load(&storage)?;
+        let cluster_id = match nodes.is_empty() {
+            true => None,
+            false => Some(store.cluster_id()?),
+        };
         if !nodes.is_empty() {
             if loaded.layout != layout {
                 return Err(err!(
@@ -142,36 +187,25 @@ impl Database {
                     layout.slices_per_node
                 ));
             }
-            let cluster_id = store.cluster_id()?;
-            for (index, (node, identity)) in nodes.iter().zip(&identities).enumerate() {
-                let index = index as u32;
-                if identity.cluster_id.is_empty() {
-                    node.join(&cluster_id, index)?;
-                } else if identity.cluster_id != cluster_id {
-                    return Err(err!(
-                        INVALID_PARAMETER_VALUE,
-                        "compute node {} belongs to another cluster ({}, this one is {cluster_id})",
-                        node.address(),
-                        identity.cluster_id
-                    ));
-                } else if identity.node != index {
-                    return Err(err!(
-                        INVALID_PARAMETER_VALUE,
-                        "compute node {} is node {} of this cluster but was listed as node {index}: list the nodes in their order",
-                        node.address(),
-                        identity.node
-                    ));
-                }
+            let cluster_id = cluster_id.as_deref().expect("a cluster with compute nodes has an id");
+            let formed = formed_before;
+            for (index, (node, probe)) in nodes.iter().zip(&probes).enumerate() {
+                let Some(identity) = probe else {
+                    tracing::warn!("compute node {index} ({}) is down: queries that read its slices fail until it is back", node.address());
+                    continue;
+                };
+                check_membership(node, identity, cluster_id, index as u32, formed)?;
             }
         }
         let referenced = CatalogStore::referenced_segments(&loaded.state);
-        let removed = storage.remove_orphans(&referenced)?;
+        let removed = storage.remove_orphans(&referenced, |node| probes.get(node).is_none_or(Option::is_some))?;
         if removed > 0 {
             tracing::info!("removed {removed} segment files left by an interrupted write");
         }
         let compute = match nodes.is_empty() {
             true => None,
             false => Some(ComputeNodes {
+                channels: NodeChannels::new(config.cluster_tls.clone()),
                 urls: nodes
                     .iter()
                     .map(|n| url::Url::parse(n.address()).map_err(|e| err!(INVALID_PARAMETER_VALUE, "{e}")))
@@ -184,11 +218,15 @@ impl Database {
                 location: Some(dir.to_path_buf()),
                 storage,
                 compute,
+                node_clients: nodes,
+                cluster_id,
                 cluster_secret: config.cluster_secret.clone(),
                 store: Mutex::new(Some(store)),
                 committed: RwLock::new(Arc::new(loaded.state)),
                 next_relation_id: AtomicU64::new(loaded.max_relation_id + 1),
                 next_segment_id: AtomicU64::new(loaded.max_segment_id + 1),
+                next_xid: AtomicU64::new(1),
+                query_log: QueryLog::default(),
                 _lock: Some(lock),
             }),
         })
@@ -223,6 +261,35 @@ impl Database {
         self.inner.compute.as_ref()
     }
 
+    /// Whether each compute node answers as the node it should be, with its disk space.
+    pub fn node_status(&self) -> Vec<NodeStatus> {
+        if self.inner.node_clients.is_empty() {
+            let disk = self.location().and_then(crate::storage::DiskSpace::of);
+            return (0..self.layout().nodes)
+                .map(|node| NodeStatus { node, address: "in-process".to_string(), problem: None, disk })
+                .collect();
+        }
+        let cluster_id = self.inner.cluster_id.as_deref().unwrap_or_default();
+        self.inner
+            .node_clients
+            .iter()
+            .enumerate()
+            .map(|(index, client)| {
+                let node = index as u32;
+                let (problem, disk) = match client.identify() {
+                    Ok(identity) if identity.cluster_id == cluster_id && identity.node == node => {
+                        let disk = (identity.disk_bytes > 0)
+                            .then_some(crate::storage::DiskSpace { total: identity.disk_bytes, free: identity.disk_free_bytes });
+                        (None, disk)
+                    }
+                    Ok(identity) => (Some(format!("answers as node {} of cluster \"{}\"", identity.node, identity.cluster_id)), None),
+                    Err(e) => (Some(e.message), None),
+                };
+                NodeStatus { node, address: client.address().to_string(), problem, disk }
+            })
+            .collect()
+    }
+
     pub(crate) fn cluster_secret(&self) -> &str {
         &self.inner.cluster_secret
     }
@@ -234,6 +301,15 @@ impl Database {
 
     pub(crate) fn allocate_relation_id(&self) -> RelId {
         self.inner.next_relation_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn allocate_xid(&self) -> u64 {
+        self.inner.next_xid.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The queries this leader ran (STL_QUERY).
+    pub fn query_log(&self) -> &QueryLog {
+        &self.inner.query_log
     }
 
     pub(crate) fn allocate_segment_id(&self) -> SegmentId {
@@ -312,4 +388,37 @@ impl Database {
         *self.inner.committed.write().unwrap() = Arc::new(merged);
         Ok(())
     }
+}
+
+/// Adopts a new node as node `index` of the cluster, or checks that a node is that one. Once the
+/// cluster has formed, an empty node is not adopted: its slices' data would be missing.
+fn check_membership(node: &NodeClient, identity: &NodeIdentity, cluster_id: &str, index: u32, formed: bool) -> Result<()> {
+    if identity.cluster_id.is_empty() && !formed {
+        node.join(cluster_id, index)?;
+        return Ok(());
+    }
+    if identity.cluster_id.is_empty() {
+        return Err(err!(
+            INVALID_PARAMETER_VALUE,
+            "compute node {} is a new node, but node {index} of this cluster holds data: start node {index} with its own data directory",
+            node.address()
+        ));
+    }
+    if identity.cluster_id != cluster_id {
+        return Err(err!(
+            INVALID_PARAMETER_VALUE,
+            "compute node {} belongs to another cluster ({}, this one is {cluster_id})",
+            node.address(),
+            identity.cluster_id
+        ));
+    }
+    if identity.node != index {
+        return Err(err!(
+            INVALID_PARAMETER_VALUE,
+            "compute node {} is node {} of this cluster but was listed as node {index}: list the nodes in their order",
+            node.address(),
+            identity.node
+        ));
+    }
+    Ok(())
 }

@@ -19,6 +19,7 @@
 //! Then the distributed planner cuts stages at those boundaries; [`scale_up_leaf`] gives task `i`
 //! node `i`'s slices, and [`route_tasks`] sends task `i` to node `i`.
 
+use crate::compute::channels::NodeChannels;
 use crate::compute::codec::RedwoodCodec;
 use crate::compute::protocol::SECRET_HEADER;
 use crate::compute::first_task::FirstTaskExec;
@@ -53,6 +54,8 @@ use url::Url;
 #[derive(Debug, Clone)]
 pub struct ComputeNodes {
     pub urls: Vec<Url>,
+    /// The channels to them, shared by every session.
+    pub channels: NodeChannels,
 }
 
 impl WorkerResolver for ComputeNodes {
@@ -423,6 +426,7 @@ pub fn on_compute_nodes(
     let builder = builder
         .with_physical_optimizer_rule(Arc::new(rule))
         .with_distributed_worker_resolver(nodes.clone())
+        .with_distributed_channel_resolver(nodes.channels.clone())
         .with_distributed_planner()
         .with_distributed_user_codec(RedwoodCodec::leader())
         .with_distributed_scale_up_leaf_node_handler(scale_up_leaf)

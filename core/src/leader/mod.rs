@@ -12,6 +12,7 @@ mod maintenance;
 pub mod origins;
 pub mod dml;
 pub mod provider;
+pub mod query_log;
 pub mod session;
 pub mod system;
 pub mod transaction;

@@ -25,6 +25,8 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 /// the table (if any) whose scans must carry row locators for UPDATE/DELETE.
 #[derive(Debug)]
 pub struct SnapshotCell {
+    /// The database the session is on: system tables describe its nodes and queries.
+    pub database: crate::Database,
     state: RwLock<Arc<CatalogState>>,
     dml_target: Mutex<Option<RelId>>,
     layout: ClusterLayout,
@@ -34,6 +36,8 @@ pub struct SnapshotCell {
     context: Mutex<Weak<SessionContext>>,
     /// The session's configuration parameters (SET/SHOW/RESET, `pg_settings`), by lower-case name.
     pub settings: RwLock<BTreeMap<String, String>>,
+    /// The session's running (or last) query and the one before it (`pg_last_query_id()`).
+    queries: Mutex<(i32, i32)>,
 }
 
 impl SnapshotCell {
@@ -53,14 +57,16 @@ impl SnapshotCell {
         context.state().statement_to_plan(datafusion::sql::parser::Statement::Statement(Box::new(statement))).await
     }
 
-    pub fn new(state: Arc<CatalogState>, layout: ClusterLayout, tasks: usize) -> Arc<Self> {
+    pub fn new(database: &crate::Database, tasks: usize) -> Arc<Self> {
         Arc::new(SnapshotCell {
-            state: RwLock::new(state),
+            database: database.clone(),
+            layout: database.layout(),
+            state: RwLock::new(database.snapshot()),
             dml_target: Mutex::new(None),
-            layout,
             tasks,
             context: Mutex::new(Weak::new()),
             settings: RwLock::new(BTreeMap::new()),
+            queries: Mutex::new((-1, -1)),
         })
     }
     pub fn set(&self, state: Arc<CatalogState>) {
@@ -72,6 +78,17 @@ impl SnapshotCell {
     pub fn layout(&self) -> ClusterLayout {
         self.layout
     }
+    pub fn query_started(&self, query: i32) {
+        let mut queries = self.queries.lock().unwrap();
+        *queries = (query, queries.0);
+    }
+
+    /// The session's last query before the one running: Redshift's `pg_last_query_id()`
+    /// (-1 before the first).
+    pub fn last_query(&self) -> i32 {
+        self.queries.lock().unwrap().1
+    }
+
     pub fn set_dml_target(&self, target: Option<RelId>) {
         *self.dml_target.lock().unwrap() = target;
     }

@@ -12,6 +12,7 @@ use datafusion::physical_plan::SendableRecordBatchStream;
 use futures::StreamExt;
 use crate::leader::database::Database;
 use crate::leader::provider::{RedwoodCatalog, SnapshotCell};
+use crate::leader::query_log::LoggedQuery;
 use crate::leader::origins::typed_schema;
 use crate::leader::transaction::{Savepoint, Transaction};
 use crate::sql::parser::{parse, ParsedStatement};
@@ -78,6 +79,8 @@ pub struct Session {
     batch: bool,
     /// The open transaction block's cursors (DECLARE … CURSOR), by name.
     pub(crate) cursors: std::collections::HashMap<String, crate::leader::cursors::Cursor>,
+    /// The backend pid clients see (`pg_backend_pid()`, STL_QUERY.pid); the process id when embedded.
+    pid: i32,
 }
 
 impl Session {
@@ -113,7 +116,7 @@ impl Session {
             builder = crate::leader::distribution::on_compute_nodes(builder, nodes, layout.slices_per_node, db.cluster_secret());
         }
         let context = Arc::new(SessionContext::new_with_state(builder.build()));
-        let cell = SnapshotCell::new(db.snapshot(), layout, tasks);
+        let cell = SnapshotCell::new(&db, tasks);
         cell.set_context(&context);
         let catalog = Arc::new(RedwoodCatalog::new(Arc::clone(&cell)));
         // Redwood's tables for the user's objects go in front of datafusion-pg-catalog's, which
@@ -144,6 +147,7 @@ impl Session {
             deallocated: vec![],
             batch: false,
             cursors: Default::default(),
+            pid: std::process::id() as i32,
         };
         session.apply_time_zone();
         session
@@ -167,6 +171,7 @@ impl Session {
     /// `pg_cancel_backend(pid)` and `pg_terminate_backend(pid)` answer through `backends` (the
     /// endpoint's connections).
     pub fn set_backends(&mut self, backends: Arc<dyn Backends>) {
+        self.pid = backends.own_pid();
         let superuser = self.db.snapshot().users.get(&self.user).is_some_and(|u| u.superuser);
         for function in crate::leader::system::backend_functions(backends, &self.user, superuser) {
             self.context.register_udf(function);
@@ -393,18 +398,32 @@ impl Session {
     /// Plans a query and starts it; its rows come as they are read (the stream holds the
     /// snapshot it reads).
     pub(crate) async fn start_query(&mut self, statement: Statement, reads_catalog: bool) -> Result<QueryStream> {
+        let user_id = self.cell.get().users.get(&self.user).map_or(1, |u| u.id as i32);
+        let xid = self.txn.as_ref().map_or(0, |t| t.xid) as i64;
+        let logged = self.db.query_log().start(user_id, self.pid, xid, &statement.to_string());
+        self.cell.query_started(logged.query);
+        let started = self.run_query(statement, reads_catalog, &logged).await;
+        if started.is_err() {
+            logged.finish(true);
+        }
+        started
+    }
+
+    async fn run_query(&mut self, statement: Statement, reads_catalog: bool, logged: &Arc<LoggedQuery>) -> Result<QueryStream> {
         let plan = self.plan(statement).await?;
         let typed = typed_schema(&plan, plan.schema().as_arrow(), &self.cell.get());
         let mut state = self.context.state();
         if reads_catalog {
             state.config_mut().options_mut().execution.target_partitions = 1;
         }
-        let explained = match &plan {
-            LogicalPlan::Explain(explain) => Some(Arc::clone(&explain.plan)),
-            _ => None,
+        let LogicalPlan::Explain(explain) = &plan else {
+            let physical = state.create_physical_plan(&plan).await?;
+            let stream = datafusion::physical_plan::execute_stream(Arc::clone(&physical), state.task_ctx())?;
+            let stream = LoggedStream { inner: stream, query: Arc::clone(logged), plan: Some(physical) };
+            return Ok(QueryStream::renamed(Box::pin(stream), &typed));
         };
+        let query = Arc::clone(&explain.plan);
         let stream = datafusion::dataframe::DataFrame::new(state.clone(), plan).execute_stream().await?;
-        let Some(query) = explained else { return Ok(QueryStream::renamed(stream, &typed)) };
         // EXPLAIN's physical plan carries the data-movement labels.
         let steps = crate::leader::explain::render(&state.create_physical_plan(&query).await?);
         let schema = stream.schema();
@@ -419,6 +438,7 @@ impl Session {
                 .collect();
             *batch = RecordBatch::try_new(Arc::clone(&schema), vec![Arc::clone(batch.column(0)), Arc::new(labelled)])?;
         }
+        logged.finish(false);
         let stream = QueryStream::from_batches(Arc::clone(&schema), batches);
         Ok(QueryStream::renamed(stream.batches, &typed))
     }
@@ -579,7 +599,7 @@ impl Session {
     /// statement); returns whether it is an implicit, autocommit one.
     pub(crate) fn begin_statement(&mut self) -> bool {
         if self.txn.is_none() {
-            self.txn = Some(Transaction::new(self.db.snapshot()));
+            self.txn = Some(Transaction::new(self.db.snapshot(), self.db.allocate_xid()));
         }
         !self.explicit
     }
@@ -769,7 +789,7 @@ impl Session {
         self.failed = false;
         self.savepoints.clear();
         self.cursors.clear();
-        self.txn.take().unwrap_or_else(|| Transaction::new(self.db.snapshot()))
+        self.txn.take().unwrap_or_else(|| Transaction::new(self.db.snapshot(), self.db.allocate_xid()))
     }
 
     /// Inside BEGIN … COMMIT.
@@ -1117,6 +1137,47 @@ pub trait Backends: Send + Sync + std::fmt::Debug {
     fn cancel(&self, pid: i32) -> bool;
     /// Closes session `pid`'s connection (its open transaction rolls back).
     fn terminate(&self, pid: i32) -> bool;
+}
+
+/// A running query's rows, recorded in the query log when they end: finished (with its steps'
+/// metrics), failed, or abandoned by the client.
+struct LoggedStream {
+    inner: SendableRecordBatchStream,
+    query: Arc<LoggedQuery>,
+    /// Until the end, when its metrics are gathered.
+    plan: Option<Arc<dyn datafusion::physical_plan::ExecutionPlan>>,
+}
+
+impl futures::Stream for LoggedStream {
+    type Item = datafusion::common::Result<RecordBatch>;
+
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        let polled = self.inner.poll_next_unpin(cx);
+        match &polled {
+            std::task::Poll::Ready(None) => {
+                self.query.finish(false);
+                if let Some(plan) = self.plan.take() {
+                    self.query.gather_steps(plan);
+                }
+            }
+            std::task::Poll::Ready(Some(Err(_))) => self.query.finish(true),
+            _ => {}
+        }
+        polled
+    }
+}
+
+impl datafusion::physical_plan::RecordBatchStream for LoggedStream {
+    fn schema(&self) -> SchemaRef {
+        self.inner.schema()
+    }
+}
+
+impl Drop for LoggedStream {
+    fn drop(&mut self) {
+        // A no-op when the rows ran to their end.
+        self.query.finish(true);
+    }
 }
 
 /// A query's rows, produced as they are read.

@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 pub struct Transaction {
+    /// Its id (`xid` in the system tables).
+    pub xid: u64,
     base: Arc<CatalogState>,
     working: Arc<CatalogState>,
     /// Relations changed, with the version this transaction started from (`None`: created here).
@@ -52,8 +54,9 @@ impl Transaction {
         self.compacted = savepoint.compacted;
     }
 
-    pub fn new(base: Arc<CatalogState>) -> Self {
+    pub fn new(base: Arc<CatalogState>, xid: u64) -> Self {
         Transaction {
+            xid,
             working: Arc::clone(&base),
             base,
             touched: BTreeMap::new(),

@@ -85,9 +85,24 @@ impl ClusterStorage {
         let node = if self.nodes.len() == 1 { 0 } else { self.layout.node_of(slice) as usize };
         &self.nodes[node]
     }
-    /// Deletes segment files that no committed catalog entry references, on every node.
-    pub fn remove_orphans(&self, referenced: &HashSet<SegmentId>) -> Result<usize> {
-        self.nodes.iter().map(|n| n.remove_orphans(referenced)).sum()
+    /// Deletes segment files that no committed catalog entry references, on every node that
+    /// `is_up` (the others' are removed when the leader next starts with them up).
+    pub fn remove_orphans(&self, referenced: &HashSet<SegmentId>, is_up: impl Fn(usize) -> bool) -> Result<usize> {
+        self.nodes.iter().enumerate().filter(|(i, _)| is_up(*i)).map(|(_, n)| n.remove_orphans(referenced)).sum()
+    }
+}
+
+/// The size and free space of the file system a directory is on.
+#[derive(Debug, Clone, Copy)]
+pub struct DiskSpace {
+    pub total: u64,
+    pub free: u64,
+}
+
+impl DiskSpace {
+    pub fn of(dir: &Path) -> Option<DiskSpace> {
+        let stat = rustix::fs::statvfs(dir).ok()?;
+        Some(DiskSpace { total: stat.f_blocks * stat.f_frsize, free: stat.f_bavail * stat.f_frsize })
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::compute::protocol::{self, action, NodeIdentity, PutSegment, SegmentIds, SegmentKey, SegmentKeys};
 use crate::err;
-use crate::error::{sqlstate, Error, Result};
+use crate::error::Result;
 use crate::storage::SegmentId;
 use arrow_flight::flight_service_client::FlightServiceClient;
 use arrow_flight::Action;
@@ -16,15 +16,12 @@ use prost::Message;
 use std::collections::HashSet;
 use std::future::Future;
 use std::sync::LazyLock;
-use std::time::Duration;
-use tonic::transport::{Channel, Endpoint};
+use crate::compute::channels::ClusterTls;
+use tonic::transport::Channel;
 
 /// Largest message either side accepts: a segment travels in one (segments are at most a million
 /// rows; see `storage::layout::MAX_SEGMENT_ROWS`).
 pub const MAX_MESSAGE_BYTES: usize = 1 << 30;
-/// How long connecting to a node may take before it counts as down.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-
 static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -55,14 +52,9 @@ pub struct NodeClient {
 
 impl NodeClient {
     /// A client for the node at `address` (`host:port` or a URL); connects on first use.
-    pub fn new(address: &str, secret: &str) -> Result<NodeClient> {
-        let url = node_url(address)?;
-        let endpoint = Endpoint::from_shared(url.clone())
-            .map_err(|e| err!(INVALID_PARAMETER_VALUE, "invalid compute node address \"{address}\": {e}"))?
-            .connect_timeout(CONNECT_TIMEOUT)
-            .tcp_keepalive(Some(Duration::from_secs(10)))
-            .http2_keep_alive_interval(Duration::from_secs(2))
-            .keep_alive_timeout(Duration::from_secs(3));
+    pub fn new(address: &str, secret: &str, tls: &ClusterTls) -> Result<NodeClient> {
+        let url = tls.node_url(address)?;
+        let endpoint = tls.endpoint(&url)?;
         let channel = {
             let _guard = RUNTIME.enter();
             endpoint.connect_lazy()
@@ -109,7 +101,7 @@ impl NodeClient {
 
     /// Makes a new node part of `cluster_id` as node `node`.
     pub fn join(&self, cluster_id: &str, node: u32) -> Result<NodeIdentity> {
-        let body = NodeIdentity { cluster_id: cluster_id.to_string(), node, slices: 0 }.encode_to_vec();
+        let body = NodeIdentity { cluster_id: cluster_id.to_string(), node, ..Default::default() }.encode_to_vec();
         self.call_one(action::JOIN, body)
     }
 
@@ -148,13 +140,3 @@ impl NodeClient {
     }
 }
 
-/// `host:port` → `http://host:port`; URLs are taken as they are.
-pub fn node_url(address: &str) -> Result<String> {
-    let url = if address.contains("://") { address.to_string() } else { format!("http://{address}") };
-    let parsed = url::Url::parse(&url)
-        .map_err(|e| Error::new(sqlstate::INVALID_PARAMETER_VALUE, format!("invalid compute node address \"{address}\": {e}")))?;
-    if parsed.port().is_none() {
-        return Err(err!(INVALID_PARAMETER_VALUE, "compute node address \"{address}\" needs a port (host:port)"));
-    }
-    Ok(url.trim_end_matches('/').to_string())
-}

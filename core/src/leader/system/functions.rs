@@ -57,6 +57,7 @@ pub fn functions(cell: &Arc<SnapshotCell>, user: &str) -> Vec<ScalarUDF> {
                 Ok(ColumnarValue::Array(Arc::new(oids)))
             }),
         ),
+        last_query_id(cell),
         relation_size(cell, "pg_relation_size"),
         relation_size(cell, "pg_table_size"),
         relation_size(cell, "pg_total_relation_size"),
@@ -80,6 +81,18 @@ pub fn functions(cell: &Arc<SnapshotCell>, user: &str) -> Vec<ScalarUDF> {
         // Every function is on the search path: there are no user-defined functions yet.
         constant("pg_function_is_visible", Signature::any(1, Volatility::Stable), ScalarValue::Boolean(Some(true))),
     ]
+}
+
+/// Redshift's `pg_last_query_id()`: the session's query before this one (STL_QUERY.query).
+fn last_query_id(cell: &Arc<SnapshotCell>) -> ScalarUDF {
+    let cell = Arc::clone(cell);
+    datafusion::logical_expr::create_udf(
+        "pg_last_query_id",
+        vec![],
+        DataType::Int32,
+        Volatility::Volatile,
+        Arc::new(move |_: &[ColumnarValue]| Ok(ColumnarValue::Scalar(ScalarValue::Int32(Some(cell.last_query()))))),
+    )
 }
 
 /// The bytes a table's segments take on disk (0 for a view; NULL for an unknown oid).

@@ -55,6 +55,11 @@ pub const OWN_TABLES: &[&str] = &[
     "svv_mv_info",
     "svv_relation_privileges",
     "pg_proc_info",
+    "stv_slices",
+    "stv_node_storage_capacity",
+    "svv_diskusage",
+    "stl_query",
+    "svl_query_summary",
 ];
 
 /// The session's `pg_catalog`: Redwood's tables for the user's objects, datafusion-pg-catalog's
@@ -81,7 +86,13 @@ impl SchemaProvider for PgCatalog {
         if !OWN_TABLES.contains(&name) {
             return self.inner.table(name).await;
         }
-        let facts = Facts::gather(&self.cell, matches!(name, "pg_attribute")).await;
+        let mut facts = Facts::gather(&self.cell, matches!(name, "pg_attribute")).await;
+        if redshift::DESCRIBE_QUERIES.contains(&name) {
+            facts.queries = self.cell.database.query_log().settled_entries().await;
+        }
+        if redshift::DESCRIBE_NODES.contains(&name) {
+            facts.nodes = self.cell.database.node_status();
+        }
         let batch = match pg::build(name, &facts)? {
             Some(batch) => batch,
             None => redshift::build(name, &facts)?.expect("every own table has a builder"),
@@ -130,6 +141,10 @@ struct Facts {
     view_columns: HashMap<RelId, Schema>,
     /// The session's configuration parameters.
     settings: std::collections::BTreeMap<String, String>,
+    /// The finished queries in the leader's log (gathered for the tables that show them).
+    queries: Vec<Arc<crate::leader::query_log::LoggedQuery>>,
+    /// The compute nodes' status (gathered for the tables that show them).
+    nodes: Vec<crate::leader::database::NodeStatus>,
 }
 
 impl Facts {
@@ -146,7 +161,7 @@ impl Facts {
             }
         }
         let settings = cell.settings.read().unwrap().clone();
-        Facts { state, layout: cell.layout(), view_columns, settings }
+        Facts { state, layout: cell.layout(), view_columns, settings, queries: vec![], nodes: vec![] }
     }
 
     fn relations(&self) -> impl Iterator<Item = &Arc<Relation>> {

@@ -100,6 +100,23 @@ fn encoding_name(encoding: Encoding) -> &'static str {
 
 const MEGABYTE: u64 = 1 << 20;
 
+/// The tables that show the leader's query log, and those that show the compute nodes.
+pub(super) const DESCRIBE_QUERIES: &[&str] = &["stl_query", "svl_query_summary"];
+pub(super) const DESCRIBE_NODES: &[&str] = &["stv_slices", "stv_node_storage_capacity"];
+
+fn timestamp(t: std::time::SystemTime) -> ScalarValue {
+    let micros = t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as i64);
+    ScalarValue::TimestampMicrosecond(Some(micros), None)
+}
+
+fn big(v: i64) -> ScalarValue {
+    ScalarValue::Int64(Some(v))
+}
+
+fn megabytes(bytes: u64) -> i64 {
+    bytes.div_ceil(MEGABYTE) as i64
+}
+
 pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
     let batch = match name {
         // Like Redshift's, it shows the tables of the schemas on the search path (`public`).
@@ -206,6 +223,141 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                     ScalarValue::Float64(None),
                     null_text(),
                 ]);
+            }
+            t.finish()?
+        }
+        // Redwood adds `status`: `up`, or `down` when the slice's node does not answer as itself.
+        "stv_slices" => {
+            let mut t = TableBuilder::new(&[
+                ("node", DataType::Int32),
+                ("slice", DataType::Int32),
+                ("localslice", DataType::Int32),
+                ("type", DataType::Utf8),
+                ("status", DataType::Utf8),
+            ]);
+            for slice in 0..facts.layout.slice_count() {
+                let node = facts.layout.node_of(slice);
+                let up = facts.nodes.iter().find(|n| n.node == node).is_some_and(|n| n.problem.is_none());
+                t.row(vec![
+                    int(node as i32),
+                    int(slice as i32),
+                    int((slice % facts.layout.slices_per_node) as i32),
+                    text("D"),
+                    text(if up { "up" } else { "down" }),
+                ]);
+            }
+            t.finish()?
+        }
+        // Megabytes: `used` by the segments of the node's slices, `capacity` of the file system
+        // its data directory is on (NULL when unknown: in memory, or the node is down).
+        "stv_node_storage_capacity" => {
+            let mut t = TableBuilder::new(&[("node", DataType::Int32), ("used", DataType::Int64), ("capacity", DataType::Int64)]);
+            for status in &facts.nodes {
+                let used: u64 = facts
+                    .tables()
+                    .flat_map(|(_, table)| table.segments.iter())
+                    .filter(|s| facts.layout.node_of(s.slice) == status.node)
+                    .map(|s| s.file.bytes)
+                    .sum();
+                t.row(vec![int(status.node as i32), big(megabytes(used)), ScalarValue::Int64(status.disk.map(|d| megabytes(d.total)))]);
+            }
+            t.finish()?
+        }
+        // A block per column of each segment (Redshift's are 1 MB pieces of a column on a slice).
+        "svv_diskusage" => {
+            let mut t = TableBuilder::new(&[
+                ("name", DataType::Utf8),
+                ("slice", DataType::Int32),
+                ("col", DataType::Int32),
+                ("tbl", DataType::Int32),
+                ("blocknum", DataType::Int32),
+                ("num_values", DataType::Int64),
+                ("tombstone", DataType::Int32),
+            ]);
+            for (rel, table) in facts.tables() {
+                let mut segments: Vec<&crate::storage::SegmentRef> = table.segments.iter().collect();
+                segments.sort_by_key(|s| (s.slice, s.id()));
+                for (col, _) in table.columns.iter().enumerate() {
+                    let mut block = 0;
+                    let mut previous_slice = None;
+                    for segment in &segments {
+                        if previous_slice != Some(segment.slice) {
+                            (block, previous_slice) = (0, Some(segment.slice));
+                        }
+                        t.row(vec![
+                            text(&rel.name),
+                            int(segment.slice as i32),
+                            int(col as i32),
+                            int(relation_oid(rel)),
+                            int(block),
+                            big(segment.live_rows() as i64),
+                            int(0),
+                        ]);
+                        block += 1;
+                    }
+                }
+            }
+            t.finish()?
+        }
+        "stl_query" => {
+            let mut t = TableBuilder::new(&[
+                ("userid", DataType::Int32),
+                ("query", DataType::Int32),
+                ("label", DataType::Utf8),
+                ("xid", DataType::Int64),
+                ("pid", DataType::Int32),
+                ("database", DataType::Utf8),
+                ("querytxt", DataType::Utf8),
+                ("starttime", DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Microsecond, None)),
+                ("endtime", DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Microsecond, None)),
+                ("aborted", DataType::Int32),
+            ]);
+            for query in &facts.queries {
+                let Some(outcome) = query.outcome() else { continue };
+                t.row(vec![
+                    int(query.user_id),
+                    int(query.query),
+                    text("default"),
+                    big(query.xid),
+                    int(query.pid),
+                    text(DEFAULT_DATABASE),
+                    text(&query.text),
+                    timestamp(query.start),
+                    timestamp(outcome.end),
+                    int(outcome.aborted as i32),
+                ]);
+            }
+            t.finish()?
+        }
+        // Times in microseconds; a step's figures are summed over its slices and nodes.
+        "svl_query_summary" => {
+            let mut t = TableBuilder::new(&[
+                ("userid", DataType::Int32),
+                ("query", DataType::Int32),
+                ("stm", DataType::Int32),
+                ("seg", DataType::Int32),
+                ("step", DataType::Int32),
+                ("maxtime", DataType::Int64),
+                ("avgtime", DataType::Int64),
+                ("rows", DataType::Int64),
+                ("bytes", DataType::Int64),
+                ("label", DataType::Utf8),
+            ]);
+            for query in facts.queries.iter().filter(|q| q.outcome().is_some()) {
+                for step in query.steps() {
+                    t.row(vec![
+                        int(query.user_id),
+                        int(query.query),
+                        int(step.segment),
+                        int(step.segment),
+                        int(step.step),
+                        big(step.time_us),
+                        big(step.time_us),
+                        big(step.rows),
+                        big(step.bytes),
+                        text(&step.label),
+                    ]);
+                }
             }
             t.finish()?
         }
