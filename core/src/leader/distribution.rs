@@ -34,6 +34,7 @@ use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::physical_expr::{Partitioning, PhysicalExpr};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
+use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode};
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
 use datafusion::physical_plan::empty::EmptyExec;
 use datafusion::physical_plan::joins::{CrossJoinExec, HashJoinExec, NestedLoopJoinExec, PartitionMode};
@@ -259,8 +260,14 @@ impl PlaceNetworkBoundaries {
             return Ok(Placed { plan: with_children(&plan, inputs)?, locus: Locus::Leader { shippable: false } });
         }
         let is_merge = plan.is::<CoalescePartitionsExec>() || plan.is::<SortPreservingMergeExec>();
-        let children: Vec<Placed> =
+        let mut children: Vec<Placed> =
             plan.children().into_iter().map(|c| self.place(Arc::clone(c))).collect::<Result<_>>()?;
+
+        if let Some(aggregate) = plan.downcast_ref::<AggregateExec>() {
+            if *aggregate.mode() == AggregateMode::Single && children[0].locus == Locus::Nodes {
+                return self.split_aggregate(aggregate, children.remove(0));
+            }
+        }
 
         if let Some(repartition) = plan.downcast_ref::<RepartitionExec>() {
             if matches!(repartition.partitioning(), Partitioning::Hash(..)) {
@@ -393,6 +400,53 @@ impl PlaceNetworkBoundaries {
         let mut inputs = vec![build_plan, probe_plan];
         inputs.extend(rest);
         Ok(Placed { plan: with_children(&plan, inputs)?, locus })
+    }
+
+    /// An aggregate DataFusion planned in one step (its input is one partition per node when a
+    /// node runs one slice) over rows spread on the nodes: grouped on the distribution key, each
+    /// node aggregates its own groups; else the slices aggregate partially and the partial
+    /// results meet by group key on the nodes (AGG_DIST_BY_KEY), or on the leader when there are
+    /// no groups or grouping sets (AGG_ON_LEADER).
+    fn split_aggregate(&self, aggregate: &AggregateExec, input: Placed) -> Result<Placed> {
+        let (group, filters, input_schema) = (aggregate.group_expr(), aggregate.filter_expr().to_vec(), aggregate.input_schema());
+        let limit = aggregate.limit_options();
+        let grouped = !group.is_empty() && !group.has_grouping_set();
+        if grouped && distributed_on(&input.plan, &group.input_exprs()) {
+            let on_nodes = AggregateExec::try_new(
+                AggregateMode::SinglePartitioned,
+                group.clone(),
+                aggregate.aggr_expr().to_vec(),
+                filters,
+                input.plan,
+                input_schema,
+            )?;
+            return Ok(Placed { plan: Arc::new(on_nodes.with_limit_options(limit)), locus: Locus::Nodes });
+        }
+        let partial = Arc::new(AggregateExec::try_new(
+            AggregateMode::Partial,
+            group.clone(),
+            aggregate.aggr_expr().to_vec(),
+            filters.clone(),
+            input.plan,
+            Arc::clone(&input_schema),
+        )?);
+        let final_group = partial.group_expr().as_final();
+        let aggregates = partial.aggr_expr().to_vec();
+        let (mode, input, locus) = if grouped {
+            let by_key = Partitioning::Hash(final_group.input_exprs(), self.partitions_per_node);
+            let repartition = RepartitionExec::try_new(partial, by_key)?;
+            let shuffle: Arc<dyn ExecutionPlan> = Arc::new(NetworkShuffleExec::try_new(Arc::new(repartition), self.nodes)?);
+            (AggregateMode::FinalPartitioned, shuffle, Locus::Nodes)
+        } else {
+            let gathered = self.to_leader(Placed { plan: partial, locus: Locus::Nodes })?;
+            let merged: Arc<dyn ExecutionPlan> = match gathered.output_partitioning().partition_count() {
+                1 => gathered,
+                _ => Arc::new(CoalescePartitionsExec::new(gathered)),
+            };
+            (AggregateMode::Final, merged, Locus::Leader { shippable: false })
+        };
+        let last = AggregateExec::try_new(mode, final_group, aggregates, filters, input, input_schema)?;
+        Ok(Placed { plan: Arc::new(last.with_limit_options(limit)), locus })
     }
 
     /// The part's plan, run on the nodes.

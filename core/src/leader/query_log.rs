@@ -171,7 +171,8 @@ fn collect(plan: &Arc<dyn ExecutionPlan>, segment: i32, last_segment: &mut i32, 
         label,
         rows: metrics.output_rows().unwrap_or(0) as i64,
         // Only network steps count bytes: those they moved between nodes.
-        bytes: metrics.sum_by_name("bytes_transferred").map_or(0, |v| v.as_usize() as i64),
+        // (datafusion-distributed's counter is a custom metric, which `sum_by_name` leaves out.)
+        bytes: metrics.iter().filter(|m| m.value().name() == "bytes_transferred").map(|m| m.value().as_usize() as i64).sum(),
         time_us: metrics.elapsed_compute().map_or(0, |ns| ns as i64 / 1000),
     });
 }
@@ -186,7 +187,8 @@ fn step_label(plan: &Arc<dyn ExecutionPlan>) -> Option<String> {
     if let Some(scan) = leaf.downcast_ref::<crate::compute::scan::SliceScanExec>() {
         return Some(format!("scan   tbl={}", scan.spec().table_name));
     }
-    let name = plan.name();
+    // "SortExec(TopK)" is a sort too.
+    let name = plan.name().split('(').next().unwrap_or_default();
     let label = match name {
         "HashJoinExec" => "hjoin",
         "SortMergeJoinExec" => "mjoin",
