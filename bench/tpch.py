@@ -178,7 +178,15 @@ def worker_datafusion(args, queries):
     return {"load": load, "version": datafusion.__version__, "queries": results}
 
 
-def run_psycopg(dsn, queries, args, setup=()):
+# Rows a Redwood query moved, from SVL_QUERY_SUMMARY: between slices and nodes (dist, bcast)
+# and from the nodes to the leader (return).
+MOVED_SQL = """SELECT coalesce(sum(rows) FILTER (WHERE label IN ('dist', 'bcast')), 0),
+                      coalesce(sum(rows) FILTER (WHERE label = 'return'), 0),
+                      coalesce(sum(bytes), 0)
+               FROM svl_query_summary WHERE query = pg_last_query_id()"""
+
+
+def run_psycopg(dsn, queries, args, setup=(), moved=False):
     import psycopg
     results = {}
     with psycopg.connect(dsn, autocommit=True) as con:
@@ -190,6 +198,8 @@ def run_psycopg(dsn, queries, args, setup=()):
             try:
                 times, rows = timed(lambda: con.execute(sql).fetchall(), args.runs, args.warmup)
                 results[name] = {"times": times, "rows": rows}
+                if moved:
+                    results[name]["moved"] = con.execute(MOVED_SQL).fetchone()
             except psycopg.Error as e:
                 results[name] = {"error": f"{e.sqlstate}: {str(e).splitlines()[0]}"}
     return results, backend
@@ -249,7 +259,7 @@ def worker_redwood_cluster(args, queries):
     try:
         load = load_redwood(args.sf, args.data, "redwood-cluster", addresses)
         server, dsn = start_redwood(os.path.join(args.data, "redwood-cluster"), addresses)
-        results, _ = run_psycopg(dsn, queries, args)
+        results, _ = run_psycopg(dsn, queries, args, moved=True)
         rss = sum(peak_rss_mib(p.pid) for p in [server] + [p for p, _ in nodes])
         return {"load": load, "version": redwood_version(), "queries": results, "rss": rss}
     finally:
@@ -381,6 +391,13 @@ def report(args, queries, results, checks, loads):
         if a in means and b in means:
             ratios.append(f"- {TITLES[a]} / {TITLES[b]}: {means[a] / means[b]:.2f}x")
     lines += ["", "Ratios of geometric means:", ""] + ratios
+    for e in engines:
+        moved = {q: results[e]["queries"][q]["moved"] for q in queries if "moved" in results[e]["queries"].get(q, {})}
+        if moved:
+            lines += ["", f"Rows moved by {TITLES[e]} (SVL_QUERY_SUMMARY of the last run): between slices and nodes "
+                      "(dist, bcast steps), returned to the leader, and bytes sent over the network:", "",
+                      "| query | rows between slices/nodes | rows to the leader | bytes |", "|---|---|---|---|"]
+            lines += [f"| {q} | {m[0]:,} | {m[1]:,} | {m[2]:,} |" for q, m in moved.items()]
     lines += ["", "| engine | load (s) | peak RSS (MiB) |", "|---|---|---|"]
     for e in engines:
         load = loads.get(e)
@@ -457,7 +474,8 @@ def main():
         text = report(args, queries, results, checks, loads)
         print("\n" + text)
         os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-        path = os.path.join(HERE, "results", f"tpch-sf{args.sf:g}-{datetime.date.today().isoformat()}.md")
+        stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
+        path = os.path.join(HERE, "results", f"tpch-sf{args.sf:g}-{stamp}.md")
         with open(path, "w") as f:
             f.write(text)
         print(f"saved {os.path.relpath(path)}")

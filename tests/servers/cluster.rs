@@ -120,10 +120,15 @@ async fn a_lost_node_fails_the_query_and_the_cluster_recovers() {
     let error = other.execute("SELECT count(*) FROM a").await.expect_err("node 1 is down");
     assert!(error.sqlstate.starts_with("08"), "{} {}", error.sqlstate, error.message);
 
+    // A write that needs the lost node fails as a whole: node 0's share is not published either.
+    let error = other.execute("INSERT INTO a SELECT value, 0 FROM generate_series(3001, 3100)").await.expect_err("node 1 is down");
+    assert!(error.sqlstate.starts_with("08"), "{} {}", error.sqlstate, error.message);
+
     // Back on its address, the node serves all committed data again.
     test.compute_nodes()[1].restart().expect("restart node 1");
     let mut again = db.connect();
     assert_eq!(text(&mut again, "SELECT count(*) FROM a JOIN b ON a.k = b.k").await, "2000");
+    assert_eq!(text(&mut again, "SELECT count(*) FROM a").await, "2000");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -153,7 +153,8 @@ fn steps_of(plan: &Arc<dyn ExecutionPlan>) -> Vec<Step> {
 /// Below a network boundary (which metrics collection wraps, so it is known by name) the
 /// steps belong to another stage.
 fn collect(plan: &Arc<dyn ExecutionPlan>, segment: i32, last_segment: &mut i32, out: &mut Vec<Step>) {
-    let child_segment = match plan.name().starts_with("Network") {
+    let network = plan.name().starts_with("Network");
+    let child_segment = match network {
         true => {
             *last_segment += 1;
             *last_segment
@@ -161,7 +162,14 @@ fn collect(plan: &Arc<dyn ExecutionPlan>, segment: i32, last_segment: &mut i32, 
         false => segment,
     };
     for child in plan.children() {
-        collect(child, child_segment, last_segment, out);
+        // A repartition under a network shuffle is the sending half of the same `dist` step.
+        if network && child.name() == "RepartitionExec" {
+            for grandchild in child.children() {
+                collect(grandchild, child_segment, last_segment, out);
+            }
+        } else {
+            collect(child, child_segment, last_segment, out);
+        }
     }
     let Some(label) = step_label(plan) else { return };
     let metrics = plan.metrics().unwrap_or_default();
