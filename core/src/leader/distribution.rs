@@ -393,8 +393,26 @@ impl PlaceNetworkBoundaries {
             (Locus::Leader { shippable: a }, Locus::Leader { shippable: b }) => {
                 (collect(build.plan), probe.plan, Locus::Leader { shippable: a && b })
             }
-            // Both sides to the leader: joins that also emit unmatched build rows, and builds
-            // that only the leader can compute.
+            // A hash join that also emits unmatched build rows (LEFT, FULL, semi and anti joins):
+            // both sides meet by join key on the nodes, each moved unless already distributed on it.
+            (Locus::Nodes | Locus::Replicated, _) | (_, Locus::Nodes | Locus::Replicated)
+                if !build_leader_only && probe.locus != (Locus::Leader { shippable: false }) && build_fetch.is_none() =>
+            {
+                if let Some(join) = plan.downcast_ref::<HashJoinExec>().filter(|j| !j.null_aware) {
+                    let (build_keys, probe_keys): (Vec<_>, Vec<_>) = join.on().iter().cloned().unzip();
+                    let partitioned = join
+                        .builder()
+                        .with_partition_mode(PartitionMode::Partitioned)
+                        .with_new_children(vec![self.by_key(build, build_keys)?, self.by_key(probe, probe_keys)?])?
+                        .recompute_properties()
+                        .reset_state()
+                        .build_exec()?;
+                    return Ok(Placed { plan: partitioned, locus: Locus::Nodes });
+                }
+                (collect(self.to_leader(build)?), self.to_leader(probe)?, Locus::Leader { shippable: false })
+            }
+            // Both sides to the leader: other joins that also emit unmatched build rows, and
+            // builds that only the leader can compute.
             _ => (collect(self.to_leader(build)?), self.to_leader(probe)?, Locus::Leader { shippable: false }),
         };
         let mut inputs = vec![build_plan, probe_plan];
@@ -447,6 +465,18 @@ impl PlaceNetworkBoundaries {
         };
         let last = AggregateExec::try_new(mode, final_group, aggregates, filters, input, input_schema)?;
         Ok(Placed { plan: Arc::new(last.with_limit_options(limit)), locus })
+    }
+
+    /// The part's rows on the nodes, distributed by `keys` over all slices (shuffled there unless
+    /// they already are).
+    fn by_key(&self, placed: Placed, keys: Vec<Arc<dyn PhysicalExpr>>) -> Result<Arc<dyn ExecutionPlan>> {
+        let already = placed.locus == Locus::Nodes && distributed_on(&placed.plan, &keys);
+        let on_nodes = self.to_nodes(placed)?;
+        if already {
+            return Ok(on_nodes);
+        }
+        let repartition = RepartitionExec::try_new(on_nodes, Partitioning::Hash(keys, self.partitions_per_node))?;
+        Ok(Arc::new(NetworkShuffleExec::try_new(Arc::new(repartition), self.nodes)?))
     }
 
     /// The part's plan, run on the nodes.
