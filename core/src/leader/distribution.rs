@@ -193,13 +193,23 @@ fn collect_left_join(plan: &dyn ExecutionPlan) -> Option<bool> {
     plan.is::<CrossJoinExec>().then_some(true)
 }
 
-/// Whether rows spread over the nodes are distributed by `keys` across all of them.
+/// Whether rows spread over the nodes are distributed by `keys` across all of them (hashed on
+/// some of them is enough for a step with this one input).
 fn distributed_on(plan: &Arc<dyn ExecutionPlan>, keys: &[Arc<dyn PhysicalExpr>]) -> bool {
     let Partitioning::Hash(exprs, _) = plan.output_partitioning() else { return false };
     // As several partitions: DataFusion counts a single one as satisfying any key.
     Partitioning::Hash(exprs.clone(), 2)
         .satisfaction(&Distribution::KeyPartitioned(keys.to_vec()), plan.equivalence_properties(), true)
         .is_satisfied()
+}
+
+/// Whether rows spread over the nodes are hashed on exactly `keys`, in that order: two inputs
+/// so distributed hold matching keys on the same slice (rows hashed on a subset of the keys
+/// would not meet rows hashed on all of them).
+fn distributed_exactly_on(plan: &Arc<dyn ExecutionPlan>, keys: &[Arc<dyn PhysicalExpr>]) -> bool {
+    let Partitioning::Hash(exprs, _) = plan.output_partitioning() else { return false };
+    let equivalent = plan.equivalence_properties().eq_group();
+    exprs.len() == keys.len() && exprs.iter().zip(keys).all(|(e, k)| equivalent.exprs_equal(e, k))
 }
 
 /// Names of the functions a compute node knows: DataFusion's and those of [`crate::leader::worker_functions`].
@@ -295,12 +305,17 @@ impl PlaceNetworkBoundaries {
         // Inputs a step needs in one partition (a final aggregate over a single-partition input,
         // a global limit) cannot be split over the nodes.
         let requirements = plan.input_distribution_requirements().into_per_child();
+        // Inputs partitioned by key that meet each other (a partitioned join) must be hashed on
+        // exactly their keys.
+        let meeting = requirements.iter().filter(|r| matches!(r, Distribution::KeyPartitioned(_))).count() > 1;
         let mut children = children;
         for (child, requirement) in children.iter_mut().zip(&requirements) {
             // DataFusion takes one partition as distributed on any key; one partition per node
             // (a node of one slice) is not: such inputs are redistributed here.
             if let (Distribution::KeyPartitioned(keys), Locus::Nodes) = (requirement, child.locus) {
-                if !distributed_on(&child.plan, keys) {
+                let distributed =
+                    if meeting { distributed_exactly_on(&child.plan, keys) } else { distributed_on(&child.plan, keys) };
+                if !distributed {
                     let by_key = Partitioning::Hash(keys.clone(), self.partitions_per_node);
                     let repartition = RepartitionExec::try_new(Arc::clone(&child.plan), by_key)?;
                     let shuffle = NetworkShuffleExec::try_new(Arc::new(repartition), self.nodes)?;
@@ -470,7 +485,7 @@ impl PlaceNetworkBoundaries {
     /// The part's rows on the nodes, distributed by `keys` over all slices (shuffled there unless
     /// they already are).
     fn by_key(&self, placed: Placed, keys: Vec<Arc<dyn PhysicalExpr>>) -> Result<Arc<dyn ExecutionPlan>> {
-        let already = placed.locus == Locus::Nodes && distributed_on(&placed.plan, &keys);
+        let already = placed.locus == Locus::Nodes && distributed_exactly_on(&placed.plan, &keys);
         let on_nodes = self.to_nodes(placed)?;
         if already {
             return Ok(on_nodes);

@@ -111,11 +111,13 @@ impl LoggedQuery {
     /// Records the end of a query; only the first call counts.
     pub fn finish(&self, aborted: bool) {
         let mut outcome = self.outcome.lock().unwrap();
-        if outcome.is_none() {
-            *outcome = Some(Outcome { end: SystemTime::now(), aborted });
+        if outcome.is_some() {
+            return;
         }
+        *outcome = Some(Outcome { end: SystemTime::now(), aborted });
+        // A query that did not run to its end has no steps to gather.
         if aborted {
-            self.steps.lock().unwrap().get_or_insert_with(Vec::new);
+            *self.steps.lock().unwrap() = Some(vec![]);
         }
     }
 
@@ -124,11 +126,18 @@ impl LoggedQuery {
     pub fn gather_steps(self: &Arc<Self>, plan: Arc<dyn ExecutionPlan>) {
         let query = Arc::clone(self);
         let gathered = async move {
-            let plan = tokio::time::timeout(METRICS_WAIT, rewrite_distributed_plan_with_metrics(plan, DistributedMetricsFormat::Aggregated))
-                .await
-                .ok()
-                .and_then(|rewritten| rewritten.ok());
-            let steps = plan.map(|plan| steps_of(&plan)).unwrap_or_default();
+            let rewritten = tokio::time::timeout(METRICS_WAIT, rewrite_distributed_plan_with_metrics(plan, DistributedMetricsFormat::Aggregated)).await;
+            let steps = match rewritten {
+                Ok(Ok(plan)) => steps_of(&plan),
+                Ok(Err(e)) => {
+                    tracing::warn!("query {}: no step metrics: {e}", query.query);
+                    vec![]
+                }
+                Err(_) => {
+                    tracing::warn!("query {}: the compute nodes' step metrics did not arrive", query.query);
+                    vec![]
+                }
+            };
             *query.steps.lock().unwrap() = Some(steps);
         };
         match tokio::runtime::Handle::try_current() {

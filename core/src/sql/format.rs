@@ -4,8 +4,10 @@
 
 use crate::error::Result;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
-use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type, TimeUnit, TimestampMicrosecondType,
-    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType};
+use datafusion::arrow::datatypes::{DataType, DurationMicrosecondType, DurationMillisecondType, DurationNanosecondType,
+    DurationSecondType, Float32Type, Float64Type, IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit,
+    IntervalYearMonthType, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
@@ -34,11 +36,60 @@ pub fn column_to_text(array: &ArrayRef, zone: &Tz) -> Result<Vec<Option<String>>
                 crate::sql::datetime::format_timestamp(micros, tz.as_ref().map(|_| zone))
             }
             DataType::List(_) => array_literal(&array.as_list::<i32>().value(row), zone)?,
+            DataType::Interval(IntervalUnit::MonthDayNano) => {
+                let v = array.as_primitive::<IntervalMonthDayNanoType>().value(row);
+                interval_text(v.months, v.days, v.nanoseconds / 1_000)
+            }
+            DataType::Interval(IntervalUnit::DayTime) => {
+                let v = array.as_primitive::<IntervalDayTimeType>().value(row);
+                interval_text(0, v.days, v.milliseconds as i64 * 1_000)
+            }
+            DataType::Interval(IntervalUnit::YearMonth) => interval_text(array.as_primitive::<IntervalYearMonthType>().value(row), 0, 0),
+            // The difference of two timestamps: whole days, then the time of day.
+            DataType::Duration(unit) => {
+                let micros = match unit {
+                    TimeUnit::Second => array.as_primitive::<DurationSecondType>().value(row) * 1_000_000,
+                    TimeUnit::Millisecond => array.as_primitive::<DurationMillisecondType>().value(row) * 1_000,
+                    TimeUnit::Microsecond => array.as_primitive::<DurationMicrosecondType>().value(row),
+                    TimeUnit::Nanosecond => array.as_primitive::<DurationNanosecondType>().value(row) / 1_000,
+                };
+                interval_text(0, (micros / MICROS_PER_DAY) as i32, micros % MICROS_PER_DAY)
+            }
             _ => fallback.value(row).to_string(),
         };
         out.push(Some(text));
     }
     Ok(out)
+}
+
+const MICROS_PER_DAY: i64 = 86_400_000_000;
+
+/// An interval as PostgreSQL prints it: `1 year 2 mons 3 days 04:05:06.5`, `-00:30:00`,
+/// `00:00:00` for zero.
+fn interval_text(months: i32, days: i32, micros: i64) -> String {
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n.abs() == 1 { "" } else { "s" });
+    let mut parts = vec![];
+    let (years, months) = (months / 12, months % 12);
+    if years != 0 {
+        parts.push(plural(years as i64, "year"));
+    }
+    if months != 0 {
+        parts.push(plural(months as i64, "mon"));
+    }
+    if days != 0 {
+        parts.push(plural(days as i64, "day"));
+    }
+    if micros != 0 || parts.is_empty() {
+        let sign = if micros < 0 { "-" } else { "" };
+        let total = micros.unsigned_abs();
+        let (seconds, fraction) = (total / 1_000_000, total % 1_000_000);
+        let mut time = format!("{sign}{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+        if fraction != 0 {
+            time.push_str(format!(".{fraction:06}").trim_end_matches('0'));
+        }
+        parts.push(time);
+    }
+    parts.join(" ")
 }
 
 /// An array as PostgreSQL prints it: `{1,2}`, `{a,"b c",NULL}`.
