@@ -24,10 +24,12 @@
 //! transactions, planning glue), [`compute`] (what a slice executes).
 
 pub mod catalog;
+pub mod client;
 pub mod compute;
 pub mod endpoint;
 pub mod error;
 pub mod leader;
+pub mod runtime;
 pub mod sql;
 pub mod storage;
 pub mod types;

@@ -1,5 +1,7 @@
-//! Tests of Redwood's servers with real clients and processes: the SQL endpoint (`endpoint`) and
-//! clusters of a leader with `redwood compute` processes (`cluster`).
+//! Tests of Redwood's servers with real clients and processes: the SQL endpoint (`endpoint`),
+//! the client API embedded and remote (`client`), and clusters of a leader with `redwood compute`
+//! processes (`cluster`).
 
+mod client;
 mod cluster;
 mod endpoint;

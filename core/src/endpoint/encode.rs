@@ -13,8 +13,10 @@ use crate::types::SqlType;
 use bytes::{BufMut, BytesMut};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use datafusion::arrow::compute::cast;
+use datafusion::arrow::array::IntervalMonthDayNanoArray;
 use datafusion::arrow::datatypes::{
-    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, TimeUnit,
+    DataType, Date32Type, Decimal128Type, DurationMicrosecondType, Float32Type, Float64Type, Int16Type, Int32Type,
+    Int64Type, IntervalMonthDayNano, IntervalMonthDayNanoType, IntervalUnit, Time64MicrosecondType, TimeUnit,
     TimestampMicrosecondType,
 };
 use pgwire::api::results::{FieldFormat, FieldInfo};
@@ -52,6 +54,44 @@ pub fn pg_type(data_type: &DataType) -> Type {
         },
         _ => Type::TEXT,
     }
+}
+
+/// The Arrow type a client reads a result column of wire type `ty` (with modifier `typmod`) as:
+/// the client API's result types (`None`: a type it cannot read).
+pub fn client_arrow_type(ty: &Type, typmod: i32) -> Option<DataType> {
+    let list = |element: DataType| DataType::List(std::sync::Arc::new(datafusion::arrow::datatypes::Field::new_list_field(element, true)));
+    Some(match *ty {
+        Type::BOOL => DataType::Boolean,
+        Type::INT2 => DataType::Int16,
+        Type::INT4 | Type::OID => DataType::Int32,
+        Type::INT8 => DataType::Int64,
+        Type::FLOAT4 => DataType::Float32,
+        Type::FLOAT8 => DataType::Float64,
+        // NUMERIC(p,s); an unconstrained one as the widest decimal with 10 fractional digits.
+        Type::NUMERIC if typmod >= 4 => DataType::Decimal128(((typmod - 4) >> 16) as u8, ((typmod - 4) & 0xffff) as i8),
+        Type::NUMERIC => DataType::Decimal128(38, 10),
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN | Type::CHAR => DataType::Utf8,
+        Type::DATE => DataType::Date32,
+        Type::TIMESTAMP => DataType::Timestamp(TimeUnit::Microsecond, None),
+        Type::TIMESTAMPTZ => DataType::Timestamp(TimeUnit::Microsecond, Some(crate::types::UTC.into())),
+        Type::TIME => DataType::Time64(TimeUnit::Microsecond),
+        Type::INTERVAL => DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::MonthDayNano),
+        Type::BYTEA => DataType::Binary,
+        Type::INT2_ARRAY => list(DataType::Int16),
+        Type::INT4_ARRAY => list(DataType::Int32),
+        Type::INT8_ARRAY => list(DataType::Int64),
+        Type::TEXT_ARRAY => list(DataType::Utf8),
+        _ => return None,
+    })
+}
+
+/// The Arrow type a result column of this type reaches a client as, through the wire and back.
+pub fn wire_arrow_type(data_type: &DataType) -> DataType {
+    let typmod = match data_type {
+        DataType::Decimal128(p, s) if *s >= 0 => ((*p as i32) << 16 | *s as i32) + 4,
+        _ => -1,
+    };
+    client_arrow_type(&pg_type(data_type), typmod).unwrap_or(DataType::Utf8)
 }
 
 /// The Arrow type a parameter declared with this PostgreSQL type is bound as (`None`: unknown,
@@ -116,8 +156,9 @@ pub fn encode_batch(batch: &RecordBatch, formats: &[FieldFormat], zone: &Tz) -> 
     Ok(rows.into_iter().map(|data| DataRow::new(data, width)).collect())
 }
 
-/// Casts types that share a wire type with a wider one (UInt8 → INT2, LargeUtf8 → VARCHAR, …).
-fn normalise(column: &ArrayRef) -> Result<ArrayRef> {
+/// Casts types that share a wire type with a wider one (UInt8 → INT2, LargeUtf8 → VARCHAR, …);
+/// intervals and durations become PostgreSQL's months, days and microseconds.
+pub fn normalise(column: &ArrayRef) -> Result<ArrayRef> {
     let target = match column.data_type() {
         DataType::Int8 | DataType::UInt8 => DataType::Int16,
         DataType::UInt16 => DataType::Int32,
@@ -129,10 +170,24 @@ fn normalise(column: &ArrayRef) -> Result<ArrayRef> {
         DataType::Timestamp(unit, tz) if *unit != TimeUnit::Microsecond => {
             DataType::Timestamp(TimeUnit::Microsecond, tz.clone())
         }
+        DataType::Time32(_) | DataType::Time64(TimeUnit::Nanosecond) => DataType::Time64(TimeUnit::Microsecond),
+        DataType::Interval(IntervalUnit::DayTime | IntervalUnit::YearMonth) => DataType::Interval(IntervalUnit::MonthDayNano),
+        // The difference of two timestamps: whole days, then the time of day, as PostgreSQL's.
+        DataType::Duration(_) => {
+            let micros = cast(column, &DataType::Duration(TimeUnit::Microsecond))?;
+            let intervals: IntervalMonthDayNanoArray = micros
+                .as_primitive::<DurationMicrosecondType>()
+                .iter()
+                .map(|v| v.map(|us| IntervalMonthDayNano::new(0, (us / MICROS_PER_DAY) as i32, us % MICROS_PER_DAY * 1_000)))
+                .collect();
+            return Ok(std::sync::Arc::new(intervals));
+        }
         _ => return Ok(column.clone()),
     };
     Ok(cast(column, &target)?)
 }
+
+const MICROS_PER_DAY: i64 = 86_400_000_000;
 
 fn put_null(buf: &mut BytesMut) {
     buf.put_i32(-1);
@@ -282,6 +337,20 @@ fn encode_binary(column: &ArrayRef, rows: &mut [BytesMut]) -> Result<()> {
         DataType::Timestamp(TimeUnit::Microsecond, _) => {
             let a = column.as_primitive::<TimestampMicrosecondType>();
             for_each(a, rows, |i, b| b.put_i64(a.value(i) - PG_EPOCH_MICROS));
+        }
+        DataType::Time64(TimeUnit::Microsecond) => {
+            let a = column.as_primitive::<Time64MicrosecondType>();
+            for_each(a, rows, |i, b| b.put_i64(a.value(i)));
+        }
+        // Microseconds, days, months.
+        DataType::Interval(IntervalUnit::MonthDayNano) => {
+            let a = column.as_primitive::<IntervalMonthDayNanoType>();
+            for_each(a, rows, |i, b| {
+                let v = a.value(i);
+                b.put_i64(v.nanoseconds / 1_000);
+                b.put_i32(v.days);
+                b.put_i32(v.months);
+            });
         }
         other => {
             return Err(err!(FEATURE_NOT_SUPPORTED, "binary format is not supported for {other} results; ask for text"))

@@ -6,7 +6,7 @@
 //! A CancelRequest on another connection stops the query in progress with 57014.
 
 mod auth;
-mod encode;
+pub mod encode;
 mod handler;
 mod tls;
 

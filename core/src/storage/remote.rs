@@ -31,15 +31,9 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
         .expect("node client runtime")
 });
 
-/// Runs `future` on the node-client runtime and waits for it from any thread. The wait is a
-/// plain channel receive: polling a tokio JoinHandle from another executor on a runtime thread
-/// spins (tokio defers its wake-ups to a runtime that is not running while the thread waits).
+/// Runs `future` on the node-client runtime and waits for it from any thread.
 fn block_on<T: Send + 'static>(future: impl Future<Output = T> + Send + 'static) -> T {
-    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-    RUNTIME.spawn(async move {
-        let _ = sender.send(future.await);
-    });
-    receiver.recv().expect("node client task does not panic")
+    crate::runtime::wait_on(&RUNTIME, future)
 }
 
 #[derive(Debug)]

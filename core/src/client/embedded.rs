@@ -1,0 +1,143 @@
+//! An embedded connection: a session on a database in this process.
+
+use super::{client_schema, to_client_batch, QueryResult, RowSource, Rows, Statement, StatementKind, Value};
+use crate::err;
+use crate::error::{Error, Result};
+use crate::runtime::{wait_on, CLIENT};
+use crate::{Database, Output, Param, Prepared, Session};
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::physical_plan::SendableRecordBatchStream;
+use futures::StreamExt;
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+
+pub(super) struct EmbeddedConnection {
+    /// Held across awaits on the client runtime; one statement at a time.
+    session: Arc<tokio::sync::Mutex<Session>>,
+    cancel: Cancel,
+}
+
+/// The current query's cancellation: a new token for every statement.
+#[derive(Clone, Default)]
+pub(super) struct Cancel {
+    current: Arc<Mutex<CancellationToken>>,
+}
+
+impl Cancel {
+    pub(super) fn cancel(&self) {
+        self.current.lock().unwrap().cancel();
+    }
+
+    fn start(&self) -> CancellationToken {
+        let token = CancellationToken::new();
+        *self.current.lock().unwrap() = token.clone();
+        token
+    }
+}
+
+fn cancelled() -> Error {
+    err!(QUERY_CANCELED, "canceling statement due to user request")
+}
+
+/// Runs `work` on the client runtime until it ends or `token` is cancelled.
+fn run<T: Send + 'static>(token: CancellationToken, work: impl std::future::Future<Output = Result<T>> + Send + 'static) -> Result<T> {
+    wait_on(&CLIENT, async move {
+        tokio::select! {
+            result = work => result,
+            _ = token.cancelled() => Err(cancelled()),
+        }
+    })
+}
+
+impl EmbeddedConnection {
+    pub(super) fn open(target: &str, config: crate::Config) -> Result<EmbeddedConnection> {
+        let target = target.to_string();
+        // Opening reaches compute nodes through blocking calls: off the caller's runtime, if any.
+        let database = wait_on(&CLIENT, async move { tokio::task::spawn_blocking(move || Database::open(&target, config)).await })
+            .map_err(|e| Error::internal(format!("opening the database: {e}")))??;
+        Ok(EmbeddedConnection::new(database))
+    }
+
+    pub(super) fn new(database: Database) -> EmbeddedConnection {
+        EmbeddedConnection { session: Arc::new(tokio::sync::Mutex::new(database.connect())), cancel: Cancel::default() }
+    }
+
+    pub(super) fn cancel_handle(&self) -> Cancel {
+        self.cancel.clone()
+    }
+
+    pub(super) fn execute(&mut self, sql: &str) -> Result<QueryResult> {
+        let (session, sql, token) = (Arc::clone(&self.session), sql.to_string(), self.cancel.start());
+        let run_token = token.clone();
+        let output = run(token, async move {
+            let mut session = session.lock().await;
+            let statements = session.prepare_batch(&sql)?;
+            match statements.len() {
+                0 => Ok(Output::Command { tag: "EMPTY".to_string(), rows: None }),
+                // One statement streams its rows.
+                1 => session.run(&statements[0], &[]).await,
+                // Several run as one message does, in one implicit transaction; the last gives the result.
+                _ => {
+                    let outcome = session.execute(&sql).await?.pop().expect("several outcomes");
+                    Ok(match outcome {
+                        crate::Outcome::Rows { schema, batches } => Output::Rows(crate::QueryStream::from_batches(schema, batches)),
+                        crate::Outcome::Command { tag, rows } => Output::Command { tag, rows },
+                    })
+                }
+            }
+        })?;
+        Ok(result(output, run_token))
+    }
+
+    pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement> {
+        let (session, sql, sql_text) = (Arc::clone(&self.session), sql.to_string(), sql.to_string());
+        let (prepared, description) = run(self.cancel.start(), async move {
+            let mut session = session.lock().await;
+            let prepared = session
+                .prepare(&sql)?
+                .ok_or_else(|| err!(SYNTAX_ERROR, "there is no statement to prepare"))?;
+            let description = session.describe(&prepared, &[]).await?;
+            Ok((prepared, description))
+        })?;
+        Ok(Statement {
+            sql: sql_text,
+            param_count: description.params.len(),
+            columns: description.columns.map(|schema| client_schema(&schema)),
+            inner: StatementKind::Embedded(prepared),
+        })
+    }
+
+    pub(super) fn execute_prepared(&mut self, prepared: &Prepared, params: &[Value]) -> Result<QueryResult> {
+        let params: Vec<Param> = params.iter().map(|v| Param { value: v.to_text(), data_type: None }).collect();
+        let (session, prepared, token) = (Arc::clone(&self.session), prepared.clone(), self.cancel.start());
+        let run_token = token.clone();
+        let output = run(token, async move { session.lock().await.run(&prepared, &params).await })?;
+        Ok(result(output, run_token))
+    }
+}
+
+fn result(output: Output, token: CancellationToken) -> QueryResult {
+    match output {
+        Output::Command { tag, rows } => QueryResult::Command { tag, rows },
+        Output::Rows(stream) => {
+            let schema = client_schema(&stream.schema);
+            let rows = EmbeddedRows { stream: Arc::new(tokio::sync::Mutex::new(stream.batches)), token };
+            QueryResult::Rows(Rows { schema, source: RowSource::Embedded(rows) })
+        }
+    }
+}
+
+pub(super) struct EmbeddedRows {
+    stream: Arc<tokio::sync::Mutex<SendableRecordBatchStream>>,
+    /// The query's cancellation (the connection's cancel handle reaches it while it is current).
+    token: CancellationToken,
+}
+
+impl EmbeddedRows {
+    pub(super) fn next_batch(&mut self, schema: &SchemaRef) -> Result<Option<RecordBatch>> {
+        let stream = Arc::clone(&self.stream);
+        let next = run(self.token.clone(), async move { stream.lock().await.next().await.transpose().map_err(Error::from) })?;
+        next.map(|batch| to_client_batch(&batch, schema)).transpose()
+    }
+}

@@ -1,0 +1,20 @@
+//! Generates the C header from the exported functions into OUT_DIR; the checked-in
+//! `include/redwood.h` must equal it (a test compares them; `REDWOOD_UPDATE_HEADER=1` rewrites it).
+
+fn main() {
+    let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("redwood.h");
+    let config = cbindgen::Config::from_file(format!("{crate_dir}/cbindgen.toml")).expect("ffi/cbindgen.toml");
+    cbindgen::Builder::new()
+        .with_crate(&crate_dir)
+        .with_config(config)
+        .generate()
+        .expect("the C header generates")
+        .write_to_file(&out);
+    if std::env::var("REDWOOD_UPDATE_HEADER").is_ok_and(|v| v == "1") {
+        std::fs::copy(&out, format!("{crate_dir}/../include/redwood.h")).expect("write include/redwood.h");
+    }
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-env-changed=REDWOOD_UPDATE_HEADER");
+}
