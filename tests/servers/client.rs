@@ -161,3 +161,33 @@ fn bad_targets_are_refused_clearly() {
     let error = Connection::open("redwood://admin:pw@127.0.0.1:1/dev", Options::default()).err().unwrap();
     assert_eq!(error.sqlstate, "08001", "{}", error.message);
 }
+
+#[test]
+fn a_server_that_goes_away_mid_result_fails_the_next_call() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = std::process::Command::new(redwood_tests::redwood_binary())
+        .args(["serve", "--port", "0", "--admin-user", ADMIN_USER, "--admin-password", ADMIN_PASSWORD, "--data"])
+        .arg(dir.path().join("db"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let address = line.trim().rsplit(' ').next().unwrap().to_string();
+    let mut remote = Connection::open(&format!("redwood://{ADMIN_USER}:{ADMIN_PASSWORD}@{address}/dev"), Options::default()).unwrap();
+    let QueryResult::Rows(mut rows) = remote.execute("SELECT value FROM generate_series(1, 5000000)").unwrap() else { panic!("rows") };
+    assert!(rows.next_batch().unwrap().is_some());
+    server.kill().unwrap();
+    server.wait().unwrap();
+    // Rows already in the socket's buffers may still arrive; then the loss shows.
+    let error = loop {
+        match rows.next_batch() {
+            Ok(Some(_)) => continue,
+            Ok(None) => panic!("5 000 000 rows cannot all have arrived before the server died"),
+            Err(e) => break e,
+        }
+    };
+    assert!(error.sqlstate.starts_with("08"), "{} {}", error.sqlstate, error.message);
+    assert_eq!(remote.execute("SELECT 1").err().expect("the server is gone").sqlstate, "08006");
+}

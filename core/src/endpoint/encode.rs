@@ -95,22 +95,15 @@ pub fn wire_arrow_type(data_type: &DataType) -> DataType {
 }
 
 /// The Arrow type a parameter declared with this PostgreSQL type is bound as (`None`: unknown,
-/// the statement's context decides).
+/// or a type bound as text; the statement's context decides).
 pub fn arrow_type(pg_type: &Type) -> Option<DataType> {
-    Some(match *pg_type {
-        Type::BOOL => DataType::Boolean,
-        Type::INT2 => DataType::Int16,
-        Type::INT4 | Type::OID => DataType::Int32,
-        Type::INT8 => DataType::Int64,
-        Type::FLOAT4 => DataType::Float32,
-        Type::FLOAT8 => DataType::Float64,
-        Type::NUMERIC => DataType::Decimal128(38, 10),
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => DataType::Utf8,
-        Type::DATE => DataType::Date32,
-        Type::TIMESTAMP => DataType::Timestamp(TimeUnit::Microsecond, None),
-        Type::TIMESTAMPTZ => DataType::Timestamp(TimeUnit::Microsecond, Some(crate::types::UTC.into())),
-        _ => return None,
-    })
+    match *pg_type {
+        Type::BOOL | Type::INT2 | Type::INT4 | Type::OID | Type::INT8 | Type::FLOAT4 | Type::FLOAT8 | Type::NUMERIC
+        | Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::DATE | Type::TIMESTAMP | Type::TIMESTAMPTZ => {
+            client_arrow_type(pg_type, -1)
+        }
+        _ => None,
+    }
 }
 
 /// RowDescription fields for a result schema, each column in the format the client asked for.
