@@ -5,10 +5,16 @@
 //! statement `\restart` closes the database and opens it again from disk, to test persistence.
 //! In [`Mode::Endpoint`] the same files run through `redwood serve`'s endpoint with a real
 //! PostgreSQL client (tokio-postgres, simple query protocol, text results), so both faces must
-//! give identical answers.
+//! give identical answers. In [`Mode::Client`] every statement runs through the client API
+//! (`redwood_core::client`) twice, embedded and remote, on two databases kept in step; the two
+//! must give identical Arrow batches (or the same error).
 
 use async_trait::async_trait;
+use redwood_core::arrow::array::timezone::Tz;
+use redwood_core::arrow::array::RecordBatch;
+use redwood_core::arrow::compute::concat_batches;
 use redwood_core::arrow::datatypes::DataType;
+use redwood_core::client::{self, QueryResult};
 use redwood_core::endpoint::{Endpoint, EndpointConfig};
 use redwood_core::sql::format::column_to_text;
 use redwood_core::{Config, Database, Outcome, Session};
@@ -27,6 +33,8 @@ pub enum Mode {
     Endpoint,
     /// A leader in this process with two `redwood compute` processes as its compute nodes.
     Cluster,
+    /// The client API, embedded on one database and remote on a served twin of it.
+    Client,
 }
 
 /// The secret test clusters use.
@@ -138,6 +146,7 @@ pub struct TestDatabase {
     config: Config,
     mode: Mode,
     db: Mutex<Option<Database>>,
+    /// The endpoint of [`Mode::Endpoint`] (serving `db`) or [`Mode::Client`] (serving a twin).
     server: Mutex<Option<(SocketAddr, tokio::task::JoinHandle<()>)>>,
     /// The compute node processes of [`Mode::Cluster`].
     compute: Vec<ComputeProcess>,
@@ -209,38 +218,42 @@ impl TestDatabase {
             Mode::Embedded | Mode::Cluster => {
                 Connection::Embedded(self.db.lock().unwrap().as_ref().expect("database open").connect())
             }
-            Mode::Endpoint => {
-                let addr = self.server.lock().unwrap().as_ref().expect("server running").0;
-                Connection::Remote(connect(addr).await?)
+            Mode::Endpoint => Connection::Remote(connect(self.server_address()).await?),
+            Mode::Client => {
+                let embedded = client::Connection::from_database(self.db.lock().unwrap().as_ref().expect("database open"));
+                let addr = self.server_address();
+                let url = format!("redwood://{ADMIN_USER}:{ADMIN_PASSWORD}@{}:{}/dev", addr.ip(), addr.port());
+                let remote = tokio::task::spawn_blocking(move || client::Connection::open(&url, Default::default()))
+                    .await
+                    .expect("connect")?;
+                Connection::Client(Box::new(ClientPair { embedded, remote }))
             }
         };
         Ok(RedwoodDriver { database: Arc::clone(self), connection: Some(connection) })
     }
 
-    /// (Re)opens the database from its directory, and in endpoint mode serves it on a free port.
+    fn server_address(&self) -> SocketAddr {
+        self.server.lock().unwrap().as_ref().expect("server running").0
+    }
+
+    /// (Re)opens the database from its directory, and serves it (endpoint mode) or its twin
+    /// (client mode) on a free port.
     pub async fn reopen(&self) -> Result<(), TestError> {
         if let Some((_, task)) = self.server.lock().unwrap().take() {
             task.abort();
         }
         self.db.lock().unwrap().take();
-        // Connections of the previous server close asynchronously; its sessions hold the
-        // directory lock until they have.
-        let mut attempts = 0;
-        let db = loop {
-            match Database::open(self.dir.to_str().expect("utf-8 path"), self.config.clone()) {
-                Ok(db) => break db,
-                Err(e) if attempts < 100 && e.message.contains("already open") => {
-                    attempts += 1;
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                Err(e) => return Err(e.into()),
-            }
+        let db = self.open_database(&self.dir).await?;
+        let served = match self.mode {
+            Mode::Endpoint => Some(db.clone()),
+            Mode::Client => Some(self.open_database(&self.dir.with_extension("served")).await?),
+            Mode::Embedded | Mode::Cluster => None,
         };
-        if self.mode == Mode::Endpoint {
-            if db.snapshot().users.is_empty() {
-                redwood_core::leader::users::bootstrap_admin(&mut db.connect(), ADMIN_USER, ADMIN_PASSWORD)?;
+        if let Some(served) = served {
+            if served.snapshot().users.is_empty() {
+                redwood_core::leader::users::bootstrap_admin(&mut served.connect(), ADMIN_USER, ADMIN_PASSWORD)?;
             }
-            let endpoint = Endpoint::bind(db.clone(), EndpointConfig::new("127.0.0.1:0".parse().unwrap())).await?;
+            let endpoint = Endpoint::bind(served, EndpointConfig::new("127.0.0.1:0".parse().unwrap())).await?;
             let addr = endpoint.local_addr();
             let task = tokio::spawn(async move {
                 let _ = endpoint.run().await;
@@ -249,6 +262,22 @@ impl TestDatabase {
         }
         *self.db.lock().unwrap() = Some(db);
         Ok(())
+    }
+
+    async fn open_database(&self, dir: &std::path::Path) -> Result<Database, TestError> {
+        // Connections of a previous server close asynchronously; its sessions hold the
+        // directory lock until they have.
+        let mut attempts = 0;
+        loop {
+            match Database::open(dir.to_str().expect("utf-8 path"), self.config.clone()) {
+                Ok(db) => return Ok(db),
+                Err(e) if attempts < 100 && e.message.contains("already open") => {
+                    attempts += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 }
 
@@ -267,6 +296,13 @@ pub async fn connect(addr: SocketAddr) -> Result<tokio_postgres::Client, tokio_p
 enum Connection {
     Embedded(Session),
     Remote(tokio_postgres::Client),
+    Client(Box<ClientPair>),
+}
+
+/// The client API's two modes, each on its own database; both get every statement.
+struct ClientPair {
+    embedded: client::Connection,
+    remote: client::Connection,
 }
 
 pub struct RedwoodDriver {
@@ -298,6 +334,7 @@ impl sqllogictest::AsyncDB for RedwoodDriver {
         match self.connection.as_mut().expect("connection open") {
             Connection::Embedded(session) => run_embedded(session, sql).await,
             Connection::Remote(client) => run_remote(client, sql).await,
+            Connection::Client(pair) => tokio::task::block_in_place(|| pair.run(sql)),
         }
     }
 
@@ -358,6 +395,109 @@ async fn run_remote(client: &mut tokio_postgres::Client, sql: &str) -> Result<DB
         }
     }
     Ok(output)
+}
+
+/// A statement's whole result through the client API.
+enum ClientOutcome {
+    Rows(RecordBatch),
+    Command { tag: String, rows: Option<u64> },
+}
+
+impl ClientOutcome {
+    fn of(connection: &mut client::Connection, sql: &str) -> redwood_core::Result<ClientOutcome> {
+        Ok(match connection.execute(sql)? {
+            QueryResult::Command { tag, rows } => ClientOutcome::Command { tag, rows },
+            rows => {
+                let (schema, batches) = rows.collect()?;
+                ClientOutcome::Rows(concat_batches(&schema, &batches)?)
+            }
+        })
+    }
+}
+
+/// Statements whose answers differ from run to run (clocks, query ids, logs): their two results
+/// must have the same schema, not the same values.
+fn is_volatile(sql: &str) -> bool {
+    let sql = sql.to_ascii_lowercase();
+    ["now()", "getdate", "sysdate", "random(", "current_timestamp", "timeofday", "pg_last_query_id", "pg_backend_pid", "stl_", "svl_", "stv_", "svv_"]
+        .iter()
+        .any(|word| sql.contains(word))
+}
+
+fn utc() -> Tz {
+    "UTC".parse().expect("UTC")
+}
+
+/// Rows as text, sorted: for comparing results whose order the query leaves open.
+fn sorted_rows(batch: &RecordBatch) -> Result<Vec<Vec<Option<String>>>, TestError> {
+    let columns = batch.columns().iter().map(|c| column_to_text(c, &utc())).collect::<Result<Vec<_>, _>>()?;
+    let mut rows: Vec<Vec<Option<String>>> = (0..batch.num_rows()).map(|r| columns.iter().map(|c| c[r].clone()).collect()).collect();
+    rows.sort();
+    Ok(rows)
+}
+
+impl ClientPair {
+    /// Runs `sql` in both modes; their results must be identical.
+    fn run(&mut self, sql: &str) -> Result<DBOutput<DefaultColumnType>, TestError> {
+        let embedded = ClientOutcome::of(&mut self.embedded, sql);
+        let remote = ClientOutcome::of(&mut self.remote, sql);
+        let differ = |what: String| TestError { sqlstate: "XX000".into(), message: format!("embedded and remote clients differ on {sql:?}: {what}") };
+        match (embedded, remote) {
+            // A data exception names the value that failed, which the two databases may meet in
+            // different orders; DataFusion's "Did you mean" hint picks among equals at random.
+            (Err(e), Err(r))
+                if e.sqlstate == r.sqlstate && (e.sqlstate.starts_with("22") || e.message.lines().next() == r.message.lines().next()) =>
+            {
+                Err(e.into())
+            }
+            (Err(e), Err(r)) => Err(differ(format!("error {} {:?} vs {} {:?}", e.sqlstate, e.message, r.sqlstate, r.message))),
+            (Ok(ClientOutcome::Command { tag, rows }), Ok(ClientOutcome::Command { tag: remote_tag, rows: remote_rows })) => {
+                // The remote client names tags from the statement (tokio-postgres keeps the
+                // server's tag to itself): the COMMIT of a failed block, which the server
+                // reports as ROLLBACK, is the one case it cannot know.
+                let commit_of_failed_block = tag == "ROLLBACK" && remote_tag == "COMMIT";
+                if (&tag, rows) != (&remote_tag, remote_rows) && !commit_of_failed_block {
+                    return Err(differ(format!("{tag} ({rows:?} rows) vs {remote_tag} ({remote_rows:?} rows)")));
+                }
+                Ok(DBOutput::StatementComplete(rows.unwrap_or(0)))
+            }
+            (Ok(ClientOutcome::Rows(batch)), Ok(ClientOutcome::Rows(remote_batch))) => {
+                if batch.schema() != remote_batch.schema() {
+                    return Err(differ(format!("schema {:?} vs {:?}", batch.schema(), remote_batch.schema())));
+                }
+                if batch != remote_batch && !is_volatile(sql) && sorted_rows(&batch)? != sorted_rows(&remote_batch)? {
+                    return Err(differ(format!("rows\n{:?}\nvs\n{:?}", sorted_rows(&batch)?, sorted_rows(&remote_batch)?)));
+                }
+                self.format(&batch)
+            }
+            (e, r) => {
+                let describe = |outcome: &redwood_core::Result<ClientOutcome>| match outcome {
+                    Err(e) => format!("error {} {}", e.sqlstate, e.message),
+                    Ok(ClientOutcome::Rows(batch)) => format!("{} rows", batch.num_rows()),
+                    Ok(ClientOutcome::Command { tag, .. }) => tag.clone(),
+                };
+                Err(differ(format!("{} vs {}", describe(&e), describe(&r))))
+            }
+        }
+    }
+
+    /// The rows as the test files spell them, times with a zone shown in the session's zone.
+    fn format(&mut self, batch: &RecordBatch) -> Result<DBOutput<DefaultColumnType>, TestError> {
+        let has_zone = |t: &DataType| matches!(t, DataType::Timestamp(_, Some(_)));
+        let zone: Tz = if batch.schema().fields().iter().any(|f| has_zone(f.data_type())) {
+            // On both sides, to keep their query logs alike.
+            let _ = ClientOutcome::of(&mut self.remote, "SHOW timezone");
+            match ClientOutcome::of(&mut self.embedded, "SHOW timezone")? {
+                ClientOutcome::Rows(shown) => sorted_rows(&shown)?[0][0].as_deref().and_then(|z| z.parse().ok()).unwrap_or_else(utc),
+                ClientOutcome::Command { .. } => utc(),
+            }
+        } else {
+            utc()
+        };
+        let columns = batch.columns().iter().map(|c| column_to_text(c, &zone)).collect::<Result<Vec<_>, _>>()?;
+        let rows = (0..batch.num_rows()).map(|r| columns.iter().map(|c| cell(c[r].as_deref())).collect()).collect();
+        Ok(DBOutput::Rows { types: batch.schema().fields().iter().map(|f| column_type(f.data_type())).collect(), rows })
+    }
 }
 
 fn column_type(data_type: &DataType) -> DefaultColumnType {

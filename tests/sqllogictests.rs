@@ -1,9 +1,10 @@
 //! Runs every `sql/**/*.slt` file against a database of its own: embedded, through the SQL
-//! endpoint with a PostgreSQL client, and on a cluster of a leader and two `redwood compute`
-//! processes; all must give the expected results.
+//! endpoint with a PostgreSQL client, on a cluster of a leader and two `redwood compute`
+//! processes, and through the client API embedded and remote at once (which must agree batch for
+//! batch); all must give the expected results.
 //!
 //! `cargo test -p redwood-tests --test sqllogictests` runs them all; give a file-name filter as an
-//! argument to run some; `REDWOOD_SLT_MODE=embedded|endpoint|cluster` runs one mode; set
+//! argument to run some; `REDWOOD_SLT_MODE=embedded|endpoint|cluster|client` runs one mode; set
 //! `REDWOOD_SLT_COMPLETE=1` to rewrite the expected results (from the embedded run).
 
 use redwood_core::{ClusterLayout, Config};
@@ -34,8 +35,9 @@ async fn main() {
         Ok("embedded") => vec![Mode::Embedded],
         Ok("endpoint") => vec![Mode::Endpoint],
         Ok("cluster") => vec![Mode::Cluster],
+        Ok("client") => vec![Mode::Client],
         _ if complete => vec![Mode::Embedded],
-        _ => vec![Mode::Embedded, Mode::Endpoint, Mode::Cluster],
+        _ => vec![Mode::Embedded, Mode::Endpoint, Mode::Cluster, Mode::Client],
     };
     let (mut passed, mut failed) = (0, 0);
     for (mode, file) in modes.iter().flat_map(|m| files.iter().map(move |f| (*m, f))) {

@@ -103,7 +103,7 @@ impl Shell {
             // As psql's \timing: the statement, not the printing of its result.
             let elapsed = start.elapsed();
             if result.is_err() {
-                self.session.fail_transaction();
+                self.session.result_failure().store(true, std::sync::atomic::Ordering::Relaxed);
             }
             for notice in self.session.take_notices() {
                 eprintln!("{notice}");

@@ -191,3 +191,54 @@ fn a_server_that_goes_away_mid_result_fails_the_next_call() {
     assert!(error.sqlstate.starts_with("08"), "{} {}", error.sqlstate, error.message);
     assert_eq!(remote.execute("SELECT 1").err().expect("the server is gone").sqlstate, "08006");
 }
+
+/// sslmode as libpq reads it: `verify-full` with the server's CA works by IP and by name, a CA that
+/// did not sign the certificate is refused, `verify-ca` ignores the name, `require` encrypts
+/// without checking, and a server that requires TLS refuses `disable`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_modes_check_the_certificate_as_libpq_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = redwood_tests::TestCa::create(&dir.path().join("ca"));
+    let other_ca = redwood_tests::TestCa::create(&dir.path().join("other"));
+    let db = Database::open(MEMORY, Default::default()).unwrap();
+    redwood_core::leader::users::bootstrap_admin(&mut db.connect(), ADMIN_USER, ADMIN_PASSWORD).unwrap();
+    // On every address, so that 127.0.0.2 reaches it under a name the certificate does not have.
+    let mut config = EndpointConfig::new("0.0.0.0:0".parse().unwrap());
+    (config.tls_cert, config.tls_key, config.require_ssl) = (Some(ca.cert.clone()), Some(ca.key.clone()), true);
+    let endpoint = Endpoint::bind(db.clone(), config).await.unwrap();
+    let port = endpoint.local_addr().port();
+    tokio::spawn(endpoint.run());
+    let (ca_file, other_file) = (ca.ca.display().to_string(), other_ca.ca.display().to_string());
+    blocking(move || {
+        let open = |host: &str, query: &str| {
+            Connection::open(&format!("redwood://{ADMIN_USER}:{ADMIN_PASSWORD}@{host}:{port}/dev?{query}"), Options::default())
+        };
+        for (host, query) in [
+            ("127.0.0.1", format!("sslmode=verify-full&sslrootcert={ca_file}")),
+            ("localhost", format!("sslmode=verify-full&sslrootcert={ca_file}")),
+            ("127.0.0.2", format!("sslmode=verify-ca&sslrootcert={ca_file}")),
+            ("127.0.0.1", "sslmode=require".to_string()),
+            ("127.0.0.1", "sslmode=prefer".to_string()),
+            ("127.0.0.1", String::new()),
+        ] {
+            let mut connection = open(host, &query).unwrap_or_else(|e| panic!("{host}?{query}: {e}"));
+            assert_eq!(rows(&mut connection, "SELECT 1 AS one").num_rows(), 1, "{host}?{query}");
+        }
+        for (host, query) in [
+            ("127.0.0.1", format!("sslmode=verify-full&sslrootcert={other_file}")),
+            ("127.0.0.1", format!("sslmode=require&sslrootcert={other_file}")),
+            ("127.0.0.2", format!("sslmode=verify-full&sslrootcert={ca_file}")),
+        ] {
+            let error = open(host, &query).err().expect("a certificate the CA did not sign, or for another name");
+            assert_eq!(error.sqlstate, "08001", "{host}?{query}: {}", error.message);
+            assert!(error.message.contains("certificate"), "{host}?{query}: {}", error.message);
+        }
+        let error = open("127.0.0.1", "sslmode=disable").err().expect("the server requires TLS");
+        assert_eq!(error.sqlstate, "28000", "{}", error.message);
+        let error = open("127.0.0.1", "sslmode=sometimes").err().unwrap();
+        assert_eq!(error.sqlstate, "22023", "{}", error.message);
+        let error = open("127.0.0.1", "sslmode=verify-ca&sslrootcert=/no/such/ca.pem").err().unwrap();
+        assert!(error.message.contains("/no/such/ca.pem"), "{}", error.message);
+    })
+    .await;
+}

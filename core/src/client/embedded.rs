@@ -9,6 +9,7 @@ use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::physical_plan::SendableRecordBatchStream;
 use futures::StreamExt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 
@@ -16,6 +17,8 @@ pub(super) struct EmbeddedConnection {
     /// Held across awaits on the client runtime; one statement at a time.
     session: Arc<tokio::sync::Mutex<Session>>,
     cancel: Cancel,
+    /// The session's [`Session::result_failure`]: set when reading rows fails.
+    result_failure: Arc<AtomicBool>,
 }
 
 /// The current query's cancellation: a new token for every statement.
@@ -60,7 +63,9 @@ impl EmbeddedConnection {
     }
 
     pub(super) fn new(database: Database) -> EmbeddedConnection {
-        EmbeddedConnection { session: Arc::new(tokio::sync::Mutex::new(database.connect())), cancel: Cancel::default() }
+        let session = database.connect();
+        let result_failure = session.result_failure();
+        EmbeddedConnection { session: Arc::new(tokio::sync::Mutex::new(session)), cancel: Cancel::default(), result_failure }
     }
 
     pub(super) fn cancel_handle(&self) -> Cancel {
@@ -87,7 +92,7 @@ impl EmbeddedConnection {
                 }
             }
         })?;
-        Ok(result(output, run_token))
+        Ok(self.result(output, run_token))
     }
 
     pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement> {
@@ -113,17 +118,18 @@ impl EmbeddedConnection {
         let (session, prepared, token) = (Arc::clone(&self.session), prepared.clone(), self.cancel.start());
         let run_token = token.clone();
         let output = run(token, async move { session.lock().await.run(&prepared, &params).await })?;
-        Ok(result(output, run_token))
+        Ok(self.result(output, run_token))
     }
-}
 
-fn result(output: Output, token: CancellationToken) -> QueryResult {
-    match output {
-        Output::Command { tag, rows } => QueryResult::Command { tag, rows },
-        Output::Rows(stream) => {
-            let schema = client_schema(&stream.schema);
-            let rows = EmbeddedRows { stream: Arc::new(tokio::sync::Mutex::new(stream.batches)), token };
-            QueryResult::Rows(Rows { schema, source: RowSource::Embedded(rows) })
+    fn result(&self, output: Output, token: CancellationToken) -> QueryResult {
+        match output {
+            Output::Command { tag, rows } => QueryResult::Command { tag, rows },
+            Output::Rows(stream) => {
+                let schema = client_schema(&stream.schema);
+                let stream = Arc::new(tokio::sync::Mutex::new(stream.batches));
+                let rows = EmbeddedRows { stream, token, result_failure: Arc::clone(&self.result_failure) };
+                QueryResult::Rows(Rows { schema, source: RowSource::Embedded(rows) })
+            }
         }
     }
 }
@@ -132,12 +138,17 @@ pub(super) struct EmbeddedRows {
     stream: Arc<tokio::sync::Mutex<SendableRecordBatchStream>>,
     /// The query's cancellation (the connection's cancel handle reaches it while it is current).
     token: CancellationToken,
+    result_failure: Arc<AtomicBool>,
 }
 
 impl EmbeddedRows {
     pub(super) fn next_batch(&mut self, schema: &SchemaRef) -> Result<Option<RecordBatch>> {
         let stream = Arc::clone(&self.stream);
-        let next = run(self.token.clone(), async move { stream.lock().await.next().await.transpose().map_err(Error::from) })?;
-        next.map(|batch| to_client_batch(&batch, schema)).transpose()
+        let next = run(self.token.clone(), async move { stream.lock().await.next().await.transpose().map_err(Error::from) })
+            .and_then(|batch| batch.map(|batch| to_client_batch(&batch, schema)).transpose());
+        if next.is_err() {
+            self.result_failure.store(true, Ordering::Relaxed);
+        }
+        next
     }
 }

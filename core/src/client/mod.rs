@@ -17,6 +17,7 @@
 
 mod embedded;
 mod remote;
+pub mod tls;
 
 use crate::err;
 use crate::error::{Error, Result};
@@ -42,6 +43,7 @@ pub struct RemoteTarget {
     pub user: String,
     pub password: Option<String>,
     pub database: String,
+    pub tls: tls::TlsSettings,
 }
 
 /// Redshift's port.
@@ -49,7 +51,8 @@ pub const DEFAULT_PORT: u16 = 5439;
 
 impl Target {
     /// `:memory:`, a path, or `redwood://user:password@host:port/database` (also `postgres://`
-    /// and `postgresql://`); `user` and `password` fill in what the URL leaves out.
+    /// and `postgresql://`) with optional `?sslmode=…&sslrootcert=…` (see [`tls`]); `user` and
+    /// `password` fill in what the URL leaves out.
     pub fn parse(target: &str, user: Option<&str>, password: Option<&str>) -> Result<Target> {
         let Some((scheme, _)) = target.split_once("://") else {
             if target.is_empty() {
@@ -73,16 +76,16 @@ impl Target {
         let password = url.password().map(decode).or_else(|| password.map(str::to_string));
         let database = url.path().trim_start_matches('/');
         let database = if database.is_empty() { crate::catalog::DEFAULT_DATABASE.to_string() } else { decode(database) };
+        let mut tls = tls::TlsSettings::default();
         for (key, value) in url.query_pairs() {
-            match (key.as_ref(), value.as_ref()) {
-                ("sslmode", "disable" | "prefer" | "allow") => {}
-                ("sslmode", mode) => {
-                    return Err(err!(FEATURE_NOT_SUPPORTED, "sslmode={mode}: the client does not speak TLS yet"));
-                }
-                (other, _) => return Err(err!(INVALID_PARAMETER_VALUE, "unknown connection parameter \"{other}\"")),
+            match key.as_ref() {
+                "sslmode" => tls.mode = tls::SslMode::parse(&value)?,
+                "sslrootcert" if value == "system" => tls.root_certs = Some(tls::RootCerts::System),
+                "sslrootcert" => tls.root_certs = Some(tls::RootCerts::File(value.as_ref().into())),
+                other => return Err(err!(INVALID_PARAMETER_VALUE, "unknown connection parameter \"{other}\"")),
             }
         }
-        Ok(Target::Remote(RemoteTarget { host, port: url.port().unwrap_or(DEFAULT_PORT), user, password, database }))
+        Ok(Target::Remote(RemoteTarget { host, port: url.port().unwrap_or(DEFAULT_PORT), user, password, database, tls }))
     }
 }
 
@@ -197,6 +200,8 @@ pub struct Rows {
 enum RowSource {
     Embedded(embedded::EmbeddedRows),
     Remote(remote::RemoteRows),
+    /// Rows read before the call returned.
+    Batches(std::vec::IntoIter<RecordBatch>),
     Done,
 }
 
@@ -210,6 +215,7 @@ impl Rows {
         let next = match &mut self.source {
             RowSource::Embedded(rows) => rows.next_batch(&self.schema),
             RowSource::Remote(rows) => rows.next_batch(&self.schema),
+            RowSource::Batches(batches) => Ok(batches.next()),
             RowSource::Done => Ok(None),
         };
         if !matches!(next, Ok(Some(_))) {
@@ -251,7 +257,7 @@ pub struct CancelHandle {
 #[derive(Clone)]
 enum CancelKind {
     Embedded(embedded::Cancel),
-    Remote(tokio_postgres::CancelToken),
+    Remote(remote::Canceller),
 }
 
 impl CancelHandle {
@@ -262,7 +268,7 @@ impl CancelHandle {
                 cancel.cancel();
                 Ok(())
             }
-            CancelKind::Remote(token) => remote::cancel(token.clone()),
+            CancelKind::Remote(canceller) => canceller.cancel(),
         }
     }
 }
@@ -333,7 +339,7 @@ impl Connection {
     pub fn cancel_handle(&self) -> CancelHandle {
         let kind = match &self.kind {
             Kind::Embedded(c) => CancelKind::Embedded(c.cancel_handle()),
-            Kind::Remote(c) => CancelKind::Remote(c.cancel_token()),
+            Kind::Remote(c) => CancelKind::Remote(c.canceller()),
         };
         CancelHandle { kind }
     }
@@ -436,9 +442,14 @@ mod tests {
                 port: 5440,
                 user: "ann".into(),
                 password: Some("p@ss".into()),
-                database: "sales".into()
+                database: "sales".into(),
+                tls: Default::default(),
             })
         );
+        let Target::Remote(remote) = Target::parse("redwood://u@h/db?sslmode=verify-full&sslrootcert=/ca.pem", None, None).unwrap() else { panic!() };
+        assert_eq!(remote.tls.mode, tls::SslMode::VerifyFull);
+        assert_eq!(remote.tls.root_certs, Some(tls::RootCerts::File("/ca.pem".into())));
+        assert!(Target::parse("redwood://u@h/db?sslmode=on", None, None).unwrap_err().message.contains("invalid sslmode"));
         let Target::Remote(remote) = Target::parse("postgres://h", Some("bob"), Some("pw")).unwrap() else { panic!() };
         assert_eq!((remote.port, remote.user.as_str(), remote.database.as_str()), (DEFAULT_PORT, "bob", "dev"));
         assert!(Target::parse("mysql://h/db", Some("u"), None).unwrap_err().message.contains("unknown URL scheme"));

@@ -16,7 +16,8 @@ use datafusion::arrow::datatypes::{DataType, Field, IntervalMonthDayNano, Schema
 use futures::StreamExt;
 use tokio_postgres::types::{FromSql, IsNull, ToSql, Type};
 use std::sync::Arc;
-use tokio_postgres::{Client, NoTls, RowStream};
+use tokio_postgres::{Client, RowStream};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// Days from 1970-01-01 (Arrow's epoch) to 2000-01-01 (PostgreSQL's).
 const PG_EPOCH_DAYS: i32 = 10_957;
@@ -24,6 +25,8 @@ const PG_EPOCH_MICROS: i64 = PG_EPOCH_DAYS as i64 * 86_400_000_000;
 
 pub(super) struct RemoteConnection {
     client: Arc<Client>,
+    /// For cancel requests, which open a connection of their own.
+    tls: MakeRustlsConnect,
 }
 
 /// A tokio-postgres error as Redwood's: the server's SQLSTATE and message, or 08006 when the
@@ -32,8 +35,20 @@ fn wire_error(e: tokio_postgres::Error) -> Error {
     match e.as_db_error() {
         Some(db) => Error::new(sqlstate_of(db.code().code()), db.message().to_string()),
         None if e.is_closed() => err!(CONNECTION_FAILURE, "the server closed the connection"),
-        None => err!(CONNECTION_FAILURE, "{e}"),
+        None => err!(CONNECTION_FAILURE, "{}", with_causes(&e)),
     }
+}
+
+/// An error and what caused it (tokio-postgres says "error performing TLS handshake" and keeps
+/// the reason, such as the certificate's problem, in its source).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(inner) = cause {
+        text = format!("{text}: {inner}");
+        cause = inner.source();
+    }
+    text
 }
 
 /// A SQLSTATE the server sent, as the `&'static str` errors carry: each distinct code (five
@@ -64,13 +79,16 @@ impl RemoteConnection {
             .user(&target.user)
             .dbname(&target.database)
             .application_name("redwood-client")
+            .ssl_mode(target.tls.wire_mode())
             .connect_timeout(std::time::Duration::from_secs(10));
         if let Some(password) = &target.password {
             config.password(password);
         }
         let address = format!("{}:{}", target.host, target.port);
+        let tls = target.tls.connector()?;
+        let connector = tls.clone();
         let client = wait_on(&CLIENT, async move {
-            let (client, connection) = config.connect(NoTls).await?;
+            let (client, connection) = config.connect(connector).await?;
             tokio::spawn(async move {
                 if let Err(e) = connection.await {
                     tracing::warn!("the connection to the server failed: {e}");
@@ -80,13 +98,13 @@ impl RemoteConnection {
         })
         .map_err(|e| match e.as_db_error() {
             Some(_) => wire_error(e),
-            None => err!(CANNOT_CONNECT, "cannot connect to {address}: {e}"),
+            None => err!(CANNOT_CONNECT, "cannot connect to {address}: {}", with_causes(&e)),
         })?;
-        Ok(RemoteConnection { client: Arc::new(client) })
+        Ok(RemoteConnection { client: Arc::new(client), tls })
     }
 
-    pub(super) fn cancel_token(&self) -> tokio_postgres::CancelToken {
-        self.client.cancel_token()
+    pub(super) fn canceller(&self) -> Canceller {
+        Canceller { token: self.client.cancel_token(), tls: self.tls.clone() }
     }
 
     pub(super) fn execute(&mut self, sql: &str) -> Result<QueryResult> {
@@ -94,13 +112,52 @@ impl RemoteConnection {
         let Some((last, before)) = statements.split_last() else {
             return Ok(QueryResult::Command { tag: "EMPTY".to_string(), rows: None });
         };
-        if !before.is_empty() {
-            // All but the last go as one message (one implicit transaction on the server).
-            let (client, batch) = (Arc::clone(&self.client), before.join(";\n"));
-            wait_on(&CLIENT, async move { client.batch_execute(&batch).await }).map_err(wire_error)?;
+        if before.is_empty() {
+            let statement = self.prepare(last)?;
+            return self.run(&statement, &[]);
         }
-        let statement = self.prepare(last)?;
-        self.run(&statement, &[])
+        // Several statements run as one transaction, as one message does on the server (and in
+        // PostgreSQL): outside a transaction block the client opens one around them, reads the
+        // last one's rows, and commits (or rolls back on an error).
+        let own_block = !self.in_transaction_block()?;
+        let mut sql = before.join(";\n");
+        if own_block {
+            sql = format!("BEGIN;\n{sql}");
+        }
+        let result = self.batch_execute(sql).and_then(|()| {
+            let statement = self.prepare(last)?;
+            match self.run(&statement, &[])? {
+                QueryResult::Rows(rows) if own_block => {
+                    let schema = rows.schema();
+                    let batches = rows.collect::<Result<Vec<_>>>()?;
+                    Ok(QueryResult::Rows(Rows { schema, source: RowSource::Batches(batches.into_iter()) }))
+                }
+                other => Ok(other),
+            }
+        });
+        if !own_block {
+            return result;
+        }
+        let ended = self.batch_execute((if result.is_ok() { "COMMIT" } else { "ROLLBACK" }).to_string());
+        let result = result?;
+        ended.map(|()| result)
+    }
+
+    fn batch_execute(&mut self, sql: String) -> Result<()> {
+        let client = Arc::clone(&self.client);
+        wait_on(&CLIENT, async move { client.batch_execute(&sql).await }).map_err(wire_error)
+    }
+
+    /// Whether a transaction block is open (tokio-postgres keeps the server's transaction
+    /// status to itself): a SAVEPOINT is refused outside one (25P01) and in a failed one (25P02).
+    fn in_transaction_block(&mut self) -> Result<bool> {
+        const PROBE: &str = "redwood_client_probe";
+        match self.batch_execute(format!("SAVEPOINT {PROBE}")) {
+            Ok(()) => self.batch_execute(format!("RELEASE SAVEPOINT {PROBE}")).map(|()| true),
+            Err(e) if e.sqlstate == sqlstate::NO_ACTIVE_SQL_TRANSACTION => Ok(false),
+            Err(e) if e.sqlstate == sqlstate::IN_FAILED_SQL_TRANSACTION => Ok(true),
+            Err(e) => Err(e),
+        }
     }
 
     pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement> {
@@ -135,14 +192,25 @@ impl RemoteConnection {
                     Ok::<_, tokio_postgres::Error>(stream.rows_affected())
                 })
                 .map_err(wire_error)?;
-                Ok(QueryResult::Command { tag: command_tag(&statement.sql, count), rows: count })
+                let (tag, rows) = command_tag(&statement.sql, count);
+                Ok(QueryResult::Command { tag, rows })
             }
         }
     }
 }
 
-pub(super) fn cancel(token: tokio_postgres::CancelToken) -> Result<()> {
-    wait_on(&CLIENT, async move { token.cancel_query(NoTls).await }).map_err(wire_error)
+/// Sends a cancel request for a remote connection's running statement, over TLS as it connected.
+#[derive(Clone)]
+pub(super) struct Canceller {
+    token: tokio_postgres::CancelToken,
+    tls: MakeRustlsConnect,
+}
+
+impl Canceller {
+    pub(super) fn cancel(&self) -> Result<()> {
+        let (token, tls) = (self.token.clone(), self.tls.clone());
+        wait_on(&CLIENT, async move { token.cancel_query(tls).await }).map_err(wire_error)
+    }
 }
 
 /// The Arrow schema of a prepared statement's result columns.
@@ -166,9 +234,10 @@ fn result_schema(statement: &tokio_postgres::Statement) -> Result<SchemaRef> {
     Ok(Arc::new(Schema::new(fields)))
 }
 
-/// PostgreSQL's command tag for a statement the server completed (tokio-postgres passes on the
-/// row count, not the tag): `INSERT 0 3`, `UPDATE 2`, `CREATE TABLE`, …
-fn command_tag(sql: &str, rows: Option<u64>) -> String {
+/// PostgreSQL's command tag for a statement the server completed, and its row count for the
+/// commands that count rows (tokio-postgres passes on a number, 0 for tags without one):
+/// `INSERT 0 3`, `UPDATE 2`, `CREATE TABLE`, …
+fn command_tag(sql: &str, rows: Option<u64>) -> (String, Option<u64>) {
     let words: Vec<String> = sql
         .split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
@@ -176,10 +245,14 @@ fn command_tag(sql: &str, rows: Option<u64>) -> String {
         .map(str::to_ascii_uppercase)
         .collect();
     let first = words.first().map_or("", String::as_str);
+    if first == "CREATE" && is_create_table_as(sql) {
+        // PostgreSQL tags CREATE TABLE … AS like the SELECT that filled it.
+        return (format!("SELECT {}", rows.unwrap_or(0)), rows);
+    }
     let count = rows.unwrap_or(0);
-    match first {
-        "INSERT" => format!("INSERT 0 {count}"),
-        "UPDATE" | "DELETE" | "SELECT" | "COPY" | "MERGE" | "FETCH" | "MOVE" => format!("{first} {count}"),
+    let tag = match first {
+        "INSERT" => return (format!("INSERT 0 {count}"), Some(count)),
+        "UPDATE" | "DELETE" | "SELECT" | "COPY" | "MERGE" | "FETCH" | "MOVE" => return (format!("{first} {count}"), Some(count)),
         "CREATE" | "DROP" | "ALTER" => {
             let modifiers = ["OR", "REPLACE", "TEMP", "TEMPORARY", "LOCAL", "GLOBAL", "EXTERNAL"];
             let object: Vec<&str> = words[1..].iter().map(String::as_str).skip_while(|w| modifiers.contains(w)).take(1).collect();
@@ -190,11 +263,21 @@ fn command_tag(sql: &str, rows: Option<u64>) -> String {
             }
         }
         "START" => "START TRANSACTION".to_string(),
+        "DECLARE" => "DECLARE CURSOR".to_string(),
+        "CLOSE" => "CLOSE CURSOR".to_string(),
         "END" => "COMMIT".to_string(),
         "ABORT" => "ROLLBACK".to_string(),
         "TRUNCATE" => "TRUNCATE TABLE".to_string(),
         other => other.to_string(),
-    }
+    };
+    (tag, None)
+}
+
+fn is_create_table_as(sql: &str) -> bool {
+    use datafusion::sql::sqlparser::ast::Statement;
+    use datafusion::sql::sqlparser::dialect::RedshiftSqlDialect;
+    use datafusion::sql::sqlparser::parser::Parser;
+    matches!(Parser::parse_sql(&RedshiftSqlDialect {}, sql).as_deref(), Ok([Statement::CreateTable(create)]) if create.query.is_some())
 }
 
 /// The statements of a string, each as written (split at semicolons outside quotes, comments
@@ -343,6 +426,7 @@ fn append(builder: &mut dyn ArrayBuilder, value: Option<&[u8]>, ty: &Type, data_
         DataType::Float32 => put!(Float32Builder, |raw| Ok::<_, Error>(f32::from_be_bytes(fixed(raw, ty)?))),
         DataType::Float64 => put!(Float64Builder, |raw| Ok::<_, Error>(f64::from_be_bytes(fixed(raw, ty)?))),
         DataType::Decimal128(_, scale) => put!(Decimal128Builder, |raw| decode_numeric(raw, *scale as i32)),
+        DataType::Utf8 if matches!(*ty, Type::INT2_VECTOR | Type::OID_VECTOR) => put!(StringBuilder, |raw| vector_text(raw, ty)),
         DataType::Utf8 => put!(StringBuilder, |raw| std::str::from_utf8(raw).map_err(|_| bad_value(ty))),
         DataType::Binary => put!(BinaryBuilder, |raw| Ok::<_, Error>(raw)),
         DataType::Date32 => put!(Date32Builder, |raw| Ok::<_, Error>(i32::from_be_bytes(fixed(raw, ty)?) + PG_EPOCH_DAYS)),
@@ -373,6 +457,19 @@ fn append(builder: &mut dyn ArrayBuilder, value: Option<&[u8]>, ty: &Type, data_
         other => return Err(err!(FEATURE_NOT_SUPPORTED, "the client cannot read {other} values yet")),
     }
     Ok(())
+}
+
+/// An int2vector or oidvector (binary: an array) as PostgreSQL prints it: `1 2`.
+fn vector_text(raw: &[u8], ty: &Type) -> Result<String> {
+    let numbers = decode_array(raw, ty)?
+        .into_iter()
+        .map(|item| match item {
+            Some(&[a, b]) => Ok(i16::from_be_bytes([a, b]).to_string()),
+            Some(&[a, b, c, d]) => Ok(u32::from_be_bytes([a, b, c, d]).to_string()),
+            _ => Err(bad_value(ty)),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(numbers.join(" "))
 }
 
 fn element_wire_type(array: &Type) -> Type {
@@ -443,11 +540,14 @@ mod tests {
 
     #[test]
     fn tags() {
-        assert_eq!(command_tag("insert into t values (1)", Some(3)), "INSERT 0 3");
-        assert_eq!(command_tag("  CREATE TEMP TABLE t (a int)", None), "CREATE TABLE");
-        assert_eq!(command_tag("create or replace view v as select 1", None), "CREATE VIEW");
-        assert_eq!(command_tag("DELETE FROM t", Some(2)), "DELETE 2");
-        assert_eq!(command_tag("begin", None), "BEGIN");
+        let tag = |sql, rows| command_tag(sql, rows);
+        assert_eq!(tag("insert into t values (1)", Some(3)), ("INSERT 0 3".to_string(), Some(3)));
+        assert_eq!(tag("  CREATE TEMP TABLE t (a int)", Some(0)), ("CREATE TABLE".to_string(), None));
+        assert_eq!(tag("create or replace view v as select 1", None), ("CREATE VIEW".to_string(), None));
+        assert_eq!(tag("DELETE FROM t", Some(2)), ("DELETE 2".to_string(), Some(2)));
+        assert_eq!(tag("begin", Some(0)), ("BEGIN".to_string(), None));
+        assert_eq!(tag("create table t distkey(a) as select 1 as a", Some(1)), ("SELECT 1".to_string(), Some(1)));
+        assert_eq!(tag("create table t (a int default cast(1 as int))", Some(0)), ("CREATE TABLE".to_string(), None));
     }
 
     #[test]

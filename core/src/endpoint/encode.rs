@@ -70,7 +70,9 @@ pub fn client_arrow_type(ty: &Type, typmod: i32) -> Option<DataType> {
         // NUMERIC(p,s); an unconstrained one as the widest decimal with 10 fractional digits.
         Type::NUMERIC if typmod >= 4 => DataType::Decimal128(((typmod - 4) >> 16) as u8, ((typmod - 4) & 0xffff) as i8),
         Type::NUMERIC => DataType::Decimal128(38, 10),
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN | Type::CHAR => DataType::Utf8,
+        // int2vector and oidvector (system columns) as PostgreSQL prints them: `1 2`.
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN | Type::CHAR | Type::INT2_VECTOR
+        | Type::OID_VECTOR => DataType::Utf8,
         Type::DATE => DataType::Date32,
         Type::TIMESTAMP => DataType::Timestamp(TimeUnit::Microsecond, None),
         Type::TIMESTAMPTZ => DataType::Timestamp(TimeUnit::Microsecond, Some(crate::types::UTC.into())),
@@ -87,11 +89,17 @@ pub fn client_arrow_type(ty: &Type, typmod: i32) -> Option<DataType> {
 
 /// The Arrow type a result column of this type reaches a client as, through the wire and back.
 pub fn wire_arrow_type(data_type: &DataType) -> DataType {
-    let typmod = match data_type {
-        DataType::Decimal128(p, s) if *s >= 0 => ((*p as i32) << 16 | *s as i32) + 4,
-        _ => -1,
-    };
-    client_arrow_type(&pg_type(data_type), typmod).unwrap_or(DataType::Utf8)
+    client_arrow_type(&pg_type(data_type), numeric_typmod(data_type).unwrap_or(-1)).unwrap_or(DataType::Utf8)
+}
+
+/// The type modifier of a column sent as NUMERIC: its precision and scale, as PostgreSQL's.
+fn numeric_typmod(data_type: &DataType) -> Option<i32> {
+    match data_type {
+        DataType::Decimal128(p, s) if *s >= 0 => Some(((*p as i32) << 16 | *s as i32) + 4),
+        // Sent as NUMERIC(20, 0) (see `normalise`).
+        DataType::UInt64 => numeric_typmod(&DataType::Decimal128(20, 0)),
+        _ => None,
+    }
 }
 
 /// The Arrow type a parameter declared with this PostgreSQL type is bound as (`None`: unknown,
@@ -124,12 +132,10 @@ pub fn fields(schema: &datafusion::arrow::datatypes::Schema, format: impl Fn(usi
             }
             let ty = pg_type(f.data_type());
             let info = FieldInfo::new(f.name().clone(), None, None, ty, format(i));
-            match f.data_type() {
-                // Precision and scale as PostgreSQL's typmod, so clients report NUMERIC(p,s).
-                DataType::Decimal128(p, s) if *s >= 0 => {
-                    info.with_type_modifier(((*p as i32) << 16 | *s as i32) + 4).with_type_size(-1)
-                }
-                _ => info,
+            // Precision and scale as PostgreSQL's typmod, so clients report NUMERIC(p,s).
+            match numeric_typmod(f.data_type()) {
+                Some(typmod) => info.with_type_modifier(typmod).with_type_size(-1),
+                None => info,
             }
         })
         .collect()
@@ -142,7 +148,10 @@ pub fn encode_batch(batch: &RecordBatch, formats: &[FieldFormat], zone: &Tz) -> 
         let column = normalise(column)?;
         match formats.get(i).copied().unwrap_or(FieldFormat::Text) {
             FieldFormat::Text => encode_text(&column, &mut rows, zone)?,
-            FieldFormat::Binary => encode_binary(&column, &mut rows)?,
+            FieldFormat::Binary => match vector_element(batch.schema().field(i)) {
+                Some(element) => encode_vectors(&column, element, &mut rows)?,
+                None => encode_binary(&column, &mut rows)?,
+            },
         }
     }
     let width = batch.num_columns() as i16;
@@ -348,6 +357,54 @@ fn encode_binary(column: &ArrayRef, rows: &mut [BytesMut]) -> Result<()> {
         other => {
             return Err(err!(FEATURE_NOT_SUPPORTED, "binary format is not supported for {other} results; ask for text"))
         }
+    }
+    Ok(())
+}
+
+/// The element type of a system column reported as int2vector or oidvector (kept as text: `1 2`).
+fn vector_element(field: &datafusion::arrow::datatypes::Field) -> Option<Type> {
+    let oid = field.metadata().get(crate::leader::origins::PG_OID_METADATA)?.parse().ok()?;
+    match Type::from_oid(oid)? {
+        Type::INT2_VECTOR => Some(Type::INT2),
+        Type::OID_VECTOR => Some(Type::OID),
+        _ => None,
+    }
+}
+
+/// int2vector/oidvector values in binary: one-dimensional arrays with lower bound 0.
+fn encode_vectors(column: &ArrayRef, element: Type, rows: &mut [BytesMut]) -> Result<()> {
+    let texts = column.as_string_opt::<i32>().ok_or_else(|| Error::internal("a vector column is kept as text"))?;
+    for (i, buf) in rows.iter_mut().enumerate() {
+        if texts.is_null(i) {
+            put_null(buf);
+            continue;
+        }
+        let numbers = texts
+            .value(i)
+            .split_whitespace()
+            .map(|n| n.parse::<i64>().map_err(|_| Error::internal(format!("not a {element} vector: {:?}", texts.value(i)))))
+            .collect::<Result<Vec<_>>>()?;
+        put_value(buf, |b| {
+            b.put_i32(if numbers.is_empty() { 0 } else { 1 });
+            b.put_i32(0); // no NULLs
+            b.put_u32(element.oid());
+            if !numbers.is_empty() {
+                b.put_i32(numbers.len() as i32);
+                b.put_i32(0); // lower bound
+            }
+            for n in numbers {
+                match element {
+                    Type::INT2 => {
+                        b.put_i32(2);
+                        b.put_i16(n as i16);
+                    }
+                    _ => {
+                        b.put_i32(4);
+                        b.put_u32(n as u32);
+                    }
+                }
+            }
+        });
     }
     Ok(())
 }

@@ -195,9 +195,6 @@ impl QueryHandler {
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::Error: Debug,
     {
-        if self.connection.stream_failed.swap(false, Ordering::Relaxed) {
-            session.fail_transaction();
-        }
         if let Some(plan) = statement.copy_plan()? {
             return self.start_copy(session, plan).await;
         }
@@ -228,7 +225,7 @@ impl QueryHandler {
                 let fields = Arc::new(fields(&stream.schema, |i| formats.format_for(i)));
                 let formats: Vec<FieldFormat> = fields.iter().map(|f| f.format()).collect();
                 let zone = session.time_zone();
-                let rows = batch_stream(stream, token, Arc::clone(&self.connection.stream_failed), move |batch| {
+                let rows = batch_stream(stream, token, session.result_failure(), move |batch| {
                     encode_batch(batch, &formats, &zone)
                 });
                 Response::Query(QueryResponse::new(fields, rows))
@@ -471,7 +468,7 @@ impl QueryHandler {
                 let options = options.clone();
                 let zone = session.time_zone();
                 let token = self.connection.start_query(session.statement_timeout());
-                let data = batch_stream(rows, token, Arc::clone(&self.connection.stream_failed), move |batch| {
+                let data = batch_stream(rows, token, session.result_failure(), move |batch| {
                     copy_rows(batch, &options, &zone)
                 });
                 Ok(Response::CopyOut(CopyResponse::new(0, width, data)))

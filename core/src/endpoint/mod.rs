@@ -70,8 +70,6 @@ struct ConnectionState {
     secret: Mutex<Vec<u8>>,
     /// Cancelled by a CancelRequest; replaced at the start of each query.
     current_query: Mutex<QueryCancel>,
-    /// Set when a result stream ended in an error, so an open transaction block fails.
-    stream_failed: Arc<std::sync::atomic::AtomicBool>,
     /// The authenticated user.
     user: Mutex<String>,
     /// Cancelled by `pg_terminate_backend` to close the connection.
@@ -87,7 +85,6 @@ impl ConnectionState {
             pid: AtomicI32::new(0),
             secret: Mutex::new(vec![]),
             current_query: Mutex::new(QueryCancel::default()),
-            stream_failed: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             user: Mutex::new(String::new()),
             terminated: CancellationToken::new(),
             copy_in: Mutex::new(None),

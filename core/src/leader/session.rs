@@ -69,6 +69,8 @@ pub struct Session {
     txn: Option<Transaction>,
     explicit: bool,
     failed: bool,
+    /// Set by whoever reads this session's rows when reading fails (see [`Session::result_failure`]).
+    result_failed: Arc<std::sync::atomic::AtomicBool>,
     notices: Vec<String>,
     /// Who this session runs as (`current_user`).
     user: String,
@@ -141,6 +143,7 @@ impl Session {
             txn: None,
             explicit: false,
             failed: false,
+            result_failed: Default::default(),
             notices: vec![],
             user: user.to_string(),
             savepoints: vec![],
@@ -303,12 +306,24 @@ impl Session {
     pub async fn describe(&mut self, statement: &Prepared, declared: &[Option<DataType>]) -> Result<Description> {
         let mut params: Vec<Option<DataType>> =
             (0..statement.param_count).map(|i| declared.get(i).cloned().flatten()).collect();
+        let plans = matches!(
+            statement.parsed.statement,
+            Statement::Query(_) | Statement::Explain { .. } | Statement::Update { .. } | Statement::Delete(_) | Statement::Insert(_)
+        );
+        if !plans {
+            // Described without a snapshot: ROLLBACK must be describable in a failed block.
+            let columns = self.describe_in_transaction(&statement.parsed.statement, &mut params).await?;
+            return Ok(Description { params, columns });
+        }
         self.check_not_failed()?;
         let implicit = self.begin_statement();
         let described = self.describe_in_transaction(&statement.parsed.statement, &mut params).await;
         if implicit {
             // Nothing was changed: the snapshot is simply released.
             self.txn = None;
+        } else if described.is_err() {
+            // As in PostgreSQL, a statement that fails to plan fails the transaction block.
+            self.fail_transaction();
         }
         Ok(Description { params, columns: described? })
     }
@@ -351,6 +366,8 @@ impl Session {
                 self.infer_insert_params(insert, params)?;
                 Ok(None)
             }
+            // A FETCH returns its cursor's columns (a missing cursor fails when it runs).
+            Statement::Fetch { name, .. } => Ok(self.cursor_schema(&name.value)),
             Statement::ShowVariable { variable } => match self.show(&variable_name(variable))? {
                 Outcome::Rows { schema, .. } => Ok(Some(schema)),
                 Outcome::Command { .. } => Ok(None),
@@ -371,6 +388,9 @@ impl Session {
 
     /// Runs a prepared statement with its parameters bound. A query's rows come as a stream.
     pub async fn run(&mut self, statement: &Prepared, params: &[Param]) -> Result<Output> {
+        if self.result_failed.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            self.fail_transaction();
+        }
         if params.len() != statement.param_count {
             return Err(err!(
                 PROTOCOL_VIOLATION,
@@ -453,7 +473,8 @@ impl Session {
 
     async fn execute_parsed(&mut self, parsed: ParsedStatement) -> Result<Outcome> {
         match &parsed.statement {
-            Statement::StartTransaction { .. } => {
+            Statement::StartTransaction { begin, .. } => {
+                let tag = if *begin { "BEGIN" } else { "START TRANSACTION" };
                 if self.explicit {
                     self.notices.push("WARNING: there is already a transaction in progress".into());
                 } else {
@@ -461,7 +482,7 @@ impl Session {
                     self.explicit = true;
                     self.failed = false;
                 }
-                return Ok(Outcome::command("BEGIN"));
+                return Ok(Outcome::command(tag));
             }
             Statement::Commit { .. } => {
                 if !self.explicit {
@@ -556,8 +577,15 @@ impl Session {
         }
     }
 
-    /// Reading a result failed: an open transaction block fails, as the statement did.
-    pub fn fail_transaction(&mut self) {
+    /// The flag a reader of this session's result streams sets when reading fails (an error in
+    /// the plan's execution, a cancel, a client that could not take the rows): the statement
+    /// failed, so an open transaction block fails with it before the next statement runs.
+    pub fn result_failure(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        Arc::clone(&self.result_failed)
+    }
+
+    /// A statement failed: an open transaction block fails with it.
+    fn fail_transaction(&mut self) {
         if self.explicit {
             self.failed = true;
         }
