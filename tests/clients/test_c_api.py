@@ -52,16 +52,39 @@ def test_no_memory_errors_or_leaks_under_valgrind(client_test):
          "--show-leak-kinds=definite", client_test, ":memory:"], timeout=900)
 
 
-def test_the_readme_example_compiles_and_runs(tmp_path):
-    """The C example in the README, as written."""
+def readme_example(tmp_path):
     readme = open(os.path.join(ROOT, "README.md")).read()
-    example = readme.split("```c\n", 1)[1].split("```", 1)[0]
     source = tmp_path / "example.c"
-    source.write_text(example)
-    lib_dir = os.path.dirname(os.path.abspath(redwood_binary()))
-    exe = str(tmp_path / "example")
-    subprocess.run(["cc", "-Wall", "-Werror", "-I", os.path.join(ROOT, "include"), str(source), "-L", lib_dir,
-                    "-lredwood", f"-Wl,-rpath,{lib_dir}", "-o", exe], check=True)
+    source.write_text(readme.split("```c\n", 1)[1].split("```", 1)[0])
+    return str(source)
+
+
+def run_example(exe):
     result = subprocess.run([exe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "42" in result.stdout
+
+
+def test_the_readme_example_compiles_and_runs(tmp_path):
+    """The C example in the README, as written, built as the README says."""
+    lib_dir = os.path.dirname(os.path.abspath(redwood_binary()))
+    exe = str(tmp_path / "example")
+    subprocess.run(["cc", "-Wall", "-Werror", "-I", os.path.join(ROOT, "include"), readme_example(tmp_path), "-L", lib_dir,
+                    "-lredwood", f"-Wl,-rpath,{lib_dir}", "-o", exe], check=True)
+    run_example(exe)
+
+
+def test_install_script_puts_a_usable_library_in_a_prefix(tmp_path):
+    """ffi/install.sh PREFIX (the debug build here), then a program built with pkg-config."""
+    prefix = tmp_path / "prefix"
+    target_dir = os.path.dirname(os.path.dirname(os.path.abspath(redwood_binary())))
+    env = dict(os.environ, REDWOOD_PROFILE="debug", CARGO_TARGET_DIR=target_dir)
+    subprocess.run(["bash", os.path.join(ROOT, "ffi", "install.sh"), str(prefix)], check=True, env=env, timeout=1800)
+    for installed in ["lib/libredwood.so", "lib/libredwood.a", "include/redwood.h", "lib/pkgconfig/redwood.pc"]:
+        assert (prefix / installed).exists(), installed
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "redwood"], check=True, capture_output=True, text=True,
+                           env=dict(os.environ, PKG_CONFIG_PATH=str(prefix / "lib" / "pkgconfig"))).stdout.split()
+    exe = str(tmp_path / "example")
+    subprocess.run(["cc", "-Wall", "-Werror", readme_example(tmp_path), *flags, f"-Wl,-rpath,{prefix / 'lib'}", "-o", exe],
+                   check=True)
+    run_example(exe)
