@@ -5,12 +5,11 @@
 #![allow(clippy::missing_safety_doc)]
 
 use redwood_core::arrow::ffi_stream::FFI_ArrowArrayStream;
-use redwood_core::arrow::array::{Array, AsArray, RecordBatch, RecordBatchReader};
+use redwood_core::arrow::array::{Array, AsArray, RecordBatch};
 use redwood_core::arrow::datatypes::{
     DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, SchemaRef,
     TimestampMicrosecondType,
 };
-use redwood_core::arrow::error::ArrowError;
 use redwood_core::client::{self, Options, Rows, Value};
 use redwood_core::err;
 use redwood_core::error::Error;
@@ -224,27 +223,29 @@ impl QueryResult {
     }
 }
 
-fn type_of(field: &redwood_core::arrow::datatypes::Field) -> (RedwoodType, i32, i32) {
-    let declared = field.metadata().get("redwood.type").and_then(|t| t.parse::<redwood_core::types::SqlType>().ok());
-    match (field.data_type(), declared) {
-        (DataType::Utf8, Some(redwood_core::types::SqlType::Varchar(n))) => (RedwoodType::Varchar, n as i32, -1),
-        (DataType::Utf8, Some(redwood_core::types::SqlType::Char(n))) => (RedwoodType::Char, n as i32, -1),
-        (DataType::Utf8, _) => (RedwoodType::Text, -1, -1),
-        (DataType::Boolean, _) => (RedwoodType::Boolean, -1, -1),
-        (DataType::Int16, _) => (RedwoodType::Smallint, 16, 0),
-        (DataType::Int32, _) => (RedwoodType::Integer, 32, 0),
-        (DataType::Int64, _) => (RedwoodType::Bigint, 64, 0),
-        (DataType::Float32, _) => (RedwoodType::Real, 24, -1),
-        (DataType::Float64, _) => (RedwoodType::Double, 53, -1),
-        (DataType::Decimal128(p, s), _) => (RedwoodType::Decimal, *p as i32, *s as i32),
-        (DataType::Date32, _) => (RedwoodType::Date, -1, -1),
-        (DataType::Timestamp(_, None), _) => (RedwoodType::Timestamp, -1, 6),
-        (DataType::Timestamp(_, Some(_)), _) => (RedwoodType::Timestamptz, -1, 6),
-        (DataType::Time64(_), _) => (RedwoodType::Time, -1, 6),
-        (DataType::Interval(_), _) => (RedwoodType::Interval, -1, 6),
-        (DataType::Binary, _) => (RedwoodType::Bytea, -1, -1),
-        (DataType::List(_), _) => (RedwoodType::Array, -1, -1),
-        _ => (RedwoodType::Other, -1, -1),
+impl From<client::ColumnKind> for RedwoodType {
+    fn from(kind: client::ColumnKind) -> RedwoodType {
+        use client::ColumnKind as Kind;
+        match kind {
+            Kind::Boolean => RedwoodType::Boolean,
+            Kind::Smallint => RedwoodType::Smallint,
+            Kind::Integer => RedwoodType::Integer,
+            Kind::Bigint => RedwoodType::Bigint,
+            Kind::Real => RedwoodType::Real,
+            Kind::Double => RedwoodType::Double,
+            Kind::Decimal => RedwoodType::Decimal,
+            Kind::Varchar => RedwoodType::Varchar,
+            Kind::Char => RedwoodType::Char,
+            Kind::Text => RedwoodType::Text,
+            Kind::Date => RedwoodType::Date,
+            Kind::Timestamp => RedwoodType::Timestamp,
+            Kind::Timestamptz => RedwoodType::Timestamptz,
+            Kind::Time => RedwoodType::Time,
+            Kind::Interval => RedwoodType::Interval,
+            Kind::Bytea => RedwoodType::Bytea,
+            Kind::Array => RedwoodType::Array,
+            Kind::Other => RedwoodType::Other,
+        }
     }
 }
 
@@ -567,11 +568,11 @@ pub unsafe extern "C" fn redwood_result_column(
             let count = result.names.len();
             return fail(&mut result.error, rejected(err!(INVALID_PARAMETER_VALUE, "column {column} is out of range: the result has {count} columns")));
         };
-        let (kind, p, s) = type_of(&field);
+        let described = client::ColumnType::of(&field);
         put(name, result.names[column].as_ptr());
-        put(column_type, kind);
-        put(precision, p);
-        put(scale, s);
+        put(column_type, described.kind.into());
+        put(precision, described.precision);
+        put(scale, described.scale);
         put(nullable, field.is_nullable());
         RedwoodStatus::Ok
     })
@@ -741,25 +742,9 @@ pub unsafe extern "C" fn redwood_result_arrow_stream(result: *mut QueryResult, o
             return fail(&mut result.error, rejected(err!(INVALID_PARAMETER_VALUE, "the result has no rows left to stream")));
         };
         result.batch = None;
-        std::ptr::write(out, FFI_ArrowArrayStream::new(Box::new(RowsReader(rows))));
+        std::ptr::write(out, rows.into_arrow_stream());
         RedwoodStatus::Ok
     })
-}
-
-/// A result's rows as Arrow's batch reader.
-struct RowsReader(Rows);
-
-impl Iterator for RowsReader {
-    type Item = Result<RecordBatch, ArrowError>;
-    fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|batch| batch.map_err(|e| ArrowError::ExternalError(Box::new(e))))
-    }
-}
-
-impl RecordBatchReader for RowsReader {
-    fn schema(&self) -> SchemaRef {
-        self.0.schema()
-    }
 }
 
 /// A handle that cancels the query `connection` is running, from any thread; free it with

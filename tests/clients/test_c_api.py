@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import redwood_binary
+from redwood_server import redwood_binary
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 import redshift_connector
 
-from conftest import Server
+from redwood_server import Server
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
 

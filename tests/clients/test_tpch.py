@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import redwood_binary
+from redwood_server import redwood_binary
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 pytestmark = pytest.mark.skipif(shutil.which("tpchgen-cli") is None, reason="tpchgen-cli is not installed")

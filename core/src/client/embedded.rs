@@ -4,9 +4,12 @@ use super::{client_schema, to_client_batch, QueryResult, RowSource, Rows, Statem
 use crate::err;
 use crate::error::{Error, Result};
 use crate::runtime::{wait_on, CLIENT};
+use crate::leader::database::WeakDatabase;
 use crate::{Database, Output, Param, Prepared, Session};
+use std::collections::HashMap;
+use std::path::PathBuf;
 use datafusion::arrow::array::RecordBatch;
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::physical_plan::SendableRecordBatchStream;
 use futures::StreamExt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,12 +57,35 @@ fn run<T: Send + 'static>(token: CancellationToken, work: impl std::future::Futu
 }
 
 impl EmbeddedConnection {
+    /// Opens `target`: `:memory:` is a new private database each time; a directory already
+    /// open in this process is shared (its first opener's configuration holds), as a process
+    /// may hold a directory only once.
     pub(super) fn open(target: &str, config: crate::Config) -> Result<EmbeddedConnection> {
+        static OPEN: std::sync::LazyLock<Mutex<HashMap<PathBuf, WeakDatabase>>> = std::sync::LazyLock::new(Default::default);
+        if target == crate::MEMORY {
+            return Ok(EmbeddedConnection::new(Self::open_database(target, config)?));
+        }
+        let path = std::path::absolute(target).map_err(|e| Error::io(format!("resolving {target}"), e))?;
+        let key = std::fs::canonicalize(&path).unwrap_or(path);
+        // Held while opening, so that two threads opening one directory share it.
+        let mut open = OPEN.lock().unwrap();
+        open.retain(|_, database| database.upgrade().is_some());
+        let database = match open.get(&key).and_then(WeakDatabase::upgrade) {
+            Some(database) => database,
+            None => {
+                let database = Self::open_database(target, config)?;
+                open.insert(key, database.downgrade());
+                database
+            }
+        };
+        Ok(EmbeddedConnection::new(database))
+    }
+
+    fn open_database(target: &str, config: crate::Config) -> Result<Database> {
         let target = target.to_string();
         // Opening reaches compute nodes through blocking calls: off the caller's runtime, if any.
-        let database = wait_on(&CLIENT, async move { tokio::task::spawn_blocking(move || Database::open(&target, config)).await })
-            .map_err(|e| Error::internal(format!("opening the database: {e}")))??;
-        Ok(EmbeddedConnection::new(database))
+        wait_on(&CLIENT, async move { tokio::task::spawn_blocking(move || Database::open(&target, config)).await })
+            .map_err(|e| Error::internal(format!("opening the database: {e}")))?
     }
 
     pub(super) fn new(database: Database) -> EmbeddedConnection {
@@ -95,30 +121,37 @@ impl EmbeddedConnection {
         Ok(self.result(output, run_token))
     }
 
-    pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement> {
-        let (session, sql, sql_text) = (Arc::clone(&self.session), sql.to_string(), sql.to_string());
+    pub(super) fn prepare(&mut self, sql: &str, types: &[Option<DataType>]) -> Result<Statement> {
+        let (session, sql, sql_text, types) = (Arc::clone(&self.session), sql.to_string(), sql.to_string(), types.to_vec());
         let (prepared, description) = run(self.cancel.start(), async move {
             let mut session = session.lock().await;
             let prepared = session
                 .prepare(&sql)?
                 .ok_or_else(|| err!(SYNTAX_ERROR, "there is no statement to prepare"))?;
-            let description = session.describe(&prepared, &[]).await?;
+            let description = session.describe(&prepared, &types).await?;
             Ok((prepared, description))
         })?;
         Ok(Statement {
             sql: sql_text,
             param_count: description.params.len(),
             columns: description.columns.map(|schema| client_schema(&schema)),
-            inner: StatementKind::Embedded(prepared),
+            inner: StatementKind::Embedded(prepared, description.params),
         })
     }
 
-    pub(super) fn execute_prepared(&mut self, prepared: &Prepared, params: &[Value]) -> Result<QueryResult> {
-        let params: Vec<Param> = params.iter().map(|v| Param { value: v.to_text(), data_type: None }).collect();
+    /// Binds the values as text read as the parameters' described types, as the endpoint does.
+    pub(super) fn execute_prepared(&mut self, prepared: &Prepared, types: &[Option<DataType>], params: &[Value]) -> Result<QueryResult> {
+        let params: Vec<Param> =
+            params.iter().zip(types).map(|(v, t)| Param { value: v.to_text(), data_type: t.clone() }).collect();
         let (session, prepared, token) = (Arc::clone(&self.session), prepared.clone(), self.cancel.start());
         let run_token = token.clone();
         let output = run(token, async move { session.lock().await.run(&prepared, &params).await })?;
         Ok(self.result(output, run_token))
+    }
+
+    pub(super) fn append(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
+        let (session, table) = (Arc::clone(&self.session), table.to_string());
+        run(self.cancel.start(), async move { session.lock().await.append(&table, batches) })
     }
 
     fn result(&self, output: Output, token: CancellationToken) -> QueryResult {
@@ -128,7 +161,7 @@ impl EmbeddedConnection {
                 let schema = client_schema(&stream.schema);
                 let stream = Arc::new(tokio::sync::Mutex::new(stream.batches));
                 let rows = EmbeddedRows { stream, token, result_failure: Arc::clone(&self.result_failure) };
-                QueryResult::Rows(Rows { schema, source: RowSource::Embedded(rows) })
+                QueryResult::Rows(Rows::new(schema, RowSource::Embedded(rows)))
             }
         }
     }

@@ -16,13 +16,16 @@
 //! reported nullable: the wire protocol does not say otherwise.
 
 mod embedded;
+mod placeholders;
 mod remote;
 pub mod tls;
+
+pub use placeholders::{numbered_placeholders, Numbered, ParamStyle};
 
 use crate::err;
 use crate::error::{Error, Result};
 use datafusion::arrow::array::{ArrayRef, RecordBatch};
-use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use std::sync::Arc;
 
 /// Rows per record batch of a remote result.
@@ -154,6 +157,21 @@ impl Value {
         })
     }
 
+    /// The type a value declares for its parameter (`None`: text and NULL, whose type the
+    /// statement decides).
+    pub fn declared_type(&self) -> Option<DataType> {
+        match self {
+            Value::Null | Value::Text(_) => None,
+            Value::Bool(_) => Some(DataType::Boolean),
+            Value::Int64(_) => Some(DataType::Int64),
+            Value::Double(_) => Some(DataType::Float64),
+            // NUMERIC of the value's own precision and scale, as PostgreSQL types a literal.
+            Value::Decimal(_) => None,
+            Value::Date(_) => Some(DataType::Date32),
+            Value::Timestamp(_) => Some(DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Microsecond, None)),
+        }
+    }
+
     fn check(&self) -> Result<()> {
         match self {
             Value::Decimal(s) if s.trim().parse::<f64>().is_err() => {
@@ -194,6 +212,8 @@ impl QueryResult {
 /// other statements (and a remote server queues them) while these are read.
 pub struct Rows {
     schema: SchemaRef,
+    /// A batch handed back by [`Rows::unread`], read again first.
+    unread: Option<RecordBatch>,
     source: RowSource,
 }
 
@@ -206,12 +226,19 @@ enum RowSource {
 }
 
 impl Rows {
+    fn new(schema: SchemaRef, source: RowSource) -> Rows {
+        Rows { schema, unread: None, source }
+    }
+
     pub fn schema(&self) -> SchemaRef {
         Arc::clone(&self.schema)
     }
 
     /// The next batch, `None` after the last (and on every later call).
     pub fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
+        if let Some(batch) = self.unread.take() {
+            return Ok(Some(batch));
+        }
         let next = match &mut self.source {
             RowSource::Embedded(rows) => rows.next_batch(&self.schema),
             RowSource::Remote(rows) => rows.next_batch(&self.schema),
@@ -232,6 +259,124 @@ impl Iterator for Rows {
     }
 }
 
+impl Rows {
+    /// Puts back rows not consumed (the rest of a batch a caller read partly), to be read
+    /// again before the others.
+    pub fn unread(&mut self, batch: RecordBatch) {
+        debug_assert!(self.unread.is_none(), "one batch is put back at a time");
+        if batch.num_rows() > 0 {
+            self.unread = Some(batch);
+        }
+    }
+
+    /// The rows as an Arrow C stream, for zero-copy consumers (pyarrow, DuckDB, nanoarrow).
+    pub fn into_arrow_stream(self) -> datafusion::arrow::ffi_stream::FFI_ArrowArrayStream {
+        datafusion::arrow::ffi_stream::FFI_ArrowArrayStream::new(Box::new(RowsReader(self)))
+    }
+}
+
+/// Rows as Arrow's batch reader.
+struct RowsReader(Rows);
+
+impl Iterator for RowsReader {
+    type Item = std::result::Result<RecordBatch, datafusion::arrow::error::ArrowError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|batch| batch.map_err(|e| datafusion::arrow::error::ArrowError::ExternalError(Box::new(e))))
+    }
+}
+
+impl datafusion::arrow::array::RecordBatchReader for RowsReader {
+    fn schema(&self) -> SchemaRef {
+        self.0.schema()
+    }
+}
+
+/// The SQL type of a result column, as every face reports it (C's `redwood_type`, ODBC's and
+/// JDBC's SQL types, Python's type codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Boolean,
+    Smallint,
+    Integer,
+    Bigint,
+    Real,
+    Double,
+    Decimal,
+    Varchar,
+    Char,
+    Text,
+    Date,
+    Timestamp,
+    Timestamptz,
+    Time,
+    Interval,
+    Bytea,
+    Array,
+    Other,
+}
+
+/// A result column's type: its kind, precision (digits of a number, bits of an integer, length
+/// of CHAR/VARCHAR; -1 when none) and scale (fractional digits; -1 when none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnType {
+    pub kind: ColumnKind,
+    pub precision: i32,
+    pub scale: i32,
+}
+
+impl ColumnType {
+    /// The type of a column of a result's schema.
+    pub fn of(field: &Field) -> ColumnType {
+        use datafusion::arrow::datatypes::DataType;
+        use crate::types::SqlType;
+        let declared = crate::leader::origins::field_type(field);
+        let (kind, precision, scale) = match (field.data_type(), declared) {
+            (DataType::Utf8, Some(SqlType::Varchar(n))) => (ColumnKind::Varchar, n as i32, -1),
+            (DataType::Utf8, Some(SqlType::Char(n))) => (ColumnKind::Char, n as i32, -1),
+            (DataType::Utf8, _) => (ColumnKind::Text, -1, -1),
+            (DataType::Boolean, _) => (ColumnKind::Boolean, -1, -1),
+            (DataType::Int16, _) => (ColumnKind::Smallint, 16, 0),
+            (DataType::Int32, _) => (ColumnKind::Integer, 32, 0),
+            (DataType::Int64, _) => (ColumnKind::Bigint, 64, 0),
+            (DataType::Float32, _) => (ColumnKind::Real, 24, -1),
+            (DataType::Float64, _) => (ColumnKind::Double, 53, -1),
+            (DataType::Decimal128(p, s), _) => (ColumnKind::Decimal, *p as i32, *s as i32),
+            (DataType::Date32, _) => (ColumnKind::Date, -1, -1),
+            (DataType::Timestamp(_, None), _) => (ColumnKind::Timestamp, -1, 6),
+            (DataType::Timestamp(_, Some(_)), _) => (ColumnKind::Timestamptz, -1, 6),
+            (DataType::Time64(_), _) => (ColumnKind::Time, -1, 6),
+            (DataType::Interval(_), _) => (ColumnKind::Interval, -1, 6),
+            (DataType::Binary, _) => (ColumnKind::Bytea, -1, -1),
+            (DataType::List(_), _) => (ColumnKind::Array, -1, -1),
+            _ => (ColumnKind::Other, -1, -1),
+        };
+        ColumnType { kind, precision, scale }
+    }
+
+    /// PostgreSQL's type OID for it (what psycopg and redshift_connector report as type codes).
+    pub fn pg_oid(&self) -> u32 {
+        match self.kind {
+            ColumnKind::Boolean => 16,
+            ColumnKind::Smallint => 21,
+            ColumnKind::Integer => 23,
+            ColumnKind::Bigint => 20,
+            ColumnKind::Real => 700,
+            ColumnKind::Double => 701,
+            ColumnKind::Decimal => 1700,
+            ColumnKind::Varchar => 1043,
+            ColumnKind::Char => 1042,
+            ColumnKind::Text | ColumnKind::Other => 25,
+            ColumnKind::Date => 1082,
+            ColumnKind::Timestamp => 1114,
+            ColumnKind::Timestamptz => 1184,
+            ColumnKind::Time => 1083,
+            ColumnKind::Interval => 1186,
+            ColumnKind::Bytea => 17,
+            ColumnKind::Array => 2277,
+        }
+    }
+}
+
 /// A statement parsed (embedded) or prepared on the server (remote), run any number of times.
 pub struct Statement {
     /// Its text (a remote command's tag is read from it).
@@ -244,7 +389,8 @@ pub struct Statement {
 }
 
 enum StatementKind {
-    Embedded(crate::Prepared),
+    /// With its parameters' types as described.
+    Embedded(crate::Prepared, Vec<Option<DataType>>),
     Remote(tokio_postgres::Statement),
 }
 
@@ -292,6 +438,24 @@ impl Connection {
         Ok(Connection { kind })
     }
 
+    /// Bulk load: appends Arrow batches to `table` (`name` or `schema.name`), columns by
+    /// position, converted to the table's types; all rows or none. Returns the rows added.
+    /// Embedded, the batches are written as they are; remote, they go as `COPY … FROM STDIN`.
+    pub fn append(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
+        let plain = |part: &str| {
+            part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        };
+        let parts: Vec<&str> = table.split('.').collect();
+        if parts.len() > 2 || !parts.iter().all(|p| plain(p)) {
+            return Err(err!(INVALID_NAME, "invalid table name \"{table}\": give name or schema.name"));
+        }
+        match &mut self.kind {
+            Kind::Embedded(c) => c.append(table, batches),
+            Kind::Remote(c) => c.append(table, batches),
+        }
+    }
+
     /// An embedded connection to an open database (another session on it).
     pub fn from_database(database: &crate::Database) -> Connection {
         Connection { kind: Kind::Embedded(embedded::EmbeddedConnection::new(database.clone())) }
@@ -312,9 +476,16 @@ impl Connection {
 
     /// Prepares one statement with `$1`, `$2`, … parameters.
     pub fn prepare(&mut self, sql: &str) -> Result<Statement> {
+        self.prepare_typed(sql, &[])
+    }
+
+    /// Prepares a statement declaring its parameters' types (`None`, and parameters beyond
+    /// those given, take the type the statement gives them, else text): `SELECT $1` with an
+    /// integer declared returns an integer. [`Value::declared_type`] gives a value's.
+    pub fn prepare_typed(&mut self, sql: &str, types: &[Option<DataType>]) -> Result<Statement> {
         match &mut self.kind {
-            Kind::Embedded(c) => c.prepare(sql),
-            Kind::Remote(c) => c.prepare(sql),
+            Kind::Embedded(c) => c.prepare(sql, types),
+            Kind::Remote(c) => c.prepare(sql, types),
         }
     }
 
@@ -330,7 +501,7 @@ impl Connection {
         }
         params.iter().try_for_each(Value::check)?;
         match (&mut self.kind, &statement.inner) {
-            (Kind::Embedded(c), StatementKind::Embedded(prepared)) => c.execute_prepared(prepared, params),
+            (Kind::Embedded(c), StatementKind::Embedded(prepared, types)) => c.execute_prepared(prepared, types, params),
             (Kind::Remote(c), StatementKind::Remote(_)) => c.execute_prepared(statement, params),
             _ => Err(err!(INVALID_PARAMETER_VALUE, "the statement was prepared on another connection")),
         }

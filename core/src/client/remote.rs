@@ -27,6 +27,8 @@ pub(super) struct RemoteConnection {
     client: Arc<Client>,
     /// For cancel requests, which open a connection of their own.
     tls: MakeRustlsConnect,
+    /// The rows of the last query, while a reader may still want them (see `set_aside_rows`).
+    open_rows: Option<std::sync::Weak<tokio::sync::Mutex<OpenRows>>>,
 }
 
 /// A tokio-postgres error as Redwood's: the server's SQLSTATE and message, or 08006 when the
@@ -100,20 +102,40 @@ impl RemoteConnection {
             Some(_) => wire_error(e),
             None => err!(CANNOT_CONNECT, "cannot connect to {address}: {}", with_causes(&e)),
         })?;
-        Ok(RemoteConnection { client: Arc::new(client), tls })
+        Ok(RemoteConnection { client: Arc::new(client), tls, open_rows: None })
     }
 
     pub(super) fn canceller(&self) -> Canceller {
         Canceller { token: self.client.cancel_token(), tls: self.tls.clone() }
     }
 
+    /// The server answers requests in order, so the rows of a query not yet read would hold up
+    /// every later request: before another, they are read into memory for their reader.
+    fn set_aside_rows(&mut self) {
+        let Some(open) = self.open_rows.take().and_then(|rows| rows.upgrade()) else { return };
+        wait_on(&CLIENT, async move {
+            let mut open = open.lock().await;
+            while let Some(stream) = open.stream.as_mut() {
+                match stream.next().await {
+                    Some(Ok(row)) => open.read.push_back(row),
+                    Some(Err(e)) => {
+                        open.stream = None;
+                        open.failure = Some(wire_error(e));
+                    }
+                    None => open.stream = None,
+                }
+            }
+        });
+    }
+
     pub(super) fn execute(&mut self, sql: &str) -> Result<QueryResult> {
+        self.set_aside_rows();
         let statements = split_statements(sql);
         let Some((last, before)) = statements.split_last() else {
             return Ok(QueryResult::Command { tag: "EMPTY".to_string(), rows: None });
         };
         if before.is_empty() {
-            let statement = self.prepare(last)?;
+            let statement = self.prepare(last, &[])?;
             return self.run(&statement, &[]);
         }
         // Several statements run as one transaction, as one message does on the server (and in
@@ -125,12 +147,12 @@ impl RemoteConnection {
             sql = format!("BEGIN;\n{sql}");
         }
         let result = self.batch_execute(sql).and_then(|()| {
-            let statement = self.prepare(last)?;
+            let statement = self.prepare(last, &[])?;
             match self.run(&statement, &[])? {
                 QueryResult::Rows(rows) if own_block => {
                     let schema = rows.schema();
                     let batches = rows.collect::<Result<Vec<_>>>()?;
-                    Ok(QueryResult::Rows(Rows { schema, source: RowSource::Batches(batches.into_iter()) }))
+                    Ok(QueryResult::Rows(Rows::new(schema, RowSource::Batches(batches.into_iter()))))
                 }
                 other => Ok(other),
             }
@@ -141,6 +163,32 @@ impl RemoteConnection {
         let ended = self.batch_execute((if result.is_ok() { "COMMIT" } else { "ROLLBACK" }).to_string());
         let result = result?;
         ended.map(|()| result)
+    }
+
+    /// Sends the batches as `COPY table FROM STDIN` in PostgreSQL's text format.
+    pub(super) fn append(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
+        use futures::SinkExt;
+        self.set_aside_rows();
+        const CHUNK_BYTES: usize = 1 << 20;
+        let (client, sql) = (Arc::clone(&self.client), format!("COPY {table} FROM STDIN"));
+        wait_on(&CLIENT, async move {
+            let options = crate::sql::copy::CopyOptions::text();
+            let utc: datafusion::arrow::array::timezone::Tz = "UTC".parse()?;
+            let sink = client.copy_in::<_, bytes::Bytes>(&sql).await.map_err(wire_error)?;
+            let mut sink = std::pin::pin!(sink);
+            let mut chunk = Vec::with_capacity(CHUNK_BYTES);
+            for batch in &batches {
+                crate::sql::copy::encode_batch(batch, &options, &utc, |line| chunk.extend_from_slice(line))?;
+                if chunk.len() >= CHUNK_BYTES {
+                    sink.send(bytes::Bytes::from(std::mem::take(&mut chunk))).await.map_err(wire_error)?;
+                }
+            }
+            if !chunk.is_empty() {
+                sink.send(bytes::Bytes::from(chunk)).await.map_err(wire_error)?;
+            }
+            // Dropped unfinished (on an error above), the sink aborts the COPY: nothing is loaded.
+            sink.as_mut().finish().await.map_err(wire_error)
+        })
     }
 
     fn batch_execute(&mut self, sql: String) -> Result<()> {
@@ -160,14 +208,20 @@ impl RemoteConnection {
         }
     }
 
-    pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement> {
+    /// Prepares `sql` on the server, declaring the parameter types given (`None`: the statement
+    /// decides, as for parameters beyond those given).
+    pub(super) fn prepare(&mut self, sql: &str, types: &[Option<DataType>]) -> Result<Statement> {
+        self.set_aside_rows();
+        // `unknown` leaves a parameter's type to the server, as an undeclared one.
+        let types: Vec<Type> = types.iter().map(|t| t.as_ref().map_or(Type::UNKNOWN, crate::endpoint::encode::pg_type)).collect();
         let (client, text) = (Arc::clone(&self.client), sql.to_string());
-        let prepared = wait_on(&CLIENT, async move { client.prepare(&text).await }).map_err(wire_error)?;
+        let prepared = wait_on(&CLIENT, async move { client.prepare_typed(&text, &types).await }).map_err(wire_error)?;
         let columns = (!prepared.columns().is_empty()).then(|| result_schema(&prepared)).transpose()?;
         Ok(Statement { sql: sql.to_string(), param_count: prepared.params().len(), columns, inner: StatementKind::Remote(prepared) })
     }
 
     pub(super) fn execute_prepared(&mut self, statement: &Statement, params: &[Value]) -> Result<QueryResult> {
+        self.set_aside_rows();
         self.run(statement, params)
     }
 
@@ -179,8 +233,19 @@ impl RemoteConnection {
         match &statement.columns {
             Some(schema) => {
                 let types = prepared.columns().iter().map(|c| c.type_().clone()).collect();
-                let rows = RemoteRows { stream: Arc::new(tokio::sync::Mutex::new(Some(Box::pin(stream)))), types };
-                Ok(QueryResult::Rows(Rows { schema: Arc::clone(schema), source: RowSource::Remote(rows) }))
+                // The first row (or the end, or the error the statement failed with) is awaited
+                // here, so that a statement that cannot run fails here, as it does embedded.
+                let (stream, first) = wait_on(&CLIENT, async move {
+                    let mut stream = Box::pin(stream);
+                    let first = stream.next().await.transpose()?;
+                    Ok::<_, tokio_postgres::Error>((first.is_some().then_some(stream), first))
+                })
+                .map_err(wire_error)?;
+                let open = OpenRows { stream, read: first.into_iter().collect(), failure: None };
+                let open = Arc::new(tokio::sync::Mutex::new(open));
+                self.open_rows = Some(Arc::downgrade(&open));
+                let rows = RemoteRows { open, types };
+                Ok(QueryResult::Rows(Rows::new(Arc::clone(schema), RowSource::Remote(rows))))
             }
             None => {
                 // Drain the (empty) row stream to its CommandComplete for the count.
@@ -338,27 +403,42 @@ impl<'a> FromSql<'a> for Raw<'a> {
     }
 }
 
-pub(super) struct RemoteRows {
+/// A query's rows: those read ahead (when the connection had another request to send), then the
+/// server's stream, then the error that ended it, if any.
+struct OpenRows {
+    read: std::collections::VecDeque<tokio_postgres::Row>,
     /// `None` once the server's rows have ended (a finished row stream must not be polled again).
-    stream: Arc<tokio::sync::Mutex<Option<std::pin::Pin<Box<RowStream>>>>>,
+    stream: Option<std::pin::Pin<Box<RowStream>>>,
+    failure: Option<Error>,
+}
+
+pub(super) struct RemoteRows {
+    open: Arc<tokio::sync::Mutex<OpenRows>>,
     types: Vec<Type>,
 }
 
 impl RemoteRows {
     pub(super) fn next_batch(&mut self, schema: &SchemaRef) -> Result<Option<RecordBatch>> {
-        let stream = Arc::clone(&self.stream);
+        let open = Arc::clone(&self.open);
         let rows = wait_on(&CLIENT, async move {
-            let mut slot = stream.lock().await;
-            let mut rows = Vec::with_capacity(BATCH_ROWS);
-            while let (Some(stream), true) = (slot.as_mut(), rows.len() < BATCH_ROWS) {
+            let mut open = open.lock().await;
+            let take = open.read.len().min(BATCH_ROWS);
+            let mut rows: Vec<tokio_postgres::Row> = open.read.drain(..take).collect();
+            while let (Some(stream), true) = (open.stream.as_mut(), rows.len() < BATCH_ROWS) {
                 match stream.next().await {
-                    Some(row) => rows.push(row?),
-                    None => *slot = None,
+                    Some(row) => rows.push(row.map_err(wire_error)?),
+                    None => open.stream = None,
                 }
             }
-            Ok::<_, tokio_postgres::Error>(rows)
-        })
-        .map_err(wire_error)?;
+            match open.failure.take() {
+                Some(failure) if rows.is_empty() => Err(failure),
+                Some(failure) => {
+                    open.failure = Some(failure);
+                    Ok(rows)
+                }
+                None => Ok(rows),
+            }
+        })?;
         if rows.is_empty() {
             return Ok(None);
         }

@@ -12,8 +12,7 @@ use super::{ConnectionState, QueryCancel, Shared};
 use crate::err;
 use crate::error::{Error, Result};
 use crate::leader::session::{Output, Prepared, QueryStream, Session, TransactionStatus};
-use crate::sql::copy::{encode_row, CopyOptions, CopyPlan};
-use crate::sql::format::column_to_text;
+use crate::sql::copy::{CopyOptions, CopyPlan};
 use datafusion::arrow::array::timezone::Tz;
 use crate::sql::params::Param;
 use datafusion::arrow::array::RecordBatch;
@@ -522,15 +521,8 @@ impl QueryHandler {
 
 /// A batch as COPY rows, one CopyData message each.
 fn copy_rows(batch: &RecordBatch, options: &CopyOptions, zone: &Tz) -> Result<Vec<CopyData>> {
-    let columns = batch.columns().iter().map(|c| column_to_text(c, zone)).collect::<Result<Vec<_>>>()?;
     let mut rows = Vec::with_capacity(batch.num_rows());
-    let mut line = vec![];
-    for r in 0..batch.num_rows() {
-        line.clear();
-        let values: Vec<Option<&str>> = columns.iter().map(|c| c[r].as_deref()).collect();
-        encode_row(&values, options, &mut line);
-        rows.push(CopyData::new(bytes::Bytes::copy_from_slice(&line)));
-    }
+    crate::sql::copy::encode_batch(batch, options, zone, |line| rows.push(CopyData::new(bytes::Bytes::copy_from_slice(line))))?;
     Ok(rows)
 }
 

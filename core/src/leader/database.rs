@@ -58,6 +58,16 @@ impl std::fmt::Debug for Database {
     }
 }
 
+/// A database that may have closed since (see [`Database::downgrade`]).
+#[derive(Clone)]
+pub struct WeakDatabase(std::sync::Weak<Inner>);
+
+impl WeakDatabase {
+    pub fn upgrade(&self) -> Option<Database> {
+        self.0.upgrade().map(|inner| Database { inner })
+    }
+}
+
 struct Inner {
     layout: ClusterLayout,
     location: Option<PathBuf>,
@@ -250,6 +260,11 @@ impl Database {
     /// Directory the database lives in (`None` for `:memory:`).
     pub fn location(&self) -> Option<&Path> {
         self.inner.location.as_deref()
+    }
+
+    /// A handle that does not keep the database open.
+    pub fn downgrade(&self) -> WeakDatabase {
+        WeakDatabase(Arc::downgrade(&self.inner))
     }
 
     pub(crate) fn storage(&self) -> &ClusterStorage {

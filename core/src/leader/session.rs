@@ -304,6 +304,7 @@ impl Session {
     /// `declared` are the types the client gave; the others are inferred where the statement
     /// determines them (comparisons with columns, INSERT … VALUES), else left `None`.
     pub async fn describe(&mut self, statement: &Prepared, declared: &[Option<DataType>]) -> Result<Description> {
+        self.take_result_failure();
         let mut params: Vec<Option<DataType>> =
             (0..statement.param_count).map(|i| declared.get(i).cloned().flatten()).collect();
         let plans = matches!(
@@ -335,23 +336,27 @@ impl Session {
     ) -> Result<Option<SchemaRef>> {
         match statement {
             Statement::Query(_) | Statement::Explain { .. } => {
+                let declared = params.iter().any(Option::is_some);
                 let plan = match self.plan(statement.clone()).await {
                     Ok(plan) => plan,
                     // DataFusion plans a parameter of unknown type as NULL, which some operators
                     // refuse (`$1 || $2`); PostgreSQL takes such parameters as text.
                     Err(e) if params.iter().any(Option::is_none) => {
-                        let plan = self.plan(prepared_with_text_parameters(statement, params)).await.map_err(|_| e)?;
-                        let LogicalPlan::Statement(datafusion::logical_expr::Statement::Prepare(prepare)) = plan else {
-                            return Err(Error::internal("PREPARE did not plan as a prepared statement"));
-                        };
+                        let plan = self.plan_with_parameter_types(statement, params).await.map_err(|_| e)?;
                         params.iter_mut().for_each(|p| {
                             p.get_or_insert(DataType::Utf8);
                         });
-                        Arc::unwrap_or_clone(prepare.input)
+                        plan
                     }
                     Err(e) => return Err(e),
                 };
                 self.take_parameter_types(&plan, params)?;
+                // Declared types give the result its types (`SELECT $1` declared BIGINT returns a
+                // BIGINT), as binding the values will.
+                let plan = match declared {
+                    true => self.plan_with_parameter_types(statement, params).await.unwrap_or(plan),
+                    false => plan,
+                };
                 Ok(Some(display_schema(&Arc::new(typed_schema(&plan, plan.schema().as_arrow(), &self.cell.get())))))
             }
             // Parameters compared with or assigned to columns take the columns' types; a
@@ -376,6 +381,15 @@ impl Session {
         }
     }
 
+    /// Plans `statement` with its parameters of these types (those still unknown as text).
+    async fn plan_with_parameter_types(&mut self, statement: &Statement, params: &[Option<DataType>]) -> Result<LogicalPlan> {
+        let plan = self.plan(prepared_with_text_parameters(statement, params)).await?;
+        let LogicalPlan::Statement(datafusion::logical_expr::Statement::Prepare(prepare)) = plan else {
+            return Err(Error::internal("PREPARE did not plan as a prepared statement"));
+        };
+        Ok(Arc::unwrap_or_clone(prepare.input))
+    }
+
     /// Fills the parameter types a plan determines into the slots not declared by the client.
     fn take_parameter_types(&self, plan: &LogicalPlan, params: &mut [Option<DataType>]) -> Result<()> {
         for (name, data_type) in plan.get_parameter_types()? {
@@ -388,9 +402,7 @@ impl Session {
 
     /// Runs a prepared statement with its parameters bound. A query's rows come as a stream.
     pub async fn run(&mut self, statement: &Prepared, params: &[Param]) -> Result<Output> {
-        if self.result_failed.swap(false, std::sync::atomic::Ordering::Relaxed) {
-            self.fail_transaction();
-        }
+        self.take_result_failure();
         if params.len() != statement.param_count {
             return Err(err!(
                 PROTOCOL_VIOLATION,
@@ -582,6 +594,13 @@ impl Session {
     /// failed, so an open transaction block fails with it before the next statement runs.
     pub fn result_failure(&self) -> Arc<std::sync::atomic::AtomicBool> {
         Arc::clone(&self.result_failed)
+    }
+
+    /// A result that failed while it was read failed its statement (see `result_failure`).
+    fn take_result_failure(&mut self) {
+        if self.result_failed.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            self.fail_transaction();
+        }
     }
 
     /// A statement failed: an open transaction block fails with it.

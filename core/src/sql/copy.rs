@@ -10,6 +10,32 @@ use datafusion::sql::sqlparser::ast::{
     CopyLegacyCsvOption, CopyLegacyOption, CopyOption, CopySource, CopyTarget, Statement,
 };
 
+impl CopyOptions {
+    /// PostgreSQL's default: text, tab-delimited, `\N` for NULL.
+    pub fn text() -> CopyOptions {
+        CopyOptions { format: CopyFormat::Text, delimiter: b'\t', null: "\\N".into() }
+    }
+}
+
+/// The rows of a batch in a COPY format, a line at a time (`line` is reused), values written as
+/// SQL prints them (times with a zone shown in `zone`).
+pub fn encode_batch(
+    batch: &datafusion::arrow::array::RecordBatch,
+    options: &CopyOptions,
+    zone: &datafusion::arrow::array::timezone::Tz,
+    mut each: impl FnMut(&[u8]),
+) -> Result<()> {
+    let columns = batch.columns().iter().map(|c| crate::sql::format::column_to_text(c, zone)).collect::<Result<Vec<_>>>()?;
+    let mut line = vec![];
+    for r in 0..batch.num_rows() {
+        line.clear();
+        let values: Vec<Option<&str>> = columns.iter().map(|c| c[r].as_deref()).collect();
+        encode_row(&values, options, &mut line);
+        each(&line);
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum CopyFormat {
     /// PostgreSQL's text format: delimited, `\N` for NULL, backslash escapes.
@@ -120,7 +146,8 @@ fn copy_options(options: &[CopyOption], legacy: &[CopyLegacyOption]) -> Result<C
         if header {
             return Err(err!(FEATURE_NOT_SUPPORTED, "COPY HEADER is available only in CSV mode"));
         }
-        CopyOptions { format: CopyFormat::Text, delimiter: delimiter.unwrap_or(b'\t'), null: null.unwrap_or_else(|| "\\N".into()) }
+        let text = CopyOptions::text();
+        CopyOptions { format: CopyFormat::Text, delimiter: delimiter.unwrap_or(text.delimiter), null: null.unwrap_or(text.null) }
     })
 }
 
@@ -334,17 +361,13 @@ pub fn encode_row(values: &[Option<&str>], options: &CopyOptions, out: &mut Vec<
 mod tests {
     use super::*;
 
-    fn text() -> CopyOptions {
-        CopyOptions { format: CopyFormat::Text, delimiter: b'\t', null: "\\N".into() }
-    }
-
     #[test]
     fn text_rows_round_trip() {
         let values = [Some("a\tb\\c\nd"), None, Some("")];
         let mut out = vec![];
-        encode_row(&values, &text(), &mut out);
+        encode_row(&values, &CopyOptions::text(), &mut out);
         assert_eq!(out, b"a\\tb\\\\c\\nd\t\\N\t\n");
-        let rows = decode_rows(&out, &text(), 3, 1).unwrap();
+        let rows = decode_rows(&out, &CopyOptions::text(), 3, 1).unwrap();
         assert_eq!(rows, vec![vec![Some("a\tb\\c\nd".to_string()), None, Some(String::new())]]);
     }
 
@@ -377,6 +400,6 @@ mod tests {
         assert_eq!(complete_rows_end(b"1,a\n2,\"b\n", &csv), 4, "the second row's quoted field goes on");
         assert_eq!(complete_rows_end(b"1,\"a\"\"\n\"\n2,b", &csv), 9);
         assert_eq!(complete_rows_end(b"no break", &csv), 0);
-        assert_eq!(complete_rows_end(b"1\tx\n2\n3", &text()), 6, "text rows end at the last line break");
+        assert_eq!(complete_rows_end(b"1\tx\n2\n3", &CopyOptions::text()), 6, "text rows end at the last line break");
     }
 }

@@ -1,0 +1,53 @@
+"""A `redwood serve` of its own on a free loopback port, for the client tests (tests/clients and
+python/tests)."""
+
+import os
+import re
+import subprocess
+import tempfile
+
+import pytest
+
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "Redwood-test-1"
+
+
+def redwood_binary():
+    path = os.environ.get("REDWOOD_BIN")
+    if not path:
+        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "target"))
+        path = os.path.join(target, "debug", "redwood")
+    if not os.path.exists(path):
+        pytest.exit(f"redwood binary not found at {path}: run `cargo build` first or set REDWOOD_BIN", 2)
+    return path
+
+
+class Server:
+    """A running `redwood serve`; stopped when the test session ends."""
+
+    def __init__(self, *args):
+        self.dir = tempfile.TemporaryDirectory()
+        command = [redwood_binary(), "serve", "--data", os.path.join(self.dir.name, "db"), "--port", "0",
+                   "--admin-user", ADMIN_USER, "--admin-password", ADMIN_PASSWORD, *args]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        match = re.search(r"listening on ([\d.]+):(\d+)", line)
+        if not match:
+            self.process.kill()
+            raise RuntimeError(f"redwood serve did not start: {line!r}")
+        self.host, self.port = match.group(1), int(match.group(2))
+        self.user, self.password, self.dbname = ADMIN_USER, ADMIN_PASSWORD, "dev"
+
+    def dsn(self, **overrides):
+        params = {"host": self.host, "port": self.port, "user": self.user, "password": self.password,
+                  "dbname": self.dbname, "sslmode": "disable"}
+        params.update(overrides)
+        return " ".join(f"{k}={v}" for k, v in params.items())
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.dir.cleanup()
