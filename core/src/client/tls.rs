@@ -102,19 +102,18 @@ impl TlsSettings {
     /// The connector for these settings (also used to send cancel requests).
     pub(super) fn connector(&self) -> Result<MakeRustlsConnect> {
         let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-        let verifier: Arc<dyn ServerCertVerifier> = match self.check() {
-            Check::Nothing => Arc::new(Unchecked(Arc::clone(&provider))),
-            check => {
-                let roots = Arc::new(self.load_roots()?);
-                let webpki = WebPkiServerVerifier::builder_with_provider(roots, Arc::clone(&provider))
+        let check = self.check();
+        let webpki = match check {
+            Check::Nothing => None,
+            Check::Chain | Check::ChainAndHost => Some(
+                WebPkiServerVerifier::builder_with_provider(Arc::new(self.load_roots()?), Arc::clone(&provider))
                     .build()
-                    .map_err(|e| err!(CANNOT_CONNECT, "TLS root certificates: {e}"))?;
-                if check == Check::Chain {
-                    Arc::new(ChainOnly(webpki))
-                } else {
-                    webpki
-                }
-            }
+                    .map_err(|e| err!(CANNOT_CONNECT, "TLS root certificates: {e}"))?,
+            ),
+        };
+        let verifier: Arc<dyn ServerCertVerifier> = match (check, webpki) {
+            (Check::ChainAndHost, Some(webpki)) => webpki,
+            (_, chain) => Arc::new(PartialCheck { chain, provider: Arc::clone(&provider) }),
         };
         let config = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -150,51 +149,17 @@ impl TlsSettings {
     }
 }
 
-/// Accepts any certificate (encryption without authentication, libpq's `prefer`/`require`);
-/// the handshake's signatures are still verified, so the session is bound to that certificate.
+/// libpq's checks short of `verify-full` (webpki's own verifier): none (encryption without
+/// authentication: `prefer`, `require`), or the chain only (`verify-ca`: the certificate may name
+/// another host). The handshake's signatures are always verified, so the session is bound to the
+/// certificate presented.
 #[derive(Debug)]
-struct Unchecked(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for Unchecked {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> std::result::Result<ServerCertVerified, tokio_rustls::rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, tokio_rustls::rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, tokio_rustls::rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
+struct PartialCheck {
+    chain: Option<Arc<WebPkiServerVerifier>>,
+    provider: Arc<CryptoProvider>,
 }
 
-/// `verify-ca`: the chain must lead to a trusted CA; the certificate may name another host.
-#[derive(Debug)]
-struct ChainOnly(Arc<WebPkiServerVerifier>);
-
-impl ServerCertVerifier for ChainOnly {
+impl ServerCertVerifier for PartialCheck {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -203,8 +168,9 @@ impl ServerCertVerifier for ChainOnly {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, tokio_rustls::rustls::Error> {
+        let Some(chain) = &self.chain else { return Ok(ServerCertVerified::assertion()) };
         // webpki checks the name after the chain: a name error means the chain was good.
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             Err(tokio_rustls::rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
@@ -218,7 +184,7 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, tokio_rustls::rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn verify_tls13_signature(
@@ -227,10 +193,10 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, tokio_rustls::rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
