@@ -333,17 +333,19 @@ impl Session {
     /// meanwhile, the merge is simply left for a later write or VACUUM.
     pub(crate) fn merge_small_segments(&mut self, written: &[RelId]) {
         for &rel_id in written {
-            let snapshot = self.db.snapshot();
-            let Some(table) = snapshot.relation(rel_id).and_then(|r| r.table()) else { continue };
-            let mut small: BTreeMap<u32, Vec<SegmentRef>> = BTreeMap::new();
-            for s in table.segments.iter().filter(|s| s.rows < SMALL_SEGMENT_ROWS) {
-                small.entry(s.slice).or_default().push(s.clone());
-            }
-            small.retain(|_, segments| segments.len() > MAX_SMALL_SEGMENTS);
-            if small.is_empty() {
-                continue;
-            }
-            let merged = self.run_internal(|s| s.merge_segments(rel_id, small));
+            // The segments are chosen in the merge's own snapshot: chosen in an older one, some
+            // may already have been merged by another session, and merging them again would
+            // duplicate their rows.
+            let merged = self.run_internal(|s| {
+                let state = Arc::clone(s.txn().state());
+                let Some(table) = state.relation(rel_id).and_then(|r| r.table()) else { return Ok(()) };
+                let mut small: BTreeMap<u32, Vec<SegmentRef>> = BTreeMap::new();
+                for segment in table.segments.iter().filter(|segment| segment.rows < SMALL_SEGMENT_ROWS) {
+                    small.entry(segment.slice).or_default().push(segment.clone());
+                }
+                small.retain(|_, segments| segments.len() > MAX_SMALL_SEGMENTS);
+                s.merge_segments(rel_id, small)
+            });
             if let Err(e) = merged {
                 tracing::debug!("small-segment merge of relation {rel_id} skipped: {e}");
             }
