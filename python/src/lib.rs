@@ -130,7 +130,7 @@ impl Connection {
             let result = self.with(py, |c| c.execute(sql))?;
             return QueryResult::new(py, result, self.cancel.clone());
         };
-        let (sql, values) = bind(py, sql, params)?;
+        let (sql, values) = bind(sql, params, &PyTypes::get(py)?)?;
         let types: Vec<_> = values.iter().map(Value::declared_type).collect();
         let result = self.with(py, |c| {
             let statement = c.prepare_typed(&sql, &types)?;
@@ -145,8 +145,9 @@ impl Connection {
     fn execute_many(&self, py: Python<'_>, sql: &str, param_sets: &Bound<'_, PyAny>) -> PyResult<i64> {
         let mut sets = vec![];
         let mut numbered: Option<String> = None;
+        let py_types = PyTypes::get(py)?;
         for params in param_sets.try_iter()? {
-            let (sql, values) = bind(py, sql, &params?)?;
+            let (sql, values) = bind(sql, &params?, &py_types)?;
             if numbered.as_ref().is_some_and(|n| *n != sql) {
                 return Err(programming_error("every parameter set must use the same markers"));
             }
@@ -233,7 +234,7 @@ fn check_count(expected: usize, given: usize) -> redwood_core::Result<()> {
 }
 
 /// The statement with `$n` markers and its values, from DB-API parameters.
-fn bind(py: Python<'_>, sql: &str, params: &Bound<'_, PyAny>) -> PyResult<(String, Vec<Value>)> {
+fn bind(sql: &str, params: &Bound<'_, PyAny>, types: &PyTypes<'_>) -> PyResult<(String, Vec<Value>)> {
     let numbered = |style| client::numbered_placeholders(sql, style).map_err(|e| programming_error(e.message));
     if let Ok(mapping) = params.cast::<PyDict>() {
         let numbered = numbered(ParamStyle::Pyformat)?;
@@ -241,7 +242,7 @@ fn bind(py: Python<'_>, sql: &str, params: &Bound<'_, PyAny>) -> PyResult<(Strin
             .names
             .iter()
             .map(|name| match mapping.get_item(name)? {
-                Some(value) => to_value(py, &value),
+                Some(value) => to_value(&value, &types),
                 None => Err(programming_error(format!("no value for the parameter %({name})s"))),
             })
             .collect::<PyResult<Vec<_>>>()?;
@@ -253,7 +254,7 @@ fn bind(py: Python<'_>, sql: &str, params: &Bound<'_, PyAny>) -> PyResult<(Strin
     let values = params
         .try_iter()
         .map_err(|_| programming_error("parameters must be a sequence or a mapping"))?
-        .map(|value| to_value(py, &value?))
+        .map(|value| to_value(&value?, &types))
         .collect::<PyResult<Vec<_>>>()?;
     let numbered = numbered(ParamStyle::Format)?;
     // No %s markers: the statement numbers its own ($1, $2, …).
@@ -261,8 +262,7 @@ fn bind(py: Python<'_>, sql: &str, params: &Bound<'_, PyAny>) -> PyResult<(Strin
 }
 
 /// A Python value as a parameter.
-fn to_value(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Value> {
-    let types = PyTypes::get(py)?;
+fn to_value(value: &Bound<'_, PyAny>, types: &PyTypes<'_>) -> PyResult<Value> {
     Ok(if value.is_none() {
         Value::Null
     } else if value.is_instance_of::<PyBool>() {

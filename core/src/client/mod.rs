@@ -165,7 +165,7 @@ impl Value {
             Value::Bool(_) => Some(DataType::Boolean),
             Value::Int64(_) => Some(DataType::Int64),
             Value::Double(_) => Some(DataType::Float64),
-            // NUMERIC of the value's own precision and scale, as PostgreSQL types a literal.
+            // Left to the statement, as an untyped numeric literal (NUMERIC where nothing decides).
             Value::Decimal(_) => None,
             Value::Date(_) => Some(DataType::Date32),
             Value::Timestamp(_) => Some(DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Microsecond, None)),
