@@ -24,6 +24,7 @@ pub mod sqlstate {
     pub const NULL_VALUE_NOT_ALLOWED: &str = "22004";
     pub const ACTIVE_SQL_TRANSACTION: &str = "25001";
     pub const NO_ACTIVE_SQL_TRANSACTION: &str = "25P01";
+    pub const READ_ONLY_SQL_TRANSACTION: &str = "25006";
     pub const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
     pub const INVALID_SAVEPOINT_SPECIFICATION: &str = "3B001";
     pub const INVALID_CURSOR_NAME: &str = "34000";
@@ -62,6 +63,7 @@ pub mod sqlstate {
     pub const OUT_OF_MEMORY: &str = "53200";
     pub const DISK_FULL: &str = "53100";
     pub const QUERY_CANCELED: &str = "57014";
+    pub const OBJECT_NOT_IN_PREREQUISITE_STATE: &str = "55000";
     pub const IO_ERROR: &str = "58030";
     pub const DATA_CORRUPTED: &str = "XX001";
     pub const INTERNAL_ERROR: &str = "XX000";

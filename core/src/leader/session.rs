@@ -69,6 +69,9 @@ pub struct Session {
     txn: Option<Transaction>,
     explicit: bool,
     failed: bool,
+    /// The explicit transaction refuses writes (`BEGIN READ ONLY`); implicit ones follow
+    /// `default_transaction_read_only`.
+    read_only: bool,
     /// Set by whoever reads this session's rows when reading fails (see [`Session::result_failure`]).
     result_failed: Arc<std::sync::atomic::AtomicBool>,
     notices: Vec<String>,
@@ -143,6 +146,7 @@ impl Session {
             txn: None,
             explicit: false,
             failed: false,
+            read_only: false,
             result_failed: Default::default(),
             notices: vec![],
             user: user.to_string(),
@@ -485,7 +489,7 @@ impl Session {
 
     async fn execute_parsed(&mut self, parsed: ParsedStatement) -> Result<Outcome> {
         match &parsed.statement {
-            Statement::StartTransaction { begin, .. } => {
+            Statement::StartTransaction { begin, modes, .. } => {
                 let tag = if *begin { "BEGIN" } else { "START TRANSACTION" };
                 if self.explicit {
                     self.notices.push("WARNING: there is already a transaction in progress".into());
@@ -493,6 +497,7 @@ impl Session {
                     // The snapshot is taken by the first statement, as on Redshift.
                     self.explicit = true;
                     self.failed = false;
+                    self.read_only = access_mode(modes).unwrap_or_else(|| self.default_read_only());
                 }
                 return Ok(Outcome::command(tag));
             }
@@ -699,6 +704,7 @@ impl Session {
             return Err(err!(INTERNAL_ERROR, "copy_in_begin needs a COPY … FROM STDIN"));
         };
         self.check_not_failed()?;
+        self.check_writable("COPY")?;
         let targets = self.copy_columns(&table, &columns)?;
         let implicit = self.begin_statement();
         Ok(CopyIn { table, targets, options, implicit, pending: vec![], next_line: 1, rows: 0, error: None })
@@ -772,6 +778,7 @@ impl Session {
     }
 
     fn append_in_transaction(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
+        self.check_writable("COPY")?;
         let parts: Vec<String> = table.split('.').map(|p| p.to_ascii_lowercase()).collect();
         let name = match parts.as_slice() {
             [n] => crate::catalog::QualifiedName { schema: DEFAULT_SCHEMA.into(), name: n.clone() },
@@ -839,6 +846,20 @@ impl Session {
         self.txn.take().unwrap_or_else(|| Transaction::new(self.db.snapshot(), self.db.allocate_xid()))
     }
 
+    /// `default_transaction_read_only`: implicit transactions (and BEGIN without a mode) are read-only.
+    fn default_read_only(&self) -> bool {
+        self.cell.settings.read().unwrap().get("default_transaction_read_only").is_some_and(|v| v == "on")
+    }
+
+    /// Refuses `command` (a write) in a read-only transaction, as PostgreSQL does.
+    fn check_writable(&self, command: &str) -> Result<()> {
+        let read_only = if self.explicit { self.read_only } else { self.default_read_only() };
+        if read_only {
+            return Err(err!(READ_ONLY_SQL_TRANSACTION, "cannot execute {command} in a read-only transaction"));
+        }
+        Ok(())
+    }
+
     /// Inside BEGIN … COMMIT.
     pub(crate) fn in_transaction_block(&self) -> bool {
         self.explicit
@@ -857,6 +878,9 @@ impl Session {
     /// Runs a statement other than a query or EXPLAIN (those stream, see [`Session::run`]).
     async fn dispatch(&mut self, parsed: ParsedStatement) -> Result<Outcome> {
         self.sync_snapshot();
+        if let Some(command) = write_command(&parsed.statement) {
+            self.check_writable(command)?;
+        }
         match parsed.statement {
             Statement::Insert(insert) => self.insert(&insert).await,
             Statement::Update(update) => self.update(&update).await,
@@ -942,6 +966,19 @@ impl Session {
                 (setting_name(&variable.to_string()), value)
             }
             Set::SetTimeZone { value, .. } => ("timezone".to_string(), value.to_string().trim_matches('\'').to_string()),
+            // Every transaction is SERIALIZABLE: only the access mode has an effect.
+            Set::SetTransaction { modes, session: true, .. } => match access_mode(modes) {
+                Some(read_only) => ("default_transaction_read_only".to_string(), on_off(read_only).to_string()),
+                None => return Ok(Outcome::command("SET")),
+            },
+            Set::SetTransaction { modes, session: false, .. } => {
+                if !self.explicit {
+                    self.notices.push("WARNING: SET TRANSACTION can only be used in transaction blocks".into());
+                } else if let Some(read_only) = access_mode(modes) {
+                    self.read_only = read_only;
+                }
+                return Ok(Outcome::command("SET"));
+            }
             other => return Err(err!(FEATURE_NOT_SUPPORTED, "{other} is not supported")),
         };
         let default = default_setting(&name)?;
@@ -1081,6 +1118,7 @@ pub(crate) const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
     ("server_version", "server_version", SERVER_VERSION),
     ("standard_conforming_strings", "standard_conforming_strings", "on"),
     ("transaction_isolation", "transaction_isolation", "serializable"),
+    ("default_transaction_read_only", "default_transaction_read_only", "off"),
 ];
 
 fn default_settings() -> BTreeMap<String, String> {
@@ -1113,12 +1151,53 @@ fn checked_setting(name: &str, value: String) -> Result<String> {
         "timezone" => {
             value.parse::<Tz>().map_err(|_| invalid())?;
         }
+        "default_transaction_read_only" => {
+            return match value.trim().to_ascii_lowercase().as_str() {
+                "on" | "true" | "yes" | "1" => Ok("on".to_string()),
+                "off" | "false" | "no" | "0" => Ok("off".to_string()),
+                _ => Err(invalid()),
+            };
+        }
         "server_version" | "integer_datetimes" | "max_identifier_length" | "server_encoding" => {
             return Err(err!(CANT_CHANGE_RUNTIME_PARAM, "parameter \"{name}\" cannot be changed"));
         }
         _ => {}
     }
     Ok(value)
+}
+
+/// The access mode `READ ONLY` (true) or `READ WRITE` (false) among transaction modes, if given.
+fn access_mode(modes: &[datafusion::sql::sqlparser::ast::TransactionMode]) -> Option<bool> {
+    use datafusion::sql::sqlparser::ast::{TransactionAccessMode, TransactionMode};
+    modes.iter().rev().find_map(|mode| match mode {
+        TransactionMode::AccessMode(access) => Some(*access == TransactionAccessMode::ReadOnly),
+        TransactionMode::IsolationLevel(_) => None,
+    })
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}
+
+/// The command a statement that writes is named by in errors (`None`: it does not write).
+fn write_command(statement: &Statement) -> Option<&'static str> {
+    Some(match statement {
+        Statement::Insert(_) => "INSERT",
+        Statement::Update(_) => "UPDATE",
+        Statement::Delete(_) => "DELETE",
+        Statement::CreateTable(_) => "CREATE TABLE",
+        Statement::CreateView(_) => "CREATE VIEW",
+        Statement::CreateSchema { .. } => "CREATE SCHEMA",
+        Statement::Drop { .. } => "DROP",
+        Statement::AlterTable(_) => "ALTER TABLE",
+        Statement::Comment { .. } => "COMMENT",
+        Statement::Truncate(_) => "TRUNCATE",
+        Statement::Vacuum(_) => "VACUUM",
+        Statement::Analyze(_) => "ANALYZE",
+        Statement::CreateUser(_) => "CREATE USER",
+        Statement::AlterUser(_) => "ALTER USER",
+        _ => return None,
+    })
 }
 
 /// `PREPARE s(types) AS statement`, with the parameters of unknown type declared as text.
