@@ -2,18 +2,24 @@ package io.redwood.jdbc;
 
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** Statement.setQueryTimeout: cancels the connection's statement when the time is up. */
 final class QueryTimer implements AutoCloseable {
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "redwood-jdbc-query-timeout");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "redwood-jdbc-query-timeout");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // A statement's timer, cancelled when it ends, must not keep its connection reachable.
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
 
     private final int seconds;
     private final ScheduledFuture<?> cancel;

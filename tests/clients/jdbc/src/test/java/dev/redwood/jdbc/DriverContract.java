@@ -45,6 +45,11 @@ abstract class DriverContract {
     /** What DatabaseMetaData.getDatabaseProductName() returns with this driver. */
     protected abstract String productName();
 
+    /** The session's user (current_user, DatabaseMetaData.getUserName()): the user connected as. */
+    protected String expectedUser() {
+        return Redwood.user();
+    }
+
     protected Connection connect() throws SQLException {
         return connect(new Properties());
     }
@@ -90,13 +95,13 @@ abstract class DriverContract {
             assertEquals("8.0.2", md.getDatabaseProductVersion());
             assertEquals(8, md.getDatabaseMajorVersion());
             assertEquals(0, md.getDatabaseMinorVersion());
-            assertEquals(Redwood.user(), md.getUserName());
+            assertEquals(expectedUser(), md.getUserName());
             assertEquals(Redwood.database(), c.getCatalog());
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT current_database(), current_user, version(), 1 + 1")) {
                 assertTrue(rs.next());
                 assertEquals("dev", rs.getString(1));
-                assertEquals(Redwood.user(), rs.getString(2));
+                assertEquals(expectedUser(), rs.getString(2));
                 assertTrue(rs.getString(3).startsWith("PostgreSQL 8.0.2"), rs.getString(3));
                 assertTrue(rs.getString(3).contains("Redshift"), rs.getString(3));
                 assertEquals(2, rs.getInt(4));

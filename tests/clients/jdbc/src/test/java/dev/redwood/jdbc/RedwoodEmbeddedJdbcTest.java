@@ -1,0 +1,50 @@
+package dev.redwood.jdbc;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Redwood's own JDBC driver embedded: {@code jdbc:redwood:<directory>}, one database in this JVM that every
+ * connection of the class shares (no server involved).
+ */
+class RedwoodEmbeddedJdbcTest extends DriverContract {
+
+    @TempDir
+    static Path dir;
+
+    @Override
+    protected String url() {
+        return "jdbc:redwood:" + dir.resolve("db");
+    }
+
+    @Override
+    protected String prefix() {
+        return "rwe";
+    }
+
+    @Override
+    protected String productName() {
+        return "Redwood";
+    }
+
+    /** Embedded sessions are the database owner's, whoever connects. */
+    @Override
+    protected String expectedUser() {
+        return "redwood";
+    }
+
+    /** Embedded connections ignore user and password: given anyway, as an application would. */
+    @Override
+    protected Connection connect(Properties extra) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", Redwood.user());
+        props.setProperty("password", "ignored-when-embedded");
+        props.putAll(extra);
+        return DriverManager.getConnection(url(), props);
+    }
+}
