@@ -369,6 +369,11 @@ final class RedwoodConnection implements Connection {
     @Override
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
+        if (holdability == ResultSet.CLOSE_CURSORS_AT_COMMIT) {
+            addWarning(new SQLWarning("Redwood's result sets stay open over COMMIT: holdability stays HOLD_CURSORS_OVER_COMMIT.", "01000"));
+        } else if (holdability != ResultSet.HOLD_CURSORS_OVER_COMMIT) {
+            throw Errors.of("22023", "Unknown result set holdability " + holdability);
+        }
     }
 
     @Override

@@ -291,6 +291,34 @@ abstract class DriverBehaviour {
     }
 
     @Test
+    void resultSetsStayOpenOverCommit() throws SQLException {
+        try (Connection c = connect()) {
+            assertEquals(ResultSet.HOLD_CURSORS_OVER_COMMIT, c.getHoldability());
+            assertEquals(c.getHoldability(), c.getMetaData().getResultSetHoldability());
+            assertTrue(c.getMetaData().supportsResultSetHoldability(ResultSet.HOLD_CURSORS_OVER_COMMIT));
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.setFetchSize(2);
+                try (ResultSet rs = s.executeQuery("SELECT value FROM generate_series(1, 10)")) {
+                    assertEquals(ResultSet.HOLD_CURSORS_OVER_COMMIT, rs.getHoldability());
+                    assertTrue(rs.next());
+                    c.commit();
+                    int rows = 1;
+                    while (rs.next()) {
+                        rows++;
+                    }
+                    assertEquals(10, rows);
+                }
+            }
+            c.clearWarnings();
+            c.setHoldability(ResultSet.CLOSE_CURSORS_AT_COMMIT);
+            assertNotNull(c.getWarnings(), "CLOSE_CURSORS_AT_COMMIT is refused with a warning");
+            assertEquals(ResultSet.HOLD_CURSORS_OVER_COMMIT, c.getHoldability());
+            assertFails("22023", () -> c.setHoldability(42));
+        }
+    }
+
+    @Test
     void serializationFailureIsATransactionRollbackException() throws SQLException {
         String t = table("conflict");
         try (Connection a = connect(); Connection b = connect()) {
