@@ -1,5 +1,6 @@
-"""Java drivers against `redwood serve`: pgJDBC and Amazon's Redshift JDBC driver, through the JUnit tests of
-the Maven project in tests/clients/jdbc (PgJdbcTest, RedshiftJdbcTest)."""
+"""Java drivers against Redwood, through the JUnit tests of the Maven project in tests/clients/jdbc: pgJDBC and
+Amazon's Redshift JDBC driver against `redwood serve` (PgJdbcTest, RedshiftJdbcTest), and Redwood's own driver
+(io.redwood:redwood-jdbc, installed into ~/.m2 by tests/run) both remote and embedded."""
 
 import os
 import shutil
