@@ -480,6 +480,39 @@ const SQL_FN_TD_EXTRACT: u32 = 0x0010_0000;
 // SQL_SYSTEM_FUNCTIONS
 const SQL_FN_SYS_IFNULL: u32 = 0x0000_0004;
 
+// The {fn ...} functions the driver's escape translation (core/src/client/escapes.rs) rewrites
+// into Redshift's spelling.
+const SQL_FN_CVT_CONVERT: u32 = 0x0000_0001;
+const SQL_FN_STR_LCASE: u32 = 0x0000_0040;
+const SQL_FN_STR_UCASE: u32 = 0x0000_1000;
+const SQL_FN_STR_CHAR: u32 = 0x0000_4000;
+const SQL_FN_STR_LOCATE_2: u32 = 0x0001_0000;
+const SQL_FN_STR_SPACE: u32 = 0x0004_0000;
+const SQL_FN_NUM_CEILING: u32 = 0x0000_0020;
+const SQL_FN_NUM_LOG: u32 = 0x0000_0400;
+const SQL_FN_NUM_MOD: u32 = 0x0000_0800;
+const SQL_FN_NUM_SIGN: u32 = 0x0000_1000;
+const SQL_FN_NUM_TRUNCATE: u32 = 0x0080_0000;
+const SQL_FN_TD_CURDATE: u32 = 0x0000_0002;
+const SQL_FN_TD_DAYOFMONTH: u32 = 0x0000_0004;
+const SQL_FN_TD_DAYOFWEEK: u32 = 0x0000_0008;
+const SQL_FN_TD_DAYOFYEAR: u32 = 0x0000_0010;
+const SQL_FN_TD_MONTH: u32 = 0x0000_0020;
+const SQL_FN_TD_QUARTER: u32 = 0x0000_0040;
+const SQL_FN_TD_WEEK: u32 = 0x0000_0080;
+const SQL_FN_TD_YEAR: u32 = 0x0000_0100;
+const SQL_FN_TD_CURTIME: u32 = 0x0000_0200;
+const SQL_FN_TD_HOUR: u32 = 0x0000_0400;
+const SQL_FN_TD_MINUTE: u32 = 0x0000_0800;
+const SQL_FN_TD_SECOND: u32 = 0x0000_1000;
+const SQL_FN_TD_TIMESTAMPADD: u32 = 0x0000_2000;
+const SQL_FN_TD_TIMESTAMPDIFF: u32 = 0x0000_4000;
+const SQL_FN_SYS_USERNAME: u32 = 0x0000_0001;
+const SQL_FN_SYS_DBNAME: u32 = 0x0000_0002;
+/// TIMESTAMPADD/TIMESTAMPDIFF intervals SECOND … YEAR (DATEADD/DATEDIFF's parts); not
+/// FRAC_SECOND, whose unit (billionths) Redshift has not.
+const SQL_FN_TSI_SECOND_TO_YEAR: u32 = 0x0000_01FE;
+
 // ------------------------------------------------------------------ composite answers
 
 /// CAST targets of every numeric type.
@@ -874,8 +907,8 @@ pub(crate) fn info(info_type: u16, facts: &ConnectionFacts) -> Option<InfoValue>
         // CONCAT, LEFT, LTRIM, OCTET_LENGTH, REPEAT, REPLACE, RIGHT, RTRIM, SUBSTRING(s, start,
         // len). POSITION(a IN b) works natively (the server does not parse it inside {fn}).
         // LENGTH counts trailing blanks, where ODBC's excludes them (psqlODBC and Amazon's driver
-        // claim it all the same). Missing: CHAR (chr), INSERT, LCASE/UCASE (lower/upper),
-        // LOCATE (strpos), SOUNDEX, DIFFERENCE, SPACE.
+        // claim it all the same). Translated by the driver: CHAR (chr), LCASE/UCASE (lower/upper),
+        // LOCATE with two arguments (strpos), SPACE. Missing: INSERT, SOUNDEX, DIFFERENCE.
         SQL_STRING_FUNCTIONS => U32(SQL_FN_STR_ASCII
             | SQL_FN_STR_BIT_LENGTH
             | SQL_FN_STR_CHAR_LENGTH
@@ -890,11 +923,16 @@ pub(crate) fn info(info_type: u16, facts: &ConnectionFacts) -> Option<InfoValue>
             | SQL_FN_STR_REPLACE
             | SQL_FN_STR_RIGHT
             | SQL_FN_STR_RTRIM
-            | SQL_FN_STR_SUBSTRING),
+            | SQL_FN_STR_SUBSTRING
+            | SQL_FN_STR_LCASE
+            | SQL_FN_STR_UCASE
+            | SQL_FN_STR_CHAR
+            | SQL_FN_STR_LOCATE_2
+            | SQL_FN_STR_SPACE),
         // Verified natively and as {fn ...}: ABS, ACOS, ASIN, ATAN, ATAN2 (atan2(a, b) =
         // atan(a/b), as every driver maps it), COS, COT, DEGREES, EXP, FLOOR, LOG10, PI, POWER,
-        // RADIANS, RAND (without a seed), ROUND(x, n), SIN, SQRT, TAN. Not: CEILING, MOD, SIGN
-        // (missing: bugs), TRUNCATE (trunc), LOG (Redshift's LOG is base 10, ODBC's natural).
+        // RADIANS, RAND (without a seed), ROUND(x, n), SIN, SQRT, TAN. Translated by the driver:
+        // CEILING (ceil), MOD (%), SIGN (CASE), TRUNCATE (trunc), LOG (ln: Redshift's LOG is base 10).
         SQL_NUMERIC_FUNCTIONS => U32(SQL_FN_NUM_ABS
             | SQL_FN_NUM_ACOS
             | SQL_FN_NUM_ASIN
@@ -913,29 +951,46 @@ pub(crate) fn info(info_type: u16, facts: &ConnectionFacts) -> Option<InfoValue>
             | SQL_FN_NUM_ROUND
             | SQL_FN_NUM_SIN
             | SQL_FN_NUM_SQRT
-            | SQL_FN_NUM_TAN),
+            | SQL_FN_NUM_TAN
+            | SQL_FN_NUM_CEILING
+            | SQL_FN_NUM_LOG
+            | SQL_FN_NUM_MOD
+            | SQL_FN_NUM_SIGN
+            | SQL_FN_NUM_TRUNCATE),
         // Verified: NOW(), CURRENT_DATE/CURRENT_TIME/CURRENT_TIMESTAMP (with or without
-        // parentheses), EXTRACT(field FROM x) (natively; not inside {fn}). Redshift has none of
-        // CURDATE, CURTIME, DAYNAME, DAYOFMONTH, DAYOFWEEK, DAYOFYEAR, HOUR, MINUTE, MONTH,
-        // MONTHNAME, QUARTER, SECOND, WEEK, YEAR, TIMESTAMPADD, TIMESTAMPDIFF (its DATEADD,
-        // DATEDIFF, DATE_PART and TO_CHAR do the work, for a future escape translation).
+        // parentheses), EXTRACT(field FROM x) (natively; not inside {fn}). Translated by the
+        // driver: CURDATE, CURTIME, DAYOFMONTH, DAYOFWEEK, DAYOFYEAR, HOUR, MINUTE, MONTH, QUARTER,
+        // SECOND, WEEK, YEAR (EXTRACT), TIMESTAMPADD/TIMESTAMPDIFF (DATEADD/DATEDIFF). Not:
+        // DAYNAME, MONTHNAME.
         SQL_TIMEDATE_FUNCTIONS => U32(SQL_FN_TD_NOW
             | SQL_FN_TD_CURRENT_DATE
             | SQL_FN_TD_CURRENT_TIME
             | SQL_FN_TD_CURRENT_TIMESTAMP
-            | SQL_FN_TD_EXTRACT),
-        // The intervals of TIMESTAMPADD/TIMESTAMPDIFF, which are not there (DATEADD/DATEDIFF
-        // take all nine: FRAC_SECOND as microsecond, SECOND ... YEAR).
-        SQL_TIMEDATE_ADD_INTERVALS => U32(0),
-        SQL_TIMEDATE_DIFF_INTERVALS => U32(0),
-        // IFNULL(a, b) works. USER works only without parentheses (`USER()`, the escape's form,
-        // fails) and DATABASE() is current_database().
-        SQL_SYSTEM_FUNCTIONS => U32(SQL_FN_SYS_IFNULL),
+            | SQL_FN_TD_EXTRACT
+            | SQL_FN_TD_CURDATE
+            | SQL_FN_TD_CURTIME
+            | SQL_FN_TD_DAYOFMONTH
+            | SQL_FN_TD_DAYOFWEEK
+            | SQL_FN_TD_DAYOFYEAR
+            | SQL_FN_TD_HOUR
+            | SQL_FN_TD_MINUTE
+            | SQL_FN_TD_MONTH
+            | SQL_FN_TD_QUARTER
+            | SQL_FN_TD_SECOND
+            | SQL_FN_TD_WEEK
+            | SQL_FN_TD_YEAR
+            | SQL_FN_TD_TIMESTAMPADD
+            | SQL_FN_TD_TIMESTAMPDIFF),
+        // The intervals of TIMESTAMPADD/TIMESTAMPDIFF (as DATEADD/DATEDIFF parts).
+        SQL_TIMEDATE_ADD_INTERVALS | SQL_TIMEDATE_DIFF_INTERVALS => U32(SQL_FN_TSI_SECOND_TO_YEAR),
+        // IFNULL(a, b) works; {fn USER()} and {fn DATABASE()} are translated (current_user,
+        // current_database()).
+        SQL_SYSTEM_FUNCTIONS => U32(SQL_FN_SYS_IFNULL | SQL_FN_SYS_USERNAME | SQL_FN_SYS_DBNAME),
 
         // ---------------------------------------------------------- conversions
-        // CAST(x AS type) only: Redshift's CONVERT(type, x) fails today, and ODBC's
-        // {fn CONVERT(x, SQL_type)} is not translated.
-        SQL_CONVERT_FUNCTIONS => U32(SQL_FN_CVT_CAST),
+        // CAST(x AS type), and {fn CONVERT(x, SQL_type)} translated to CAST (Redshift's own
+        // CONVERT(type, x) fails today).
+        SQL_CONVERT_FUNCTIONS => U32(SQL_FN_CVT_CAST | SQL_FN_CVT_CONVERT),
         // Strictly these describe {fn CONVERT}; they say what CAST does between Redwood's types
         // (verified for each pair), for when the driver translates CONVERT to CAST. Redwood has
         // no TINYINT, binary (VARBYTE), GUID or interval columns.

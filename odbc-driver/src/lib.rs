@@ -468,6 +468,7 @@ pub unsafe extern "system" fn SQLGetConnectAttrW(handle: Ptr, attribute: i32, va
 unsafe fn native_sql<C: CharUnit>(handle: Ptr, input: *const C, input_len: i32, output: *mut C, capacity: i32, length: *mut i32) -> SqlReturn {
     entry::<Dbc>(handle, |dbc| {
         let sql = text::read(input, input_len as isize)?.ok_or_else(|| odbc_error!("HY009", "the statement text is a null pointer"))?;
+        let sql = redwood_core::client::translate_escapes(&sql)?;
         if text::write_counted(&sql, output, capacity as isize, length)?.truncated() {
             dbc.diag.push(&odbc_error!("01004", "the statement text was truncated"));
         }

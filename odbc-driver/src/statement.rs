@@ -250,9 +250,13 @@ impl StmtState {
     }
 }
 
-/// Rewrites ODBC's `?` markers as `$n`.
-fn number_markers(sql: &str) -> Result<client::Numbered> {
-    client::numbered_placeholders(sql, ParamStyle::Qmark)
+/// The statement as the server takes it: escape clauses translated (unless SQL_ATTR_NOSCAN),
+/// `?` markers numbered `$n`.
+fn number_markers(sql: &str, noscan: bool) -> Result<client::Numbered> {
+    match noscan {
+        true => client::numbered_placeholders(sql, ParamStyle::Qmark),
+        false => client::numbered_placeholders(&client::translate_escapes(sql)?, ParamStyle::Qmark),
+    }
 }
 
 /// SQLPrepare.
@@ -260,7 +264,7 @@ pub(crate) fn prepare(stmt: &Stmt, state: &mut StmtState, sql: &str) -> Result<(
     state.check_not_pending()?;
     state.close_cursor();
     state.prepared = None;
-    let numbered = number_markers(sql)?;
+    let numbered = number_markers(sql, state.attributes.noscan)?;
     let statement = stmt.dbc().state().connection()?.prepare(&numbered.sql)?;
     let types = vec![None; numbered.markers];
     state.prepared = Some(PreparedSql { sql: numbered.sql, markers: numbered.markers, statement: Some((statement, types)) });
@@ -271,7 +275,7 @@ pub(crate) fn prepare(stmt: &Stmt, state: &mut StmtState, sql: &str) -> Result<(
 pub(crate) fn execute_direct(stmt: &Stmt, state: &mut StmtState, sql: &str) -> Result<SqlReturn> {
     state.check_not_pending()?;
     state.close_cursor();
-    let numbered = number_markers(sql)?;
+    let numbered = number_markers(sql, state.attributes.noscan)?;
     if numbered.markers == 0 {
         state.prepared = None;
         let result = run(stmt, state.attributes.query_timeout, |dbc| dbc.connection()?.execute(&numbered.sql))?;

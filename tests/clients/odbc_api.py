@@ -806,12 +806,14 @@ class Statement:
         return "".join(parts)
 
     def fetch_all_text(self):
-        """Every remaining row, every column as text (None for NULL)."""
+        """Every remaining row, every column as text (None for NULL); the cursor is closed at the
+        end (as an application must before it runs anything else on the statement)."""
         columns = self.num_result_cols()
         rows = []
         while True:
             rc = self.api.SQLFetch(self.handle)
             if rc == SQL_NO_DATA:
+                self.check(self.api.SQLFreeStmt(self.handle, SQL_CLOSE), "SQLFreeStmt(SQL_CLOSE)")
                 return rows
             self.check(rc, "SQLFetch")
             rows.append(tuple(self.get_text(c) for c in range(1, columns + 1)))

@@ -17,7 +17,7 @@ import itertools
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -103,7 +103,8 @@ def connection_string(attrs, driver):
     def quote(value):
         value = str(value)
         return "{" + value.replace("}", "}}") + "}" if any(c in value for c in ";{}") or value != value.strip() else value
-    return ";".join([f"Driver={quote(driver)}"] + [f"{k}={quote(v)}" for k, v in attrs.items()])
+    # The driver goes in as given (a path, a registered name, or a name already in braces).
+    return ";".join([f"Driver={driver}"] + [f"{k}={quote(v)}" for k, v in attrs.items()])
 
 
 def embedded_attrs(database):
@@ -125,7 +126,6 @@ class Target:
     kind: str
     attrs: dict
     server: object = None
-    shared: bool = field(default=True)
 
     @property
     def remote(self):

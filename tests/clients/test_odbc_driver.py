@@ -97,6 +97,14 @@ def scalar(con, sql, *params):
     return con.cursor().execute(sql, *params).fetchone()[0]
 
 
+def run(cur, sql, *params):
+    """Executes and fetches every row: an error in computing the rows may come from SQLExecute or,
+    as ODBC allows (22012 is among SQLFetch's SQLSTATEs), from SQLFetch; embedded statements
+    stream their results, so theirs come from SQLFetch."""
+    cur.execute(sql, *params)
+    return cur.fetchall() if cur.description else None
+
+
 def yes(value):
     """A Y/N SQLGetInfo answer (pyodbc gives a bool for the ones it knows are Y/N)."""
     return value is True or value == "Y"
@@ -444,7 +452,7 @@ def test_commit_rollback_and_visibility(target, drop):
             assert scalar(other, f"SELECT x FROM {t}") == 2
         # A failed statement aborts the transaction; rollback recovers it.
         with pytest.raises(pyodbc.DataError):
-            cur.execute("SELECT 1 / 0")
+            run(cur, "SELECT 1 / 0")
         con.rollback()
         assert scalar(con, f"SELECT count(*) FROM {t}") == 1
         con.commit()
@@ -546,16 +554,16 @@ def test_errors_become_pyodbc_exceptions_with_the_sqlstate(con, drop):
         cur.execute("SELEC 1")
     assert info.value.args[0] == "42601"
     with pytest.raises(pyodbc.DataError) as info:
-        cur.execute("SELECT 1 / 0")
+        run(cur, "SELECT 1 / 0")
     assert info.value.args[0] == "22012"
     with pytest.raises(pyodbc.DataError) as info:
-        cur.execute("SELECT 1 / ?", 0)
+        run(cur, "SELECT 1 / ?", 0)
     assert info.value.args[0] == "22012"
     with pytest.raises(pyodbc.ProgrammingError) as info:
         cur.execute(f"SELECT no_such_column FROM {t}")
     assert info.value.args[0] == "42703"
     with pytest.raises(pyodbc.DataError) as info:
-        cur.execute("SELECT CAST(? AS INTEGER)", "not a number")
+        run(cur, "SELECT CAST(? AS INTEGER)", "not a number")
     assert info.value.args[0] == "22P02"
     # The connection and the cursor are still usable.
     assert cur.execute("SELECT CAST(? AS INTEGER) + 1", 5).fetchone()[0] == 6
@@ -817,6 +825,7 @@ SCALAR_FUNCTIONS = [
     ("SQL_STRING_FUNCTIONS", 0x4, "LEFT('abcdef', 2)", "ab"),
     ("SQL_STRING_FUNCTIONS", 0x8, "LTRIM('  ab')", "ab"),
     ("SQL_STRING_FUNCTIONS", 0x10, "LENGTH('abc')", 3),
+    ("SQL_STRING_FUNCTIONS", 0x10, "LENGTH('abc  ')", 3),  # without trailing blanks
     ("SQL_STRING_FUNCTIONS", 0x20, "LOCATE('cd', 'abcdcd')", 3),
     ("SQL_STRING_FUNCTIONS", 0x40, "LCASE('AbC')", "abc"),
     ("SQL_STRING_FUNCTIONS", 0x80, "REPEAT('ab', 3)", "ababab"),

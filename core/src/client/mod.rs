@@ -16,10 +16,12 @@
 //! reported nullable: the wire protocol does not say otherwise.
 
 mod embedded;
+mod escapes;
 mod placeholders;
 mod remote;
 pub mod tls;
 
+pub use escapes::translate_escapes;
 pub use placeholders::{numbered_placeholders, Numbered, ParamStyle};
 
 use crate::err;

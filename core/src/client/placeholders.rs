@@ -103,14 +103,14 @@ fn excerpt(sql: &str, at: usize) -> &str {
 }
 
 /// `E'…'` strings take backslash escapes.
-fn escapes_backslash(bytes: &[u8], quote: usize) -> bool {
+pub(super) fn escapes_backslash(bytes: &[u8], quote: usize) -> bool {
     quote > 0
         && matches!(bytes[quote - 1], b'e' | b'E')
         && (quote == 1 || !(bytes[quote - 2].is_ascii_alphanumeric() || bytes[quote - 2] == b'_'))
 }
 
 /// Just past the closing quote (a doubled quote is part of the text).
-fn quoted_end(bytes: &[u8], open: usize, quote: u8, backslash: bool) -> usize {
+pub(super) fn quoted_end(bytes: &[u8], open: usize, quote: u8, backslash: bool) -> usize {
     let mut i = open + 1;
     while i < bytes.len() {
         match bytes[i] {
@@ -124,7 +124,7 @@ fn quoted_end(bytes: &[u8], open: usize, quote: u8, backslash: bool) -> usize {
 }
 
 /// Just past a `/* … */` comment, which nests as in PostgreSQL.
-fn block_comment_end(bytes: &[u8], open: usize) -> usize {
+pub(super) fn block_comment_end(bytes: &[u8], open: usize) -> usize {
     let (mut depth, mut i) = (0, open);
     while i + 1 < bytes.len() {
         match (bytes[i], bytes[i + 1]) {
@@ -146,7 +146,7 @@ fn block_comment_end(bytes: &[u8], open: usize) -> usize {
 }
 
 /// Just past a `$tag$ … $tag$` string starting at `open` (`None`: not one, such as `$1`).
-fn dollar_quote_end(sql: &str, open: usize) -> Option<usize> {
+pub(super) fn dollar_quote_end(sql: &str, open: usize) -> Option<usize> {
     let rest = &sql[open + 1..];
     let tag_len = rest.find('$')?;
     let tag = &rest[..tag_len];
