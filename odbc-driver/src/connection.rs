@@ -21,6 +21,8 @@ pub(crate) struct DbcState {
     pub metadata_id: bool,
     /// Statements allocated on it (freed by SQLDisconnect).
     pub statements: Vec<usize>,
+    /// A statement failed with 08S01: the server is gone (SQL_ATTR_CONNECTION_DEAD).
+    pub link_lost: bool,
 }
 
 impl Default for DbcState {
@@ -35,6 +37,7 @@ impl Default for DbcState {
             connection_timeout: 0,
             metadata_id: false,
             statements: vec![],
+            link_lost: false,
         }
     }
 }
@@ -140,6 +143,7 @@ impl DbcState {
         };
         self.connection = Some(connection);
         self.in_transaction = false;
+        self.link_lost = false;
         if self.read_only {
             self.set_read_only(true)?;
         }

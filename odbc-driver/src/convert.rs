@@ -241,11 +241,10 @@ unsafe fn store_chunk<C: CharUnit>(
         return Ok(Stored::NoData);
     }
     let rest = &units[*offset..];
+    // Pieces fill the buffer: a character may be split between two pieces, which the
+    // application joins (ODBC's rule for SQLGetData in parts).
     let room = if terminate { capacity.saturating_sub(1) } else { capacity };
-    let mut copied = rest.len().min(room);
-    while copied > 0 && copied < rest.len() && !C::boundary(rest, copied) {
-        copied -= 1;
-    }
+    let copied = rest.len().min(room);
     if !buf.is_null() {
         std::ptr::copy_nonoverlapping(rest.as_ptr(), buf, copied);
         if terminate && capacity > 0 {

@@ -222,13 +222,24 @@ pub(crate) fn entry<H: Handle>(raw: *mut c_void, body: impl FnOnce(&H) -> Result
         Ok(SqlReturn::SUCCESS) if handle.diag().has_records() => SqlReturn::SUCCESS_WITH_INFO,
         Ok(code) => code,
         Err(error) => {
-            handle.diag().push(&error);
+            handle.diag().push(&link_failure_as_odbc(error));
             SqlReturn::ERROR
         }
     };
     handle.diag().lock().return_code = code.0;
     code
 }
+
+/// ODBC's SQLSTATE for a lost connection (08S01, "communication link failure") where the client
+/// API says 08006.
+fn link_failure_as_odbc(error: Error) -> Error {
+    match error.sqlstate {
+        "08006" => Error { sqlstate: LINK_FAILURE, ..error },
+        _ => error,
+    }
+}
+
+pub(crate) const LINK_FAILURE: &str = "08S01";
 
 /// The outcome of a body that succeeded.
 pub(crate) const OK: Result<SqlReturn, Error> = Ok(SqlReturn::SUCCESS);

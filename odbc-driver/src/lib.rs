@@ -437,7 +437,7 @@ unsafe fn get_connect_attr<C: CharUnit>(handle: Ptr, attribute: i32, value: Ptr,
             LOGIN_TIMEOUT => state.login_timeout,
             CONNECTION_TIMEOUT => state.connection_timeout,
             METADATA_ID => u32::from(state.metadata_id),
-            CONNECTION_DEAD => u32::from(state.connection.is_none()),
+            CONNECTION_DEAD => u32::from(state.connection.is_none() || state.link_lost),
             AUTO_IPD | ASYNC_ENABLE => 0,
             CURRENT_CATALOG => {
                 if state.connection.is_none() {
@@ -490,12 +490,21 @@ pub unsafe extern "system" fn SQLNativeSqlW(handle: Ptr, input: *const u16, inpu
 
 /// Runs a statement function with its state locked; keeps SQL_DIAG_ROW_COUNT current.
 fn with_stmt(handle: Ptr, body: impl FnOnce(&Stmt, &mut StmtState) -> Result<SqlReturn, Error>) -> SqlReturn {
-    entry::<Stmt>(handle, |stmt| {
+    let code = entry::<Stmt>(handle, |stmt| {
         let mut state = stmt.state();
         let code = body(stmt, &mut state);
         stmt.diag.lock().row_count = state.row_count;
         code
-    })
+    });
+    if code == SqlReturn::ERROR {
+        // SAFETY: checked live by `entry` just now; statements are not freed while in use.
+        if let Some(stmt) = unsafe { Stmt::from_raw(handle) } {
+            if stmt.diag.lock().records.iter().any(|r| r.state == handle::LINK_FAILURE) {
+                stmt.dbc().state().link_lost = true;
+            }
+        }
+    }
+    code
 }
 
 unsafe fn exec_direct<C: CharUnit>(handle: Ptr, sql: *const C, len: i32) -> SqlReturn {
@@ -594,23 +603,26 @@ pub unsafe extern "system" fn SQLNumParams(handle: Ptr, count: *mut i16) -> SqlR
 }
 
 /// SQL_NULLABLE_UNKNOWN / SQL_NULLABLE.
-const NULLABLE_UNKNOWN: i16 = 2;
-const NULLABLE: i16 = 1;
+const SQL_NULLABLE_UNKNOWN: i16 = 2;
+const SQL_NULLABLE: i16 = 1;
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLDescribeParam(handle: Ptr, number: u16, data_type: *mut i16, size: *mut usize, digits: *mut i16, nullable: *mut i16) -> SqlReturn {
-    with_stmt(handle, |_, state| {
-        let count = statement::param_count(state)?;
-        if number == 0 || number as usize > count {
-            return Err(odbc_error!("07009", "parameter {number} does not exist: the statement has {count}"));
+pub unsafe extern "system" fn SQLDescribeParam(
+    handle: Ptr,
+    number: u16,
+    data_type: *mut i16,
+    size: *mut usize,
+    digits: *mut i16,
+    nullable: *mut i16,
+) -> SqlReturn {
+    with_stmt(handle, |stmt, state| {
+        let described = statement::describe_param(stmt, state, number)?;
+        if !data_type.is_null() {
+            data_type.write_unaligned(described.sql_type);
         }
-        // The server decides a parameter's type from its use; to the application it is text
-        // (which any type is written as) until then.
-        let described = catalog::sql_type_of(redwood_core::client::ColumnKind::Varchar, -1, -1);
-        text::put(data_type, described.sql_type as usize);
         text::put(size, described.column_size);
-        text::put(digits, 0usize);
-        text::put(nullable, NULLABLE_UNKNOWN as usize);
+        text::put(digits, described.decimal_digits.max(0) as usize);
+        text::put(nullable, SQL_NULLABLE_UNKNOWN as usize);
         OK
     })
 }
@@ -646,7 +658,7 @@ unsafe fn describe_col<C: CharUnit>(
             }
             text::put(size, column.sql.column_size);
             text::put(digits, column.sql.decimal_digits.max(0) as usize);
-            text::put(nullable, NULLABLE as usize);
+            text::put(nullable, SQL_NULLABLE as usize);
             OK
         })
     })
@@ -765,7 +777,7 @@ fn column_attribute(columns: &[statement::ResultColumn], number: u16, field_id: 
         }),
         SCALE | COLUMN_SCALE => Attribute::Number(sql.decimal_digits.max(0) as isize),
         DISPLAY_SIZE => Attribute::Number(sql.display_size),
-        NULLABLE | COLUMN_NULLABLE => Attribute::Number(NULLABLE as isize),
+        NULLABLE | COLUMN_NULLABLE => Attribute::Number(SQL_NULLABLE as isize),
         UNSIGNED => Attribute::Number(isize::from(sql.unsigned)),
         FIXED_PREC_SCALE | AUTO_UNIQUE_VALUE => Attribute::Number(0),
         // SQL_ATTR_READONLY: result columns are not updatable through the cursor.

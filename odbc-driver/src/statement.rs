@@ -439,7 +439,18 @@ fn run(stmt: &Stmt, query_timeout: usize, body: impl FnOnce(&mut DbcState) -> Re
     let cancel = dbc_state.connection()?.cancel_handle();
     *stmt.cancel.lock().unwrap_or_else(|p| p.into_inner()) = Some(cancel.clone());
     let timer = (query_timeout > 0).then(|| QueryTimer::start(cancel, query_timeout));
-    let result = body(&mut dbc_state);
+    // A query's first batch is read here, under the cancel handle and the timer, so that the
+    // statement runs (and fails, or is cancelled) in SQLExecute as ODBC applications expect,
+    // embedded as remotely.
+    let result = body(&mut dbc_state).and_then(|result| match result {
+        QueryResult::Rows(mut rows) => {
+            if let Some(batch) = rows.next_batch()? {
+                rows.unread(batch);
+            }
+            Ok(QueryResult::Rows(rows))
+        }
+        command => Ok(command),
+    });
     let timed_out = timer.is_some_and(QueryTimer::stop);
     *stmt.cancel.lock().unwrap_or_else(|p| p.into_inner()) = None;
     match result {
@@ -663,6 +674,22 @@ pub(crate) fn get_data(state: &mut StmtState, diag: &Diag, number: u16, target: 
             SqlReturn::SUCCESS_WITH_INFO
         }
     })
+}
+
+/// How parameter `number` (1-based) is described: its type as the statement uses it (text when
+/// undecided).
+pub(crate) fn describe_param(stmt: &Stmt, state: &mut StmtState, number: u16) -> Result<SqlTypeInfo> {
+    let prepared = state.prepared.as_mut().ok_or_else(|| odbc_error!("HY010", "no statement was prepared"))?;
+    if number == 0 || number as usize > prepared.markers {
+        return Err(odbc_error!("07009", "parameter {number} does not exist: the statement has {}", prepared.markers));
+    }
+    if prepared.statement.is_none() {
+        let statement = stmt.dbc().state().connection()?.prepare(&prepared.sql)?;
+        prepared.statement = Some((statement, vec![None; prepared.markers]));
+    }
+    let (statement, _) = prepared.statement.as_ref().expect("prepared above");
+    let data_type = statement.param_types.get(number as usize - 1).cloned().flatten().unwrap_or(DataType::Utf8);
+    Ok(ResultColumn::of(&Field::new("", data_type, true)).sql)
 }
 
 /// The parameter count of the prepared statement.

@@ -902,8 +902,10 @@ def _matches(got, expected, con):
         return isinstance(got, expected)
     if expected == "0<=x<1":
         return 0 <= float(got) < 1
-    if expected in ("current_user", "current_database"):
-        return got == scalar(con, f"SELECT {expected}")
+    if expected == "current_user":
+        return got == scalar(con, "SELECT current_user")
+    if expected == "current_database":
+        return got == scalar(con, "SELECT current_database()")
     if isinstance(expected, float):
         return abs(float(got) - expected) < 1e-9
     if isinstance(expected, Decimal):

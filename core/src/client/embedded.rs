@@ -134,6 +134,7 @@ impl EmbeddedConnection {
         Ok(Statement {
             sql: sql_text,
             param_count: description.params.len(),
+            param_types: description.params.iter().map(|t| t.as_ref().map(crate::endpoint::encode::wire_arrow_type)).collect(),
             columns: description.columns.map(|schema| client_schema(&schema)),
             inner: StatementKind::Embedded(prepared, description.params),
         })

@@ -105,6 +105,13 @@ fn function(call: &str) -> Result<String> {
         "CHAR" => format!("chr({all})"),
         "SPACE" => format!("repeat(' ', {})", arg(0)?),
         "LOCATE" if args.len() == 2 => format!("strpos({}, {})", arg(1)?, arg(0)?),
+        "LOCATE" => {
+            let (needle, haystack, start) = (arg(0)?, arg(1)?, arg(2)?);
+            let rest = format!("strpos(substring({haystack} FROM {start}), {needle})");
+            format!("(CASE WHEN {rest} = 0 THEN 0 ELSE {rest} + ({start}) - 1 END)")
+        }
+        // ODBC's LENGTH leaves trailing blanks out.
+        "LENGTH" => format!("length(rtrim({}))", arg(0)?),
         "DAYOFMONTH" => extract("day", arg(0)?),
         "DAYOFWEEK" => format!("({} + 1)", extract("dow", arg(0)?)),
         "DAYOFYEAR" => extract("doy", arg(0)?),

@@ -385,6 +385,9 @@ pub struct Statement {
     sql: String,
     /// One per `$n`.
     pub param_count: usize,
+    /// Each parameter's type as the statement uses it (`None`: undecided, sent as text), in the
+    /// client's types (what a result column of that type reads as).
+    pub param_types: Vec<Option<DataType>>,
     /// The result columns, for statements that return rows.
     pub columns: Option<SchemaRef>,
     inner: StatementKind,

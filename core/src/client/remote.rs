@@ -217,7 +217,18 @@ impl RemoteConnection {
         let (client, text) = (Arc::clone(&self.client), sql.to_string());
         let prepared = wait_on(&CLIENT, async move { client.prepare_typed(&text, &types).await }).map_err(wire_error)?;
         let columns = (!prepared.columns().is_empty()).then(|| result_schema(&prepared)).transpose()?;
-        Ok(Statement { sql: sql.to_string(), param_count: prepared.params().len(), columns, inner: StatementKind::Remote(prepared) })
+        let param_types = prepared
+            .params()
+            .iter()
+            .map(|t| (*t != Type::UNKNOWN).then(|| crate::endpoint::encode::client_arrow_type(t, -1)).flatten())
+            .collect();
+        Ok(Statement {
+            sql: sql.to_string(),
+            param_count: prepared.params().len(),
+            param_types,
+            columns,
+            inner: StatementKind::Remote(prepared),
+        })
     }
 
     pub(super) fn execute_prepared(&mut self, statement: &Statement, params: &[Value]) -> Result<QueryResult> {
