@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$profile" = release ]; then cargo build --release -p redwood-odbc; else cargo build -p redwood-odbc; fi
-library="$(cd "${CARGO_TARGET_DIR:-target}/$profile" && pwd)/libredwood_odbc.so"
+library="$(cd "${CARGO_TARGET_DIR:-target}/$profile" && pwd)/libredwoododbc.so"
 
 odbcinst -i -d -r <<INI
 [Redwood]

@@ -559,7 +559,7 @@ const DEFAULT_DBMS_VER: &str = "08.00.0002";
 // ------------------------------------------------------------------ interface
 
 /// The driver's file name (SQL_DRIVER_NAME).
-pub(crate) const DRIVER_NAME: &str = "libredwood_odbc.so";
+pub(crate) const DRIVER_NAME: &str = "libredwoododbc.so";
 
 /// The ODBC version the driver implements (SQL_DRIVER_ODBC_VER).
 pub(crate) const DRIVER_ODBC_VER: &str = "03.80";

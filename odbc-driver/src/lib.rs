@@ -1,4 +1,4 @@
-//! `libredwood_odbc.so`: Redwood's ODBC 3.x driver, for unixODBC (and the applications over it:
+//! `libredwoododbc.so`: Redwood's ODBC 3.x driver, for unixODBC (and the applications over it:
 //! Excel, Tableau, pyodbc, isql). `Driver=Redwood;Database=:memory:` (or a directory) opens an
 //! embedded database; `Server=host;Port=5439;Database=dev;UID=…;PWD=…` a remote one.
 //!

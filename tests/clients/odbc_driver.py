@@ -1,8 +1,8 @@
-"""Shared helpers of the tests of Redwood's own ODBC driver (libredwood_odbc.so, crate odbc-driver):
+"""Shared helpers of the tests of Redwood's own ODBC driver (libredwoododbc.so, crate odbc-driver):
 where the driver is, unixODBC configuration files registering it (odbcinst.ini) and data sources
 for it (odbc.ini), and connection strings for an embedded database or a `redwood serve`.
 
-The driver is $REDWOOD_ODBC_DRIVER, else libredwood_odbc.so next to the redwood binary the other
+The driver is $REDWOOD_ODBC_DRIVER, else libredwoododbc.so next to the redwood binary the other
 client tests use ($REDWOOD_BIN, else $CARGO_TARGET_DIR/debug, else target/debug of the repository).
 
 unixODBC reads $ODBCSYSINI (the directory of odbcinst.ini and the system odbc.ini) once per
@@ -33,11 +33,11 @@ def target_dir():
 
 
 def driver_path():
-    """libredwood_odbc.so, or None when it is not built."""
+    """libredwoododbc.so, or None when it is not built."""
     explicit = os.environ.get("REDWOOD_ODBC_DRIVER")
     if explicit:
         return os.path.abspath(explicit) if os.path.exists(explicit) else None
-    path = os.path.join(target_dir(), "libredwood_odbc.so")
+    path = os.path.join(target_dir(), "libredwoododbc.so")
     return path if os.path.exists(path) else None
 
 

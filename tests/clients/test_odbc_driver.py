@@ -1,4 +1,4 @@
-"""Redwood's own ODBC driver (libredwood_odbc.so) through unixODBC as applications use it: pyodbc
+"""Redwood's own ODBC driver (libredwoododbc.so) through unixODBC as applications use it: pyodbc
 (connecting by the driver's path, by its registered name and by a DSN; SQLGetInfo; DDL and DML;
 every type through parameters and results; executemany with and without parameter arrays;
 transactions; read-only connections; SQLSTATEs; the catalog functions), the SQLGetInfo answers
@@ -33,7 +33,7 @@ import odbc_driver as od  # noqa: E402
 
 DRIVER = od.driver_path()
 if DRIVER is None:
-    pytest.skip(f"libredwood_odbc.so is not built in {od.target_dir()} (cargo build -p redwood-odbc, or set "
+    pytest.skip(f"libredwoododbc.so is not built in {od.target_dir()} (cargo build -p redwood-odbc, or set "
                 "REDWOOD_ODBC_DRIVER)", allow_module_level=True)
 od.use_private_ini(DRIVER)
 
@@ -117,7 +117,7 @@ def test_connect_by_driver_path(target):
     c = pyodbc.connect(target.conn_str(driver=DRIVER), autocommit=True)
     try:
         assert c.cursor().execute("SELECT 40 + 2").fetchone()[0] == 42
-        assert c.getinfo(pyodbc.SQL_DRIVER_NAME) == "libredwood_odbc.so"
+        assert c.getinfo(pyodbc.SQL_DRIVER_NAME) == "libredwoododbc.so"
     finally:
         c.close()
 
@@ -205,7 +205,7 @@ def test_getinfo(target, con):
     cur = con.cursor()
     database, user = cur.execute("SELECT current_database(), current_user").fetchone()
     assert con.getinfo(pyodbc.SQL_DBMS_NAME) == "Redwood"
-    assert con.getinfo(pyodbc.SQL_DRIVER_NAME) == "libredwood_odbc.so"
+    assert con.getinfo(pyodbc.SQL_DRIVER_NAME) == "libredwoododbc.so"
     assert con.getinfo(pyodbc.SQL_IDENTIFIER_QUOTE_CHAR) == '"'
     assert con.getinfo(pyodbc.SQL_DATABASE_NAME) == database
     assert con.getinfo(pyodbc.SQL_USER_NAME) == user
@@ -1034,9 +1034,9 @@ def test_no_invalid_memory_accesses_under_valgrind(tmp_path):
         kind = error.findtext("kind")
         frames = [(f.findtext("obj") or "", f.findtext("fn") or "?", f.findtext("file") or "", f.findtext("line") or "")
                   for f in error.iter("frame")]
-        if kind in MEMORY_ERROR_KINDS and any("libredwood_odbc" in obj for obj, *_ in frames):
+        if kind in MEMORY_ERROR_KINDS and any("libredwoododbc" in obj for obj, *_ in frames):
             what = error.findtext("what") or (error.find("xwhat").findtext("text") if error.find("xwhat") is not None
                                               else "")
             stack = "\n    ".join(f"{fn} ({os.path.basename(obj)} {file}:{line})" for obj, fn, file, line in frames[:15])
             ours.append(f"{kind}: {what}\n    {stack}")
-    assert not ours, "memory errors in libredwood_odbc.so:\n" + "\n".join(ours)
+    assert not ours, "memory errors in libredwoododbc.so:\n" + "\n".join(ours)
