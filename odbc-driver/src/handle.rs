@@ -98,7 +98,7 @@ pub(crate) struct Stmt {
     pub state: Mutex<StmtState>,
     /// Stops the statement's query from another thread (SQLCancel) while `state` is held by the
     /// executing one.
-    pub cancel: Mutex<Option<redwood_core::client::CancelHandle>>,
+    pub cancel: crate::statement::CancelSlot,
     /// What SQLGetStmtAttr gives for the implicit descriptors (ARD, APD, IRD, IPD): distinct
     /// non-null handles, which the driver manager keeps; the descriptor functions themselves are
     /// not exported (the driver manager answers IM001).
@@ -172,8 +172,10 @@ impl Dbc {
 }
 
 impl Stmt {
-    pub(crate) fn alloc(dbc: &Dbc, state: StmtState) -> *mut c_void {
-        let stmt = Stmt { dbc, diag: Diag::new(), state: Mutex::new(state), cancel: Mutex::new(None), descriptors: [0; 4] };
+    pub(crate) fn alloc(dbc: &Dbc, metadata_id: bool) -> *mut c_void {
+        let cancel = crate::statement::CancelSlot::default();
+        let state = StmtState::new(metadata_id, std::sync::Arc::clone(&cancel));
+        let stmt = Stmt { dbc, diag: Diag::new(), state: Mutex::new(state), cancel, descriptors: [0; 4] };
         register(Box::new(stmt))
     }
 

@@ -66,7 +66,7 @@ pub unsafe extern "system" fn SQLAllocHandle(handle_type: i16, input: Ptr, outpu
             if state.connection.is_none() {
                 return Err(odbc_error!("08003", "the connection is not open"));
             }
-            let stmt = Stmt::alloc(dbc, StmtState::new(state.metadata_id));
+            let stmt = Stmt::alloc(dbc, state.metadata_id);
             state.statements.push(stmt as usize);
             output.write(stmt);
             OK

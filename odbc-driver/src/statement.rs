@@ -11,6 +11,7 @@ use redwood_core::arrow::datatypes::{DataType, Field, Schema};
 use redwood_core::client::{self, ColumnType, ParamStyle, QueryResult, Rows, Statement, Value};
 use redwood_core::{Error, Result};
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::ffi::c_void;
 
 /// Row status values (SQL_ATTR_ROW_STATUS_PTR, SQL_ATTR_PARAM_STATUS_PTR).
@@ -217,11 +218,17 @@ pub(crate) struct StmtState {
     /// Rows the last statement affected (-1: not a count).
     pub row_count: isize,
     pending: Option<Pending>,
+    /// Shared with the statement handle: how SQLCancel (from another thread) and the query
+    /// timeout stop the running query, while one runs or its cursor is open.
+    cancel: CancelSlot,
 }
 
+/// A statement's cancel handle, when a query runs or has an open cursor.
+pub(crate) type CancelSlot = Arc<Mutex<Option<client::CancelHandle>>>;
+
 impl StmtState {
-    pub(crate) fn new(metadata_id: bool) -> StmtState {
-        StmtState { attributes: Attributes { metadata_id, ..Default::default() }, row_count: -1, ..Default::default() }
+    pub(crate) fn new(metadata_id: bool, cancel: CancelSlot) -> StmtState {
+        StmtState { attributes: Attributes { metadata_id, ..Default::default() }, row_count: -1, cancel, ..Default::default() }
     }
 
     /// Calls `f` with the columns of the open cursor, or of the prepared statement before it
@@ -240,6 +247,7 @@ impl StmtState {
     pub(crate) fn close_cursor(&mut self) {
         self.cursor = None;
         self.pending = None;
+        *lock(&self.cancel) = None;
     }
 
     fn check_not_pending(&self) -> Result<()> {
@@ -431,18 +439,17 @@ fn execute_values(stmt: &Stmt, state: &mut StmtState, values: Vec<Value>) -> Res
 }
 
 /// Runs `body` on the connection in the statement's transaction, cancellable by SQLCancel and by
-/// the query timeout.
+/// the query timeout. A query's cancel handle stays with the statement while its cursor is open:
+/// its later batches are computed in SQLFetch.
 fn run(stmt: &Stmt, query_timeout: usize, body: impl FnOnce(&mut DbcState) -> Result<QueryResult>) -> Result<QueryResult> {
     let dbc = stmt.dbc();
     let mut dbc_state = dbc.state();
     dbc_state.before_statement()?;
     let cancel = dbc_state.connection()?.cancel_handle();
-    *stmt.cancel.lock().unwrap_or_else(|p| p.into_inner()) = Some(cancel.clone());
-    let timer = (query_timeout > 0).then(|| QueryTimer::start(cancel, query_timeout));
-    // A query's first batch is read here, under the cancel handle and the timer, so that the
-    // statement runs (and fails, or is cancelled) in SQLExecute as ODBC applications expect,
-    // embedded as remotely.
-    let result = body(&mut dbc_state).and_then(|result| match result {
+    *lock(&stmt.cancel) = Some(cancel.clone());
+    // A query's first batch is read here, so that the statement runs (and fails, or is
+    // cancelled) in SQLExecute as ODBC applications expect, embedded as remotely.
+    let result = cancellable(&cancel, query_timeout, || match body(&mut dbc_state)? {
         QueryResult::Rows(mut rows) => {
             if let Some(batch) = rows.next_batch()? {
                 rows.unread(batch);
@@ -451,18 +458,31 @@ fn run(stmt: &Stmt, query_timeout: usize, body: impl FnOnce(&mut DbcState) -> Re
         }
         command => Ok(command),
     });
+    if !matches!(result, Ok(QueryResult::Rows(_))) {
+        *lock(&stmt.cancel) = None;
+    }
+    if let Ok(result) = &result {
+        dbc_state.after_statement(result);
+    }
+    result
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Runs `work` under the query timeout (0: none); a cancelled query fails with ODBC's HY008, or
+/// HYT00 when the timeout cancelled it.
+fn cancellable<T>(cancel: &client::CancelHandle, query_timeout: usize, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    let timer = (query_timeout > 0).then(|| QueryTimer::start(cancel.clone(), query_timeout));
+    let result = work();
     let timed_out = timer.is_some_and(QueryTimer::stop);
-    *stmt.cancel.lock().unwrap_or_else(|p| p.into_inner()) = None;
     match result {
-        Ok(result) => {
-            dbc_state.after_statement(&result);
-            Ok(result)
-        }
         Err(error) if error.sqlstate == "57014" && timed_out => {
-            Err(odbc_error!("HYT00", "the query timeout ({} s) expired: the statement was cancelled", query_timeout))
+            Err(odbc_error!("HYT00", "the query timeout ({query_timeout} s) expired: the statement was cancelled"))
         }
         Err(error) if error.sqlstate == "57014" => Err(Error { sqlstate: "HY008", ..error }),
-        Err(error) => Err(error),
+        other => other,
     }
 }
 
@@ -584,13 +604,20 @@ pub(crate) unsafe fn put_data(state: &mut StmtState, data: *const c_void, length
 /// SQLFetch / SQLFetchScroll(SQL_FETCH_NEXT): the next rowset into the bound columns.
 pub(crate) fn fetch(state: &mut StmtState, diag: &Diag) -> Result<SqlReturn> {
     state.check_not_pending()?;
-    let StmtState { attributes, bindings, cursor, .. } = state;
+    let StmtState { attributes, bindings, cursor, cancel, .. } = state;
     let cursor = cursor.as_mut().ok_or_else(|| odbc_error!("24000", "there is no result set to fetch from (no query ran, or its cursor was closed)"))?;
     let rowset = attributes.row_array_size.max(1);
     let mut fetched = 0;
     let mut warned = false;
+    let running = lock(cancel).clone();
     for row in 0..rowset {
-        if !cursor.advance()? {
+        // Later batches are computed here: under SQLCancel and the query timeout too.
+        let more = match &running {
+            Some(handle) => cancellable(handle, attributes.query_timeout, || cursor.advance())?,
+            None => cursor.advance()?,
+        };
+        if !more {
+            *lock(cancel) = None;
             break;
         }
         fetched += 1;

@@ -417,6 +417,16 @@ def test_two_cursors_interleaved_on_one_connection(con):
     assert got_a == list(range(1, 30001)) and got_b == [v * 10 for v in range(1, 30001)]
 
 
+def test_question_marks_in_literals_comments_and_identifiers_are_not_markers(con):
+    cur = con.cursor()
+    row = cur.execute("SELECT '?' AS \"q?\", ? AS p -- a comment? yes\n", 5).fetchone()
+    assert tuple(row) == ("?", 5) and [d[0] for d in cur.description] == ["q?", "p"]
+    row = cur.execute("SELECT 'it''s ?', /* ? */ ? || 'x'", "a").fetchone()
+    assert tuple(row) == ("it's ?", "ax")
+    assert cur.execute("SELECT '?'").fetchone()[0] == "?"
+    assert cur.description[0][1] is str
+
+
 def test_multiple_statements_in_one_execute(con, drop):
     t = unique("multi")
     drop("TABLE", t)
@@ -1007,6 +1017,8 @@ VALGRIND_SCRIPT = textwrap.dedent("""
         raise SystemExit("no error")
     except pyodbc.ProgrammingError as e:
         assert e.args[0] == "42P01", e.args
+    maps = open("/proc/self/maps").read()
+    assert "libredwoododbc" in maps and "vgpreload" in maps, "not the driver under valgrind"
     cur.close()
     con.close()
     print("ok")
@@ -1025,7 +1037,8 @@ def test_no_invalid_memory_accesses_under_valgrind(tmp_path):
     xml = tmp_path / "valgrind.xml"
     env = dict(os.environ, PYTHONMALLOC="malloc", LANG="C.UTF-8")
     command = ["valgrind", "--tool=memcheck", "--xml=yes", f"--xml-file={xml}", "--leak-check=no",
-               "--undef-value-errors=no", "--num-callers=50", "--error-limit=no", sys.executable, str(script),
+               "--undef-value-errors=no", "--num-callers=50", "--error-limit=no", "--trace-children=yes",
+               sys.executable, str(script),
                od.connection_string(od.embedded_attrs(":memory:"), DRIVER)]
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=3000)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout + result.stderr[-5000:]

@@ -307,8 +307,8 @@ def test_get_data_pieces_fill_the_buffer(stmt, c_type):
     wide = c_type == "wchar"
     size = 101 if not wide else 102  # an odd number of bytes: UTF-8 characters straddle the pieces
     unit = 2 if wide else 1
-    data, indicator = b"", SQLLEN()
-    while True:
+    data, indicator, short = b"", SQLLEN(), []
+    for call in range(10_000):
         buffer = ctypes.create_string_buffer(size)
         rc = A.SQLGetData(stmt.handle, 1, oa.SQL_C_WCHAR if wide else oa.SQL_C_CHAR, buffer, size, byref(indicator))
         if rc == SQL_NO_DATA:
@@ -316,9 +316,17 @@ def test_get_data_pieces_fill_the_buffer(stmt, c_type):
         assert rc in (SQL_SUCCESS, SQL_SUCCESS_WITH_INFO), stmt.diagnostics()
         if rc == SQL_SUCCESS_WITH_INFO:
             returned = (size // unit - 1) * unit
+            # Where the driver put the NUL: right after BufferLength less the NUL.
+            units = [buffer.raw[i:i + unit] for i in range(0, size - unit + 1, unit)]
+            nul = units.index(b"\0" * unit) * unit
+            if nul != returned:
+                short.append((call, nul, returned))
         else:
             returned = indicator.value
         data += buffer.raw[:returned]
+    else:
+        pytest.fail("SQLGetData kept returning SQL_SUCCESS_WITH_INFO without reaching the end")
+    assert not short, f"pieces shorter than the buffer (call, bytes, expected): {short[:5]}"
     assert data.decode("utf-16-le" if wide else "utf-8") == text
 
 
@@ -777,11 +785,18 @@ def test_functions_the_driver_exports_are_reported(conn):
 
 
 def run_in_thread(s, sql):
+    """SQLExecDirect and then SQLFetch in a thread: wherever the statement does its work (an
+    embedded statement may compute rows as they are fetched), cancelling or timing it out must stop it."""
     result = {}
 
     def body():
         start = time.monotonic()
-        result["rc"] = s.exec_direct(sql)
+        rc = s.exec_direct(sql)
+        result["function"] = "SQLExecDirect"
+        if rc in (SQL_SUCCESS, SQL_SUCCESS_WITH_INFO):
+            rc = A.SQLFetch(s.handle)
+            result["function"] = "SQLFetch"
+        result["rc"] = rc
         result["elapsed"] = time.monotonic() - start
 
     thread = threading.Thread(target=body, daemon=True)
@@ -800,9 +815,9 @@ def test_cancel_from_another_thread(target):
             assert A.SQLCancel(s.handle) in (SQL_SUCCESS, SQL_SUCCESS_WITH_INFO)
             thread.join(0.25)
         assert not thread.is_alive(), "SQLCancel did not stop the statement within 60 seconds"
-        assert result["rc"] == SQL_ERROR
+        assert result["rc"] == SQL_ERROR, result
         states = s.states()
-        assert states and states[0] in ("HY008", "57014"), s.diagnostics()
+        assert states and states[0] in ("HY008", "57014"), (result, s.diagnostics())
         # The statement and the connection are usable afterwards.
         s.execute("SELECT 1")
         assert s.fetch_all_text() == [("1",)]
@@ -822,11 +837,83 @@ def test_query_timeout(target):
             A.SQLCancel(s.handle)
             thread.join(30)
             pytest.fail("SQL_ATTR_QUERY_TIMEOUT=1 did not stop the statement within 60 seconds")
-        assert result["rc"] == SQL_ERROR and s.states() == ["HYT00"]
+        assert result["rc"] == SQL_ERROR and s.states() == ["HYT00"], (result, s.diagnostics())
         assert result["elapsed"] < 30
         # A statement that ends in time is not affected.
         s.execute("SELECT count(*) FROM generate_series(1, 1000)")
         assert s.fetch_all_text() == [("1000",)]
+        s.free()
+
+
+# Its first rows come at once; the rest only after the whole series has been scanned (about a
+# minute and a half here): a SQLFetch past the first batch runs the query.
+FETCH_QUERY = "SELECT value FROM generate_series(1, 20000000000) WHERE value <= 10000 OR value > 19999999999"
+
+
+def fetch_in_thread(s):
+    """SQLExecDirect(FETCH_QUERY), then SQLFetch until it stops, in a thread."""
+    result = {"rows": 0}
+
+    def body():
+        rc = s.exec_direct(FETCH_QUERY)
+        while rc in (SQL_SUCCESS, SQL_SUCCESS_WITH_INFO):
+            rc = A.SQLFetch(s.handle)
+            result["rows"] += rc in (SQL_SUCCESS, SQL_SUCCESS_WITH_INFO)
+        result["rc"] = rc
+        result["ended"] = time.monotonic()
+
+    thread = threading.Thread(target=body, daemon=True)
+    thread.start()
+    # Bounded polling until the first row is in: the statement then waits in SQLFetch.
+    deadline = time.monotonic() + 60
+    while result["rows"] < 2 and thread.is_alive() and time.monotonic() < deadline:
+        thread.join(0.05)
+    assert result["rows"] >= 2 and thread.is_alive(), result
+    return thread, result
+
+
+@pytest.fixture
+def embedded():
+    """An embedded database: its statements compute rows as SQLFetch asks for them (a `redwood
+    serve` computes this query's result before sending its first row, within SQLExecute)."""
+    return od.Target("memory", od.embedded_attrs(":memory:"))
+
+
+def test_cancel_during_fetch(embedded):
+    """SQLCancel stops a SQLFetch that is computing the rest of the result (HY008 is among
+    SQLFetch's SQLSTATEs)."""
+    with open_connection(embedded) as c:
+        s = c.statement()
+        s.execute("SELECT 1")  # warm up
+        s.close_cursor()
+        thread, result = fetch_in_thread(s)
+        first_cancel = time.monotonic()
+        while thread.is_alive() and time.monotonic() < first_cancel + 300:
+            assert A.SQLCancel(s.handle) in (SQL_SUCCESS, SQL_SUCCESS_WITH_INFO)
+            thread.join(0.25)
+        assert not thread.is_alive(), "the fetch neither ended nor stopped in 5 minutes"
+        assert result["rc"] == SQL_ERROR, f"SQLFetch was not cancelled: {result}"
+        assert s.states()[:1] in (["HY008"], ["57014"]), s.diagnostics()
+        assert result["ended"] - first_cancel < 30 and result["rows"] < 10000, result
+        s.close_cursor()
+        s.execute("SELECT 2")
+        assert s.fetch_all_text() == [("2",)]
+        s.free()
+
+
+def test_query_timeout_during_fetch(embedded):
+    """SQL_ATTR_QUERY_TIMEOUT bounds a query whose rows are computed in SQLFetch (HYT00 is among
+    SQLFetch's SQLSTATEs)."""
+    with open_connection(embedded) as c:
+        s = c.statement()
+        s.check(s.set_attr(oa.SQL_ATTR_QUERY_TIMEOUT, 2))
+        started = time.monotonic()
+        thread, result = fetch_in_thread(s)
+        thread.join(300)
+        assert not thread.is_alive(), "the fetch neither ended nor timed out in 5 minutes"
+        assert result["rc"] == SQL_ERROR, f"SQLFetch ran past the 2 s query timeout: {result}"
+        assert s.states() == ["HYT00"], s.diagnostics()
+        assert result["ended"] - started < 30 and result["rows"] < 10000, result
         s.free()
 
 
@@ -990,8 +1077,8 @@ def test_connect_sequence_of(any_target, app):
             info = getattr(oa, name)
             size = SQLSMALLINT(-1)
             if kind in ("str", "yn"):
-                buffer = oa.wide_buffer(512) if wide else ctypes.create_string_buffer(1024)
-                rc = f("SQLGetInfo")(dbc, info, buffer, 1024, byref(size))
+                buffer = oa.wide_buffer(16383) if wide else ctypes.create_string_buffer(32766)
+                rc = f("SQLGetInfo")(dbc, info, buffer, 32766, byref(size))
                 value = oa.from_wide(buffer) if wide else buffer.value.decode()
                 expected_size = len(value.encode("utf-16-le" if wide else "utf-8"))
             else:
