@@ -296,7 +296,8 @@ impl Attributes {
         let mut query = vec![];
         for (key, parameter) in [("SSLMODE", "sslmode"), ("SSLROOTCERT", "sslrootcert")] {
             if let Some(value) = self.get(key).filter(|v| !v.is_empty()) {
-                query.push(format!("{parameter}={}", percent_encode(&value.to_ascii_lowercase_if(key == "SSLMODE"))));
+                let value = if key == "SSLMODE" { value.to_ascii_lowercase() } else { value.to_string() };
+                query.push(format!("{parameter}={}", percent_encode(&value)));
             }
         }
         let host = if server.contains(':') && !server.starts_with('[') { format!("[{server}]") } else { server.to_string() };
@@ -315,20 +316,6 @@ impl Attributes {
             .map(|(k, v)| if v.contains([';', '{', '}']) || v != v.trim() { format!("{k}={{{}}}", v.replace('}', "}}")) } else { format!("{k}={v}") })
             .collect::<Vec<_>>()
             .join(";")
-    }
-}
-
-trait LowercaseIf {
-    fn to_ascii_lowercase_if(&self, condition: bool) -> String;
-}
-
-impl LowercaseIf for str {
-    fn to_ascii_lowercase_if(&self, condition: bool) -> String {
-        if condition {
-            self.to_ascii_lowercase()
-        } else {
-            self.to_string()
-        }
     }
 }
 

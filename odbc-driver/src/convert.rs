@@ -491,15 +491,8 @@ pub(crate) unsafe fn read_param(source: &ParamSource) -> Result<Value> {
     Ok(match c {
         CHAR | WCHAR | BINARY => {
             let bytes = match indicator {
-                NTS if c == WCHAR => {
-                    let mut n = 0;
-                    while read_at::<u16>(source.ptr, n) != 0 {
-                        n += 1;
-                    }
-                    n * 2
-                }
-                NTS if c == CHAR => std::ffi::CStr::from_ptr(source.ptr as *const std::ffi::c_char).to_bytes().len(),
-                NTS => source.buffer_len.max(0) as usize,
+                NTS if c == BINARY => source.buffer_len.max(0) as usize,
+                NTS => terminated_len(source.ptr, c),
                 n if n < 0 => return Err(odbc_error!("HY090", "invalid length/indicator {n} for a parameter")),
                 n => n as usize,
             };
@@ -556,8 +549,21 @@ pub(crate) unsafe fn read_param(source: &ParamSource) -> Result<Value> {
     })
 }
 
-unsafe fn read_at<T: Copy>(ptr: *const c_void, index: usize) -> T {
-    (ptr as *const T).add(index).read_unaligned()
+/// The bytes of a NUL-terminated SQL_C_CHAR (one-byte NUL) or SQL_C_WCHAR (two-byte NUL) string.
+///
+/// # Safety
+/// `ptr` points to a string of that type ending with its NUL.
+pub(crate) unsafe fn terminated_len(ptr: *const c_void, c: i16) -> usize {
+    match c {
+        c_type::WCHAR => {
+            let mut n = 0;
+            while (ptr as *const u16).add(n).read_unaligned() != 0 {
+                n += 1;
+            }
+            n * 2
+        }
+        _ => std::ffi::CStr::from_ptr(ptr as *const std::ffi::c_char).to_bytes().len(),
+    }
 }
 
 /// SQL type codes (sql.h/sqlext.h) the parameter conversions look at.

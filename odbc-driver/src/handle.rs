@@ -24,7 +24,13 @@ pub(crate) enum Tag {
 static LIVE: Mutex<BTreeMap<usize, Tag>> = Mutex::new(BTreeMap::new());
 
 fn live() -> MutexGuard<'static, BTreeMap<usize, Tag>> {
-    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    lock(&LIVE)
+}
+
+/// A mutex's guard, also after a panic elsewhere (every entry point catches panics; the state
+/// they leave is still the driver's to report on).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn register<H: Handle>(handle: Box<H>) -> *mut c_void {
@@ -59,7 +65,7 @@ impl Diag {
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Diagnostics> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.0)
     }
 
     /// Adds a warning or error record (the message tagged with the driver's name, as ODBC does
@@ -162,7 +168,7 @@ impl Dbc {
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, DbcState> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.state)
     }
 
     pub(crate) fn env(&self) -> &Env {
@@ -180,7 +186,7 @@ impl Stmt {
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, StmtState> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.state)
     }
 
     pub(crate) fn dbc(&self) -> &Dbc {

@@ -27,7 +27,7 @@ mod text;
 
 use connection::Attributes;
 use convert::Target;
-use handle::{entry, Dbc, Env, Handle, Stmt, OK};
+use handle::{entry, lock, Dbc, Env, Handle, Stmt, OK};
 use info::InfoValue;
 use odbc_sys::SqlReturn;
 use redwood_core::Error;
@@ -74,10 +74,6 @@ pub unsafe extern "system" fn SQLAllocHandle(handle_type: i16, input: Ptr, outpu
         HANDLE_DESC => entry::<Dbc>(input, |_| Err(odbc_error!("HYC00", "explicit descriptors are not supported"))),
         _ => SqlReturn::ERROR,
     }
-}
-
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[no_mangle]

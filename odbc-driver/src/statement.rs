@@ -4,7 +4,7 @@
 use crate::catalog::{self, CatalogQuery, SqlTypeInfo};
 use crate::connection::DbcState;
 use crate::convert::{self, ParamSource, Stored, Target};
-use crate::handle::{Diag, Stmt};
+use crate::handle::{lock, Diag, Stmt};
 use odbc_sys::SqlReturn;
 use redwood_core::arrow::array::{Array, AsArray, RecordBatch};
 use redwood_core::arrow::datatypes::{DataType, Field, Schema};
@@ -467,10 +467,6 @@ fn run(stmt: &Stmt, query_timeout: usize, body: impl FnOnce(&mut DbcState) -> Re
     result
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// Runs `work` under the query timeout (0: none); a cancelled query fails with ODBC's HY008, or
 /// HYT00 when the timeout cancelled it.
 fn cancellable<T>(cancel: &client::CancelHandle, query_timeout: usize, work: impl FnOnce() -> Result<T>) -> Result<T> {
@@ -586,14 +582,7 @@ pub(crate) unsafe fn put_data(state: &mut StmtState, data: *const c_void, length
     let Some((_, bytes)) = pending.current.as_mut() else { unreachable!("checked above") };
     let chunk: &[u8] = match (length, convert::fixed_size(c_type)) {
         (_, Some(size)) => std::slice::from_raw_parts(data as *const u8, size),
-        (crate::text::NTS, None) if c_type == convert::c_type::WCHAR => {
-            let mut n = 0;
-            while (data as *const u16).add(n).read_unaligned() != 0 {
-                n += 1;
-            }
-            std::slice::from_raw_parts(data as *const u8, n * 2)
-        }
-        (crate::text::NTS, None) => std::ffi::CStr::from_ptr(data as *const std::ffi::c_char).to_bytes(),
+        (crate::text::NTS, None) => std::slice::from_raw_parts(data as *const u8, convert::terminated_len(data, c_type)),
         (n, None) if n >= 0 => std::slice::from_raw_parts(data as *const u8, n as usize),
         (n, None) => return Err(odbc_error!("HY090", "invalid length {n}")),
     };

@@ -22,6 +22,12 @@ from dataclasses import dataclass
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 DRIVER_NAME = "Redwood"
+_names = itertools.count(1)
+
+
+def unique(prefix):
+    """A table name no other test (or other run against the shared server) uses."""
+    return f"rwodbc_{prefix}_{os.getpid()}_{next(_names)}"
 
 
 def target_dir():

@@ -15,7 +15,6 @@ Run: REDWOOD_BIN=/path/to/target/debug/redwood python3 -m pytest -q tests/client
 """
 
 import datetime
-import itertools
 import os
 import re
 import shutil
@@ -41,12 +40,7 @@ od.use_private_ini(DRIVER)
 SQL_CHAR, SQL_NUMERIC, SQL_INTEGER, SQL_SMALLINT, SQL_REAL, SQL_DOUBLE, SQL_VARCHAR = 1, 2, 4, 5, 7, 8, 12
 SQL_BIGINT, SQL_BIT, SQL_TYPE_DATE, SQL_TYPE_TIME, SQL_TYPE_TIMESTAMP, SQL_DATETIME = -5, -7, 91, 92, 93, 9
 
-_names = itertools.count(1)
-
-
-def unique(prefix):
-    """A table name no other test (or other run against the shared server) uses."""
-    return f"rwodbc_{prefix}_{os.getpid()}_{next(_names)}"
+unique = od.unique
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ another thread would wait for the statement it is meant to stop.
 """
 
 import ctypes
-import itertools
 import os
 import socket
 import threading
@@ -35,11 +34,7 @@ od.use_private_ini(DRIVER)
 A = oa.api("libodbc.so.2")
 
 LONG_QUERY = "SELECT sum(value) FROM generate_series(1, 20000000000)"
-_names = itertools.count(1)
-
-
-def unique(prefix):
-    return f"rwapi_{prefix}_{os.getpid()}_{next(_names)}"
+unique = od.unique
 
 
 @pytest.fixture(scope="module")
