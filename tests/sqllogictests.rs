@@ -49,6 +49,8 @@ async fn main() {
             let database = database.clone();
             async move { database.connect().await }
         });
+        // The files COPY reads in the test files.
+        runner.set_var("DATA".into(), Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lake").display().to_string());
         let name = format!("{} ({mode:?})", file.strip_prefix(&root).unwrap_or(file).display());
         let result = if complete {
             runner

@@ -67,6 +67,10 @@ pub(crate) struct LayoutArgs {
     /// over TLS (the nodes run with --tls-cert/--tls-key/--cluster-ca).
     #[arg(long, env = "REDWOOD_CLUSTER_CA", requires = "compute")]
     cluster_ca: Option<std::path::PathBuf>,
+    /// An S3-compatible endpoint for COPY, UNLOAD and external tables (http://host:port for a
+    /// local server); AWS_ENDPOINT_URL takes precedence. Credentials come with each statement.
+    #[arg(long = "s3-endpoint", env = "REDWOOD_S3_ENDPOINT")]
+    s3_endpoint: Option<String>,
 }
 
 impl LayoutArgs {
@@ -90,6 +94,7 @@ impl LayoutArgs {
             compute: self.compute,
             cluster_secret,
             cluster_tls: redwood_core::compute::channels::ClusterTls::from_files(self.cluster_ca.as_deref(), None, None)?,
+            lake: redwood_core::load::lake::LakeConfig { s3_endpoint: self.s3_endpoint },
         })
     }
 }

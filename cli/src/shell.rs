@@ -96,10 +96,13 @@ impl Shell {
     async fn run_sql(&mut self, sql: &str) -> Result<()> {
         for statement in self.session.prepare_batch(sql)? {
             let start = Instant::now();
+            let progress = show_progress(self.session.progress());
             let result = match self.session.run(&statement, &[]).await {
                 Ok(output) => output.collect().await,
                 Err(e) => Err(e),
             };
+            progress.abort();
+            let _ = progress.await;
             // As psql's \timing: the statement, not the printing of its result.
             let elapsed = start.elapsed();
             if result.is_err() {
@@ -281,4 +284,39 @@ fn print_rows(headers: &[&str], right_align: &[bool], rows: &[Vec<String>]) {
         }
     }
     println!("({} row{})\n", rows.len(), if rows.len() == 1 { "" } else { "s" });
+}
+
+/// While a statement runs: a progress line on the terminal (rows, bytes, rate) once a COPY or
+/// UNLOAD has taken a second. Aborting the task clears it.
+fn show_progress(progress: std::sync::Arc<redwood_core::load::Progress>) -> tokio::task::JoinHandle<()> {
+    use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
+    struct Clear(ProgressBar);
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            self.0.finish_and_clear();
+        }
+    }
+    tokio::spawn(async move {
+        let start = Instant::now();
+        let bar = Clear(ProgressBar::hidden());
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            let Some((what, rows, bytes)) = progress.snapshot() else { continue };
+            if start.elapsed().as_secs_f64() < 1.0 {
+                continue;
+            }
+            if bar.0.is_hidden() {
+                bar.0.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                bar.0.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("a valid template"));
+                bar.0.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+            let seconds = start.elapsed().as_secs_f64();
+            bar.0.set_message(format!(
+                "{what}: {rows} rows, {} ({}/s, {:.0} rows/s)",
+                HumanBytes(bytes),
+                HumanBytes((bytes as f64 / seconds) as u64),
+                rows as f64 / seconds
+            ));
+        }
+    })
 }

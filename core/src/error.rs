@@ -65,6 +65,8 @@ pub mod sqlstate {
     pub const QUERY_CANCELED: &str = "57014";
     pub const OBJECT_NOT_IN_PREREQUISITE_STATE: &str = "55000";
     pub const IO_ERROR: &str = "58030";
+    pub const UNDEFINED_FILE: &str = "58P01";
+    pub const DUPLICATE_FILE: &str = "58P02";
     pub const DATA_CORRUPTED: &str = "XX001";
     pub const INTERNAL_ERROR: &str = "XX000";
 }

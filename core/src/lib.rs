@@ -29,6 +29,7 @@ pub mod compute;
 pub mod endpoint;
 pub mod error;
 pub mod leader;
+pub mod load;
 pub mod runtime;
 pub mod sql;
 pub mod storage;

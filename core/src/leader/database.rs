@@ -33,6 +33,8 @@ pub struct Config {
     pub cluster_secret: String,
     /// TLS to the compute nodes (the CA that signed their certificates); plaintext without.
     pub cluster_tls: ClusterTls,
+    /// How COPY, UNLOAD and external tables reach S3.
+    pub lake: crate::load::lake::LakeConfig,
 }
 
 /// A compute node as the leader finds it.
@@ -86,6 +88,8 @@ struct Inner {
     /// Transaction ids (`xid` in the system tables), counted from 1 in each run of the leader.
     next_xid: AtomicU64,
     query_log: QueryLog,
+    load_errors: crate::leader::load::LoadErrorLog,
+    lake: crate::load::lake::LakeConfig,
     /// Held for the life of the database so a second process cannot open the same directory.
     _lock: Option<File>,
 }
@@ -122,6 +126,8 @@ impl Database {
                 next_segment_id: AtomicU64::new(1),
                 next_xid: AtomicU64::new(1),
                 query_log: QueryLog::default(),
+                load_errors: Default::default(),
+                lake: config.lake.clone(),
                 _lock: None,
             }),
         })
@@ -237,6 +243,8 @@ impl Database {
                 next_segment_id: AtomicU64::new(loaded.max_segment_id + 1),
                 next_xid: AtomicU64::new(1),
                 query_log: QueryLog::default(),
+                load_errors: Default::default(),
+                lake: config.lake.clone(),
                 _lock: Some(lock),
             }),
         })
@@ -320,6 +328,15 @@ impl Database {
 
     pub(crate) fn allocate_xid(&self) -> u64 {
         self.inner.next_xid.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The rows COPY rejected (STL_LOAD_ERRORS).
+    pub fn load_errors(&self) -> &crate::leader::load::LoadErrorLog {
+        &self.inner.load_errors
+    }
+
+    pub fn lake_config(&self) -> crate::load::lake::LakeConfig {
+        self.inner.lake.clone()
     }
 
     /// The queries this leader ran (STL_QUERY).

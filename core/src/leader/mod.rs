@@ -11,6 +11,8 @@ pub(crate) mod timezone;
 mod maintenance;
 pub mod origins;
 pub mod dml;
+pub mod load;
+mod unload;
 pub mod provider;
 pub mod query_log;
 pub mod session;

@@ -66,7 +66,7 @@ pub struct Session {
     pub(crate) db: Database,
     pub(crate) context: Arc<SessionContext>,
     pub(crate) cell: Arc<SnapshotCell>,
-    txn: Option<Transaction>,
+    pub(crate) txn: Option<Transaction>,
     explicit: bool,
     failed: bool,
     /// The explicit transaction refuses writes (`BEGIN READ ONLY`); implicit ones follow
@@ -75,8 +75,10 @@ pub struct Session {
     /// Set by whoever reads this session's rows when reading fails (see [`Session::result_failure`]).
     result_failed: Arc<std::sync::atomic::AtomicBool>,
     notices: Vec<String>,
+    /// The running COPY's or UNLOAD's progress.
+    pub(crate) progress: Arc<crate::load::Progress>,
     /// Who this session runs as (`current_user`).
-    user: String,
+    pub(crate) user: String,
     /// The open transaction block's savepoints, oldest first.
     savepoints: Vec<(String, Savepoint)>,
     deallocated: Vec<String>,
@@ -85,7 +87,7 @@ pub struct Session {
     /// The open transaction block's cursors (DECLARE … CURSOR), by name.
     pub(crate) cursors: std::collections::HashMap<String, crate::leader::cursors::Cursor>,
     /// The backend pid clients see (`pg_backend_pid()`, STL_QUERY.pid); the process id when embedded.
-    pid: i32,
+    pub(crate) pid: i32,
 }
 
 impl Session {
@@ -149,6 +151,7 @@ impl Session {
             read_only: false,
             result_failed: Default::default(),
             notices: vec![],
+            progress: Arc::default(),
             user: user.to_string(),
             savepoints: vec![],
             deallocated: vec![],
@@ -203,6 +206,11 @@ impl Session {
     }
 
     /// Warnings and notices raised since the last call (e.g. "there is no transaction in progress").
+    /// How far a COPY or UNLOAD running in this session is (read from another task).
+    pub fn progress(&self) -> Arc<crate::load::Progress> {
+        Arc::clone(&self.progress)
+    }
+
     pub fn take_notices(&mut self) -> Vec<String> {
         std::mem::take(&mut self.notices)
     }
@@ -684,7 +692,7 @@ impl Session {
     }
 
     /// The columns `COPY table [(columns)] FROM STDIN` fills, by index into the table.
-    fn copy_columns(&mut self, table: &crate::catalog::QualifiedName, columns: &[String]) -> Result<Vec<usize>> {
+    pub(crate) fn copy_columns(&mut self, table: &crate::catalog::QualifiedName, columns: &[String]) -> Result<Vec<usize>> {
         // The open transaction's view (it may have created the table), else the committed one.
         let state = self.txn.as_ref().map_or_else(|| self.db.snapshot(), |t| Arc::clone(t.state()));
         let (rel, def) = state.require_table(table)?;
@@ -820,7 +828,7 @@ impl Session {
                     // Text becomes dates and times as SQL reads it (PostgreSQL's forms, the session's
                     // time zone).
                     if let Some(texts) = c.as_any().downcast_ref::<datafusion::arrow::array::StringArray>() {
-                        if let Some(read) = crate::leader::timezone::read_text_as(texts, f.data_type(), &zone) {
+                        if let Some(read) = crate::leader::timezone::read_text_as(texts, f.data_type(), &zone, false) {
                             return read;
                         }
                     }
@@ -911,12 +919,19 @@ impl Session {
             Statement::AlterUser(alter) => {
                 self.alter_user(&ident_name(&alter.name), &parsed.attributes.user.unwrap_or_default())
             }
-            copy @ Statement::Copy { .. } => Err(copy_plan(&copy).err().unwrap_or_else(|| {
+            unload @ Statement::Unload { .. } => match crate::sql::copy::unload_plan(&unload, &parsed.attributes.load)? {
+                Some(plan) => self.unload(plan).await,
+                None => unreachable!("an UNLOAD statement"),
+            },
+            copy @ Statement::Copy { .. } => match crate::sql::copy::load_plan(&copy, &parsed.attributes.load)? {
+                Some(plan) => self.copy_from_lake(plan).await,
+                None => Err(copy_plan(&copy).err().unwrap_or_else(|| {
                 err!(
                     FEATURE_NOT_SUPPORTED,
                     "COPY … FROM STDIN / TO STDOUT needs a client that exchanges the data (psql \\copy, psycopg)"
                 )
-            })),
+                })),
+            },
             other => Err(err!(FEATURE_NOT_SUPPORTED, "statement not supported: {}", first_words(&other.to_string()))),
         }
     }
@@ -1196,6 +1211,7 @@ fn write_command(statement: &Statement) -> Option<&'static str> {
         Statement::Analyze(_) => "ANALYZE",
         Statement::CreateUser(_) => "CREATE USER",
         Statement::AlterUser(_) => "ALTER USER",
+        Statement::Copy { to: false, .. } => "COPY",
         _ => return None,
     })
 }

@@ -246,10 +246,11 @@ impl TextToTemporal {
 }
 
 /// Text values read as the DATE, TIMESTAMP or TIMESTAMPTZ `target` (local times in `zone`), as
-/// a cast in SQL reads them; `None` when `target` is not one of those.
-pub fn read_text_as(texts: &StringArray, target: &DataType, zone: &Tz) -> Option<crate::Result<ArrayRef>> {
+/// a cast in SQL reads them; `None` when `target` is not one of those. Unreadable values are an
+/// error, or NULL when `safe`.
+pub fn read_text_as(texts: &StringArray, target: &DataType, zone: &Tz, safe: bool) -> Option<crate::Result<ArrayRef>> {
     let kind = Temporal::of(target)?;
-    Some(TextToTemporal::new(kind, false).read_all(texts, zone).and_then(|values| {
+    Some(TextToTemporal::new(kind, safe).read_all(texts, zone).and_then(|values| {
         if values.data_type() == target { Ok(values) } else { Ok(cast(&values, target)?) }
     }))
 }

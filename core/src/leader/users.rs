@@ -121,7 +121,7 @@ impl Session {
         Ok(Outcome::command("DROP USER"))
     }
 
-    fn require_superuser(&mut self, action: &str) -> Result<()> {
+    pub(crate) fn require_superuser(&mut self, action: &str) -> Result<()> {
         let user = self.user().to_string();
         match self.txn().state().users.get(&user) {
             // Embedded sessions run as the built-in owner, which is not a catalog user.

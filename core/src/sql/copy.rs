@@ -1,10 +1,13 @@
-//! `COPY … FROM STDIN` / `COPY … TO STDOUT`: what a COPY statement asks for, and PostgreSQL's
-//! text and CSV row formats. (COPY from files and S3, Redshift's loading path, comes with the
-//! loading work.)
+//! What a COPY statement asks for: `COPY … FROM STDIN` / `COPY … TO STDOUT` with PostgreSQL's
+//! text and CSV row formats, and Redshift's `COPY table FROM 's3://…' | 'file'` with its options
+//! ([`LoadPlan`], run by `leader::load`).
 
 use crate::catalog::QualifiedName;
 use crate::err;
 use crate::error::Result;
+use crate::load::delimited::{DelimitedFormat, Escapes};
+use crate::load::lake::Credentials;
+use crate::load::Compression;
 use crate::sql::ddl::{ident_name, qualified_name};
 use datafusion::sql::sqlparser::ast::{
     CopyLegacyCsvOption, CopyLegacyOption, CopyOption, CopySource, CopyTarget, Statement,
@@ -41,6 +44,10 @@ pub enum CopyFormat {
     /// PostgreSQL's text format: delimited, `\N` for NULL, backslash escapes.
     Text,
     Csv { quote: u8, escape: u8, header: bool },
+    /// Redshift's delimited text (UNLOAD's default): values as they are, in double quotes with
+    /// ADDQUOTES; with ESCAPE a backslash before line breaks, the delimiter, backslashes (and
+    /// quotes, with ADDQUOTES).
+    Plain { add_quotes: bool, escape: bool },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,12 +72,12 @@ pub fn copy_plan(statement: &Statement) -> Result<Option<CopyPlan>> {
     let Statement::Copy { source, to, target, options, legacy_options, .. } = statement else { return Ok(None) };
     match (to, target) {
         (false, CopyTarget::Stdin) | (true, CopyTarget::Stdout) => {}
-        _ => {
-            return Err(err!(
-                FEATURE_NOT_SUPPORTED,
-                "COPY from or to files is not supported yet; use COPY … FROM STDIN / TO STDOUT (psql \\copy)"
-            ))
+        (false, CopyTarget::File { .. }) => return Ok(None),
+        (true, CopyTarget::File { .. }) => {
+            return Err(err!(FEATURE_NOT_SUPPORTED, "COPY … TO a file is not supported; use UNLOAD, or COPY … TO STDOUT (psql \\copy)"))
         }
+        (_, CopyTarget::Program { .. }) => return Err(err!(FEATURE_NOT_SUPPORTED, "COPY … PROGRAM is not supported")),
+        (true, CopyTarget::Stdin) | (false, CopyTarget::Stdout) => return Err(err!(SYNTAX_ERROR, "COPY FROM STDOUT / TO STDIN")),
     }
     let options = copy_options(options, legacy_options)?;
     Ok(Some(match (source, to) {
@@ -90,6 +97,341 @@ pub fn copy_plan(statement: &Statement) -> Result<Option<CopyPlan>> {
         }
         (CopySource::Query(query), true) => CopyPlan::Out { query: query.to_string(), options },
     }))
+}
+
+/// Redshift COPY/UNLOAD options sqlparser does not read, lifted out of the statement by the
+/// parser (`sql::parser`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoadExtras {
+    pub max_errors: Option<u64>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    pub session_token: Option<String>,
+    pub fill_record: bool,
+    pub ignore_blank_lines: bool,
+    pub trim_blanks: bool,
+}
+
+/// The most rows MAXERROR may let through, as on Redshift.
+pub const MAX_ERRORS_LIMIT: u64 = 100_000;
+
+/// `COPY table [(columns)] FROM 's3://…' | 'file' …`.
+#[derive(Debug, Clone)]
+pub struct LoadPlan {
+    pub table: QualifiedName,
+    pub columns: Vec<String>,
+    pub source: String,
+    /// The source is a manifest: a JSON list of the files to load.
+    pub manifest: bool,
+    pub format: LoadFormat,
+    pub compression: Compression,
+    pub credentials: Credentials,
+    /// Rows that may be rejected (recorded in STL_LOAD_ERRORS) before the load fails.
+    pub max_errors: u64,
+    /// Lines skipped at the start of each file.
+    pub ignore_header: u64,
+    pub empty_as_null: bool,
+    pub blanks_as_null: bool,
+    pub truncate_columns: bool,
+    pub trim_blanks: bool,
+    pub accept_invalid_chars: Option<char>,
+    pub date_format: Option<String>,
+    pub time_format: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadFormat {
+    Delimited(DelimitedFormat),
+    /// `'auto'`, `'auto ignorecase'`, or where a JSONPaths file is.
+    Json { paths: Option<String>, ignore_case: bool },
+    Parquet,
+}
+
+/// The load a `COPY … FROM 'location'` asks for.
+pub fn load_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<LoadPlan>> {
+    let Statement::Copy { source, to: false, target: CopyTarget::File { filename }, options, legacy_options, .. } = statement else {
+        return Ok(None);
+    };
+    let CopySource::Table { table_name, columns } = source else {
+        return Err(err!(SYNTAX_ERROR, "COPY FROM needs a table, not a query"));
+    };
+    if !options.is_empty() {
+        return Err(err!(SYNTAX_ERROR, "COPY from a file takes Redshift's options (CSV, DELIMITER 'x', GZIP, …), not a parenthesised list"));
+    }
+    let mut credentials = Credentials {
+        access_key_id: extras.access_key_id.clone(),
+        secret_access_key: extras.secret_access_key.clone(),
+        session_token: extras.session_token.clone(),
+        ..Default::default()
+    };
+    let mut plan = LoadPlan {
+        table: qualified_name(table_name)?,
+        columns: columns.iter().map(ident_name).collect(),
+        source: filename.clone(),
+        manifest: false,
+        format: LoadFormat::Delimited(DelimitedFormat::default()),
+        compression: Compression::None,
+        credentials: Credentials::default(),
+        max_errors: extras.max_errors.unwrap_or(0),
+        ignore_header: 0,
+        empty_as_null: false,
+        blanks_as_null: false,
+        truncate_columns: false,
+        trim_blanks: extras.trim_blanks,
+        accept_invalid_chars: None,
+        date_format: None,
+        time_format: None,
+    };
+    if plan.max_errors > MAX_ERRORS_LIMIT {
+        return Err(err!(INVALID_PARAMETER_VALUE, "MAXERROR must be at most {MAX_ERRORS_LIMIT}"));
+    }
+    let (mut csv, mut quote, mut delimiter, mut escape, mut remove_quotes, mut null) = (false, None, None, false, false, None);
+    let mut compressions = vec![];
+    for option in legacy_options {
+        use CopyLegacyOption as O;
+        match option {
+            O::Csv(csv_options) => {
+                csv = true;
+                for o in csv_options {
+                    match o {
+                        CopyLegacyCsvOption::Quote(c) => quote = Some(single_byte(*c, "QUOTE")?),
+                        other => return Err(err!(FEATURE_NOT_SUPPORTED, "COPY option CSV {other} is not supported")),
+                    }
+                }
+            }
+            O::Delimiter(c) => delimiter = Some(single_byte(*c, "DELIMITER")?),
+            O::Null(n) => null = Some(n.clone()),
+            O::Escape => escape = true,
+            O::RemoveQuotes => remove_quotes = true,
+            O::IgnoreHeader(n) => plan.ignore_header = *n,
+            O::EmptyAsNull => plan.empty_as_null = true,
+            O::BlankAsNull => plan.blanks_as_null = true,
+            O::TruncateColumns => plan.truncate_columns = true,
+            O::AcceptInvChars(c) => {
+                let c = c.as_deref().unwrap_or("?");
+                let mut chars = c.chars();
+                plan.accept_invalid_chars = match (chars.next(), chars.next()) {
+                    (Some(c), None) if c.is_ascii() => Some(c),
+                    _ => return Err(err!(INVALID_PARAMETER_VALUE, "ACCEPTINVCHARS needs one ASCII character")),
+                };
+            }
+            O::DateFormat(f) => plan.date_format = f.clone(),
+            O::TimeFormat(f) => plan.time_format = f.clone(),
+            O::Json(spec) => {
+                let spec = spec.clone().unwrap_or_else(|| "auto".into());
+                plan.format = match spec.to_ascii_lowercase().as_str() {
+                    "auto" => LoadFormat::Json { paths: None, ignore_case: false },
+                    "auto ignorecase" => LoadFormat::Json { paths: None, ignore_case: true },
+                    "noshred" => return Err(err!(FEATURE_NOT_SUPPORTED, "JSON 'noshred' (SUPER) is not supported")),
+                    _ => LoadFormat::Json { paths: Some(spec), ignore_case: false },
+                };
+            }
+            O::Parquet => plan.format = LoadFormat::Parquet,
+            O::Gzip => compressions.push(Compression::Gzip),
+            O::Bzip2 => compressions.push(Compression::Bzip2),
+            O::Zstd => compressions.push(Compression::Zstd),
+            O::Manifest { .. } => plan.manifest = true,
+            O::Credentials(text) => {
+                let given = Credentials::parse_legacy(text)?;
+                credentials = Credentials { region: credentials.region.take(), ..given };
+            }
+            O::IamRole(role) => credentials.iam_role = Some(role.to_string()),
+            O::Region(region) => credentials.region = Some(region.clone()),
+            // Statistics and compression encodings are kept up to date anyway.
+            O::CompUpdate { .. } | O::StatUpdate(_) => {}
+            O::AcceptAnyDate => {}
+            other => return Err(err!(FEATURE_NOT_SUPPORTED, "COPY option {other} is not supported")),
+        }
+    }
+    plan.credentials = credentials;
+    plan.compression = match compressions.as_slice() {
+        [] => Compression::None,
+        [one] => *one,
+        _ => return Err(err!(SYNTAX_ERROR, "COPY takes one of GZIP, BZIP2 and ZSTD")),
+    };
+    if let LoadFormat::Delimited(format) = &mut plan.format {
+        if csv && (escape || remove_quotes) {
+            return Err(err!(SYNTAX_ERROR, "CSV cannot be used with {}", if escape { "ESCAPE" } else { "REMOVEQUOTES" }));
+        }
+        format.delimiter = delimiter.unwrap_or(if csv { b',' } else { b'|' });
+        if csv {
+            format.quote = Some(quote.unwrap_or(b'"'));
+            format.quote_escape = format.quote.expect("set");
+        } else if remove_quotes {
+            format.quote = Some(b'"');
+            format.quote_escape = if escape { b'\\' } else { b'"' };
+        }
+        if escape {
+            format.escapes = Escapes::Literal;
+        }
+        if let Some(null) = null {
+            format.null = Some(null.into_bytes());
+        }
+        format.fill_record = extras.fill_record;
+        format.ignore_blank_lines = extras.ignore_blank_lines;
+    } else if csv || delimiter.is_some() || escape || remove_quotes {
+        return Err(err!(SYNTAX_ERROR, "CSV, DELIMITER, ESCAPE and REMOVEQUOTES apply to text files, not JSON or Parquet"));
+    }
+    if plan.format == LoadFormat::Parquet && plan.compression != Compression::None {
+        return Err(err!(SYNTAX_ERROR, "Parquet files carry their own compression: leave out GZIP, BZIP2 and ZSTD"));
+    }
+    Ok(Some(plan))
+}
+
+/// `UNLOAD ('query') TO 's3://…' | 'file' …`.
+#[derive(Debug, Clone)]
+pub struct UnloadPlan {
+    pub query: String,
+    /// Where the files go: their names start with this.
+    pub target: String,
+    pub format: UnloadFormat,
+    /// Text files start with a line of column names.
+    pub header: bool,
+    pub compression: Compression,
+    pub credentials: Credentials,
+    /// A file per slice (ON, the default), or one stream of files in the query's order.
+    pub parallel: bool,
+    pub max_file_bytes: u64,
+    /// Hive-style directories (`col=value/`) by these columns; INCLUDE keeps them in the files.
+    pub partition_by: Option<(Vec<String>, bool)>,
+    pub manifest: bool,
+    pub allow_overwrite: bool,
+    /// Files under the target are removed first.
+    pub clean_path: bool,
+    pub extension: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnloadFormat {
+    Text(CopyOptions),
+    Parquet,
+    Json,
+}
+
+/// Redshift's default and largest MAXFILESIZE: 6.2 GB.
+pub const MAX_UNLOAD_FILE_BYTES: u64 = 6_200 * 1024 * 1024;
+
+/// The unload an `UNLOAD` statement asks for.
+pub fn unload_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<UnloadPlan>> {
+    let Statement::Unload { query, query_text, to, auth, with, options } = statement else { return Ok(None) };
+    if !with.is_empty() {
+        return Err(err!(SYNTAX_ERROR, "UNLOAD takes Redshift's options (FORMAT PARQUET, CSV, GZIP, …), not WITH (…)"));
+    }
+    let query = match (query, query_text) {
+        (Some(query), _) => query.to_string(),
+        (None, Some(text)) => text.clone(),
+        (None, None) => return Err(err!(SYNTAX_ERROR, "UNLOAD needs a query")),
+    };
+    let mut credentials = Credentials {
+        access_key_id: extras.access_key_id.clone(),
+        secret_access_key: extras.secret_access_key.clone(),
+        session_token: extras.session_token.clone(),
+        iam_role: auth.as_ref().map(|a| a.to_string()),
+        ..Default::default()
+    };
+    let mut plan = UnloadPlan {
+        query,
+        target: to.value.clone(),
+        format: UnloadFormat::Text(CopyOptions::text()),
+        header: false,
+        compression: Compression::None,
+        credentials: Credentials::default(),
+        parallel: true,
+        max_file_bytes: MAX_UNLOAD_FILE_BYTES,
+        partition_by: None,
+        manifest: false,
+        allow_overwrite: false,
+        clean_path: false,
+        extension: None,
+    };
+    let (mut csv, mut parquet, mut json, mut delimiter, mut null, mut header, mut add_quotes, mut escape) =
+        (false, false, false, None, None, false, false, false);
+    let mut compressions = vec![];
+    for option in options {
+        use CopyLegacyOption as O;
+        match option {
+            O::Csv(csv_options) => {
+                csv = true;
+                for o in csv_options {
+                    match o {
+                        CopyLegacyCsvOption::Header => header = true,
+                        other => return Err(err!(FEATURE_NOT_SUPPORTED, "UNLOAD option CSV {other} is not supported")),
+                    }
+                }
+            }
+            O::Parquet => parquet = true,
+            O::Json(None) => json = true,
+            O::Delimiter(c) => delimiter = Some(single_byte(*c, "DELIMITER")?),
+            O::Null(n) => null = Some(n.clone()),
+            O::Header => header = true,
+            O::AddQuotes => add_quotes = true,
+            O::Escape => escape = true,
+            O::Gzip => compressions.push(Compression::Gzip),
+            O::Bzip2 => compressions.push(Compression::Bzip2),
+            O::Zstd => compressions.push(Compression::Zstd),
+            O::Parallel(on) => plan.parallel = on.unwrap_or(true),
+            O::MaxFileSize(size) => plan.max_file_bytes = file_bytes(size)?,
+            O::PartitionBy(by) => plan.partition_by = Some((by.columns.iter().map(ident_name).collect(), by.include)),
+            O::Manifest { .. } => plan.manifest = true,
+            O::AllowOverwrite => plan.allow_overwrite = true,
+            O::CleanPath => plan.clean_path = true,
+            O::Extension(ext) => plan.extension = Some(ext.trim_start_matches('.').to_string()),
+            O::Credentials(text) => credentials = Credentials { region: credentials.region.take(), ..Credentials::parse_legacy(text)? },
+            O::IamRole(role) => credentials.iam_role = Some(role.to_string()),
+            O::Region(region) => credentials.region = Some(region.clone()),
+            other => return Err(err!(FEATURE_NOT_SUPPORTED, "UNLOAD option {other} is not supported")),
+        }
+    }
+    plan.credentials = credentials;
+    plan.compression = match compressions.as_slice() {
+        [] => Compression::None,
+        [one] => *one,
+        _ => return Err(err!(SYNTAX_ERROR, "UNLOAD takes one of GZIP, BZIP2 and ZSTD")),
+    };
+    let text_options = csv || delimiter.is_some() || null.is_some() || header || add_quotes || escape;
+    plan.format = match (parquet, json) {
+        (true, true) => return Err(err!(SYNTAX_ERROR, "UNLOAD takes one FORMAT")),
+        (true, false) | (false, true) if text_options || plan.compression != Compression::None => {
+            return Err(err!(SYNTAX_ERROR, "CSV, DELIMITER, NULL AS, HEADER, ADDQUOTES, ESCAPE and compression apply to text files only"))
+        }
+        (true, false) => UnloadFormat::Parquet,
+        (false, true) => UnloadFormat::Json,
+        (false, false) if csv => {
+            if add_quotes || escape {
+                return Err(err!(SYNTAX_ERROR, "CSV cannot be used with ADDQUOTES or ESCAPE"));
+            }
+            UnloadFormat::Text(CopyOptions {
+                format: CopyFormat::Csv { quote: b'"', escape: b'"', header: false },
+                delimiter: delimiter.unwrap_or(b','),
+                null: null.unwrap_or_default(),
+            })
+        }
+        (false, false) => UnloadFormat::Text(CopyOptions {
+            format: CopyFormat::Plain { add_quotes, escape },
+            delimiter: delimiter.unwrap_or(b'|'),
+            null: null.unwrap_or_default(),
+        }),
+    };
+    plan.header = header;
+    Ok(Some(plan))
+}
+
+/// MAXFILESIZE in bytes (MB when no unit is given, 5 MB to 6.2 GB).
+fn file_bytes(size: &datafusion::sql::sqlparser::ast::FileSize) -> Result<u64> {
+    use datafusion::sql::sqlparser::ast::{FileSizeUnit, Value};
+    let number: f64 = match &size.size.value {
+        Value::Number(n, _) => n.parse().map_err(|_| err!(SYNTAX_ERROR, "invalid MAXFILESIZE"))?,
+        _ => return Err(err!(SYNTAX_ERROR, "MAXFILESIZE needs a number")),
+    };
+    let unit = match size.unit {
+        Some(FileSizeUnit::GB) => 1024.0 * 1024.0 * 1024.0,
+        _ => 1024.0 * 1024.0,
+    };
+    let bytes = (number * unit) as u64;
+    if !(5 * 1024 * 1024..=MAX_UNLOAD_FILE_BYTES).contains(&bytes) {
+        return Err(err!(INVALID_PARAMETER_VALUE, "MAXFILESIZE must be between 5 MB and 6.2 GB"));
+    }
+    Ok(bytes)
 }
 
 fn single_byte(c: char, what: &str) -> Result<u8> {
@@ -157,6 +499,7 @@ fn copy_options(options: &[CopyOption], legacy: &[CopyLegacyOption]) -> Result<C
 pub fn decode_rows(data: &[u8], options: &CopyOptions, width: usize, first_line: u64) -> Result<Vec<Vec<Option<String>>>> {
     let rows = match &options.format {
         CopyFormat::Text => decode_text(data, options)?,
+        CopyFormat::Plain { .. } => return Err(err!(INTERNAL_ERROR, "COPY FROM STDIN reads PostgreSQL's text and CSV formats")),
         CopyFormat::Csv { quote, escape, header } => {
             let text = std::str::from_utf8(data).map_err(|_| err!(CHARACTER_NOT_IN_REPERTOIRE, "COPY data is not valid UTF-8"))?;
             let mut rows = decode_csv(text, options.delimiter as char, *quote as char, *escape as char, &options.null)?;
@@ -333,6 +676,24 @@ pub fn encode_row(values: &[Option<&str>], options: &CopyOptions, out: &mut Vec<
                             out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
                         }
                     }
+                }
+            }
+            (Some(v), CopyFormat::Plain { add_quotes, escape }) => {
+                if *add_quotes {
+                    out.push(b'"');
+                }
+                if *escape {
+                    for b in v.bytes() {
+                        if matches!(b, b'\n' | b'\r' | b'\\') || b == options.delimiter || (*add_quotes && b == b'"') {
+                            out.push(b'\\');
+                        }
+                        out.push(b);
+                    }
+                } else {
+                    out.extend_from_slice(v.as_bytes());
+                }
+                if *add_quotes {
+                    out.push(b'"');
                 }
             }
             (Some(v), CopyFormat::Csv { quote, escape, .. }) => {

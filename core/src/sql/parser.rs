@@ -16,11 +16,12 @@ use datafusion::sql::sqlparser::parser::Parser;
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 use std::collections::HashMap;
 
-/// Redshift clauses that sqlparser does not keep: a CREATE TABLE's physical attributes and the
-/// options of CREATE/ALTER USER.
+/// Redshift clauses that sqlparser does not keep: a CREATE TABLE's physical attributes, the
+/// options of CREATE/ALTER USER and some of COPY's.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TableAttributes {
     pub user: Option<UserOptions>,
+    pub load: crate::sql::copy::LoadExtras,
     pub diststyle: Option<String>,
     pub distkey: Option<String>,
     pub sortkey: Option<(SortKind, Vec<String>)>,
@@ -82,6 +83,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         rewrite_redshift_keywords(&mut statement_tokens);
         let mut attributes = extract_table_attributes(&mut statement_tokens)?;
         attributes.user = extract_user_options(&mut statement_tokens)?;
+        attributes.load = extract_load_extras(&mut statement_tokens)?;
         let end = TokenWithSpan::wrap(Token::EOF);
         statement_tokens.push(end);
         // COMMENT ON is Redshift's too, but sqlparser reads it only in some dialects.
@@ -406,6 +408,67 @@ fn extract_user_options(tokens: &mut Vec<TokenWithSpan>) -> Result<Option<UserOp
         }
     }
     Ok(Some(options))
+}
+
+/// Takes COPY/UNLOAD options sqlparser does not know off the statement (after its FROM or TO).
+fn extract_load_extras(tokens: &mut Vec<TokenWithSpan>) -> Result<crate::sql::copy::LoadExtras> {
+    let mut extras = crate::sql::copy::LoadExtras::default();
+    if !(is_word(tokens.first(), "copy") || is_word(tokens.first(), "unload")) {
+        return Ok(extras);
+    }
+    let Some(start) = tokens.iter().position(|t| is_word(Some(t), "from") || is_word(Some(t), "to")) else { return Ok(extras) };
+    let string = |tokens: &[TokenWithSpan], i: usize, what: &str| -> Result<(String, usize)> {
+        let at = if is_word(tokens.get(i), "as") { i + 1 } else { i };
+        match tokens.get(at).map(|t| &t.token) {
+            Some(Token::SingleQuotedString(s)) => Ok((s.clone(), at + 1)),
+            _ => Err(syntax_at(tokens.get(at), &format!("{what} needs a quoted string"))),
+        }
+    };
+    let mut i = start + 2;
+    while i < tokens.len() {
+        let word = match &tokens[i].token {
+            Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_lowercase(),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let end = match word.as_str() {
+            "maxerror" => {
+                let at = if is_word(tokens.get(i + 1), "as") { i + 2 } else { i + 1 };
+                let n = number(tokens.get(at)).map_err(|_| syntax_at(tokens.get(at), "MAXERROR needs a number"))?;
+                extras.max_errors = Some(u64::try_from(n).map_err(|_| Error::syntax("MAXERROR must not be negative"))?);
+                at + 1
+            }
+            "access_key_id" | "secret_access_key" | "session_token" => {
+                let (value, end) = string(tokens, i + 1, &word.to_ascii_uppercase())?;
+                match word.as_str() {
+                    "access_key_id" => extras.access_key_id = Some(value),
+                    "secret_access_key" => extras.secret_access_key = Some(value),
+                    _ => extras.session_token = Some(value),
+                }
+                end
+            }
+            "fillrecord" => {
+                extras.fill_record = true;
+                i + 1
+            }
+            "ignoreblanklines" => {
+                extras.ignore_blank_lines = true;
+                i + 1
+            }
+            "trimblanks" => {
+                extras.trim_blanks = true;
+                i + 1
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        tokens.drain(i..end);
+    }
+    Ok(extras)
 }
 
 fn is_word(token: Option<&TokenWithSpan>, word: &str) -> bool {

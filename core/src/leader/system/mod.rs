@@ -59,6 +59,7 @@ pub const OWN_TABLES: &[&str] = &[
     "stv_node_storage_capacity",
     "svv_diskusage",
     "stl_query",
+    "stl_load_errors",
     "svl_query_summary",
 ];
 
@@ -89,6 +90,9 @@ impl SchemaProvider for PgCatalog {
         let mut facts = Facts::gather(&self.cell, matches!(name, "pg_attribute")).await;
         if redshift::DESCRIBE_QUERIES.contains(&name) {
             facts.queries = self.cell.database.query_log().settled_entries().await;
+        }
+        if name == "stl_load_errors" {
+            facts.load_errors = self.cell.database.load_errors().entries();
         }
         if redshift::DESCRIBE_NODES.contains(&name) {
             facts.nodes = self.cell.database.node_status();
@@ -145,6 +149,8 @@ struct Facts {
     queries: Vec<Arc<crate::leader::query_log::LoggedQuery>>,
     /// The compute nodes' status (gathered for the tables that show them).
     nodes: Vec<crate::leader::database::NodeStatus>,
+    /// The rows COPY rejected (gathered for STL_LOAD_ERRORS).
+    load_errors: Vec<Arc<crate::leader::load::LoadError>>,
 }
 
 impl Facts {
@@ -161,7 +167,7 @@ impl Facts {
             }
         }
         let settings = cell.settings.read().unwrap().clone();
-        Facts { state, layout: cell.layout(), view_columns, settings, queries: vec![], nodes: vec![] }
+        Facts { state, layout: cell.layout(), view_columns, settings, queries: vec![], nodes: vec![], load_errors: vec![] }
     }
 
     fn relations(&self) -> impl Iterator<Item = &Arc<Relation>> {

@@ -329,6 +329,49 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             }
             t.finish()?
         }
+        // Redshift pads these to fixed CHAR widths; here they are VARCHARs.
+        "stl_load_errors" => {
+            let mut t = TableBuilder::new(&[
+                ("userid", DataType::Int32),
+                ("slice", DataType::Int32),
+                ("tbl", DataType::Int32),
+                ("starttime", DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Microsecond, None)),
+                ("session", DataType::Int32),
+                ("query", DataType::Int32),
+                ("filename", DataType::Utf8),
+                ("line_number", DataType::Int64),
+                ("colname", DataType::Utf8),
+                ("type", DataType::Utf8),
+                ("col_length", DataType::Utf8),
+                ("position", DataType::Int32),
+                ("raw_line", DataType::Utf8),
+                ("raw_field_value", DataType::Utf8),
+                ("err_code", DataType::Int32),
+                ("err_reason", DataType::Utf8),
+            ]);
+            for error in &facts.load_errors {
+                let (name, type_name, length) = error.column.clone().unwrap_or_default();
+                t.row(vec![
+                    int(error.user_id),
+                    int(0),
+                    int(error.table_id as i32),
+                    timestamp(error.start),
+                    int(error.pid),
+                    int(error.query),
+                    text(&error.file),
+                    big(error.reject.line as i64),
+                    text(&name),
+                    text(&type_name),
+                    text(&length.to_string()),
+                    int(0),
+                    text(&error.reject.raw_line),
+                    text(&error.reject.raw_value),
+                    int(error.reject.kind.code()),
+                    text(&error.reject.reason()),
+                ]);
+            }
+            t.finish()?
+        }
         // Times in microseconds; a step's figures are summed over its slices and nodes.
         "svl_query_summary" => {
             let mut t = TableBuilder::new(&[
