@@ -214,7 +214,7 @@ def test_unload_csv_text_json_and_manifest(source, s3):
                    "FORMAT AS CSV HEADER PARALLEL OFF")
     files = objects(s3, "out/csv_")
     assert list(files) == ["out/csv_000"]
-    table = pcsv.read_csv(io.BytesIO(files["out/csv_000"]))
+    table = pcsv.read_csv(io.BytesIO(files["out/csv_000"]), convert_options=pcsv.ConvertOptions(strings_can_be_null=True))
     assert table.column_names == ["id", "name", "price"] and table.column("name").to_pylist() == ["a", None, "c|d"]
 
     source.execute(f"UNLOAD ('SELECT id, name FROM src') TO 's3://{BUCKET}/out/txt_' {KEYS} ESCAPE GZIP MANIFEST")
