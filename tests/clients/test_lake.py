@@ -255,3 +255,49 @@ def test_unload_partitions_read_as_a_hive_dataset(source, s3, tmp_path):
     assert table.column("id").to_pylist() == [1, 2, 3]
     # pyarrow reads Hive's default partition as NULL.
     assert [None if d is None else str(d) for d in table.column("day").to_pylist()] == ["2024-01-01", None, "2024-03-03"]
+
+
+def test_wrong_credentials_are_refused():
+    """A moto server that checks credentials (after the set-up requests): a key it never issued is
+    refused with 28000 and nothing is loaded; the key it issued, with a policy, loads."""
+    port = free_port()
+    env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="4")
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    server = None
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise RuntimeError("moto_server did not start")
+                time.sleep(0.2)
+        setup = {"endpoint_url": url, "aws_access_key_id": "setup", "aws_secret_access_key": "setup", "region_name": "us-east-1"}
+        iam = boto3.client("iam", **setup)
+        iam.create_user(UserName="loader")
+        key = iam.create_access_key(UserName="loader")["AccessKey"]
+        iam.put_user_policy(UserName="loader", PolicyName="s3", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+        boto3.client("s3", **setup).create_bucket(Bucket="guarded")
+        s3 = boto3.client("s3", endpoint_url=url, aws_access_key_id=key["AccessKeyId"],
+                          aws_secret_access_key=key["SecretAccessKey"], region_name="us-east-1")
+        s3.put_object(Bucket="guarded", Key="rows.csv", Body=b"1\n2\n")
+        server = Server("--s3-endpoint", url)
+        with psycopg.connect(server.dsn(), autocommit=True) as con:
+            con.execute("CREATE TABLE guarded (id INT)")
+            with pytest.raises(psycopg.Error) as e:
+                con.execute("COPY guarded FROM 's3://guarded/rows.csv' ACCESS_KEY_ID 'AKIANEVERISSUED' SECRET_ACCESS_KEY 'x' CSV")
+            assert e.value.sqlstate == "28000", str(e.value)
+            assert rows(con, "SELECT count(*) FROM guarded") == [(0,)]
+            con.execute(f"COPY guarded FROM 's3://guarded/rows.csv' ACCESS_KEY_ID '{key['AccessKeyId']}' "
+                        f"SECRET_ACCESS_KEY '{key['SecretAccessKey']}' CSV")
+            assert rows(con, "SELECT count(*) FROM guarded") == [(2,)]
+    finally:
+        if server:
+            server.stop()
+        process.terminate()
+        process.wait(timeout=10)

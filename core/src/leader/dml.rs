@@ -126,6 +126,21 @@ impl Session {
         })
     }
 
+    /// The value of an expression that reads no table (a column's DEFAULT).
+    pub(crate) fn evaluate_constant(&self, expr: Expr) -> Result<ScalarValue> {
+        let state = self.context.state();
+        let physical = state.create_physical_expr(expr, &DFSchema::empty())?;
+        let one_row = RecordBatch::try_new_with_options(
+            Arc::new(datafusion::arrow::datatypes::Schema::empty()),
+            vec![],
+            &datafusion::arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(1)),
+        )?;
+        Ok(match physical.evaluate(&one_row)? {
+            datafusion::logical_expr::ColumnarValue::Scalar(value) => value,
+            datafusion::logical_expr::ColumnarValue::Array(values) => ScalarValue::try_from_array(&values, 0)?,
+        })
+    }
+
     pub(crate) async fn delete(&mut self, delete: &Delete) -> Result<Outcome> {
         let from = match &delete.from {
             FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,

@@ -5,7 +5,7 @@
 //! recorded in `STL_LOAD_ERRORS`; more than MAXERROR of them fail the load.
 
 use super::session::{Outcome, Session};
-use crate::catalog::{Relation, TableDef};
+use crate::catalog::{QualifiedName, Relation, TableDef};
 use crate::err;
 use crate::error::{Error, Result};
 use crate::load::convert::{text_to_batch, TargetColumn, TimeFormat, ValueRules};
@@ -67,13 +67,15 @@ impl LoadErrorLog {
     }
 }
 
-/// One COPY under way: where rows and rejects go.
-struct Load {
+/// One COPY under way (from files, or from the client): where rows and rejects go.
+pub(crate) struct Load {
     rel: Arc<Relation>,
     table: Vec<TargetColumn>,
     schema: SchemaRef,
     /// Table columns filled from the files, in the files' order.
     listed: Vec<usize>,
+    /// The other columns' DEFAULT values (evaluated once per COPY).
+    defaults: Vec<(usize, datafusion::scalar::ScalarValue)>,
     rules: Arc<ValueRules>,
     max_errors: u64,
     rejected: u64,
@@ -82,11 +84,22 @@ struct Load {
     rows: u64,
     pending: Vec<RecordBatch>,
     pending_bytes: usize,
-    /// For STL_LOAD_ERRORS.
+    /// For STL_LOAD_ERRORS (`None`: rejects are not recorded, as for COPY FROM STDIN).
+    query: Option<i32>,
     user_id: i32,
     pid: i32,
-    query: i32,
     start: SystemTime,
+}
+
+impl Load {
+    /// The number of values each row of the data has.
+    pub(crate) fn width(&self) -> usize {
+        self.listed.len()
+    }
+
+    pub(crate) fn rows(&self) -> u64 {
+        self.rows
+    }
 }
 
 impl Session {
@@ -97,18 +110,17 @@ impl Session {
             // As PostgreSQL's pg_read_server_files: files on the server are not every user's.
             self.require_superuser("COPY from a file on the server (load from S3, or use COPY … FROM STDIN)")?;
         }
-        let state = Arc::clone(self.txn().state());
-        let (rel, def) = state.require_table(&plan.table)?;
-        let rel = Arc::clone(rel);
-        let listed = self.copy_columns(&plan.table, &plan.columns)?;
-        let table = target_columns(def);
-        if let Some(missing) = table.iter().enumerate().find(|(i, c)| c.required && !listed.contains(i)) {
-            return Err(err!(
-                NOT_NULL_VIOLATION,
-                "column \"{}\" is NOT NULL but not in COPY's column list",
-                missing.1.name
-            ));
-        }
+        let rules = ValueRules {
+            empty_as_null: plan.empty_as_null,
+            blanks_as_null: plan.blanks_as_null,
+            truncate_columns: plan.truncate_columns,
+            trim_blanks: plan.trim_blanks,
+            replace_invalid: plan.accept_invalid_chars,
+            date_format: TimeFormat::parse(plan.date_format.as_deref(), false)?,
+            time_format: TimeFormat::parse(plan.time_format.as_deref(), true)?,
+            zone: self.time_zone(),
+        };
+        let mut load = self.begin_load(&plan.table, &plan.columns, rules, plan.max_errors, None)?;
         let lake = Lake::open(&location, &plan.credentials, &self.db.lake_config())?;
         let objects = if plan.manifest {
             self.manifest_objects(&lake, &location, &plan).await?
@@ -124,43 +136,9 @@ impl Session {
             LoadFormat::Json { paths: None, ignore_case } => Some(JsonMapping::Auto { ignore_case: *ignore_case }),
             _ => None,
         };
-        let user_id = self.cell.get().users.get(&self.user).map_or(1, |u| u.id as i32);
         let xid = self.txn.as_ref().map_or(0, |t| t.xid) as i64;
-        let logged = self.db.query_log().start(user_id, self.pid, xid, &format!("COPY {} FROM '{}'", plan.table, plan.source));
-        let schema = Arc::new(Schema::new(
-            crate::leader::provider::table_schema(&rel)
-                .fields()
-                .iter()
-                .map(|f| f.as_ref().clone().with_nullable(true))
-                .collect::<Vec<_>>(),
-        ));
-        let rules = ValueRules {
-            empty_as_null: plan.empty_as_null,
-            blanks_as_null: plan.blanks_as_null,
-            truncate_columns: plan.truncate_columns,
-            trim_blanks: plan.trim_blanks,
-            replace_invalid: plan.accept_invalid_chars,
-            date_format: TimeFormat::parse(plan.date_format.as_deref(), false)?,
-            time_format: TimeFormat::parse(plan.time_format.as_deref(), true)?,
-            zone: self.time_zone(),
-        };
-        let mut load = Load {
-            rel,
-            table,
-            schema,
-            listed,
-            rules: Arc::new(rules),
-            max_errors: plan.max_errors,
-            rejected: 0,
-            first_reject: None,
-            rows: 0,
-            pending: vec![],
-            pending_bytes: 0,
-            user_id,
-            pid: self.pid,
-            query: logged.query,
-            start: SystemTime::now(),
-        };
+        let logged = self.db.query_log().start(load.user_id, self.pid, xid, &format!("COPY {} FROM '{}'", plan.table, plan.source));
+        load.query = Some(logged.query);
         self.progress.start("COPY");
         let mut result = Ok(());
         for (lake, object) in &objects {
@@ -189,6 +167,62 @@ impl Session {
         }
         self.notice(message);
         Ok(Outcome::counted("COPY", load.rows))
+    }
+
+    /// Prepares to load rows into `table` (the `columns` listed, or all), converted by `rules`;
+    /// more than `max_errors` rejected rows fail the load.
+    pub(crate) fn begin_load(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[String],
+        rules: ValueRules,
+        max_errors: u64,
+        query: Option<i32>,
+    ) -> Result<Load> {
+        let state = Arc::clone(self.txn().state());
+        let (rel, def) = state.require_table(table)?;
+        let listed = self.copy_columns(table, columns)?;
+        let targets = target_columns(def);
+        if let Some(missing) = targets.iter().enumerate().find(|(i, c)| c.required && !listed.contains(i)) {
+            return Err(err!(NOT_NULL_VIOLATION, "column \"{}\" is NOT NULL but not in COPY's column list", missing.1.name));
+        }
+        let mut defaults = vec![];
+        for (i, column) in def.columns.iter().enumerate() {
+            if column.default.is_some() && column.identity.is_none() && !listed.contains(&i) {
+                defaults.push((i, self.evaluate_constant(self.default_value(column)?)?));
+            }
+        }
+        let schema = Arc::new(Schema::new(
+            crate::leader::provider::table_schema(rel)
+                .fields()
+                .iter()
+                .map(|f| f.as_ref().clone().with_nullable(true))
+                .collect::<Vec<_>>(),
+        ));
+        Ok(Load {
+            rel: Arc::clone(rel),
+            table: targets,
+            schema,
+            listed,
+            defaults,
+            rules: Arc::new(rules),
+            max_errors,
+            rejected: 0,
+            first_reject: None,
+            rows: 0,
+            pending: vec![],
+            pending_bytes: 0,
+            query,
+            user_id: self.cell.get().users.get(&self.user).map_or(1, |u| u.id as i32),
+            pid: self.pid,
+            start: SystemTime::now(),
+        })
+    }
+
+    /// Converts a piece of delimited text (`raw`, read into `rows`) and takes its rows.
+    pub(crate) fn load_text_piece(&mut self, load: &mut Load, source: &str, rows: TextRows, raw: &[u8]) -> Result<()> {
+        let piece = text_to_batch(rows, raw, &load.table, &load.listed, &load.rules, &load.schema);
+        self.take_piece(load, source, piece)
     }
 
     /// The files a manifest lists (`{"entries": [{"url": "s3://…", "mandatory": true}, …]}`);
@@ -242,7 +276,7 @@ impl Session {
             converting.push_back(tokio::task::spawn_blocking(move || text_to_batch(rows, &raw, &table, &listed, &rules, &schema)));
             if converting.len() > PIECES_IN_FLIGHT {
                 let done = converting.pop_front().expect("not empty");
-                if let Err(e) = self.take_piece(load, object, joined(done.await)) {
+                if let Err(e) = self.take_piece(load, &object.name, joined(done.await)) {
                     result = Err(e);
                     break;
                 }
@@ -252,7 +286,7 @@ impl Session {
         drop(pieces);
         while let Some(done) = converting.pop_front() {
             if result.is_ok() {
-                result = self.take_piece(load, object, joined(done.await));
+                result = self.take_piece(load, &object.name, joined(done.await));
             }
         }
         joined(reader.await)?;
@@ -272,7 +306,7 @@ impl Session {
             let rows = crate::load::json::read_rows(&data, &mapping, &names)?;
             text_to_batch(rows, &data, &table, &listed, &rules, &schema)
         });
-        self.take_piece(load, object, joined(piece.await))
+        self.take_piece(load, &object.name, joined(piece.await))
     }
 
     /// A Parquet file: its columns, in order, fill the listed columns.
@@ -307,33 +341,35 @@ impl Session {
                 })?;
             }
             let batch = RecordBatch::try_new(Arc::clone(&load.schema), columns)?;
-            self.take_piece(load, object, Ok((batch, vec![])))?;
+            self.take_piece(load, &object.name, Ok((batch, vec![])))?;
         }
         Ok(())
     }
 
     /// A converted piece: its rows wait to be appended, its rejects are recorded (and fail the
     /// load past MAXERROR).
-    fn take_piece(&mut self, load: &mut Load, object: &LakeObject, piece: Result<(RecordBatch, Vec<Reject>)>) -> Result<()> {
-        let (batch, rejects) = piece.map_err(|e| in_file(e, &object.name))?;
+    fn take_piece(&mut self, load: &mut Load, source: &str, piece: Result<(RecordBatch, Vec<Reject>)>) -> Result<()> {
+        let (batch, rejects) = piece.map_err(|e| in_file(e, source))?;
         for reject in rejects {
             load.rejected += 1;
             let column = reject.column.map(|i| {
                 let c = &load.table[i];
                 (c.name.clone(), c.sql_type.pg_name().to_string(), c.sql_type.max_bytes().unwrap_or(0))
             });
-            self.db.load_errors().record(LoadError {
-                user_id: load.user_id,
-                table_id: load.rel.id as i64,
-                start: load.start,
-                pid: load.pid,
-                query: load.query,
-                file: object.name.clone(),
-                reject: reject.clone(),
-                column,
-            });
+            if let Some(query) = load.query {
+                self.db.load_errors().record(LoadError {
+                    user_id: load.user_id,
+                    table_id: load.rel.id as i64,
+                    start: load.start,
+                    pid: load.pid,
+                    query,
+                    file: source.to_string(),
+                    reject: reject.clone(),
+                    column,
+                });
+            }
             if load.first_reject.is_none() {
-                load.first_reject = Some((object.name.clone(), reject));
+                load.first_reject = Some((source.to_string(), reject));
             }
         }
         if load.rejected > load.max_errors {
@@ -349,8 +385,10 @@ impl Session {
             if load.max_errors > 0 {
                 message.push_str(&format!("; {} rows rejected, more than MAXERROR {}", load.rejected, load.max_errors));
             }
-            return Err(Error::new(first.kind.sqlstate(), message).with_hint("check 'stl_load_errors' system table for details"));
+            let error = Error::new(first.kind.sqlstate(), message);
+            return Err(if load.query.is_some() { error.with_hint("check 'stl_load_errors' system table for details") } else { error });
         }
+        let batch = with_defaults(batch, &load.defaults)?;
         self.progress.add(batch.num_rows() as u64, 0);
         load.pending_bytes += batch.get_array_memory_size();
         load.pending.push(batch);
@@ -360,7 +398,7 @@ impl Session {
         Ok(())
     }
 
-    fn append_pending(&mut self, load: &mut Load) -> Result<()> {
+    pub(crate) fn append_pending(&mut self, load: &mut Load) -> Result<()> {
         let batches = std::mem::take(&mut load.pending);
         load.pending_bytes = 0;
         load.rows += self.write_rows(load.rel.id, batches)?;
@@ -369,11 +407,28 @@ impl Session {
 }
 
 /// An object's bytes for a blocking reader (which decompresses them: decoders read as they are
-/// made, and only a blocking thread may wait for the store).
+/// made, and only a blocking thread may wait for the store). Local files are read directly, in
+/// large reads, rather than as the store's stream of small pieces.
 async fn open_input(lake: &Lake, object: &LakeObject) -> Result<Box<dyn Read + Send>> {
+    if lake.is_local() {
+        let file = std::fs::File::open(format!("/{}", object.path)).map_err(|e| read_error(&object.name, e))?;
+        return Ok(Box::new(file));
+    }
     let stream = lake.stream(&object.path).await?;
     let stream = stream.map_err(|e| std::io::Error::other(e.to_string()));
     Ok(Box::new(tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(stream))))
+}
+
+/// The batch with the columns COPY did not fill set to their DEFAULT.
+fn with_defaults(batch: RecordBatch, defaults: &[(usize, datafusion::scalar::ScalarValue)]) -> Result<RecordBatch> {
+    if defaults.is_empty() {
+        return Ok(batch);
+    }
+    let mut columns = batch.columns().to_vec();
+    for (i, value) in defaults {
+        columns[*i] = value.to_array_of_size(batch.num_rows())?;
+    }
+    Ok(RecordBatch::try_new(batch.schema(), columns)?)
 }
 
 fn target_columns(def: &TableDef) -> Vec<TargetColumn> {
@@ -400,21 +455,21 @@ fn read_pieces(
     };
     let mut buffer = BytesMut::new();
     loop {
-        let wanted = buffer.len() + PIECE_BYTES;
+        let mut filled = buffer.len();
+        buffer.resize(filled + PIECE_BYTES, 0);
         let mut at_end = false;
         let read = (|| -> std::io::Result<()> {
-            while buffer.len() < wanted {
-                let start = buffer.len();
-                buffer.resize(wanted, 0);
-                let n = input.read(&mut buffer[start..])?;
-                buffer.truncate(start + n);
+            while filled < buffer.len() {
+                let n = input.read(&mut buffer[filled..])?;
                 if n == 0 {
                     at_end = true;
                     break;
                 }
+                filled += n;
             }
             Ok(())
         })();
+        buffer.truncate(filled);
         if let Err(e) = read {
             let _ = sender.blocking_send(Err(read_error(name, e)));
             return Ok(());

@@ -22,7 +22,7 @@ use datafusion::arrow::array::timezone::Tz;
 use datafusion::execution::context::{SessionConfig, SessionContext};
 use std::str::FromStr;
 use datafusion::logical_expr::LogicalPlan;
-use crate::sql::copy::{complete_rows_end, copy_plan, decode_rows, CopyOptions, CopyPlan};
+use crate::sql::copy::{copy_plan, CopyPlan};
 use crate::sql::ddl::ident_name;
 use crate::sql::params::{bind, placeholder_count, placeholder_index, Param};
 use datafusion::arrow::datatypes::DataType;
@@ -713,25 +713,29 @@ impl Session {
         };
         self.check_not_failed()?;
         self.check_writable("COPY")?;
-        let targets = self.copy_columns(&table, &columns)?;
         let implicit = self.begin_statement();
-        Ok(CopyIn { table, targets, options, implicit, pending: vec![], next_line: 1, rows: 0, error: None })
+        let rules = crate::load::convert::ValueRules::new(self.time_zone());
+        let load = match self.begin_load(&table, &columns, rules, 0, None) {
+            Ok(load) => load,
+            Err(e) => return self.finish_statement(implicit, Err(e)),
+        };
+        let (format, header_lines) = options.reader_format();
+        let tokenizer = crate::load::delimited::Tokenizer::new(format, load.width(), header_lines);
+        Ok(CopyIn { load, tokenizer, implicit, pending: vec![], error: None })
     }
 
     /// More COPY data: complete rows are loaded once a piece's worth has arrived, so memory
     /// stays bounded whatever the data's size. An error is kept for `copy_in_end`, and the rest
     /// of the data ignored.
     pub fn copy_in_data(&mut self, copy: &mut CopyIn, data: &[u8]) {
-        if copy.error.is_some() {
+        if copy.error.is_some() || copy.tokenizer.ended() {
             return;
         }
         copy.pending.extend_from_slice(data);
         if copy.pending.len() < COPY_PIECE_BYTES {
             return;
         }
-        let end = complete_rows_end(&copy.pending, &copy.options);
-        let piece: Vec<u8> = copy.pending.drain(..end).collect();
-        if let Err(e) = self.load_copy_rows(copy, &piece) {
+        if let Err(e) = self.load_copy_piece(copy, false) {
             copy.error = Some(e);
             copy.pending = vec![];
         }
@@ -741,10 +745,10 @@ impl Session {
     pub fn copy_in_end(&mut self, mut copy: CopyIn) -> Result<u64> {
         let result = match copy.error.take() {
             Some(error) => Err(error),
-            None => {
-                let rest = std::mem::take(&mut copy.pending);
-                self.load_copy_rows(&mut copy, &rest).map(|()| copy.rows)
-            }
+            None => self
+                .load_copy_piece(&mut copy, true)
+                .and_then(|()| self.append_pending(&mut copy.load))
+                .map(|()| copy.load.rows()),
         };
         self.finish_statement(copy.implicit, result)
     }
@@ -757,32 +761,11 @@ impl Session {
         }
     }
 
-    fn load_copy_rows(&mut self, copy: &mut CopyIn, data: &[u8]) -> Result<()> {
-        let state = Arc::clone(self.txn().state());
-        let (rel, def) = state.require_table(&copy.table)?;
-        let rows = decode_rows(data, &copy.options, copy.targets.len(), copy.next_line)?;
-        copy.next_line += data.iter().filter(|b| **b == b'\n').count() as u64;
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let mut values: Vec<Vec<Option<String>>> = vec![vec![None; rows.len()]; def.columns.len()];
-        for (r, row) in rows.into_iter().enumerate() {
-            for (value, &column) in row.into_iter().zip(&copy.targets) {
-                values[column][r] = value;
-            }
-        }
-        let fields: Vec<datafusion::arrow::datatypes::Field> = def
-            .columns
-            .iter()
-            .map(|c| datafusion::arrow::datatypes::Field::new(&c.name, DataType::Utf8, true))
-            .collect();
-        let arrays = values
-            .into_iter()
-            .map(|column| Arc::new(datafusion::arrow::array::StringArray::from(column)) as datafusion::arrow::array::ArrayRef)
-            .collect();
-        let batch = RecordBatch::try_new(Arc::new(datafusion::arrow::datatypes::Schema::new(fields)), arrays)?;
-        copy.rows += self.append_batches(rel, vec![batch])?;
-        Ok(())
+    /// Loads the complete rows of the data gathered (all of it, at the end).
+    fn load_copy_piece(&mut self, copy: &mut CopyIn, last: bool) -> Result<()> {
+        let (rows, used) = copy.tokenizer.read(&copy.pending, last);
+        let raw: Vec<u8> = copy.pending.drain(..used).collect();
+        self.load_text_piece(&mut copy.load, "STDIN", rows, &raw)
     }
 
     fn append_in_transaction(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
@@ -1052,23 +1035,18 @@ impl Session {
 
 /// A `COPY … FROM STDIN` under way (`Session::copy_in_begin`).
 pub struct CopyIn {
-    table: crate::catalog::QualifiedName,
-    /// The table's columns the data fills, in the data's order.
-    targets: Vec<usize>,
-    options: CopyOptions,
+    load: crate::leader::load::Load,
+    tokenizer: crate::load::delimited::Tokenizer,
     implicit: bool,
     /// Data not loaded yet (it may end in the middle of a row).
     pending: Vec<u8>,
-    /// The number of `pending`'s first line in the whole data, for error messages.
-    next_line: u64,
-    rows: u64,
     error: Option<Error>,
 }
 
 impl CopyIn {
     /// The number of columns each row of the data has.
     pub fn width(&self) -> usize {
-        self.targets.len()
+        self.load.width()
     }
 }
 

@@ -109,6 +109,22 @@ pub struct ValueRules {
     pub zone: Tz,
 }
 
+impl ValueRules {
+    /// Redshift's defaults: no EMPTYASNULL/BLANKSASNULL/TRUNCATECOLUMNS, any date and time form.
+    pub fn new(zone: Tz) -> ValueRules {
+        ValueRules {
+            empty_as_null: false,
+            blanks_as_null: false,
+            truncate_columns: false,
+            trim_blanks: false,
+            replace_invalid: None,
+            date_format: TimeFormat::Auto,
+            time_format: TimeFormat::Auto,
+            zone,
+        }
+    }
+}
+
 /// A piece's rows as a batch of the table (`schema`); `listed[i]` is the table column the i-th
 /// text column fills, the others are NULL. Rows that do not convert are left out and returned
 /// as rejects (with those the tokenizer found).
@@ -169,6 +185,11 @@ pub fn text_to_batch(
 fn utf8_column(text: TextColumn, replace: Option<char>, refuse: &mut impl FnMut(usize, RejectKind, &str, String)) -> StringArray {
     let rows = text.len();
     let nulls = NullBuffer::from(text.valid.clone());
+    if text.bytes.is_ascii() {
+        let offsets = OffsetBuffer::new(ScalarBuffer::from(text.offsets));
+        // SAFETY: ASCII is UTF-8, and every offset of ASCII text is a character boundary.
+        return unsafe { StringArray::new_unchecked(offsets, Buffer::from_vec(text.bytes), Some(nulls)) };
+    }
     let offsets = OffsetBuffer::new(ScalarBuffer::from(text.offsets.clone()));
     if let Ok(strings) = StringArray::try_new(offsets, Buffer::from_vec(text.bytes.clone()), Some(nulls)) {
         return strings;
@@ -194,17 +215,24 @@ fn utf8_column(text: TextColumn, replace: Option<char>, refuse: &mut impl FnMut(
 /// decide.
 fn apply_null_rules(strings: &StringArray, sql_type: &SqlType, rules: &ValueRules) -> StringArray {
     let text_type = matches!(sql_type, SqlType::Char(_) | SqlType::Varchar(_));
+    let blank = |v: &str| v.is_empty() || (has_outer_space(v) && v.trim().is_empty());
     let is_null = |v: &str| {
         if text_type {
-            (rules.empty_as_null && v.is_empty()) || (rules.blanks_as_null && v.trim().is_empty())
+            (rules.empty_as_null && v.is_empty()) || (rules.blanks_as_null && blank(v))
         } else {
-            v.trim().is_empty()
+            blank(v)
         }
     };
     if !strings.iter().flatten().any(is_null) {
         return strings.clone();
     }
     strings.iter().map(|v| v.filter(|v| !is_null(v))).collect()
+}
+
+/// Starts or ends with white space (most values do not: checked before trimming).
+fn has_outer_space(v: &str) -> bool {
+    let bytes = v.as_bytes();
+    bytes.first().is_some_and(|b| b.is_ascii_whitespace()) || bytes.last().is_some_and(|b| b.is_ascii_whitespace())
 }
 
 fn convert_column(
@@ -231,7 +259,7 @@ fn convert_column(
         }
         _ => {
             let trimmed: StringArray;
-            let strings = if strings.iter().flatten().any(|v| v.len() != v.trim().len()) {
+            let strings = if strings.iter().flatten().any(has_outer_space) {
                 trimmed = strings.iter().map(|v| v.map(str::trim)).collect();
                 &trimmed
             } else {

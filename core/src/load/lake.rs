@@ -119,7 +119,14 @@ impl Lake {
                         "S3 access needs authorization: IAM_ROLE, CREDENTIALS or ACCESS_KEY_ID and SECRET_ACCESS_KEY"
                     ));
                 }
-                let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+                // A few quick retries: a statement should fail in seconds, not minutes, when the
+                // endpoint is down (object_store's default keeps trying for three minutes).
+                let retry = object_store::RetryConfig {
+                    max_retries: 3,
+                    retry_timeout: std::time::Duration::from_secs(20),
+                    ..Default::default()
+                };
+                let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket).with_retry(retry);
                 let env_endpoint = std::env::var("AWS_ENDPOINT_URL_S3").or_else(|_| std::env::var("AWS_ENDPOINT_URL")).ok();
                 if let Some(endpoint) = env_endpoint.or_else(|| config.s3_endpoint.clone()) {
                     // A local S3-compatible server: path-style requests, plain HTTP when it says so.
@@ -150,6 +157,11 @@ impl Lake {
                 Ok(Lake { store: Arc::new(store), scheme_prefix: format!("s3://{bucket}/") })
             }
         }
+    }
+
+    /// The local file system (objects are named by their paths).
+    pub fn is_local(&self) -> bool {
+        self.scheme_prefix.is_empty()
     }
 
     pub fn store(&self) -> &Arc<dyn ObjectStore> {

@@ -18,6 +18,22 @@ impl CopyOptions {
     pub fn text() -> CopyOptions {
         CopyOptions { format: CopyFormat::Text, delimiter: b'\t', null: "\\N".into() }
     }
+
+    /// How `COPY … FROM STDIN` reads rows in this format (a `\.` line ends them), and the
+    /// header lines to skip.
+    pub fn reader_format(&self) -> (DelimitedFormat, u64) {
+        let base = DelimitedFormat {
+            delimiter: self.delimiter,
+            null: Some(self.null.clone().into_bytes()),
+            end_marker: true,
+            ..DelimitedFormat::default()
+        };
+        match self.format {
+            CopyFormat::Text => (DelimitedFormat { escapes: Escapes::Postgres, ..base }, 0),
+            CopyFormat::Csv { quote, escape, header } => (DelimitedFormat { quote: Some(quote), quote_escape: escape, ..base }, header as u64),
+            CopyFormat::Plain { .. } => (base, 0),
+        }
+    }
 }
 
 /// The rows of a batch in a COPY format, a line at a time (`line` is reused), values written as
@@ -493,165 +509,6 @@ fn copy_options(options: &[CopyOption], legacy: &[CopyLegacyOption]) -> Result<C
     })
 }
 
-/// The rows of a piece of COPY data, each with `width` values (`None` for NULL). `first_line`
-/// is the number of the piece's first line in the whole data (1 for the start, where a CSV
-/// header is skipped).
-pub fn decode_rows(data: &[u8], options: &CopyOptions, width: usize, first_line: u64) -> Result<Vec<Vec<Option<String>>>> {
-    let rows = match &options.format {
-        CopyFormat::Text => decode_text(data, options)?,
-        CopyFormat::Plain { .. } => return Err(err!(INTERNAL_ERROR, "COPY FROM STDIN reads PostgreSQL's text and CSV formats")),
-        CopyFormat::Csv { quote, escape, header } => {
-            let text = std::str::from_utf8(data).map_err(|_| err!(CHARACTER_NOT_IN_REPERTOIRE, "COPY data is not valid UTF-8"))?;
-            let mut rows = decode_csv(text, options.delimiter as char, *quote as char, *escape as char, &options.null)?;
-            if *header && first_line == 1 && !rows.is_empty() {
-                rows.remove(0);
-            }
-            rows
-        }
-    };
-    for (line, row) in rows.iter().enumerate() {
-        if row.len() != width {
-            let which = if row.len() < width { "missing data for a column" } else { "extra data after last expected column" };
-            let line = first_line + line as u64;
-            return Err(err!(BAD_COPY_FILE_FORMAT, "{which} (line {line} has {} values, expected {width})", row.len()));
-        }
-    }
-    Ok(rows)
-}
-
-/// Where the complete rows of `data` end: just after its last line break outside a quoted CSV
-/// field (0 if none), so COPY data can be loaded a piece at a time.
-pub fn complete_rows_end(data: &[u8], options: &CopyOptions) -> usize {
-    let CopyFormat::Csv { quote, escape, .. } = options.format else {
-        return data.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    };
-    let (mut end, mut in_quotes, mut i) = (0, false, 0);
-    while i < data.len() {
-        let b = data[i];
-        if in_quotes {
-            let next = data.get(i + 1).copied();
-            if b == escape && (next == Some(quote) || (next == Some(escape) && escape != quote)) {
-                i += 1;
-            } else if b == quote {
-                in_quotes = false;
-            }
-        } else if b == quote {
-            in_quotes = true;
-        } else if b == b'\n' {
-            end = i + 1;
-        }
-        i += 1;
-    }
-    end
-}
-
-/// PostgreSQL's CSV format. Only an unquoted field equal to the NULL string is NULL: `""` is an
-/// empty string and `,,` is NULL. (Read by hand: the csv crate does not say whether a field was
-/// quoted.) A quoted field may hold delimiters and line breaks; inside it, `escape` followed by the
-/// quote or the escape character stands for that character.
-fn decode_csv(text: &str, delimiter: char, quote: char, escape: char, null: &str) -> Result<Vec<Vec<Option<String>>>> {
-    let mut rows = vec![];
-    let mut row: Vec<Option<String>> = vec![];
-    let (mut field, mut quoted, mut in_quotes) = (String::new(), false, false);
-    let mut at_line_start = true;
-    let mut chars = text.chars().peekable();
-    let finish = |field: &mut String, quoted: &mut bool, row: &mut Vec<Option<String>>| {
-        let value = std::mem::take(field);
-        row.push(if !*quoted && value == null { None } else { Some(value) });
-        *quoted = false;
-    };
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            if c == escape && chars.peek().is_some_and(|n| *n == quote || (*n == escape && escape != quote)) {
-                field.push(chars.next().expect("peeked"));
-            } else if c == quote {
-                in_quotes = false;
-            } else {
-                field.push(c);
-            }
-            continue;
-        }
-        // An end-of-data marker line, as psql may send.
-        if at_line_start && c == '\\' && chars.clone().take(1).eq(['.']) {
-            let rest: String = chars.clone().skip(1).take_while(|c| *c != '\n').collect();
-            if rest.trim_end_matches('\r').is_empty() {
-                break;
-            }
-        }
-        at_line_start = false;
-        match c {
-            c if c == quote => {
-                in_quotes = true;
-                quoted = true;
-            }
-            c if c == delimiter => finish(&mut field, &mut quoted, &mut row),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' => {
-                finish(&mut field, &mut quoted, &mut row);
-                rows.push(std::mem::take(&mut row));
-                at_line_start = true;
-            }
-            c => field.push(c),
-        }
-    }
-    if in_quotes {
-        return Err(err!(BAD_COPY_FILE_FORMAT, "unterminated CSV quoted field"));
-    }
-    if !at_line_start {
-        finish(&mut field, &mut quoted, &mut row);
-        rows.push(row);
-    }
-    Ok(rows)
-}
-
-fn decode_text(data: &[u8], options: &CopyOptions) -> Result<Vec<Vec<Option<String>>>> {
-    let text = std::str::from_utf8(data).map_err(|_| err!(CHARACTER_NOT_IN_REPERTOIRE, "COPY data is not valid UTF-8"))?;
-    let delimiter = options.delimiter as char;
-    let mut rows = vec![];
-    for line in text.split('\n') {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line == "\\." {
-            break;
-        }
-        if line.is_empty() {
-            continue;
-        }
-        let row = line
-            .split(delimiter)
-            .map(|field| if field == options.null { None } else { Some(unescape(field)) })
-            .collect();
-        rows.push(row);
-    }
-    Ok(rows)
-}
-
-/// Text format escapes: `\\`, `\t`, `\n`, `\r`, `\b`, `\f`, `\v`; any other escaped character is
-/// itself.
-fn unescape(field: &str) -> String {
-    if !field.contains('\\') {
-        return field.to_string();
-    }
-    let mut out = String::with_capacity(field.len());
-    let mut chars = field.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('b') => out.push('\u{8}'),
-            Some('f') => out.push('\u{c}'),
-            Some('v') => out.push('\u{b}'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
 /// Appends one row (ending in a newline) in the COPY format.
 pub fn encode_row(values: &[Option<&str>], options: &CopyOptions, out: &mut Vec<u8>) {
     for (i, value) in values.iter().enumerate() {
@@ -721,6 +578,21 @@ pub fn encode_row(values: &[Option<&str>], options: &CopyOptions, out: &mut Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::delimited::Tokenizer;
+
+    /// Rows as COPY FROM STDIN reads them.
+    fn read(data: &[u8], options: &CopyOptions, width: usize) -> Vec<Vec<Option<String>>> {
+        let (format, header) = options.reader_format();
+        let (rows, _) = Tokenizer::new(format, width, header).read(data, true);
+        assert!(rows.rejects.is_empty(), "{:?}", rows.rejects);
+        (0..rows.len())
+            .map(|r| rows.columns.iter().map(|c| c.value(r).map(|v| String::from_utf8(v.to_vec()).unwrap())).collect())
+            .collect()
+    }
+
+    fn csv(header: bool) -> CopyOptions {
+        CopyOptions { format: CopyFormat::Csv { quote: b'"', escape: b'"', header }, delimiter: b',', null: String::new() }
+    }
 
     #[test]
     fn text_rows_round_trip() {
@@ -728,17 +600,15 @@ mod tests {
         let mut out = vec![];
         encode_row(&values, &CopyOptions::text(), &mut out);
         assert_eq!(out, b"a\\tb\\\\c\\nd\t\\N\t\n");
-        let rows = decode_rows(&out, &CopyOptions::text(), 3, 1).unwrap();
-        assert_eq!(rows, vec![vec![Some("a\tb\\c\nd".to_string()), None, Some(String::new())]]);
+        assert_eq!(read(&out, &CopyOptions::text(), 3), vec![vec![Some("a\tb\\c\nd".to_string()), None, Some(String::new())]]);
     }
 
     #[test]
     fn csv_rows_round_trip() {
-        let csv = CopyOptions { format: CopyFormat::Csv { quote: b'"', escape: b'"', header: false }, delimiter: b',', null: String::new() };
         let mut out = vec![];
-        encode_row(&[Some("x,\"y\""), None, Some("")], &csv, &mut out);
+        encode_row(&[Some("x,\"y\""), None, Some("")], &csv(false), &mut out);
         assert_eq!(out, b"\"x,\"\"y\"\"\",,\"\"\n");
-        let rows = decode_rows(&out, &csv, 3, 1).unwrap();
+        let rows = read(&out, &csv(false), 3);
         assert_eq!(rows[0][0].as_deref(), Some("x,\"y\""));
         assert_eq!(rows[0][1], None);
         assert_eq!(rows[0][2].as_deref(), Some(""), "a quoted empty field is an empty string, not NULL");
@@ -746,21 +616,18 @@ mod tests {
 
     #[test]
     fn csv_fields_span_lines_and_markers_end_the_data() {
-        let csv = CopyOptions { format: CopyFormat::Csv { quote: b'"', escape: b'"', header: true }, delimiter: b',', null: String::new() };
         let data = b"a,b\r\n1,\"two\r\nlines\"\n\"\",\n\\.\nignored,row\n";
-        let rows = decode_rows(data, &csv, 2, 1).unwrap();
-        assert_eq!(rows, vec![
+        assert_eq!(read(data, &csv(true), 2), vec![
             vec![Some("1".to_string()), Some("two\r\nlines".to_string())],
             vec![Some(String::new()), None],
         ]);
     }
 
     #[test]
-    fn complete_rows_end_after_the_last_line_break_outside_quotes() {
-        let csv = CopyOptions { format: CopyFormat::Csv { quote: b'"', escape: b'"', header: false }, delimiter: b',', null: String::new() };
-        assert_eq!(complete_rows_end(b"1,a\n2,\"b\n", &csv), 4, "the second row's quoted field goes on");
-        assert_eq!(complete_rows_end(b"1,\"a\"\"\n\"\n2,b", &csv), 9);
-        assert_eq!(complete_rows_end(b"no break", &csv), 0);
-        assert_eq!(complete_rows_end(b"1\tx\n2\n3", &CopyOptions::text()), 6, "text rows end at the last line break");
+    fn redshift_plain_text_escapes_what_would_break_a_row() {
+        let options = CopyOptions { format: CopyFormat::Plain { add_quotes: false, escape: true }, delimiter: b'|', null: String::new() };
+        let mut out = vec![];
+        encode_row(&[Some("a|b\nc\\"), None], &options, &mut out);
+        assert_eq!(out, b"a\\|b\\\nc\\\\|\n");
     }
 }
