@@ -392,16 +392,7 @@ mod tests {
         let format = DelimitedFormat::default();
         let data = b"1|abc|2024-01-02\nx|a|\n3|abcd|\n|a|\n5||01/02/2024\n";
         let (rows, _) = Tokenizer::new(format, 3, 0).read(data, true);
-        let rules = ValueRules {
-            empty_as_null: false,
-            blanks_as_null: false,
-            truncate_columns: false,
-            trim_blanks: false,
-            replace_invalid: None,
-            date_format: TimeFormat::Auto,
-            time_format: TimeFormat::Auto,
-            zone: "UTC".parse().unwrap(),
-        };
+        let rules = ValueRules::new("UTC".parse().unwrap());
         let (batch, rejects) = text_to_batch(rows, data, &table, &[0, 1, 2], &rules, &schema).unwrap();
         assert_eq!(batch.num_rows(), 2);
         let found: Vec<(u64, RejectKind, &str)> = rejects.iter().map(|r| (r.line, r.kind, r.raw_value.as_str())).collect();

@@ -128,6 +128,27 @@ pub struct LoadExtras {
     pub trim_blanks: bool,
 }
 
+impl LoadExtras {
+    /// The S3 keys given as ACCESS_KEY_ID, SECRET_ACCESS_KEY and SESSION_TOKEN.
+    fn credentials(&self) -> Credentials {
+        Credentials {
+            access_key_id: self.access_key_id.clone(),
+            secret_access_key: self.secret_access_key.clone(),
+            session_token: self.session_token.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+/// At most one of GZIP, BZIP2 and ZSTD.
+fn one_compression(given: &[Compression], statement: &str) -> Result<Compression> {
+    match given {
+        [] => Ok(Compression::None),
+        [one] => Ok(*one),
+        _ => Err(err!(SYNTAX_ERROR, "{statement} takes one of GZIP, BZIP2 and ZSTD")),
+    }
+}
+
 /// The most rows MAXERROR may let through, as on Redshift.
 pub const MAX_ERRORS_LIMIT: u64 = 100_000;
 
@@ -174,12 +195,7 @@ pub fn load_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<Lo
     if !options.is_empty() {
         return Err(err!(SYNTAX_ERROR, "COPY from a file takes Redshift's options (CSV, DELIMITER 'x', GZIP, …), not a parenthesised list"));
     }
-    let mut credentials = Credentials {
-        access_key_id: extras.access_key_id.clone(),
-        secret_access_key: extras.secret_access_key.clone(),
-        session_token: extras.session_token.clone(),
-        ..Default::default()
-    };
+    let mut credentials = extras.credentials();
     let mut plan = LoadPlan {
         table: qualified_name(table_name)?,
         columns: columns.iter().map(ident_name).collect(),
@@ -260,11 +276,7 @@ pub fn load_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<Lo
         }
     }
     plan.credentials = credentials;
-    plan.compression = match compressions.as_slice() {
-        [] => Compression::None,
-        [one] => *one,
-        _ => return Err(err!(SYNTAX_ERROR, "COPY takes one of GZIP, BZIP2 and ZSTD")),
-    };
+    plan.compression = one_compression(&compressions, "COPY")?;
     if let LoadFormat::Delimited(format) = &mut plan.format {
         if csv && (escape || remove_quotes) {
             return Err(err!(SYNTAX_ERROR, "CSV cannot be used with {}", if escape { "ESCAPE" } else { "REMOVEQUOTES" }));
@@ -338,13 +350,7 @@ pub fn unload_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<
         (None, Some(text)) => text.clone(),
         (None, None) => return Err(err!(SYNTAX_ERROR, "UNLOAD needs a query")),
     };
-    let mut credentials = Credentials {
-        access_key_id: extras.access_key_id.clone(),
-        secret_access_key: extras.secret_access_key.clone(),
-        session_token: extras.session_token.clone(),
-        iam_role: auth.as_ref().map(|a| a.to_string()),
-        ..Default::default()
-    };
+    let mut credentials = Credentials { iam_role: auth.as_ref().map(|a| a.to_string()), ..extras.credentials() };
     let mut plan = UnloadPlan {
         query,
         target: to.value.clone(),
@@ -399,11 +405,7 @@ pub fn unload_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<
         }
     }
     plan.credentials = credentials;
-    plan.compression = match compressions.as_slice() {
-        [] => Compression::None,
-        [one] => *one,
-        _ => return Err(err!(SYNTAX_ERROR, "UNLOAD takes one of GZIP, BZIP2 and ZSTD")),
-    };
+    plan.compression = one_compression(&compressions, "UNLOAD")?;
     let text_options = csv || delimiter.is_some() || null.is_some() || header || add_quotes || escape;
     plan.format = match (parquet, json) {
         (true, true) => return Err(err!(SYNTAX_ERROR, "UNLOAD takes one FORMAT")),
