@@ -147,7 +147,11 @@ impl Shell {
             if tables_only && rel.is_view() {
                 continue;
             }
-            let kind = if rel.is_view() { "view" } else { "table" };
+            let kind = match rel.kind {
+                RelationKind::View(_) => "view",
+                RelationKind::Table(_) => "table",
+                RelationKind::External(_) => "external table",
+            };
             rows.push(vec![rel.schema.clone(), rel.name.clone(), kind.to_string(), rel.owner.clone()]);
         }
         rows.sort();
@@ -171,6 +175,17 @@ impl Shell {
         match &rel.kind {
             RelationKind::View(view) => {
                 println!("View \"{}.{}\"\n{}", rel.schema, rel.name, view.sql);
+            }
+            RelationKind::External(def) => {
+                println!("External table \"{}.{}\"", rel.schema, rel.name);
+                let rows: Vec<Vec<String>> = def
+                    .columns
+                    .iter()
+                    .map(|c| vec![c.name.clone(), c.sql_type.to_string(), String::new()])
+                    .chain(def.partition_columns.iter().map(|c| vec![c.name.clone(), c.sql_type.to_string(), "partition".into()]))
+                    .collect();
+                print_rows(&["Column", "Type", "Key"], &[false; 3], &rows);
+                println!("Location: {}, partitions: {}", def.location, def.partitions.len());
             }
             RelationKind::Table(table) => {
                 println!("Table \"{}.{}\"", rel.schema, rel.name);

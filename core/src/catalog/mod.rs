@@ -278,10 +278,94 @@ pub struct ViewDef {
     pub late_binding: bool,
 }
 
+/// A table whose rows are files in the lake (Redshift Spectrum): the catalog keeps only its
+/// description; every query lists and reads the files.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExternalTableDef {
+    pub columns: Vec<ExternalColumn>,
+    /// `PARTITIONED BY`: columns whose values come from the partition a file belongs to.
+    pub partition_columns: Vec<ExternalColumn>,
+    /// The folder (`s3://bucket/prefix/` or a local directory) holding the files of an
+    /// unpartitioned table.
+    pub location: String,
+    pub format: ExternalFormat,
+    /// `TABLE PROPERTIES ('name'='value', …)`, names lower-cased.
+    pub properties: Vec<(String, String)>,
+    /// `ALTER TABLE … ADD PARTITION`, in the order added.
+    pub partitions: Vec<ExternalPartition>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExternalColumn {
+    pub name: String,
+    #[serde(with = "sql_type_text")]
+    pub sql_type: SqlType,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ExternalFormat {
+    Parquet,
+    /// `STORED AS TEXTFILE`: one row per line, fields split by `delimiter`, `\N` for NULL.
+    Text { delimiter: u8 },
+}
+
+impl ExternalFormat {
+    /// Hive's input format class, as SVV_EXTERNAL_TABLES shows it.
+    pub fn input_format(&self) -> &'static str {
+        match self {
+            ExternalFormat::Parquet => "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+            ExternalFormat::Text { .. } => "org.apache.hadoop.mapred.TextInputFormat",
+        }
+    }
+    pub fn output_format(&self) -> &'static str {
+        match self {
+            ExternalFormat::Parquet => "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            ExternalFormat::Text { .. } => "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+        }
+    }
+    pub fn serialization_lib(&self) -> &'static str {
+        match self {
+            ExternalFormat::Parquet => "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+            ExternalFormat::Text { .. } => "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
+        }
+    }
+}
+
+/// One partition: a value per partition column (as written in ADD PARTITION) and its folder.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExternalPartition {
+    pub values: Vec<String>,
+    pub location: String,
+}
+
+impl ExternalTableDef {
+    /// The value of a `TABLE PROPERTIES` entry.
+    pub fn property(&self, name: &str) -> Option<&str> {
+        self.properties.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+    /// Every column as queries see it: the file columns, then the partition columns.
+    pub fn all_columns(&self) -> impl Iterator<Item = &ExternalColumn> {
+        self.columns.iter().chain(&self.partition_columns)
+    }
+}
+
+/// SQL types kept in JSON as their SQL names (`numeric(12,2)`).
+mod sql_type_text {
+    use crate::types::SqlType;
+    pub fn serialize<S: serde::Serializer>(t: &SqlType, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_string())
+    }
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SqlType, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(d)?;
+        text.parse().map_err(|e: crate::error::Error| serde::de::Error::custom(e.message))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum RelationKind {
     Table(TableDef),
     View(ViewDef),
+    External(ExternalTableDef),
 }
 
 #[derive(Debug, Clone)]
@@ -302,13 +386,19 @@ impl Relation {
     pub fn table(&self) -> Option<&TableDef> {
         match &self.kind {
             RelationKind::Table(t) => Some(t),
-            RelationKind::View(_) => None,
+            RelationKind::View(_) | RelationKind::External(_) => None,
         }
     }
     pub fn table_mut(&mut self) -> Option<&mut TableDef> {
         match &mut self.kind {
             RelationKind::Table(t) => Some(t),
-            RelationKind::View(_) => None,
+            RelationKind::View(_) | RelationKind::External(_) => None,
+        }
+    }
+    pub fn external(&self) -> Option<&ExternalTableDef> {
+        match &self.kind {
+            RelationKind::External(e) => Some(e),
+            _ => None,
         }
     }
     pub fn qualified_name(&self) -> QualifiedName {
@@ -336,6 +426,20 @@ impl fmt::Display for QualifiedName {
 pub struct SchemaEntry {
     pub name: String,
     pub owner: String,
+    /// `CREATE EXTERNAL SCHEMA`: the schema holds external tables only.
+    pub external: Option<ExternalSchema>,
+}
+
+/// `CREATE EXTERNAL SCHEMA s FROM DATA CATALOG DATABASE 'db' IAM_ROLE '…' [REGION '…']`.
+///
+/// Redwood is its own data catalog: the external database is a name recorded with the schema,
+/// and the tables created in the schema are kept in Redwood's catalog.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExternalSchema {
+    pub database: String,
+    /// The role the lake is read with: Redwood reads with the server's own AWS credentials.
+    pub iam_role: String,
+    pub region: Option<String>,
 }
 
 /// A database user (Redshift's `pg_user`). Passwords are kept only as verifiers: a SCRAM-SHA-256
@@ -378,7 +482,7 @@ impl CatalogState {
         let mut state = CatalogState::default();
         state.schemas.insert(
             DEFAULT_SCHEMA.into(),
-            SchemaEntry { name: DEFAULT_SCHEMA.into(), owner: DEFAULT_OWNER.into() },
+            SchemaEntry { name: DEFAULT_SCHEMA.into(), owner: DEFAULT_OWNER.into(), external: None },
         );
         state
     }

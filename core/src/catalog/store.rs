@@ -17,6 +17,8 @@ const HASH_SCHEME: &str = "datafusion-55-repartition";
 /// `relations.kind` of views; a view created `WITH NO SCHEMA BINDING` is stored under its own kind.
 const VIEW_KIND: &str = "view";
 const LATE_BINDING_VIEW_KIND: &str = "late_binding_view";
+/// `relations.kind` of external tables, whose definition is JSON in `relations.external`.
+const EXTERNAL_KIND: &str = "external";
 
 const SCHEMA_SQL: &str = "
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -75,8 +77,15 @@ impl CatalogStore {
         let conn = Connection::open(dir.join("catalog.db"))?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;")?;
         conn.execute_batch(SCHEMA_SQL)?;
-        // Columns added since the first catalogs: views' original text, comments (COMMENT ON).
-        for (table, column) in [("relations", "view_text"), ("relations", "comment"), ("columns", "comment")] {
+        // Columns added since the first catalogs: views' original text, comments (COMMENT ON),
+        // external schemas and tables (JSON).
+        for (table, column) in [
+            ("relations", "view_text"),
+            ("relations", "comment"),
+            ("columns", "comment"),
+            ("schemas", "external"),
+            ("relations", "external"),
+        ] {
             let exists = conn
                 .prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2")?
                 .exists(params![table, column])?;
@@ -148,10 +157,12 @@ impl CatalogStore {
             ));
         }
         let mut state = CatalogState::default();
-        let mut stmt = self.conn.prepare("SELECT name, owner FROM schemas")?;
-        for row in stmt.query_map([], |r| Ok(SchemaEntry { name: r.get(0)?, owner: r.get(1)? }))? {
-            let s = row?;
-            state.schemas.insert(s.name.clone(), s);
+        let mut stmt = self.conn.prepare("SELECT name, owner, external FROM schemas")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let name: String = r.get(0)?;
+            let external = from_json::<ExternalSchema>(r.get(2)?, &name)?;
+            state.schemas.insert(name.clone(), SchemaEntry { name, owner: r.get(1)?, external });
         }
         let mut stmt = self.conn.prepare(
             "SELECT name, id, superuser, create_db, scram, md5, valid_until, connection_limit FROM users",
@@ -231,7 +242,7 @@ impl CatalogStore {
         let mut stmt = self.conn.prepare(
             "SELECT id, schema_name, name, kind, owner, version, distribution, distkey, sort_kind,
                     sort_columns, primary_key, constraints, even_cursor, next_column_id, view_sql, depends_on,
-                    view_text, comment
+                    view_text, comment, external
              FROM relations",
         )?;
         let mut rows = stmt.query([])?;
@@ -239,7 +250,12 @@ impl CatalogStore {
             let id: RelId = r.get(0)?;
             max_relation_id = max_relation_id.max(id);
             let kind: String = r.get(3)?;
-            let kind = if kind == VIEW_KIND || kind == LATE_BINDING_VIEW_KIND {
+            let kind = if kind == EXTERNAL_KIND {
+                let name: String = r.get(2)?;
+                let def = from_json::<ExternalTableDef>(r.get(18)?, &name)?
+                    .ok_or_else(|| err!(DATA_CORRUPTED, "external table {name} has no definition in the catalog"))?;
+                RelationKind::External(def)
+            } else if kind == VIEW_KIND || kind == LATE_BINDING_VIEW_KIND {
                 let sql: String = r.get(14)?;
                 RelationKind::View(ViewDef {
                     text: r.get::<_, Option<String>>(16)?.unwrap_or_else(|| sql.clone()),
@@ -308,7 +324,10 @@ impl CatalogStore {
             tx.execute("DELETE FROM schemas WHERE name=?1", [name])?;
         }
         for s in &changes.put_schemas {
-            tx.execute("INSERT OR REPLACE INTO schemas(name, owner) VALUES (?1, ?2)", params![s.name, s.owner])?;
+            tx.execute(
+                "INSERT OR REPLACE INTO schemas(name, owner, external) VALUES (?1, ?2, ?3)",
+                params![s.name, s.owner, to_json(&s.external)?],
+            )?;
         }
         for name in changes.drop_users.iter().chain(changes.put_users.iter().map(|u| &u.name)) {
             tx.execute("DELETE FROM users WHERE name=?1", [name])?;
@@ -346,8 +365,25 @@ fn parse_ids<T: std::str::FromStr>(text: &str) -> Vec<T> {
     text.split(',').filter_map(|s| s.parse().ok()).collect()
 }
 
+/// A catalog value kept as JSON text.
+fn to_json<T: serde::Serialize>(value: &Option<T>) -> Result<Option<String>> {
+    value.as_ref().map(|v| serde_json::to_string(v).map_err(|e| Error::internal(e.to_string()))).transpose()
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: Option<String>, owner: &str) -> Result<Option<T>> {
+    text.map(|t| serde_json::from_str(&t).map_err(|e| err!(DATA_CORRUPTED, "catalog entry of {owner} is unreadable: {e}")))
+        .transpose()
+}
+
 fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
     match &rel.kind {
+        RelationKind::External(def) => {
+            tx.execute(
+                "INSERT INTO relations(id, schema_name, name, kind, owner, version, comment, external)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![rel.id, rel.schema, rel.name, EXTERNAL_KIND, rel.owner, rel.version, rel.comment, to_json(&Some(def))?],
+            )?;
+        }
         RelationKind::View(v) => {
             tx.execute(
                 "INSERT INTO relations(id, schema_name, name, kind, owner, version, view_sql, depends_on, view_text, comment)

@@ -22,7 +22,10 @@ impl Session {
         }
         let name = qualified_name(&create.name)?;
         let state = Arc::clone(self.txn().state());
-        state.require_schema(&name.schema)?;
+        if state.require_schema(&name.schema)?.external.is_some() {
+            return Err(err!(WRONG_OBJECT_TYPE, "schema \"{}\" is an external schema", name.schema)
+                .with_hint("Create local tables in a local schema, or use CREATE EXTERNAL TABLE."));
+        }
         if state.lookup(&name).is_some() {
             if create.if_not_exists {
                 self.notice(format!("relation \"{}\" already exists, skipping", name.name));
@@ -207,7 +210,7 @@ impl Session {
         Ok(Outcome::command("CREATE VIEW"))
     }
 
-    pub(crate) fn create_schema(&mut self, name: &SchemaName, if_not_exists: bool) -> Result<Outcome> {
+    pub(crate) fn create_schema(&mut self, name: &SchemaName, if_not_exists: bool, external: Option<ExternalSchema>) -> Result<Outcome> {
         let name = match name {
             SchemaName::Simple(n) | SchemaName::NamedAuthorization(n, _) => n
                 .0
@@ -225,7 +228,7 @@ impl Session {
             return Err(err!(DUPLICATE_SCHEMA, "schema \"{name}\" already exists"));
         }
         let owner = self.user().to_string();
-        self.txn().put_schema(SchemaEntry { name, owner });
+        self.txn().put_schema(SchemaEntry { name, owner, external });
         Ok(Outcome::command("CREATE SCHEMA"))
     }
 
@@ -311,7 +314,7 @@ impl Session {
         Ok(())
     }
 
-    pub(crate) async fn alter_table(&mut self, alter: &AlterTable) -> Result<Outcome> {
+    pub(crate) async fn alter_table(&mut self, alter: &AlterTable, partition_locations: Vec<String>) -> Result<Outcome> {
         let qname = qualified_name(&alter.name)?;
         let state = Arc::clone(self.txn().state());
         let Some(rel) = state.lookup(&qname) else {
@@ -322,6 +325,17 @@ impl Session {
         };
         let old_name = rel.qualified_name();
         let mut rel = (**rel).clone();
+        if rel.external().is_some() {
+            let mut locations = partition_locations.into_iter();
+            for operation in &alter.operations {
+                self.alter_external(&mut rel, operation, &mut locations)?;
+            }
+            self.txn().put_relation(rel);
+            return Ok(Outcome::command("ALTER TABLE"));
+        }
+        if !partition_locations.is_empty() {
+            return Err(err!(WRONG_OBJECT_TYPE, "\"{}\" is not an external table: it has no partitions", old_name.name));
+        }
         for operation in &alter.operations {
             self.alter_one(&state, &mut rel, operation).await?;
         }

@@ -352,18 +352,26 @@ impl PlaceNetworkBoundaries {
     fn combine(&self, plan: &Arc<dyn ExecutionPlan>, children: Vec<Placed>) -> Result<Placed> {
         let loci: Vec<Locus> = children.iter().map(|c| c.locus).collect();
         let (plans, locus) = if loci.contains(&Locus::Leader { shippable: false }) {
-            let partition_wise = plan
-                .input_distribution_requirements()
-                .into_per_child()
+            // Everything meets on the leader (an external table joined with a local one). Inputs
+            // a step reads partition by partition are hashed again there, into as many
+            // partitions as the leader's own input has.
+            let requirements = plan.input_distribution_requirements().into_per_child();
+            let leader_partitions = children
                 .iter()
-                .any(|d| matches!(d, Distribution::KeyPartitioned(_)));
-            if partition_wise && loci.iter().any(|l| !matches!(l, Locus::Leader { .. })) {
-                return plan_err!(
-                    "{} cannot combine rows from the compute nodes with rows only the leader has",
-                    plan.name()
-                );
+                .find(|c| matches!(c.locus, Locus::Leader { .. }))
+                .map_or(self.partitions_per_node, |c| c.plan.output_partitioning().partition_count());
+            let mut plans = vec![];
+            for (child, requirement) in children.into_iter().zip(&requirements) {
+                let on_nodes = !matches!(child.locus, Locus::Leader { .. });
+                let gathered = self.to_leader(child)?;
+                plans.push(match requirement {
+                    Distribution::KeyPartitioned(keys) if on_nodes => {
+                        let by_key = Partitioning::Hash(keys.clone(), leader_partitions);
+                        Arc::new(RepartitionExec::try_new(gathered, by_key)?) as Arc<dyn ExecutionPlan>
+                    }
+                    _ => gathered,
+                });
             }
-            let plans = children.into_iter().map(|c| self.to_leader(c)).collect::<Result<_>>()?;
             (plans, Locus::Leader { shippable: false })
         } else if loci.contains(&Locus::Nodes) || (loci.contains(&Locus::Replicated) && loci.iter().any(|l| *l != Locus::Replicated)) {
             let plans = children.into_iter().map(|c| self.to_nodes(c)).collect::<Result<_>>()?;

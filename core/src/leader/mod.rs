@@ -12,6 +12,7 @@ mod maintenance;
 pub mod origins;
 pub mod dml;
 pub mod load;
+mod spectrum;
 mod unload;
 pub mod provider;
 pub mod query_log;

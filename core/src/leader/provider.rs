@@ -164,6 +164,12 @@ impl SchemaProvider for RedwoodSchema {
             RelationKind::View(view) => {
                 Ok(Some(Arc::new(ViewTable::new(self.cell.plan_view(view).await?, Some(view.sql.clone())))))
             }
+            RelationKind::External(def) => {
+                let schema = state.schemas.get(&rel.schema).and_then(|s| s.external.as_ref());
+                let schema = schema.ok_or_else(|| Error::internal(format!("external table {} outside an external schema", rel.name)).into_datafusion())?;
+                let config = self.cell.database.lake_config();
+                Ok(Some(Arc::new(crate::leader::spectrum::ExternalTable::new(rel, def, schema, config))))
+            }
         }
     }
     fn table_exist(&self, name: &str) -> bool {

@@ -876,19 +876,21 @@ impl Session {
             Statement::Insert(insert) => self.insert(&insert).await,
             Statement::Update(update) => self.update(&update).await,
             Statement::Delete(delete) => self.delete(&delete).await,
+            Statement::CreateTable(create) if create.external => self.create_external_table(&create),
             Statement::CreateTable(create) => self.create_table(&create, &parsed.attributes).await,
             Statement::CreateView(view) => self.create_view(&view).await,
             Statement::CreateSchema { schema_name, if_not_exists, .. } => {
-                self.create_schema(&schema_name, if_not_exists)
+                self.create_schema(&schema_name, if_not_exists, parsed.attributes.external.schema)
             }
             Statement::Drop { object_type: ObjectType::User, if_exists, names, .. } => {
                 let names: Vec<String> = names.iter().map(|n| n.to_string().to_ascii_lowercase()).collect();
                 self.drop_users(&names, if_exists)
             }
             Statement::Drop { object_type, if_exists, names, cascade, .. } => {
-                self.drop(object_type, if_exists, &names, cascade)
+                // Redwood is the external database's catalog: dropping it drops its tables.
+                self.drop(object_type, if_exists, &names, cascade || parsed.attributes.external.drop_database)
             }
-            Statement::AlterTable(alter) => self.alter_table(&alter).await,
+            Statement::AlterTable(alter) => self.alter_table(&alter, parsed.attributes.external.partition_locations).await,
             Statement::Comment { object_type, object_name, comment, .. } => self.comment(object_type, &object_name, comment.as_deref()),
             Statement::Truncate(truncate) => self.truncate(&truncate),
             Statement::Vacuum(vacuum) => self.vacuum(&vacuum).await,

@@ -228,6 +228,25 @@ impl Lake {
         Ok(objects)
     }
 
+    /// The files in a folder and its subfolders (an external table's or partition's), leaving
+    /// out what Spectrum ignores: empty objects, and names starting with `.`, `_` or `#` or
+    /// ending with `~`. A missing folder has no files.
+    pub async fn files_in(&self, folder: &Location) -> Result<Vec<object_store::ObjectMeta>> {
+        let prefix = Lake::path_of(folder)?;
+        let listed: std::result::Result<Vec<object_store::ObjectMeta>, _> = self.store.list(Some(&prefix)).try_collect().await;
+        let mut files = match listed {
+            Ok(files) => files,
+            Err(object_store::Error::NotFound { .. }) => vec![],
+            Err(e) => return Err(lake_error(e, &self.name_of(&prefix))),
+        };
+        files.retain(|meta| {
+            let name = meta.location.filename().unwrap_or_default();
+            meta.size > 0 && !name.starts_with(['.', '_', '#']) && !name.ends_with('~')
+        });
+        files.sort_by(|a, b| a.location.cmp(&b.location));
+        Ok(files)
+    }
+
     /// The whole of an object.
     pub async fn read(&self, path: &ObjectPath) -> Result<bytes::Bytes> {
         let name = self.name_of(path);

@@ -268,7 +268,7 @@ const ENCODINGS: [Encoding; 10] = [
 fn view_definition(state: &CatalogState, oid: i32) -> Option<String> {
     state.relations.values().find(|r| relation_oid(r) == oid).and_then(|r| match &r.kind {
         RelationKind::View(view) => Some(view.text.clone()),
-        RelationKind::Table(_) => None,
+        RelationKind::Table(_) | RelationKind::External(_) => None,
     })
 }
 

@@ -13,7 +13,9 @@ mod redshift;
 
 pub use functions::{backend_functions, functions, table_functions};
 
-use crate::catalog::{CatalogState, ColumnId, Encoding, RelId, Relation, RelationKind, SortKind, TableDef, DEFAULT_OWNER};
+use crate::catalog::{
+    CatalogState, ColumnId, Encoding, ExternalTableDef, RelId, Relation, RelationKind, SortKind, TableDef, DEFAULT_OWNER,
+};
 use crate::leader::provider::SnapshotCell;
 use crate::types::SqlType;
 use async_trait::async_trait;
@@ -52,6 +54,7 @@ pub const OWN_TABLES: &[&str] = &[
     "svv_external_schemas",
     "svv_external_tables",
     "svv_external_columns",
+    "svv_external_partitions",
     "svv_mv_info",
     "svv_relation_privileges",
     "pg_proc_info",
@@ -170,8 +173,14 @@ impl Facts {
         Facts { state, layout: cell.layout(), view_columns, settings, queries: vec![], nodes: vec![], load_errors: vec![] }
     }
 
+    /// Local tables and views: external tables are listed only by the SVV_EXTERNAL_ views, as
+    /// on Redshift.
     fn relations(&self) -> impl Iterator<Item = &Arc<Relation>> {
-        self.state.relations.values()
+        self.state.relations.values().filter(|r| r.external().is_none())
+    }
+
+    fn external_tables(&self) -> impl Iterator<Item = (&Arc<Relation>, &ExternalTableDef)> {
+        self.state.relations.values().filter_map(|r| r.external().map(|e| (r, e)))
     }
 
     fn tables(&self) -> impl Iterator<Item = (&Arc<Relation>, &TableDef)> {
@@ -183,6 +192,7 @@ impl Facts {
         match &rel.kind {
             RelationKind::Table(table) => table_columns(rel, table),
             RelationKind::View(_) => self.view_columns.get(&rel.id).map(view_columns).unwrap_or_default(),
+            RelationKind::External(_) => vec![],
         }
     }
 

@@ -114,6 +114,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                         }
                     }
                     RelationKind::View(_) => class_rows.push(common(relation_oid(rel), &rel.name, "v", 0, 0.0, false, 0)),
+                    RelationKind::External(_) => {}
                 }
             }
             // The catalog's own relations, under PostgreSQL's oids: clients name them in

@@ -3,7 +3,7 @@
 //! defines them.
 
 use super::*;
-use crate::catalog::{Placement, DEFAULT_DATABASE, DEFAULT_SCHEMA};
+use crate::catalog::{ExternalFormat, Placement, DEFAULT_DATABASE, DEFAULT_SCHEMA};
 
 /// Views defined as SQL over other system tables.
 pub(super) const VIEWS: &[(&str, &str)] = &[
@@ -42,28 +42,6 @@ pub(super) const VIEWS: &[(&str, &str)] = &[
         "SELECT current_database() AS database_name, CAST(1 AS INT) AS database_owner, \
          CAST('local' AS VARCHAR) AS database_type, CAST(NULL AS VARCHAR) AS database_acl, \
          CAST(NULL AS VARCHAR) AS database_options, CAST('Serializable' AS VARCHAR) AS database_isolation_level",
-    ),
-    // External schemas and tables arrive with Spectrum; the views have their columns already.
-    (
-        "svv_external_schemas",
-        "SELECT CAST(NULL AS INT) AS esoid, CAST(NULL AS SMALLINT) AS eskind, CAST(NULL AS VARCHAR) AS schemaname, \
-         CAST(NULL AS INT) AS esowner, CAST(NULL AS VARCHAR) AS databasename, CAST(NULL AS VARCHAR) AS esoptions \
-         WHERE false",
-    ),
-    (
-        "svv_external_tables",
-        "SELECT CAST(NULL AS VARCHAR) AS redshift_database_name, CAST(NULL AS VARCHAR) AS schemaname, \
-         CAST(NULL AS VARCHAR) AS tablename, CAST(NULL AS VARCHAR) AS tabletype, CAST(NULL AS VARCHAR) AS location, \
-         CAST(NULL AS VARCHAR) AS input_format, CAST(NULL AS VARCHAR) AS output_format, \
-         CAST(NULL AS VARCHAR) AS serialization_lib, CAST(NULL AS VARCHAR) AS serde_parameters, \
-         CAST(NULL AS INT) AS compressed, CAST(NULL AS VARCHAR) AS parameters WHERE false",
-    ),
-    (
-        "svv_external_columns",
-        "SELECT CAST(NULL AS VARCHAR) AS redshift_database_name, CAST(NULL AS VARCHAR) AS schemaname, \
-         CAST(NULL AS VARCHAR) AS tablename, CAST(NULL AS VARCHAR) AS columnname, \
-         CAST(NULL AS VARCHAR) AS external_type, CAST(NULL AS INT) AS columnnum, CAST(NULL AS INT) AS part_key, \
-         CAST(NULL AS VARCHAR) AS is_nullable WHERE false",
     ),
     // Materialized views are not supported yet.
     (
@@ -117,8 +95,157 @@ fn megabytes(bytes: u64) -> i64 {
     bytes.div_ceil(MEGABYTE) as i64
 }
 
+/// A column's type as the data catalog (Hive) names it.
+fn hive_type(sql_type: SqlType) -> String {
+    match sql_type {
+        SqlType::SmallInt => "smallint".into(),
+        SqlType::Integer => "int".into(),
+        SqlType::BigInt => "bigint".into(),
+        SqlType::Decimal { precision, scale } => format!("decimal({precision},{scale})"),
+        SqlType::Real => "float".into(),
+        SqlType::Double => "double".into(),
+        SqlType::Boolean => "boolean".into(),
+        SqlType::Char(n) => format!("char({n})"),
+        SqlType::Varchar(n) => format!("varchar({n})"),
+        SqlType::Date => "date".into(),
+        SqlType::Timestamp | SqlType::TimestampTz => "timestamp".into(),
+    }
+}
+
+/// The storage description SVV_EXTERNAL_TABLES and SVV_EXTERNAL_PARTITIONS share: input and
+/// output format, SerDe, its parameters, compressed, and the table's parameters (JSON).
+fn storage_columns(def: &ExternalTableDef) -> Vec<ScalarValue> {
+    let serde_parameters = match def.format {
+        ExternalFormat::Text { delimiter } => {
+            let delim = (delimiter as char).to_string();
+            serde_json::json!({ "field.delim": delim, "serialization.format": delim })
+        }
+        ExternalFormat::Parquet => serde_json::json!({ "serialization.format": "1" }),
+    };
+    let mut parameters = serde_json::Map::new();
+    parameters.insert("EXTERNAL".into(), "TRUE".into());
+    for (k, v) in &def.properties {
+        parameters.insert(k.clone(), v.clone().into());
+    }
+    vec![
+        text(def.format.input_format()),
+        text(def.format.output_format()),
+        text(def.format.serialization_lib()),
+        text(&serde_parameters.to_string()),
+        int(0),
+        text(&serde_json::Value::Object(parameters).to_string()),
+    ]
+}
+
+const STORAGE_FIELDS: [(&str, DataType); 6] = [
+    ("input_format", DataType::Utf8),
+    ("output_format", DataType::Utf8),
+    ("serialization_lib", DataType::Utf8),
+    ("serde_parameters", DataType::Utf8),
+    ("compressed", DataType::Int32),
+    ("parameters", DataType::Utf8),
+];
+
 pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
     let batch = match name {
+        "svv_external_schemas" => {
+            let mut t = TableBuilder::new(&[
+                ("esoid", DataType::Int32),
+                ("eskind", DataType::Int16),
+                ("schemaname", DataType::Utf8),
+                ("esowner", DataType::Int32),
+                ("databasename", DataType::Utf8),
+                ("esoptions", DataType::Utf8),
+            ]);
+            for schema in facts.state.schemas.values() {
+                let Some(external) = &schema.external else { continue };
+                let mut options = serde_json::Map::new();
+                options.insert("IAM_ROLE".into(), external.iam_role.clone().into());
+                if let Some(region) = &external.region {
+                    options.insert("REGION".into(), region.clone().into());
+                }
+                t.row(vec![
+                    int(schema_oid(&schema.name)),
+                    // 1: an external schema over a data catalog.
+                    small(1),
+                    text(&schema.name),
+                    int(facts.user_id(&schema.owner)),
+                    text(&external.database),
+                    text(&serde_json::Value::Object(options).to_string()),
+                ]);
+            }
+            t.finish()?
+        }
+        "svv_external_tables" => {
+            let mut fields = vec![
+                ("redshift_database_name", DataType::Utf8),
+                ("schemaname", DataType::Utf8),
+                ("tablename", DataType::Utf8),
+                ("tabletype", DataType::Utf8),
+                ("location", DataType::Utf8),
+            ];
+            fields.extend(STORAGE_FIELDS);
+            let mut t = TableBuilder::new(&fields);
+            for (rel, def) in facts.external_tables() {
+                let mut row = vec![text(DEFAULT_DATABASE), text(&rel.schema), text(&rel.name), text("EXTERNAL_TABLE"), text(&def.location)];
+                row.extend(storage_columns(def));
+                t.row(row);
+            }
+            t.finish()?
+        }
+        "svv_external_columns" => {
+            let mut t = TableBuilder::new(&[
+                ("redshift_database_name", DataType::Utf8),
+                ("schemaname", DataType::Utf8),
+                ("tablename", DataType::Utf8),
+                ("columnname", DataType::Utf8),
+                ("external_type", DataType::Utf8),
+                ("columnnum", DataType::Int32),
+                ("part_key", DataType::Int32),
+                ("is_nullable", DataType::Utf8),
+            ]);
+            for (rel, def) in facts.external_tables() {
+                let partition_keys = (1..=def.partition_columns.len() as i32).map(Some);
+                let keys = std::iter::repeat_n(None, def.columns.len()).chain(partition_keys);
+                for ((number, column), part_key) in def.all_columns().enumerate().zip(keys) {
+                    t.row(vec![
+                        text(DEFAULT_DATABASE),
+                        text(&rel.schema),
+                        text(&rel.name),
+                        text(&column.name),
+                        text(&hive_type(column.sql_type)),
+                        // Partition columns are not in the files: Redshift numbers them -1.
+                        int(if part_key.is_some() { -1 } else { number as i32 + 1 }),
+                        int(part_key.unwrap_or(0)),
+                        text("true"),
+                    ]);
+                }
+            }
+            t.finish()?
+        }
+        "svv_external_partitions" => {
+            let mut fields = vec![
+                ("schemaname", DataType::Utf8),
+                ("tablename", DataType::Utf8),
+                ("values", DataType::Utf8),
+                ("location", DataType::Utf8),
+            ];
+            fields.extend(STORAGE_FIELDS);
+            let mut t = TableBuilder::new(&fields);
+            for (rel, def) in facts.external_tables() {
+                for partition in &def.partitions {
+                    let mut row = vec![
+                        text(&rel.schema),
+                        text(&rel.name),
+                        text(&serde_json::Value::from(partition.values.clone()).to_string()),
+                        text(&partition.location),
+                    ];
+                    row.extend(storage_columns(def));
+                    t.row(row);
+                }
+            }
+            t.finish()?
+        }
         // Like Redshift's, it shows the tables of the schemas on the search path (`public`).
         "pg_table_def" => {
             let mut t = TableBuilder::new(&[
