@@ -1,7 +1,8 @@
-"""Loading from S3: COPY against a real S3 API served locally by moto (`moto_server` on a loopback
-port), through psycopg and `redwood serve --s3-endpoint`: every format and compression, a prefix
-of several files, a manifest, MAXERROR and STL_LOAD_ERRORS, all-or-nothing across files, the ways
-of giving credentials, and missing buckets and objects."""
+"""The lake on S3: COPY, UNLOAD and Spectrum against a real S3 API served locally by moto
+(`moto_server` on a loopback port), through psycopg and `redwood serve --s3-endpoint`: every format
+and compression, a prefix of several files, a manifest, MAXERROR and STL_LOAD_ERRORS,
+all-or-nothing across files, the ways of giving credentials, missing buckets and objects, and an
+external table over Hive-partitioned Parquet written by pyarrow, pruned and joined."""
 
 import bz2
 import gzip
@@ -255,6 +256,44 @@ def test_unload_partitions_read_as_a_hive_dataset(source, s3, tmp_path):
     assert table.column("id").to_pylist() == [1, 2, 3]
     # pyarrow reads Hive's default partition as NULL.
     assert [None if d is None else str(d) for d in table.column("day").to_pylist()] == ["2024-01-01", None, "2024-03-03"]
+
+
+def test_external_table_over_partitioned_parquet(con, s3, tmp_path):
+    import pyarrow.dataset as ds
+    sales = pa.table({
+        "salesid": pa.array(range(1, 10), pa.int64()),
+        "listid": pa.array([10, 11, 12] * 3, pa.int32()),
+        "pricepaid": pa.array([__import__("decimal").Decimal(f"{i}.25") for i in range(1, 10)], pa.decimal128(8, 2)),
+        "region": ["east", "west", "north"] * 3,
+    })
+    ds.write_dataset(sales, tmp_path / "sales", format="parquet", partitioning=["region"], partitioning_flavor="hive")
+    for path in (tmp_path / "sales").rglob("*.parquet"):
+        put(s3, f"spectrum/sales/{path.relative_to(tmp_path / 'sales')}", path.read_bytes())
+    put(s3, "spectrum/sales/region=east/_SUCCESS", b"")
+    con.execute("CREATE EXTERNAL SCHEMA lake FROM DATA CATALOG DATABASE 'lakedb' "
+                "IAM_ROLE 'arn:aws:iam::123456789012:role/spectrum' CREATE EXTERNAL DATABASE IF NOT EXISTS")
+    cur = con.execute(f"CREATE EXTERNAL TABLE lake.sales (salesid BIGINT, listid INT, pricepaid DECIMAL(8,2)) "
+                      f"PARTITIONED BY (region VARCHAR(10)) STORED AS PARQUET LOCATION 's3://{BUCKET}/spectrum/sales/'")
+    assert cur.statusmessage == "CREATE EXTERNAL TABLE"
+    for region in ["east", "west", "north"]:
+        con.execute(f"ALTER TABLE lake.sales ADD PARTITION (region='{region}') "
+                    f"LOCATION 's3://{BUCKET}/spectrum/sales/region={region}/'")
+    assert rows(con, "SELECT count(*), sum(pricepaid) FROM lake.sales") == [(9, __import__("decimal").Decimal("47.25"))]
+    assert rows(con, "SELECT salesid FROM lake.sales WHERE region = 'west' ORDER BY salesid") == [(2,), (5,), (8,)]
+    plan = "\n".join(r[-1] for r in rows(con, "EXPLAIN SELECT salesid FROM lake.sales WHERE region = 'west'"))
+    assert "ExternalScanExec: table=lake.sales, format=parquet, partitions=1 of 3, files=1" in plan, plan
+    con.execute("CREATE TABLE sellers (listid INT, seller VARCHAR(10)) DISTKEY(listid)")
+    con.execute("INSERT INTO sellers VALUES (10, 'ann'), (11, 'bob'), (12, 'cid')")
+    assert rows(con, "SELECT s.seller, count(*) FROM lake.sales x JOIN sellers s ON s.listid = x.listid "
+                     "WHERE x.region IN ('east', 'north') GROUP BY s.seller ORDER BY s.seller") == [("ann", 3), ("cid", 3)]
+    assert rows(con, "SELECT count(*) FROM svv_external_partitions WHERE tablename = 'sales'") == [(3,)]
+    # A partition whose folder is empty has no rows; a bucket that does not exist is an error.
+    con.execute(f"ALTER TABLE lake.sales ADD PARTITION (region='south') LOCATION 's3://{BUCKET}/spectrum/sales/region=south/'")
+    assert rows(con, "SELECT count(*) FROM lake.sales WHERE region = 'south'") == [(0,)]
+    con.execute("CREATE EXTERNAL TABLE lake.gone (a INT) STORED AS PARQUET LOCATION 's3://no-such-bucket/x/'")
+    with pytest.raises(psycopg.Error) as e:
+        con.execute("SELECT * FROM lake.gone")
+    assert e.value.sqlstate == "58P01", str(e.value)
 
 
 def test_wrong_credentials_are_refused():

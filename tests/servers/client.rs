@@ -244,3 +244,38 @@ async fn tls_modes_check_the_certificate_as_libpq_does() {
     })
     .await;
 }
+
+/// External schemas, tables and partitions are kept in the catalog: a reopened database reads
+/// the same files.
+#[test]
+fn external_tables_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    let url = path.to_str().unwrap().to_string();
+    let sales = concat!(env!("CARGO_MANIFEST_DIR"), "/data/lake/spectrum/sales");
+    {
+        let mut connection = Connection::open(&url, Options::default()).unwrap();
+        for sql in [
+            "CREATE EXTERNAL SCHEMA lake FROM DATA CATALOG DATABASE 'lakedb' IAM_ROLE 'arn:aws:iam::1:role/r' REGION 'us-east-1'".to_string(),
+            format!(
+                "CREATE EXTERNAL TABLE lake.sales (salesid BIGINT, pricepaid DECIMAL(8,2)) PARTITIONED BY (saledate CHAR(7)) \
+                 STORED AS PARQUET LOCATION '{sales}/' TABLE PROPERTIES ('numRows'='6')"
+            ),
+            format!("ALTER TABLE lake.sales ADD PARTITION (saledate='2008-02') LOCATION '{sales}/saledate=2008-02/'"),
+        ] {
+            connection.execute(&sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+    }
+    let mut connection = Connection::open(&url, Options::default()).unwrap();
+    let batch = rows(
+        &mut connection,
+        "SELECT s.databasename || ' ' || s.esoptions || ' ' || t.parameters || ' ' || p.\"values\" \
+         FROM svv_external_schemas s JOIN svv_external_tables t ON t.schemaname = s.schemaname \
+         JOIN svv_external_partitions p ON p.tablename = t.tablename",
+    );
+    let text = redwood_core::arrow::util::display::array_value_to_string(batch.column(0), 0).unwrap();
+    assert_eq!(text, r#"lakedb {"IAM_ROLE":"arn:aws:iam::1:role/r","REGION":"us-east-1"} {"EXTERNAL":"TRUE","numrows":"6"} ["2008-02"]"#);
+    let batch = rows(&mut connection, "SELECT CAST(count(*) AS VARCHAR) || ' ' || CAST(sum(pricepaid) AS VARCHAR) FROM lake.sales");
+    let text = redwood_core::arrow::util::display::array_value_to_string(batch.column(0), 0).unwrap();
+    assert_eq!(text, "3 237.75");
+}
