@@ -18,7 +18,6 @@ use crate::storage::layout::{encode_segment, physical_schema, sort_rows, writer_
 use crate::storage::SegmentRef;
 use crate::types::SqlType;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringArray, UInt64Array};
-use datafusion::arrow::compute::concat_batches;
 use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::{DFSchema, ScalarValue};
 use datafusion::logical_expr::{cast, lit, Expr, LogicalPlan, LogicalPlanBuilder};
@@ -381,8 +380,7 @@ impl Session {
                 .map(|(slice, batches)| {
                     let schema = Arc::clone(&schema);
                     scope.spawn(move || -> Result<Vec<(u32, Vec<u8>, usize)>> {
-                        let all = concat_batches(&batches[0].schema(), &batches)?;
-                        let sorted = sort_rows(table, all)?;
+                        let sorted = sort_rows(table, &batches)?;
                         let mut out = vec![];
                         let mut offset = 0;
                         while offset < sorted.num_rows() {
@@ -474,8 +472,11 @@ fn prepare_rows(table: &mut TableDef, table_name: &str, batch: RecordBatch) -> R
                 .with_hint("use VARCHAR for text with multibyte characters"));
             }
             // CHAR(n) keeps no trailing blanks: they are not significant on Redshift.
-            let trimmed: StringArray = columns[i].as_string::<i32>().iter().map(|v| v.map(|s| s.trim_end_matches(' '))).collect();
-            columns[i] = Arc::new(trimmed);
+            if columns[i].as_string::<i32>().iter().flatten().any(|v| v.ends_with(' ')) {
+                let trimmed: StringArray =
+                    columns[i].as_string::<i32>().iter().map(|v| v.map(|s| s.trim_end_matches(' '))).collect();
+                columns[i] = Arc::new(trimmed);
+            }
         }
         if let Some(max) = column.sql_type.max_bytes() {
             if let Some(v) = columns[i].as_string::<i32>().iter().flatten().find(|v| v.len() > max as usize) {

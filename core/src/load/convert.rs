@@ -11,8 +11,10 @@ use super::{Reject, RejectKind};
 use crate::err;
 use crate::error::Result;
 use crate::types::SqlType;
-use datafusion::arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, StringArray};
+use chrono::Datelike;
+use datafusion::arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, StringArray};
 use datafusion::arrow::buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use datafusion::arrow::datatypes::ArrowNativeType;
 use datafusion::arrow::compute::{cast_with_options, CastOptions};
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -249,10 +251,16 @@ fn convert_column(
                 SqlType::Date => (&rules.date_format, RejectKind::InvalidDate),
                 _ => (&rules.time_format, RejectKind::InvalidTimestamp),
             };
-            let values = match format {
-                TimeFormat::Auto => crate::leader::timezone::read_text_as(strings, &data_type, &rules.zone, true)
+            let simple = match (format, &target.sql_type) {
+                (TimeFormat::Auto, SqlType::Date) => read_all(strings, simple_date)
+                    .map(|days| Arc::new(Date32Array::new(days, strings.nulls().cloned())) as ArrayRef),
+                _ => None,
+            };
+            let values = match (simple, format) {
+                (Some(values), _) => values,
+                (None, TimeFormat::Auto) => crate::leader::timezone::read_text_as(strings, &data_type, &rules.zone, true)
                     .expect("a date or time type")?,
-                other => read_formatted(strings, other, &data_type, &rules.zone)?,
+                (None, other) => read_formatted(strings, other, &data_type, &rules.zone)?,
             };
             refuse_unconverted(strings, &values, kind, &format!("not a valid {}", target.sql_type), refuse);
             Ok(values)
@@ -265,6 +273,11 @@ fn convert_column(
             } else {
                 strings
             };
+            if let SqlType::Decimal { precision, scale } = target.sql_type {
+                if let Some(values) = read_all(strings, |v| simple_decimal(v, precision, scale)) {
+                    return Ok(Arc::new(Decimal128Array::new(values, strings.nulls().cloned()).with_precision_and_scale(precision, scale as i8)?));
+                }
+            }
             let safe = CastOptions { safe: true, ..Default::default() };
             let values = cast_with_options(strings, &data_type, &safe)?;
             let kind = if target.sql_type == SqlType::Boolean { RejectKind::InvalidBoolean } else { RejectKind::InvalidNumber };
@@ -283,6 +296,70 @@ fn convert_column(
             Ok(values)
         }
     }
+}
+
+/// Every value of a column read by `read` (NULLs read as 0), or `None` as soon as one is not in
+/// the form it reads: the general conversion then decides for the whole column.
+fn read_all<T: ArrowNativeType>(strings: &StringArray, read: impl Fn(&str) -> Option<T>) -> Option<ScalarBuffer<T>> {
+    let mut values = Vec::with_capacity(strings.len());
+    for text in strings.iter() {
+        values.push(match text {
+            Some(text) => read(text)?,
+            None => T::default(),
+        });
+    }
+    Some(values.into())
+}
+
+/// `YYYY-MM-DD`, the form nearly every file writes dates in, as days since 1970-01-01.
+fn simple_date(text: &str) -> Option<i32> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| digits.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32));
+    let date = chrono::NaiveDate::from_ymd_opt(number(&b[..4])? as i32, number(&b[5..7])?, number(&b[8..])?)?;
+    Some(date.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE)
+}
+
+/// Days from 0001-01-01 to 1970-01-01 (chrono's `num_days_from_ce` of the Unix epoch).
+const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// `[+-]digits[.digits]` with at most `scale` fractional digits and at most `precision` digits
+/// in all, as a DECIMAL's unscaled value. Other forms (exponents, rounding) are arrow's cast's.
+fn simple_decimal(text: &str, precision: u8, scale: u8) -> Option<i128> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.first()? {
+        b'-' => (true, &bytes[1..]),
+        b'+' => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    let (mut value, mut count, mut fraction) = (0i128, 0u32, None::<u32>);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                if let Some(f) = fraction.as_mut() {
+                    *f += 1;
+                }
+                value = value * 10 + (b - b'0') as i128;
+                count += 1;
+                if count > 38 {
+                    return None;
+                }
+            }
+            b'.' if fraction.is_none() => fraction = Some(0),
+            _ => return None,
+        }
+    }
+    let fraction = fraction.unwrap_or(0);
+    if count == 0 || fraction > scale as u32 || count - fraction + scale as u32 > 38 {
+        return None;
+    }
+    value *= 10i128.pow(scale as u32 - fraction);
+    if value >= 10i128.pow(precision as u32) {
+        return None;
+    }
+    Some(if negative { -value } else { value })
 }
 
 fn refuse_unconverted(
@@ -378,6 +455,25 @@ mod tests {
     use super::*;
     use crate::load::delimited::{DelimitedFormat, Tokenizer};
     use datafusion::arrow::datatypes::{Field, Schema};
+
+    #[test]
+    fn simple_forms_read_directly_others_are_left_to_the_cast() {
+        assert_eq!(simple_decimal("12.5", 8, 2), Some(1250));
+        assert_eq!(simple_decimal("-0.07", 8, 2), Some(-7));
+        assert_eq!(simple_decimal("+3", 8, 2), Some(300));
+        assert_eq!(simple_decimal(".5", 8, 2), Some(50));
+        assert_eq!(simple_decimal("999999.99", 8, 2), Some(99_999_999));
+        assert_eq!(simple_decimal("1000000", 8, 2), None, "too many digits");
+        assert_eq!(simple_decimal("1.005", 8, 2), None, "rounding");
+        assert_eq!(simple_decimal("1e3", 8, 2), None);
+        assert_eq!(simple_decimal("", 8, 2), None);
+        assert_eq!(simple_decimal("-", 8, 2), None);
+        assert_eq!(simple_decimal("1.2.3", 8, 2), None);
+        assert_eq!(simple_date("1970-01-02"), Some(1));
+        assert_eq!(simple_date("2024-02-29"), Some(19_782));
+        assert_eq!(simple_date("2023-02-29"), None);
+        assert_eq!(simple_date("2024-1-01"), None);
+    }
 
     #[test]
     fn rows_that_do_not_convert_are_rejected_one_by_one() {

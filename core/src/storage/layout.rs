@@ -4,8 +4,10 @@
 use crate::catalog::{Column, Encoding, SortKey, SortKind, TableDef};
 use crate::error::Result;
 use crate::storage::physical_column_name;
-use datafusion::arrow::array::{ArrayRef, RecordBatch, UInt32Array, UInt64Array};
-use datafusion::arrow::compute::{lexsort_to_indices, sort_to_indices, take_record_batch, SortColumn};
+use datafusion::arrow::array::{Array, ArrayRef, RecordBatch, UInt32Array, UInt64Array};
+use datafusion::arrow::compute::{
+    concat, concat_batches, interleave_record_batch, lexsort_to_indices, sort_to_indices, take_record_batch, SortColumn,
+};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, Encoding as ParquetEncoding, ZstdLevel};
@@ -29,13 +31,21 @@ pub fn physical_schema(table: &TableDef) -> SchemaRef {
     ))
 }
 
-/// Sorts a slice's rows by the table's sort key (no-op without one).
-pub fn sort_rows(table: &TableDef, batch: RecordBatch) -> Result<RecordBatch> {
-    let Some(sort_key) = &table.sort_key else { return Ok(batch) };
-    if batch.num_rows() < 2 {
-        return Ok(batch);
-    }
-    let keys: Vec<ArrayRef> = sort_key_columns(table, sort_key, &batch);
+/// A slice's rows (in one or more batches) as one batch sorted by the table's sort key (in the
+/// order given without one). Rows are copied once: gathered in sorted order straight from the
+/// batches they arrived in.
+pub fn sort_rows(table: &TableDef, batches: &[RecordBatch]) -> Result<RecordBatch> {
+    let schema = batches[0].schema();
+    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+    let Some(sort_key) = table.sort_key.as_ref().filter(|_| rows > 1) else {
+        return Ok(concat_batches(&schema, batches)?);
+    };
+    let keys: Vec<ArrayRef> = sort_key_columns(table, sort_key)
+        .map(|i| {
+            let parts: Vec<&dyn Array> = batches.iter().map(|b| b.column(i).as_ref()).collect();
+            Ok(concat(&parts)?)
+        })
+        .collect::<Result<_>>()?;
     let indices = match sort_key.kind {
         SortKind::Compound => {
             let columns: Vec<SortColumn> =
@@ -44,16 +54,25 @@ pub fn sort_rows(table: &TableDef, batch: RecordBatch) -> Result<RecordBatch> {
         }
         SortKind::Interleaved => z_order_indices(&keys)?,
     };
-    Ok(take_record_batch(&batch, &indices)?)
+    if let [batch] = batches {
+        return Ok(take_record_batch(batch, &indices)?);
+    }
+    // Row `i` of the whole is row `i - starts[b]` of the batch `b` it falls in.
+    let starts: Vec<usize> = batches.iter().scan(0, |at, b| Some(std::mem::replace(at, *at + b.num_rows()))).collect();
+    let picks: Vec<(usize, usize)> = indices
+        .values()
+        .iter()
+        .map(|&i| {
+            let b = starts.partition_point(|&start| start <= i as usize) - 1;
+            (b, i as usize - starts[b])
+        })
+        .collect();
+    let parts: Vec<&RecordBatch> = batches.iter().collect();
+    Ok(interleave_record_batch(&parts, &picks)?)
 }
 
-fn sort_key_columns(table: &TableDef, sort_key: &SortKey, batch: &RecordBatch) -> Vec<ArrayRef> {
-    sort_key
-        .columns
-        .iter()
-        .filter_map(|id| table.columns.iter().position(|c| c.id == *id))
-        .map(|i| Arc::clone(batch.column(i)))
-        .collect()
+fn sort_key_columns<'a>(table: &'a TableDef, sort_key: &'a SortKey) -> impl Iterator<Item = usize> + 'a {
+    sort_key.columns.iter().filter_map(|id| table.columns.iter().position(|c| c.id == *id))
 }
 
 /// Interleaved sort: each key column is turned into its rank, and rows are ordered by the Morton
