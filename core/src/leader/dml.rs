@@ -298,6 +298,16 @@ impl Session {
     /// Appends rows, given in the table's column order and types, to a table in this transaction.
     /// Returns how many rows were added.
     pub(crate) fn write_rows(&mut self, rel_id: RelId, batches: Vec<RecordBatch>) -> Result<u64> {
+        let Some(staged) = self.stage_rows(rel_id, batches)? else { return Ok(0) };
+        let count = staged.rows;
+        let segments = staged.encode(&self.db)?;
+        self.add_segments(rel_id, segments);
+        Ok(count)
+    }
+
+    /// The first half of a write: rows checked, given IDENTITY values and placed on their slices
+    /// (the table's distribution state updated in the transaction). `None` when there are none.
+    pub(crate) fn stage_rows(&mut self, rel_id: RelId, batches: Vec<RecordBatch>) -> Result<Option<StagedRows>> {
         let layout = self.db.layout();
         let mut rel = (**self.txn().state().relation(rel_id).expect("target exists")).clone();
         let name = rel.name.clone();
@@ -310,7 +320,7 @@ impl Session {
             prepared.push(batch);
         }
         if count == 0 {
-            return Ok(0);
+            return Ok(None);
         }
         if table.distribution == Distribution::Auto(AutoPlacement::All)
             && table.logical_rows(&layout) + count > AUTO_ALL_MAX_ROWS
@@ -333,11 +343,21 @@ impl Session {
             }
         }
         table.even_cursor = cursor;
-        let segments = self.write_segments(rel_id, table, per_slice)?;
-        let table = rel.table_mut().expect("a table");
-        table.segments.extend(segments);
+        let mut shape = table.clone();
+        shape.segments.clear();
         self.txn().put_relation(rel);
-        Ok(count)
+        Ok(Some(StagedRows { rel_id, table: shape, per_slice, rows: count }))
+    }
+
+    /// The last half of a write: segments encoded by [`StagedRows::encode`] join the table (and
+    /// the transaction's new files, removed if it rolls back).
+    pub(crate) fn add_segments(&mut self, rel_id: RelId, segments: Vec<SegmentRef>) {
+        for segment in &segments {
+            self.txn().add_file(Arc::clone(&segment.file));
+        }
+        let mut rel = (**self.txn().state().relation(rel_id).expect("target exists")).clone();
+        rel.table_mut().expect("a table").segments.extend(segments);
+        self.txn().put_relation(rel);
     }
 
     /// Many small writes (single-row INSERTs) would leave many tiny segments for every scan to
@@ -367,46 +387,78 @@ impl Session {
     }
 
     /// Sorts and encodes each slice's rows (slices in parallel) and stores them as new segments.
+    /// Rows of one slice or more written as segments of `table` in this transaction.
     pub(crate) fn write_segments(
         &mut self,
         rel_id: RelId,
         table: &TableDef,
         per_slice: BTreeMap<u32, Vec<RecordBatch>>,
     ) -> Result<Vec<SegmentRef>> {
-        let schema = physical_schema(table);
-        let encoded: Vec<Result<Vec<(u32, Vec<u8>, usize)>>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = per_slice
-                .into_iter()
-                .map(|(slice, batches)| {
-                    let schema = Arc::clone(&schema);
-                    scope.spawn(move || -> Result<Vec<(u32, Vec<u8>, usize)>> {
-                        let sorted = sort_rows(table, &batches)?;
-                        let mut out = vec![];
-                        let mut offset = 0;
-                        while offset < sorted.num_rows() {
-                            let len = MAX_SEGMENT_ROWS.min(sorted.num_rows() - offset);
-                            let chunk = sorted.slice(offset, len);
-                            let physical = RecordBatch::try_new(Arc::clone(&schema), chunk.columns().to_vec())?;
-                            out.push((slice, encode_segment(&physical, writer_properties(table))?, len));
-                            offset += len;
-                        }
-                        Ok(out)
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::internal("segment writer panicked")))).collect()
-        });
-        let mut segments = vec![];
-        for slice_segments in encoded {
-            for (slice, bytes, rows) in slice_segments? {
-                let id = self.db.allocate_segment_id();
-                let file = self.db.storage().for_slice(slice).put(rel_id, slice, id, bytes)?;
-                self.txn().add_file(Arc::clone(&file));
-                segments.push(SegmentRef::new(file, rows as u64));
-            }
+        let segments = encode_segments(&self.db, rel_id, table, per_slice)?;
+        for segment in &segments {
+            self.txn().add_file(Arc::clone(&segment.file));
         }
         Ok(segments)
     }
+}
+
+/// Rows placed on their slices by [`Session::stage_rows`], not yet written.
+pub(crate) struct StagedRows {
+    rel_id: RelId,
+    /// The table's columns, sort key and encodings.
+    table: TableDef,
+    per_slice: BTreeMap<u32, Vec<RecordBatch>>,
+    pub rows: u64,
+}
+
+impl StagedRows {
+    /// Sorts and encodes the rows and stores the segment files (on any thread: the CPU-heavy half
+    /// of a write, which a COPY overlaps with reading the next rows).
+    pub(crate) fn encode(self, db: &crate::Database) -> Result<Vec<SegmentRef>> {
+        encode_segments(db, self.rel_id, &self.table, self.per_slice)
+    }
+}
+
+/// Each slice's rows sorted, cut into segments and stored, the slices in parallel.
+fn encode_segments(
+    db: &crate::Database,
+    rel_id: RelId,
+    table: &TableDef,
+    per_slice: BTreeMap<u32, Vec<RecordBatch>>,
+) -> Result<Vec<SegmentRef>> {
+    let schema = physical_schema(table);
+    let encoded: Vec<Result<Vec<(u32, Vec<u8>, usize)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = per_slice
+            .into_iter()
+            .map(|(slice, batches)| {
+                let schema = Arc::clone(&schema);
+                scope.spawn(move || -> Result<Vec<(u32, Vec<u8>, usize)>> {
+                    let sorted = sort_rows(table, &batches)?;
+                    let mut out = vec![];
+                    let mut offset = 0;
+                    while offset < sorted.num_rows() {
+                        let len = MAX_SEGMENT_ROWS.min(sorted.num_rows() - offset);
+                        let chunk = sorted.slice(offset, len);
+                        let physical = RecordBatch::try_new(Arc::clone(&schema), chunk.columns().to_vec())?;
+                        out.push((slice, encode_segment(&physical, writer_properties(table))?, len));
+                        offset += len;
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::internal("segment writer panicked")))).collect()
+    });
+    let encoded = encoded.into_iter().collect::<Result<Vec<_>>>()?;
+    let mut segments = vec![];
+    for slice_segments in encoded {
+        for (slice, bytes, rows) in slice_segments {
+            let id = db.allocate_segment_id();
+            let file = db.storage().for_slice(slice).put(rel_id, slice, id, bytes)?;
+            segments.push(SegmentRef::new(file, rows as u64));
+        }
+    }
+    Ok(segments)
 }
 
 /// The (segment, row) locators in the first two columns of a locator query's batch.

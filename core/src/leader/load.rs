@@ -84,11 +84,23 @@ pub(crate) struct Load {
     rows: u64,
     pending: Vec<RecordBatch>,
     pending_bytes: usize,
+    /// Rows being encoded into segments while the next ones are read.
+    writing: Option<std::thread::JoinHandle<Result<Vec<crate::storage::SegmentRef>>>>,
     /// For STL_LOAD_ERRORS (`None`: rejects are not recorded, as for COPY FROM STDIN).
     query: Option<i32>,
     user_id: i32,
     pid: i32,
     start: SystemTime,
+}
+
+impl Drop for Load {
+    /// A load that failed still waits for its write under way (whose files the next start of the
+    /// database removes, as they joined no table).
+    fn drop(&mut self) {
+        if let Some(writing) = self.writing.take() {
+            let _ = writing.join();
+        }
+    }
 }
 
 impl Load {
@@ -151,9 +163,14 @@ impl Session {
                 break;
             }
         }
-        if result.is_ok() {
-            result = self.append_pending(&mut load);
-        }
+        result = match result {
+            Ok(()) => self.append_pending(&mut load),
+            // The write under way joins the transaction, which removes its files.
+            Err(e) => {
+                let _ = self.settle_write(&mut load);
+                Err(e)
+            }
+        };
         self.progress.stop();
         logged.finish(result.is_err());
         result?;
@@ -212,6 +229,7 @@ impl Session {
             rows: 0,
             pending: vec![],
             pending_bytes: 0,
+            writing: None,
             query,
             user_id: self.cell.get().users.get(&self.user).map_or(1, |u| u.id as i32),
             pid: self.pid,
@@ -417,12 +435,36 @@ impl Session {
         load.pending_bytes += batch.get_array_memory_size();
         load.pending.push(batch);
         if load.pending_bytes >= APPEND_BYTES {
-            self.append_pending(load)?;
+            self.append_in_background(load)?;
         }
         Ok(())
     }
 
+    /// Writes the rows converted so far on another thread while more are read and converted
+    /// (the write before is waited for first).
+    fn append_in_background(&mut self, load: &mut Load) -> Result<()> {
+        self.settle_write(load)?;
+        let batches = std::mem::take(&mut load.pending);
+        load.pending_bytes = 0;
+        if let Some(staged) = self.stage_rows(load.rel.id, batches)? {
+            load.rows += staged.rows;
+            let db = self.db.clone();
+            load.writing = Some(std::thread::spawn(move || staged.encode(&db)));
+        }
+        Ok(())
+    }
+
+    /// Waits for the write under way, if any, and adds its segments to the table.
+    pub(crate) fn settle_write(&mut self, load: &mut Load) -> Result<()> {
+        let Some(writing) = load.writing.take() else { return Ok(()) };
+        let segments = writing.join().unwrap_or_else(|_| Err(Error::internal("segment writer panicked")))?;
+        self.add_segments(load.rel.id, segments);
+        Ok(())
+    }
+
+    /// Writes every row not written yet (the end of a load).
     pub(crate) fn append_pending(&mut self, load: &mut Load) -> Result<()> {
+        self.settle_write(load)?;
         let batches = std::mem::take(&mut load.pending);
         load.pending_bytes = 0;
         load.rows += self.write_rows(load.rel.id, batches)?;

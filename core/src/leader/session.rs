@@ -744,7 +744,10 @@ impl Session {
     /// The end of the COPY data: loads what is left and ends the statement. Returns the rows loaded.
     pub fn copy_in_end(&mut self, mut copy: CopyIn) -> Result<u64> {
         let result = match copy.error.take() {
-            Some(error) => Err(error),
+            Some(error) => {
+                let _ = self.settle_write(&mut copy.load);
+                Err(error)
+            }
             None => self
                 .load_copy_piece(&mut copy, true)
                 .and_then(|()| self.append_pending(&mut copy.load))
@@ -754,7 +757,8 @@ impl Session {
     }
 
     /// The client gave up (CopyFail) or went away: the statement fails, its rows are not kept.
-    pub fn copy_in_abort(&mut self, copy: CopyIn, error: Error) -> Error {
+    pub fn copy_in_abort(&mut self, mut copy: CopyIn, error: Error) -> Error {
+        let _ = self.settle_write(&mut copy.load);
         match self.finish_statement::<()>(copy.implicit, Err(error)) {
             Err(error) => error,
             Ok(()) => unreachable!("an error stays an error"),
