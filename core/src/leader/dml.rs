@@ -440,7 +440,7 @@ fn encode_segments(
                         let len = MAX_SEGMENT_ROWS.min(sorted.num_rows() - offset);
                         let chunk = sorted.slice(offset, len);
                         let physical = RecordBatch::try_new(Arc::clone(&schema), chunk.columns().to_vec())?;
-                        out.push((slice, encode_segment(&physical, writer_properties(table))?, len));
+                        out.push((slice, encode_segment(&physical, writer_properties(table, &physical))?, len));
                         offset += len;
                     }
                     Ok(out)

@@ -4,7 +4,7 @@
 use crate::catalog::{Column, Encoding, SortKey, SortKind, TableDef};
 use crate::error::Result;
 use crate::storage::physical_column_name;
-use datafusion::arrow::array::{Array, ArrayRef, RecordBatch, UInt32Array, UInt64Array};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, UInt32Array, UInt64Array};
 use datafusion::arrow::compute::{
     concat, concat_batches, interleave_record_batch, lexsort_to_indices, sort_to_indices, take_record_batch, SortColumn,
 };
@@ -13,6 +13,7 @@ use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, Encoding as ParquetEncoding, ZstdLevel};
 use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
 use datafusion::parquet::schema::types::ColumnPath;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Rows per Parquet row group: the granularity of zone-map pruning.
@@ -98,15 +99,42 @@ fn z_order_indices(keys: &[ArrayRef]) -> Result<UInt32Array> {
 }
 
 /// Parquet settings for a table's segments.
-pub fn writer_properties(table: &TableDef) -> WriterProperties {
+pub fn writer_properties(table: &TableDef, rows: &RecordBatch) -> WriterProperties {
     let mut builder = WriterProperties::builder()
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_statistics_enabled(EnabledStatistics::Chunk)
         .set_compression(Compression::LZ4_RAW);
-    for column in &table.columns {
+    for (column, values) in table.columns.iter().zip(rows.columns()) {
         builder = apply_encoding(builder, column);
+        if column.encoding == Encoding::Auto && !repeats(values) {
+            builder = builder.set_column_dictionary_enabled(ColumnPath::from(physical_column_name(column.id)), false);
+        }
     }
     builder.build()
+}
+
+/// Rows ENCODE AUTO looks at to choose a column's encoding.
+const AUTO_SAMPLE_ROWS: usize = 4096;
+
+/// Whether a column's values repeat enough for a dictionary to pay, judged on its first rows:
+/// nearly unique values (keys, comments) are written faster, and no bigger, without one.
+fn repeats(values: &ArrayRef) -> bool {
+    let rows = values.len().min(AUTO_SAMPLE_ROWS);
+    let distinct = match values.data_type() {
+        DataType::Utf8 => {
+            let strings = values.as_string::<i32>();
+            (0..rows).map(|i| strings.value(i)).collect::<HashSet<_>>().len()
+        }
+        other => match other.primitive_width() {
+            Some(width) => {
+                let data = values.to_data();
+                let bytes = &data.buffers()[0].as_slice()[data.offset() * width..];
+                bytes[..rows * width].chunks_exact(width).collect::<HashSet<_>>().len()
+            }
+            None => return true,
+        },
+    };
+    distinct * 2 <= rows
 }
 
 fn apply_encoding(
