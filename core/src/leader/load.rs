@@ -30,6 +30,9 @@ const PIECE_BYTES: usize = 8 << 20;
 const PIECES_IN_FLIGHT: usize = 2;
 /// Rows are appended to the table once this much has been converted (fewer, larger segments).
 const APPEND_BYTES: usize = 256 << 20;
+/// Rows per batch read from a Parquet file: large batches split into few, large pieces per slice,
+/// which sort and encode faster than many small ones.
+const PARQUET_BATCH_ROWS: usize = 64 * 1024;
 /// Rejected rows kept in STL_LOAD_ERRORS (the most recent).
 const LOAD_ERRORS_KEPT: usize = 10_000;
 
@@ -352,6 +355,7 @@ impl Session {
                         scope.spawn(move || -> Result<Vec<RecordBatch>> {
                             let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(data, metadata)
                                 .with_row_groups(run)
+                                .with_batch_size(PARQUET_BATCH_ROWS)
                                 .build()
                                 .map_err(|e| invalid(&e))?;
                             reader.map(|b| b.map_err(|e| invalid(&e))).collect()

@@ -127,12 +127,11 @@ impl Session {
     }
 
     /// A lake location an external table may read: S3, or (for a superuser) the server's files.
-    fn check_lake_location(&mut self, location: &str) -> Result<Location> {
-        let parsed = Location::parse(location)?;
-        if parsed.is_local() {
+    fn check_lake_location(&mut self, location: &str) -> Result<()> {
+        if Location::parse(location)?.is_local() {
             self.require_superuser("define external tables over files on the server")?;
         }
-        Ok(parsed)
+        Ok(())
     }
 
     /// `ALTER TABLE … ADD|DROP PARTITION` of an external table.
@@ -164,9 +163,8 @@ impl Session {
                     }
                     def.partitions.push(ExternalPartition { values, location });
                 }
-                if Location::parse(&def.location)?.is_local() {
-                    self.require_superuser("define external tables over files on the server")?;
-                }
+                let location = def.location.clone();
+                self.check_lake_location(&location)?;
             }
             AlterTableOperation::DropPartitions { partitions, if_exists } => {
                 let values = partition_values(def, partitions, &table_name)?;
