@@ -98,17 +98,7 @@ impl Session {
         } else {
             (ddl::table_def(&create.columns, &create.constraints, attrs)?, None)
         };
-        let id = self.db.allocate_relation_id();
-        let owner = self.user().to_string();
-        self.txn().put_relation(Relation {
-            id,
-            schema: name.schema,
-            name: name.name,
-            owner,
-            version: 0,
-            comment: None,
-            kind: RelationKind::Table(table),
-        });
+        let id = self.add_relation(name, RelationKind::Table(table));
         match rows {
             Some(batches) => {
                 let state = Arc::clone(self.txn().state());
@@ -117,6 +107,14 @@ impl Session {
             }
             None => Ok(Outcome::command("CREATE TABLE")),
         }
+    }
+
+    /// A new relation owned by the session's user, in this transaction.
+    pub(crate) fn add_relation(&mut self, name: QualifiedName, kind: RelationKind) -> RelId {
+        let id = self.db.allocate_relation_id();
+        let owner = self.user().to_string();
+        self.txn().put_relation(Relation { id, schema: name.schema, name: name.name, owner, version: 0, comment: None, kind });
+        id
     }
 
     /// CREATE TABLE … (LIKE parent [INCLUDING|EXCLUDING DEFAULTS]): columns, NOT NULL, encodings,

@@ -352,9 +352,7 @@ impl Session {
     /// The last half of a write: segments encoded by [`StagedRows::encode`] join the table (and
     /// the transaction's new files, removed if it rolls back).
     pub(crate) fn add_segments(&mut self, rel_id: RelId, segments: Vec<SegmentRef>) {
-        for segment in &segments {
-            self.txn().add_file(Arc::clone(&segment.file));
-        }
+        self.keep_files_until_rollback(&segments);
         let mut rel = (**self.txn().state().relation(rel_id).expect("target exists")).clone();
         rel.table_mut().expect("a table").segments.extend(segments);
         self.txn().put_relation(rel);
@@ -395,10 +393,15 @@ impl Session {
         per_slice: BTreeMap<u32, Vec<RecordBatch>>,
     ) -> Result<Vec<SegmentRef>> {
         let segments = encode_segments(&self.db, rel_id, table, per_slice)?;
-        for segment in &segments {
+        self.keep_files_until_rollback(&segments);
+        Ok(segments)
+    }
+
+    /// New segment files belong to the transaction: a rollback removes them.
+    fn keep_files_until_rollback(&mut self, segments: &[SegmentRef]) {
+        for segment in segments {
             self.txn().add_file(Arc::clone(&segment.file));
         }
-        Ok(segments)
     }
 }
 

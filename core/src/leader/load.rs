@@ -115,6 +115,12 @@ impl Load {
     pub(crate) fn rows(&self) -> u64 {
         self.rows
     }
+
+    /// The converted rows not written yet.
+    fn take_pending(&mut self) -> Vec<RecordBatch> {
+        self.pending_bytes = 0;
+        std::mem::take(&mut self.pending)
+    }
 }
 
 impl Session {
@@ -448,8 +454,7 @@ impl Session {
     /// (the write before is waited for first).
     fn append_in_background(&mut self, load: &mut Load) -> Result<()> {
         self.settle_write(load)?;
-        let batches = std::mem::take(&mut load.pending);
-        load.pending_bytes = 0;
+        let batches = load.take_pending();
         if let Some(staged) = self.stage_rows(load.rel.id, batches)? {
             load.rows += staged.rows;
             let db = self.db.clone();
@@ -469,8 +474,7 @@ impl Session {
     /// Writes every row not written yet (the end of a load).
     pub(crate) fn append_pending(&mut self, load: &mut Load) -> Result<()> {
         self.settle_write(load)?;
-        let batches = std::mem::take(&mut load.pending);
-        load.pending_bytes = 0;
+        let batches = load.take_pending();
         load.rows += self.write_rows(load.rel.id, batches)?;
         Ok(())
     }

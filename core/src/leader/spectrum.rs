@@ -112,17 +112,7 @@ impl Session {
         };
         let def = ExternalTableDef { columns, partition_columns, location, format, properties, partitions: vec![] };
         header_lines(&def)?;
-        let id = self.db.allocate_relation_id();
-        let owner = self.user().to_string();
-        self.txn().put_relation(Relation {
-            id,
-            schema: name.schema,
-            name: name.name,
-            owner,
-            version: 0,
-            comment: None,
-            kind: RelationKind::External(def),
-        });
+        self.add_relation(name, RelationKind::External(def));
         Ok(Outcome::command(TAG))
     }
 
@@ -254,14 +244,18 @@ fn property(option: &SqlOption) -> Result<(String, String)> {
     let SqlOption::KeyValue { key, value } = option else {
         return Err(Error::syntax("TABLE PROPERTIES needs 'name'='value' pairs"));
     };
-    let value = match value {
+    Ok((key.value.to_ascii_lowercase(), literal_text(value)))
+}
+
+/// A literal as written, without the quotes of a string.
+fn literal_text(expr: &ast::Expr) -> String {
+    match expr {
         ast::Expr::Value(v) => match &v.value {
             ast::Value::SingleQuotedString(s) => s.clone(),
             other => other.to_string(),
         },
         other => other.to_string(),
-    };
-    Ok((key.value.to_ascii_lowercase(), value))
+    }
 }
 
 /// Lines to skip at the top of each text file (`'skip.header.line.count'`): 0 or 1.
@@ -303,13 +297,7 @@ fn partition_values(def: &ExternalTableDef, exprs: &[ast::Expr], table: &str) ->
             .iter()
             .position(|c| c.name == name)
             .ok_or_else(|| err!(UNDEFINED_COLUMN, "\"{name}\" is not a partition column of \"{table}\""))?;
-        let text = match right.as_ref() {
-            ast::Expr::Value(v) => match &v.value {
-                ast::Value::SingleQuotedString(s) => s.clone(),
-                other => other.to_string(),
-            },
-            other => other.to_string(),
-        };
+        let text = literal_text(right);
         let column = &def.partition_columns[index];
         ScalarValue::try_from_string(text.clone(), &column.sql_type.arrow_type()).map_err(|_| {
             err!(INVALID_TEXT_REPRESENTATION, "invalid value \"{text}\" for partition column \"{name}\" of type {}", column.sql_type)

@@ -373,10 +373,7 @@ fn extract_user_options(tokens: &mut Vec<TokenWithSpan>) -> Result<Option<UserOp
     }
     let rest: Vec<TokenWithSpan> = tokens.drain(3.min(tokens.len())..).collect();
     let mut options = UserOptions::default();
-    let string = |t: Option<&TokenWithSpan>, what: &str| match t.map(|t| &t.token) {
-        Some(Token::SingleQuotedString(s)) => Ok(s.clone()),
-        _ => Err(syntax_at(t, &format!("{what} needs a quoted string"))),
-    };
+    let string = quoted;
     let mut i = 0;
     while i < rest.len() {
         let t = rest.get(i);
@@ -432,10 +429,7 @@ fn extract_load_extras(tokens: &mut Vec<TokenWithSpan>) -> Result<crate::sql::co
     let Some(start) = tokens.iter().position(|t| is_word(Some(t), "from") || is_word(Some(t), "to")) else { return Ok(extras) };
     let string = |tokens: &[TokenWithSpan], i: usize, what: &str| -> Result<(String, usize)> {
         let at = if is_word(tokens.get(i), "as") { i + 1 } else { i };
-        match tokens.get(at).map(|t| &t.token) {
-            Some(Token::SingleQuotedString(s)) => Ok((s.clone(), at + 1)),
-            _ => Err(syntax_at(tokens.get(at), &format!("{what} needs a quoted string"))),
-        }
+        Ok((quoted(tokens.get(at), what)?, at + 1))
     };
     let mut i = start + 2;
     while i < tokens.len() {
@@ -489,10 +483,7 @@ fn extract_load_extras(tokens: &mut Vec<TokenWithSpan>) -> Result<crate::sql::co
 fn extract_external_clauses(tokens: &mut Vec<TokenWithSpan>) -> Result<ExternalClauses> {
     let mut clauses = ExternalClauses::default();
     let words = |tokens: &[TokenWithSpan], at: usize, words: &[&str]| words.iter().enumerate().all(|(i, w)| is_word(tokens.get(at + i), w));
-    let string = |tokens: &[TokenWithSpan], at: usize, what: &str| match tokens.get(at).map(|t| &t.token) {
-        Some(Token::SingleQuotedString(s)) => Ok(s.clone()),
-        _ => Err(syntax_at(tokens.get(at), &format!("{what} needs a quoted string"))),
-    };
+    let string = |tokens: &[TokenWithSpan], at: usize, what: &str| quoted(tokens.get(at), what);
     if words(tokens, 0, &["create", "external", "schema"]) {
         tokens.remove(1);
         let Some(from) = tokens.iter().position(|t| is_word(Some(t), "from")) else {
@@ -552,6 +543,14 @@ fn extract_external_clauses(tokens: &mut Vec<TokenWithSpan>) -> Result<ExternalC
         }
     }
     Ok(clauses)
+}
+
+/// A quoted string option's value (`PASSWORD '…'`, `IAM_ROLE '…'`).
+fn quoted(token: Option<&TokenWithSpan>, what: &str) -> Result<String> {
+    match token.map(|t| &t.token) {
+        Some(Token::SingleQuotedString(s)) => Ok(s.clone()),
+        _ => Err(syntax_at(token, &format!("{what} needs a quoted string"))),
+    }
 }
 
 fn is_word(token: Option<&TokenWithSpan>, word: &str) -> bool {
