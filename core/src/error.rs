@@ -44,6 +44,7 @@ pub mod sqlstate {
     pub const DUPLICATE_COLUMN: &str = "42701";
     pub const DUPLICATE_OBJECT: &str = "42710";
     pub const INSUFFICIENT_PRIVILEGE: &str = "42501";
+    pub const INVALID_GRANT_OPERATION: &str = "0LP01";
     pub const OBJECT_IN_USE: &str = "55006";
     pub const PROTOCOL_VIOLATION: &str = "08P01";
     pub const CONNECTION_FAILURE: &str = "08006";

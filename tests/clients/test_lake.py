@@ -340,3 +340,24 @@ def test_wrong_credentials_are_refused():
             server.stop()
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_copy_and_unload_need_privileges(con, lake_server, s3):
+    """COPY needs INSERT on its table, UNLOAD SELECT on what its query reads; the refusal (42501)
+    writes nothing to the table or to the bucket."""
+    put(s3, "priv/rows.csv", CSV)
+    con.execute("CREATE TABLE priv_t (id INT, name VARCHAR(10), price DECIMAL(6,2))")
+    con.execute("CREATE USER loader PASSWORD 'Loader-pw-1'")
+    with psycopg.connect(lake_server.dsn(user="loader", password="Loader-pw-1"), autocommit=True) as loader:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            loader.execute(f"COPY priv_t FROM 's3://{BUCKET}/priv/rows.csv' {KEYS} CSV")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            loader.execute(f"UNLOAD ('SELECT * FROM priv_t') TO 's3://{BUCKET}/priv/out/' {KEYS}")
+        con.execute("GRANT INSERT ON priv_t TO loader")
+        assert loader.execute(f"COPY priv_t FROM 's3://{BUCKET}/priv/rows.csv' {KEYS} CSV").rowcount == 3
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            loader.execute(f"UNLOAD ('SELECT * FROM priv_t') TO 's3://{BUCKET}/priv/out/' {KEYS}")
+        con.execute("GRANT SELECT ON priv_t TO loader")
+        loader.execute(f"UNLOAD ('SELECT * FROM priv_t') TO 's3://{BUCKET}/priv/out/' {KEYS}")
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix="priv/out/").get("Contents", [])
+    assert listed and rows(con, "SELECT count(*) FROM priv_t") == [(3,)]

@@ -6,7 +6,10 @@
 //! written to the [`store`] (SQLite, one transaction) and swapped in as the new committed snapshot.
 //! Readers keep whatever snapshot they started with, so they never see a partial commit.
 
+pub mod access;
 pub mod store;
+
+pub use access::{Acl, AclItem, Grantee, Group, Principal, Privileges, Role};
 
 use crate::error::Result;
 use crate::storage::SegmentRef;
@@ -189,6 +192,8 @@ pub struct Column {
     pub missing: Option<String>,
     /// `COMMENT ON COLUMN`.
     pub comment: Option<String>,
+    /// Column-level grants (SELECT, UPDATE).
+    pub acl: Acl,
 }
 
 #[derive(Debug, Clone)]
@@ -379,6 +384,8 @@ pub struct Relation {
     pub version: u64,
     /// `COMMENT ON TABLE` / `COMMENT ON VIEW`.
     pub comment: Option<String>,
+    /// Grants on the relation (its owner's rights are implied).
+    pub acl: Acl,
     pub kind: RelationKind,
 }
 
@@ -428,6 +435,20 @@ pub struct SchemaEntry {
     pub owner: String,
     /// `CREATE EXTERNAL SCHEMA`: the schema holds external tables only.
     pub external: Option<ExternalSchema>,
+    /// Grants on the schema (USAGE, CREATE, ALTER, DROP).
+    pub acl: Acl,
+}
+
+impl SchemaEntry {
+    /// A new schema: only its owner may use it, except `public`, where everyone may use and
+    /// create (as on Redshift).
+    pub fn new(name: String, owner: String, external: Option<ExternalSchema>) -> SchemaEntry {
+        let mut acl = Acl::default();
+        if name == DEFAULT_SCHEMA {
+            acl.grant(&Grantee::Public, Privileges::USAGE | Privileges::CREATE, false, &owner);
+        }
+        SchemaEntry { name, owner, external, acl }
+    }
 }
 
 /// `CREATE EXTERNAL SCHEMA s FROM DATA CATALOG DATABASE 'db' IAM_ROLE '…' [REGION '…']`.
@@ -472,6 +493,10 @@ pub struct PasswordVerifier {
 pub struct CatalogState {
     pub schemas: BTreeMap<String, SchemaEntry>,
     pub users: BTreeMap<String, User>,
+    pub groups: BTreeMap<String, Group>,
+    pub roles: BTreeMap<String, Role>,
+    /// Grants on the database (CREATE: make schemas; TEMP).
+    pub database_acl: Acl,
     pub relations: BTreeMap<RelId, Arc<Relation>>,
     names: BTreeMap<QualifiedName, RelId>,
 }
@@ -480,10 +505,7 @@ impl CatalogState {
     /// A new database: just the `public` schema.
     pub fn bootstrap() -> Self {
         let mut state = CatalogState::default();
-        state.schemas.insert(
-            DEFAULT_SCHEMA.into(),
-            SchemaEntry { name: DEFAULT_SCHEMA.into(), owner: DEFAULT_OWNER.into(), external: None },
-        );
+        state.schemas.insert(DEFAULT_SCHEMA.into(), SchemaEntry::new(DEFAULT_SCHEMA.into(), DEFAULT_OWNER.into(), None));
         state
     }
 
@@ -521,6 +543,61 @@ impl CatalogState {
         let old = self.relations.remove(&id)?;
         self.names.remove(&old.qualified_name());
         Some(old)
+    }
+
+    /// Superusers, and the built-in owner embedded sessions run as (not a catalog user).
+    pub fn is_superuser(&self, user: &str) -> bool {
+        match self.users.get(user) {
+            Some(u) => u.superuser,
+            None => user == DEFAULT_OWNER,
+        }
+    }
+
+    /// `user` with the groups and roles (through other roles too) they belong to.
+    pub fn principal(&self, user: &str) -> Principal {
+        let groups = self.groups.values().filter(|g| g.members.contains(user)).map(|g| g.name.clone()).collect();
+        let mut roles: std::collections::BTreeSet<String> =
+            self.roles.values().filter(|r| r.users.contains(user)).map(|r| r.name.clone()).collect();
+        loop {
+            let more: Vec<String> = self
+                .roles
+                .values()
+                .filter(|r| !roles.contains(&r.name) && r.roles.iter().any(|held| roles.contains(held)))
+                .map(|r| r.name.clone())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            roles.extend(more);
+        }
+        Principal { user: user.to_string(), superuser: self.is_superuser(user), groups, roles }
+    }
+
+    /// What `principal` holds on a relation, and may grant on: everything for its owner and for
+    /// superusers.
+    pub fn relation_privileges(&self, principal: &Principal, rel: &Relation) -> (Privileges, Privileges) {
+        if principal.superuser || rel.owner == principal.user {
+            return (Privileges::ALL_TABLE, Privileges::ALL_TABLE);
+        }
+        rel.acl.held_by(principal)
+    }
+
+    /// What `principal` holds on a schema, and may grant on.
+    pub fn schema_privileges(&self, principal: &Principal, schema: &SchemaEntry) -> (Privileges, Privileges) {
+        if principal.superuser || schema.owner == principal.user {
+            return (Privileges::ALL_SCHEMA, Privileges::ALL_SCHEMA);
+        }
+        schema.acl.held_by(principal)
+    }
+
+    /// Whether `user` owns anything or is named in a grant (a user who does cannot be dropped).
+    pub fn user_is_referenced(&self, user: &str) -> bool {
+        self.schemas.values().any(|s| s.owner == user || s.acl.mentions_user(user))
+            || self.relations.values().any(|r| {
+                r.owner == user
+                    || r.acl.mentions_user(user)
+                    || r.table().is_some_and(|t| t.columns.iter().any(|c| c.acl.mentions_user(user)))
+            })
     }
 
     pub fn require_user(&self, name: &str) -> Result<&User> {

@@ -43,6 +43,9 @@ CREATE INDEX IF NOT EXISTS segments_by_rel ON segments(rel_id);
 CREATE TABLE IF NOT EXISTS users(
     name TEXT PRIMARY KEY, id INTEGER NOT NULL, superuser INTEGER NOT NULL, create_db INTEGER NOT NULL,
     scram TEXT, md5 TEXT, valid_until TEXT, connection_limit INTEGER);
+CREATE TABLE IF NOT EXISTS groups(name TEXT PRIMARY KEY, id INTEGER NOT NULL, members TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS roles(
+    name TEXT PRIMARY KEY, id INTEGER NOT NULL, owner TEXT NOT NULL, users TEXT NOT NULL, roles TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS column_stats(
     rel_id INTEGER NOT NULL, column_id INTEGER NOT NULL, null_count INTEGER NOT NULL,
     min_value TEXT, max_value TEXT, PRIMARY KEY(rel_id, column_id));
@@ -53,10 +56,25 @@ CREATE TABLE IF NOT EXISTS column_stats(
 pub struct ChangeSet {
     pub put_schemas: Vec<SchemaEntry>,
     pub drop_schemas: Vec<String>,
-    pub put_users: Vec<User>,
-    pub drop_users: Vec<String>,
+    pub users: Changes<User>,
+    pub groups: Changes<Group>,
+    /// The database's grants, when changed (kept in `meta`).
+    pub database_acl: Option<Acl>,
+    pub roles: Changes<Role>,
     pub put_relations: Vec<Arc<Relation>>,
     pub drop_relations: Vec<RelId>,
+}
+
+/// Entries of one kind written or removed, by name.
+pub struct Changes<T> {
+    pub put: Vec<T>,
+    pub drop: Vec<String>,
+}
+
+impl<T> Default for Changes<T> {
+    fn default() -> Self {
+        Changes { put: vec![], drop: vec![] }
+    }
 }
 
 pub struct CatalogStore {
@@ -78,13 +96,16 @@ impl CatalogStore {
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;")?;
         conn.execute_batch(SCHEMA_SQL)?;
         // Columns added since the first catalogs: views' original text, comments (COMMENT ON),
-        // external schemas and tables (JSON).
+        // external schemas and tables (JSON), grants (JSON ACLs).
         for (table, column) in [
             ("relations", "view_text"),
             ("relations", "comment"),
             ("columns", "comment"),
             ("schemas", "external"),
             ("relations", "external"),
+            ("schemas", "acl"),
+            ("relations", "acl"),
+            ("columns", "acl"),
         ] {
             let exists = conn
                 .prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2")?
@@ -157,12 +178,35 @@ impl CatalogStore {
             ));
         }
         let mut state = CatalogState::default();
-        let mut stmt = self.conn.prepare("SELECT name, owner, external FROM schemas")?;
+        let mut stmt = self.conn.prepare("SELECT name, owner, external, acl FROM schemas")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let name: String = r.get(0)?;
             let external = from_json::<ExternalSchema>(r.get(2)?, &name)?;
-            state.schemas.insert(name.clone(), SchemaEntry { name, owner: r.get(1)?, external });
+            let mut entry = SchemaEntry::new(name.clone(), r.get(1)?, external);
+            // Catalogs from before grants keep the default grants.
+            if let Some(acl) = from_json::<Acl>(r.get(3)?, &name)? {
+                entry.acl = acl;
+            }
+            state.schemas.insert(name, entry);
+        }
+        let database_acl: Option<String> =
+            self.conn.query_row("SELECT value FROM meta WHERE key='database_acl'", [], |r| r.get(0)).optional()?;
+        state.database_acl = from_json(database_acl, "the database")?.unwrap_or_default();
+        let mut stmt = self.conn.prepare("SELECT name, id, members FROM groups")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let name: String = r.get(0)?;
+            let members = from_json(r.get(2)?, &name)?.unwrap_or_default();
+            state.groups.insert(name.clone(), Group { id: r.get(1)?, name, members });
+        }
+        let mut stmt = self.conn.prepare("SELECT name, id, owner, users, roles FROM roles")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let name: String = r.get(0)?;
+            let users = from_json(r.get(3)?, &name)?.unwrap_or_default();
+            let roles = from_json(r.get(4)?, &name)?.unwrap_or_default();
+            state.roles.insert(name.clone(), Role { id: r.get(1)?, name, owner: r.get(2)?, users, roles });
         }
         let mut stmt = self.conn.prepare(
             "SELECT name, id, superuser, create_db, scram, md5, valid_until, connection_limit FROM users",
@@ -185,7 +229,7 @@ impl CatalogStore {
         let mut columns: HashMap<RelId, Vec<Column>> = HashMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT rel_id, id, name, type, not_null, default_sql, identity_seed, identity_step,
-                    identity_next, encoding, missing_sql, identity_by_default, comment FROM columns ORDER BY rel_id, ordinal",
+                    identity_next, encoding, missing_sql, identity_by_default, comment, acl FROM columns ORDER BY rel_id, ordinal",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -205,6 +249,7 @@ impl CatalogStore {
                 encoding: Encoding::parse(&encoding)?,
                 missing: r.get(10)?,
                 comment: r.get(12)?,
+                acl: from_json(r.get(13)?, "a column")?.unwrap_or_default(),
             });
         }
         let mut segments: HashMap<RelId, Vec<SegmentRef>> = HashMap::new();
@@ -242,7 +287,7 @@ impl CatalogStore {
         let mut stmt = self.conn.prepare(
             "SELECT id, schema_name, name, kind, owner, version, distribution, distkey, sort_kind,
                     sort_columns, primary_key, constraints, even_cursor, next_column_id, view_sql, depends_on,
-                    view_text, comment, external
+                    view_text, comment, external, acl
              FROM relations",
         )?;
         let mut rows = stmt.query([])?;
@@ -301,6 +346,7 @@ impl CatalogStore {
                 owner: r.get(4)?,
                 version: r.get(5)?,
                 comment: r.get(17)?,
+                acl: from_json(r.get(19)?, "a relation")?.unwrap_or_default(),
                 kind,
             }));
         }
@@ -325,14 +371,32 @@ impl CatalogStore {
         }
         for s in &changes.put_schemas {
             tx.execute(
-                "INSERT OR REPLACE INTO schemas(name, owner, external) VALUES (?1, ?2, ?3)",
-                params![s.name, s.owner, to_json(&s.external)?],
+                "INSERT OR REPLACE INTO schemas(name, owner, external, acl) VALUES (?1, ?2, ?3, ?4)",
+                params![s.name, s.owner, to_json(&s.external)?, to_json(&Some(&s.acl))?],
             )?;
         }
-        for name in changes.drop_users.iter().chain(changes.put_users.iter().map(|u| &u.name)) {
+        if let Some(acl) = &changes.database_acl {
+            tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('database_acl', ?1)", [to_json(&Some(acl))?])?;
+        }
+        for name in changes.users.drop.iter().chain(changes.users.put.iter().map(|u| &u.name)) {
             tx.execute("DELETE FROM users WHERE name=?1", [name])?;
         }
-        for u in &changes.put_users {
+        for name in changes.groups.drop.iter().chain(changes.groups.put.iter().map(|g| &g.name)) {
+            tx.execute("DELETE FROM groups WHERE name=?1", [name])?;
+        }
+        for g in &changes.groups.put {
+            tx.execute("INSERT INTO groups(name, id, members) VALUES (?1, ?2, ?3)", params![g.name, g.id, to_json(&Some(&g.members))?])?;
+        }
+        for name in changes.roles.drop.iter().chain(changes.roles.put.iter().map(|r| &r.name)) {
+            tx.execute("DELETE FROM roles WHERE name=?1", [name])?;
+        }
+        for r in &changes.roles.put {
+            tx.execute(
+                "INSERT INTO roles(name, id, owner, users, roles) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![r.name, r.id, r.owner, to_json(&Some(&r.users))?, to_json(&Some(&r.roles))?],
+            )?;
+        }
+        for u in &changes.users.put {
             let (scram, md5) = match &u.password {
                 Some(p) => (p.scram.clone(), Some(p.md5.clone())),
                 None => (None, None),
@@ -376,6 +440,14 @@ fn from_json<T: serde::de::DeserializeOwned>(text: Option<String>, owner: &str) 
 }
 
 fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
+    write_relation_definition(tx, rel)?;
+    if !rel.acl.is_empty() {
+        tx.execute("UPDATE relations SET acl=?2 WHERE id=?1", params![rel.id, to_json(&Some(&rel.acl))?])?;
+    }
+    Ok(())
+}
+
+fn write_relation_definition(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
     match &rel.kind {
         RelationKind::External(def) => {
             tx.execute(
@@ -437,8 +509,8 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
             )?;
             let mut insert_column = tx.prepare_cached(
                 "INSERT INTO columns(rel_id, ordinal, id, name, type, not_null, default_sql, identity_seed,
-                    identity_step, identity_next, encoding, missing_sql, identity_by_default, comment)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                    identity_step, identity_next, encoding, missing_sql, identity_by_default, comment, acl)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
             for (ordinal, c) in t.columns.iter().enumerate() {
                 insert_column.execute(params![
@@ -455,7 +527,8 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
                     c.encoding.name(),
                     c.missing,
                     c.identity.as_ref().map(|i| i.by_default),
-                    c.comment
+                    c.comment,
+                    to_json(&(!c.acl.is_empty()).then_some(&c.acl))?
                 ])?;
             }
             let mut insert_segment = tx.prepare_cached(

@@ -1,12 +1,12 @@
 //! [`Database`]: one cluster — its layout, storage, committed catalog and commit protocol.
 
-use crate::catalog::store::{CatalogStore, ChangeSet};
+use crate::catalog::store::{CatalogStore, ChangeSet, Changes};
 use crate::compute::channels::{ClusterTls, NodeChannels};
 use crate::catalog::{CatalogState, ClusterLayout, RelId};
 use crate::err;
 use crate::error::{Error, Result};
 use crate::leader::session::Session;
-use crate::leader::transaction::Transaction;
+use crate::leader::transaction::{PrincipalKey, Transaction};
 use crate::leader::distribution::ComputeNodes;
 use crate::leader::query_log::QueryLog;
 use crate::compute::protocol::NodeIdentity;
@@ -372,16 +372,16 @@ impl Database {
                 }
             }
         }
-        for name in txn.touched_users() {
-            match txn.state().users.get(name) {
-                Some(user) => {
-                    merged.users.insert(name.clone(), user.clone());
-                    changes.put_users.push(user.clone());
-                }
-                None => {
-                    merged.users.remove(name);
-                    changes.drop_users.push(name.clone());
-                }
+        if let Some(acl) = txn.changed_database_acl() {
+            merged.database_acl = acl.clone();
+            changes.database_acl = Some(acl.clone());
+        }
+        for key in txn.touched_principals() {
+            let working = txn.state();
+            match key {
+                PrincipalKey::User(name) => merge_entry(&working.users, &mut merged.users, name, &mut changes.users),
+                PrincipalKey::Group(name) => merge_entry(&working.groups, &mut merged.groups, name, &mut changes.groups),
+                PrincipalKey::Role(name) => merge_entry(&working.roles, &mut merged.roles, name, &mut changes.roles),
             }
         }
         for id in txn.touched_relations() {
@@ -424,6 +424,26 @@ impl Database {
 
 /// Adopts a new node as node `index` of the cluster, or checks that a node is that one. Once the
 /// cluster has formed, an empty node is not adopted: its slices' data would be missing.
+/// Carries one committed entry (or its removal) from a transaction's catalog into the merged one
+/// and the change set.
+fn merge_entry<T: Clone>(
+    working: &std::collections::BTreeMap<String, T>,
+    merged: &mut std::collections::BTreeMap<String, T>,
+    name: &str,
+    changes: &mut Changes<T>,
+) {
+    match working.get(name) {
+        Some(entry) => {
+            merged.insert(name.to_string(), entry.clone());
+            changes.put.push(entry.clone());
+        }
+        None => {
+            merged.remove(name);
+            changes.drop.push(name.to_string());
+        }
+    }
+}
+
 fn check_membership(node: &NodeClient, identity: &NodeIdentity, cluster_id: &str, index: u32, formed: bool) -> Result<()> {
     if identity.cluster_id.is_empty() && !formed {
         node.join(cluster_id, index)?;

@@ -26,6 +26,7 @@ impl Session {
             return Err(err!(WRONG_OBJECT_TYPE, "schema \"{}\" is an external schema", name.schema)
                 .with_hint("Create local tables in a local schema, or use CREATE EXTERNAL TABLE."));
         }
+        self.require_on_schema(&name.schema, Privileges::CREATE)?;
         if state.lookup(&name).is_some() {
             if create.if_not_exists {
                 self.notice(format!("relation \"{}\" already exists, skipping", name.name));
@@ -89,6 +90,7 @@ impl Session {
                         .unwrap_or(Encoding::Auto),
                     missing: None,
                     comment: None,
+                    acl: Acl::default(),
                 });
             }
             let distribution = ddl::distribution(&columns, attrs)?;
@@ -113,7 +115,16 @@ impl Session {
     pub(crate) fn add_relation(&mut self, name: QualifiedName, kind: RelationKind) -> RelId {
         let id = self.db.allocate_relation_id();
         let owner = self.user().to_string();
-        self.txn().put_relation(Relation { id, schema: name.schema, name: name.name, owner, version: 0, comment: None, kind });
+        self.txn().put_relation(Relation {
+            id,
+            schema: name.schema,
+            name: name.name,
+            owner,
+            version: 0,
+            comment: None,
+            acl: Acl::default(),
+            kind,
+        });
         id
     }
 
@@ -160,9 +171,13 @@ impl Session {
         let name = qualified_name(&view.name)?;
         let state = Arc::clone(self.txn().state());
         state.require_schema(&name.schema)?;
+        self.require_on_schema(&name.schema, Privileges::CREATE)?;
         let existing = state.lookup(&name).cloned();
         let id = match &existing {
-            Some(rel) if view.or_replace && rel.is_view() => rel.id,
+            Some(rel) if view.or_replace && rel.is_view() => {
+                self.require_owner(rel)?;
+                rel.id
+            }
             Some(_) if view.if_not_exists => return Ok(Outcome::command("CREATE VIEW")),
             Some(_) => return Err(err!(DUPLICATE_TABLE, "relation \"{}\" already exists", name.name)),
             None => self.db.allocate_relation_id(),
@@ -195,7 +210,8 @@ impl Session {
                 .collect();
             (sql, depends_on)
         };
-        let owner = self.user().to_string();
+        // A replaced view keeps its owner and grants.
+        let owner = existing.as_ref().map_or_else(|| self.user().to_string(), |r| r.owner.clone());
         self.txn().put_relation(Relation {
             id,
             schema: name.schema,
@@ -203,13 +219,14 @@ impl Session {
             owner,
             version: existing.as_ref().map_or(0, |r| r.version),
             comment: existing.as_ref().and_then(|r| r.comment.clone()),
+            acl: existing.as_ref().map(|r| r.acl.clone()).unwrap_or_default(),
             kind: RelationKind::View(ViewDef { sql, text: view.query.to_string(), depends_on, late_binding: view.with_no_schema_binding }),
         });
         Ok(Outcome::command("CREATE VIEW"))
     }
 
-    pub(crate) fn create_schema(&mut self, name: &SchemaName, if_not_exists: bool, external: Option<ExternalSchema>) -> Result<Outcome> {
-        let name = match name {
+    pub(crate) fn create_schema(&mut self, schema_name: &SchemaName, if_not_exists: bool, external: Option<ExternalSchema>) -> Result<Outcome> {
+        let name = match schema_name {
             SchemaName::Simple(n) | SchemaName::NamedAuthorization(n, _) => n
                 .0
                 .last()
@@ -218,15 +235,31 @@ impl Session {
                 .ok_or_else(|| Error::syntax("invalid schema name"))?,
             SchemaName::UnnamedAuthorization(user) => ident_name(user),
         };
-        if self.txn().state().schemas.contains_key(&name) {
+        let principal = self.principal();
+        let state = Arc::clone(self.txn().state());
+        if !principal.superuser && !state.database_acl.held_by(&principal).0.contains(Privileges::CREATE) {
+            return Err(err!(INSUFFICIENT_PRIVILEGE, "permission denied for database {DEFAULT_DATABASE}"));
+        }
+        // `AUTHORIZATION user` makes someone else the owner: a superuser's choice.
+        let owner = match schema_name {
+            SchemaName::NamedAuthorization(_, user) | SchemaName::UnnamedAuthorization(user) => ident_name(user),
+            SchemaName::Simple(_) => principal.user.clone(),
+        };
+        // (The built-in embedded user is no catalog user, but owns what it creates.)
+        if owner != principal.user {
+            state.require_user(&owner)?;
+        }
+        if owner != principal.user && !principal.superuser {
+            return Err(err!(INSUFFICIENT_PRIVILEGE, "permission denied to create a schema for another user"));
+        }
+        if state.schemas.contains_key(&name) {
             if if_not_exists {
                 self.notice(format!("schema \"{name}\" already exists, skipping"));
                 return Ok(Outcome::command("CREATE SCHEMA"));
             }
             return Err(err!(DUPLICATE_SCHEMA, "schema \"{name}\" already exists"));
         }
-        let owner = self.user().to_string();
-        self.txn().put_schema(SchemaEntry { name, owner, external });
+        self.txn().put_schema(SchemaEntry::new(name, owner, external));
         Ok(Outcome::command("CREATE SCHEMA"))
     }
 
@@ -256,6 +289,7 @@ impl Session {
                 let (is, use_) = if rel.is_view() { ("a view", "DROP VIEW") } else { ("a table", "DROP TABLE") };
                 return Err(err!(WRONG_OBJECT_TYPE, "\"{}\" is {is}", qname.name).with_hint(format!("Use {use_} to remove it.")));
             }
+            self.require_on_relation(rel, Privileges::DROP)?;
             self.drop_relation(&state, rel.id, cascade)?;
         }
         Ok(Outcome::command(tag))
@@ -295,6 +329,7 @@ impl Session {
             }
             return Err(err!(UNDEFINED_SCHEMA, "schema \"{schema}\" does not exist"));
         }
+        self.require_on_schema(&schema, Privileges::DROP)?;
         let members: Vec<RelId> = state.relations_in(&schema).map(|r| r.id).collect();
         if !members.is_empty() && !cascade {
             return Err(err!(
@@ -321,6 +356,7 @@ impl Session {
             }
             return Err(Error::undefined_table(&qname.name));
         };
+        self.require_on_relation(rel, Privileges::ALTER)?;
         let old_name = rel.qualified_name();
         let mut rel = (**rel).clone();
         if rel.external().is_some() {
@@ -487,6 +523,7 @@ impl Session {
             }
             other => return Err(err!(FEATURE_NOT_SUPPORTED, "COMMENT ON {other} is not supported")),
         };
+        self.require_owner(&rel)?;
         self.txn().put_relation(rel);
         Ok(Outcome::command("COMMENT"))
     }
@@ -495,6 +532,7 @@ impl Session {
         let state = Arc::clone(self.txn().state());
         for target in &truncate.table_names {
             let (rel, _) = state.require_table(&qualified_name(&target.name)?)?;
+            self.require_on_relation(rel, Privileges::TRUNCATE)?;
             let mut rel = (**rel).clone();
             let table = rel.table_mut().expect("a table");
             table.segments.clear();

@@ -5,7 +5,7 @@
 //! an ordinary query over a scan that adds each row's locator (segment, row number) and record
 //! them in deletion vectors; UPDATE then writes the new versions as new rows.
 
-use crate::catalog::{AutoPlacement, Distribution, RelId, Relation, TableDef, AUTO_ALL_MAX_ROWS};
+use crate::catalog::{AutoPlacement, Distribution, Privileges, RelId, Relation, TableDef, AUTO_ALL_MAX_ROWS};
 use crate::compute::scan::{read_rows, ROW_COLUMN, SEGMENT_COLUMN};
 use crate::err;
 use crate::error::{Error, Result};
@@ -59,6 +59,7 @@ impl Session {
         };
         let state = Arc::clone(self.txn().state());
         let (rel, table) = state.require_table(&qualified_name(name)?)?;
+        self.require_on_relation(rel, Privileges::INSERT)?;
         let targets = insert_targets(insert, rel, table)?;
         let source = match &insert.source {
             None => LogicalPlanBuilder::empty(true).build()?,
@@ -146,6 +147,8 @@ impl Session {
         };
         let target = from.first().ok_or_else(|| Error::syntax("DELETE needs a table"))?;
         let (rel, qualifier) = self.dml_target(&target.relation)?;
+        self.require_on_relation(&rel, Privileges::DELETE)?;
+        self.require_columns_read(&rel, delete.selection.iter())?;
         let mut sources: Vec<String> = from.iter().map(|t| t.to_string()).collect();
         sources.extend(delete.using.iter().flatten().map(|t| t.to_string()));
         let sql = format!(
@@ -182,6 +185,8 @@ impl Session {
                 return Err(err!(SYNTAX_ERROR, "multiple assignments to same column \"{name}\""));
             }
         }
+        self.require_update(&rel, assigned.keys().copied())?;
+        self.require_columns_read(&rel, update.assignments.iter().map(|a| &a.value).chain(update.selection.iter()))?;
         let values: Vec<String> = table
             .columns
             .iter()

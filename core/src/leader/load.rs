@@ -207,6 +207,7 @@ impl Session {
     ) -> Result<Load> {
         let state = Arc::clone(self.txn().state());
         let (rel, def) = state.require_table(table)?;
+        self.require_on_relation(rel, crate::catalog::Privileges::INSERT)?;
         let listed = self.copy_columns(table, columns)?;
         let targets = target_columns(def);
         if let Some(missing) = targets.iter().enumerate().find(|(i, c)| c.required && !listed.contains(i)) {
@@ -346,6 +347,10 @@ impl Session {
             use datafusion::parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
             let invalid = |e: &dyn std::fmt::Display| err!(BAD_COPY_FILE_FORMAT, "\"{name}\" is not a readable Parquet file: {e}");
             let metadata = ArrowReaderMetadata::load(&data, ArrowReaderOptions::default()).map_err(|e| invalid(&e))?;
+            // Strings are read as the table stores them (Utf8), not as views to be copied again.
+            let plain_strings = plain_string_schema(metadata.schema());
+            let metadata = ArrowReaderMetadata::try_new(metadata.metadata().clone(), ArrowReaderOptions::new().with_schema(plain_strings))
+                .map_err(|e| invalid(&e))?;
             // Row groups decode on every core, each thread a run of consecutive ones (rows keep
             // the file's order).
             let groups = metadata.metadata().num_row_groups();
@@ -494,6 +499,21 @@ async fn open_input(lake: &Lake, object: &LakeObject) -> Result<Box<dyn Read + S
 }
 
 /// The batch with the columns COPY did not fill set to their DEFAULT.
+/// A Parquet file's Arrow schema with string and binary views read as plain arrays.
+fn plain_string_schema(schema: &SchemaRef) -> SchemaRef {
+    use datafusion::arrow::datatypes::{DataType, Field};
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Utf8View => f.as_ref().clone().with_data_type(DataType::Utf8),
+            DataType::BinaryView => f.as_ref().clone().with_data_type(DataType::Binary),
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
+}
+
 fn with_defaults(batch: RecordBatch, defaults: &[(usize, datafusion::scalar::ScalarValue)]) -> Result<RecordBatch> {
     if defaults.is_empty() {
         return Ok(batch);

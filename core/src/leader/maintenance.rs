@@ -10,7 +10,7 @@ use crate::sql::ddl::qualified_name;
 use crate::storage::{physical_column_name, SegmentId, SegmentRef};
 use datafusion::common::ScalarValue;
 use datafusion::parquet::arrow::arrow_reader::statistics::StatisticsConverter;
-use datafusion::sql::sqlparser::ast::{Analyze, VacuumStatement};
+use datafusion::sql::sqlparser::ast::{Analyze, ObjectName, VacuumStatement};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
@@ -22,16 +22,31 @@ impl Session {
         if self.in_transaction_block() {
             return Err(err!(ACTIVE_SQL_TRANSACTION, "VACUUM cannot run inside a transaction block"));
         }
+        let targets: Vec<RelId> = self.maintained_tables(vacuum.table_name.as_ref())?.iter().map(|r| r.id).collect();
         let state = Arc::clone(self.txn().state());
-        let targets: Vec<RelId> = match &vacuum.table_name {
-            Some(name) => vec![state.require_table(&qualified_name(name)?)?.0.id],
-            None => state.relations.values().filter(|r| r.table().is_some()).map(|r| r.id).collect(),
-        };
         for id in targets {
             let rel = Arc::clone(state.relation(id).expect("listed"));
             self.vacuum_table(&rel)?;
         }
         Ok(Outcome::command("VACUUM"))
+    }
+
+    /// The tables VACUUM / ANALYZE work on: the one named (its owner's or a superuser's), or
+    /// all those the user owns (all for a superuser).
+    fn maintained_tables(&mut self, name: Option<&ObjectName>) -> Result<Vec<Arc<Relation>>> {
+        let state = Arc::clone(self.txn().state());
+        if let Some(name) = name {
+            let rel = Arc::clone(state.require_table(&qualified_name(name)?)?.0);
+            self.require_owner(&rel)?;
+            return Ok(vec![rel]);
+        }
+        let principal = self.principal();
+        Ok(state
+            .relations
+            .values()
+            .filter(|r| r.table().is_some() && (principal.superuser || r.owner == principal.user))
+            .cloned()
+            .collect())
     }
 
     fn vacuum_table(&mut self, rel: &Arc<Relation>) -> Result<()> {
@@ -74,11 +89,7 @@ impl Session {
     /// zone maps (every footer is read, so a damaged file is reported naming its table). The
     /// planner uses them, with the exact row counts every commit keeps, for its estimates.
     pub(crate) fn analyze(&mut self, analyze: &Analyze) -> Result<Outcome> {
-        let state = Arc::clone(self.txn().state());
-        let targets: Vec<Arc<Relation>> = match &analyze.table_name {
-            Some(name) => vec![Arc::clone(state.require_table(&qualified_name(name)?)?.0)],
-            None => state.relations.values().filter(|r| r.table().is_some()).cloned().collect(),
-        };
+        let targets = self.maintained_tables(analyze.table_name.as_ref())?;
         let layout = self.db.layout();
         for rel in targets {
             let statistics = column_statistics(&rel, &layout)?;

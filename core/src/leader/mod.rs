@@ -1,6 +1,7 @@
 //! The leader: the database handle, sessions, transactions, and the planning glue between
 //! Redwood's catalog and DataFusion.
 
+pub mod access;
 pub mod cursors;
 pub mod database;
 mod ddl;

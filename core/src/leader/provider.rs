@@ -2,7 +2,8 @@
 //! tables come from the snapshot the running statement sees, and a `TableProvider` per table
 //! whose scan is a [`SliceScanExec`].
 
-use crate::catalog::{CatalogState, ClusterLayout, Placement, QualifiedName, RelId, Relation, RelationKind};
+use crate::catalog::{CatalogState, ClusterLayout, Placement, Privileges, QualifiedName, RelId, Relation, RelationKind};
+use crate::leader::access::{denied_relation, denied_schema, readable_columns};
 use crate::compute::scan::{ColumnSource, ScanSpec, SliceScanExec, ROW_COLUMN, SEGMENT_COLUMN};
 use crate::error::Error;
 use crate::storage::{physical_column_name, SegmentRef};
@@ -38,12 +39,34 @@ pub struct SnapshotCell {
     pub settings: RwLock<BTreeMap<String, String>>,
     /// The session's running (or last) query and the one before it (`pg_last_query_id()`).
     queries: Mutex<(i32, i32)>,
+    /// The user the session runs as (`current_user`).
+    current_user: RwLock<String>,
+    /// Whose rights tables are read with while a view's query is planned: its owner's.
+    view_owner: Mutex<Option<String>>,
 }
 
 impl SnapshotCell {
     /// A view's query planned in this session (its result schema is the view's columns).
-    pub async fn plan_view(&self, view: &crate::catalog::ViewDef) -> Result<datafusion::logical_expr::LogicalPlan> {
-        self.plan_sql(&view.sql).await
+    /// Its tables are read with the rights of `owner`, the view's owner.
+    pub async fn plan_view(&self, view: &crate::catalog::ViewDef, owner: &str) -> Result<datafusion::logical_expr::LogicalPlan> {
+        let outer = self.view_owner.lock().unwrap().replace(owner.to_string());
+        let plan = self.plan_sql(&view.sql).await;
+        *self.view_owner.lock().unwrap() = outer;
+        plan
+    }
+
+    /// The user the session runs as (`current_user`).
+    pub fn current_user(&self) -> String {
+        self.current_user.read().unwrap().clone()
+    }
+
+    pub fn set_current_user(&self, user: &str) {
+        *self.current_user.write().unwrap() = user.to_string();
+    }
+
+    /// Whose rights the tables being planned are read with.
+    fn reader(&self) -> String {
+        self.view_owner.lock().unwrap().clone().unwrap_or_else(|| self.current_user())
     }
 
     /// A query (Redshift SQL, one statement) planned in this session: views, and the system views
@@ -67,6 +90,8 @@ impl SnapshotCell {
             context: Mutex::new(Weak::new()),
             settings: RwLock::new(BTreeMap::new()),
             queries: Mutex::new((-1, -1)),
+            current_user: RwLock::new(String::new()),
+            view_owner: Mutex::new(None),
         })
     }
     pub fn set(&self, state: Arc<CatalogState>) {
@@ -156,13 +181,28 @@ impl SchemaProvider for RedwoodSchema {
         let Some(rel) = state.lookup(&QualifiedName { schema: self.name.clone(), name: name.to_string() }) else {
             return Ok(None);
         };
+        let principal = state.principal(&self.cell.reader());
+        let schema_privileges = state.schemas.get(&self.name).map(|s| state.schema_privileges(&principal, s).0);
+        if !schema_privileges.unwrap_or_default().contains(Privileges::USAGE) {
+            return Err(denied_schema(&self.name).into_datafusion());
+        }
+        // UPDATE and DELETE find their rows with a query over the target, which needs only the
+        // columns their expressions read, not SELECT on the whole table.
+        let locator = *self.cell.dml_target.lock().unwrap() == Some(rel.id);
+        let readable = readable_columns(&state, &principal, rel);
+        if !locator && readable.as_ref().is_some_and(|columns| !columns.contains(&true)) {
+            return Err(denied_relation(&rel.name).into_datafusion());
+        }
         match &rel.kind {
             RelationKind::Table(_) => {
-                let locator = *self.cell.dml_target.lock().unwrap() == Some(rel.id);
-                Ok(Some(Arc::new(RedwoodTable::new(Arc::clone(rel), self.cell.layout, self.cell.tasks, locator)?)))
+                let mut table = RedwoodTable::new(Arc::clone(rel), self.cell.layout, self.cell.tasks, locator)?;
+                // The target of UPDATE/DELETE is read whole to rewrite rows: its statement checks
+                // the columns its expressions read (`Session::require_columns_read`).
+                table.readable = if locator { None } else { readable };
+                Ok(Some(Arc::new(table)))
             }
             RelationKind::View(view) => {
-                Ok(Some(Arc::new(ViewTable::new(self.cell.plan_view(view).await?, Some(view.sql.clone())))))
+                Ok(Some(Arc::new(ViewTable::new(self.cell.plan_view(view, &rel.owner).await?, Some(view.sql.clone())))))
             }
             RelationKind::External(def) => {
                 let schema = state.schemas.get(&rel.schema).and_then(|s| s.external.as_ref());
@@ -181,6 +221,9 @@ impl SchemaProvider for RedwoodSchema {
 #[derive(Debug)]
 pub struct RedwoodTable {
     spec: Arc<ScanSpec>,
+    /// When only column grants let the reader see the table: which columns (by position) a scan
+    /// may read.
+    readable: Option<Vec<bool>>,
 }
 
 /// Arrow schema of a table as queries see it (column names, types, nullability).
@@ -270,6 +313,7 @@ impl RedwoodTable {
                 distkey,
                 statistics,
             }),
+            readable: None,
         })
     }
 }
@@ -296,6 +340,13 @@ impl TableProvider for RedwoodTable {
         filters: &[Expr],
         limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
+        if let Some(readable) = &self.readable {
+            let all: Vec<usize> = (0..readable.len()).collect();
+            // Row locators (beyond the table's columns) are not data.
+            if projection.unwrap_or(&all).iter().any(|&i| i < readable.len() && !readable[i]) {
+                return Err(denied_relation(&self.spec.table_name).into_datafusion());
+            }
+        }
         let pruning = conjunction(filters.iter().cloned()).and_then(|predicate| {
             let schema = DFSchema::try_from(self.spec.table_schema.as_ref().clone()).ok()?;
             let physical =

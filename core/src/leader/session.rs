@@ -79,6 +79,9 @@ pub struct Session {
     pub(crate) progress: Arc<crate::load::Progress>,
     /// Who this session runs as (`current_user`).
     pub(crate) user: String,
+    /// Who logged in (`session_user`); a superuser may run as someone else (`SET SESSION
+    /// AUTHORIZATION`).
+    pub(crate) session_user: String,
     /// The open transaction block's savepoints, oldest first.
     savepoints: Vec<(String, Savepoint)>,
     deallocated: Vec<String>,
@@ -141,6 +144,7 @@ impl Session {
             context.register_udtf(name, function);
         }
         *cell.settings.write().unwrap() = default_settings();
+        cell.set_current_user(user);
         let session = Session {
             db,
             context,
@@ -153,6 +157,7 @@ impl Session {
             notices: vec![],
             progress: Arc::default(),
             user: user.to_string(),
+            session_user: user.to_string(),
             savepoints: vec![],
             deallocated: vec![],
             batch: false,
@@ -191,6 +196,12 @@ impl Session {
     /// The user this session runs as.
     pub fn user(&self) -> &str {
         &self.user
+    }
+
+    /// Runs the session's next statements as `user` (`SET SESSION AUTHORIZATION`).
+    pub(crate) fn set_current_user(&mut self, user: &str) {
+        self.user = user.to_string();
+        self.cell.set_current_user(user);
     }
 
     pub fn database(&self) -> &Database {
@@ -873,6 +884,12 @@ impl Session {
     /// Runs a statement other than a query or EXPLAIN (those stream, see [`Session::run`]).
     async fn dispatch(&mut self, parsed: ParsedStatement) -> Result<Outcome> {
         self.sync_snapshot();
+        if let Some(command) = parsed.access {
+            if command.writes() {
+                self.check_writable(command.tag())?;
+            }
+            return self.run_access(command).await;
+        }
         if let Some(command) = write_command(&parsed.statement) {
             self.check_writable(command)?;
         }

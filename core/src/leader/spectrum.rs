@@ -58,6 +58,7 @@ impl Session {
             return Err(err!(WRONG_OBJECT_TYPE, "schema \"{}\" is not an external schema", name.schema)
                 .with_hint("Create external tables in a schema made by CREATE EXTERNAL SCHEMA."));
         }
+        self.require_on_schema(&name.schema, crate::catalog::Privileges::CREATE)?;
         if state.lookup(&name).is_some() {
             if create.if_not_exists {
                 self.notice(format!("relation \"{}\" already exists, skipping", name.name));

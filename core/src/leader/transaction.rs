@@ -1,12 +1,30 @@
 //! A transaction: a private copy of the catalog that statements change, plus the bookkeeping the
 //! commit needs (what was touched at which version, which segment files it wrote).
 
-use crate::catalog::{CatalogState, RelId, Relation, SchemaEntry, User};
+use crate::catalog::{CatalogState, Group, RelId, Relation, Role, SchemaEntry, User};
 use crate::err;
 use crate::error::Result;
 use crate::storage::{SegmentFile, SegmentId};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
+
+/// A user, group or role, by name (each kind has its own names).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PrincipalKey {
+    User(String),
+    Group(String),
+    Role(String),
+}
+
+impl std::fmt::Display for PrincipalKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PrincipalKey::User(name) => write!(f, "user \"{name}\""),
+            PrincipalKey::Group(name) => write!(f, "group \"{name}\""),
+            PrincipalKey::Role(name) => write!(f, "role \"{name}\""),
+        }
+    }
+}
 
 pub struct Transaction {
     /// Its id (`xid` in the system tables).
@@ -16,7 +34,8 @@ pub struct Transaction {
     /// Relations changed, with the version this transaction started from (`None`: created here).
     touched: BTreeMap<RelId, Option<u64>>,
     touched_schemas: BTreeSet<String>,
-    touched_users: BTreeSet<String>,
+    touched_principals: BTreeSet<PrincipalKey>,
+    touched_database: bool,
     /// Segments replaced by rewrites that keep their rows (merging small segments, VACUUM).
     compacted: HashSet<SegmentId>,
     /// Segment files written by this transaction; deleted if it does not commit them.
@@ -30,7 +49,8 @@ pub struct Savepoint {
     working: Arc<CatalogState>,
     touched: BTreeMap<RelId, Option<u64>>,
     touched_schemas: BTreeSet<String>,
-    touched_users: BTreeSet<String>,
+    touched_principals: BTreeSet<PrincipalKey>,
+    touched_database: bool,
     compacted: HashSet<SegmentId>,
 }
 
@@ -40,7 +60,8 @@ impl Transaction {
             working: Arc::clone(&self.working),
             touched: self.touched.clone(),
             touched_schemas: self.touched_schemas.clone(),
-            touched_users: self.touched_users.clone(),
+            touched_principals: self.touched_principals.clone(),
+            touched_database: self.touched_database,
             compacted: self.compacted.clone(),
         }
     }
@@ -50,7 +71,8 @@ impl Transaction {
         self.working = savepoint.working;
         self.touched = savepoint.touched;
         self.touched_schemas = savepoint.touched_schemas;
-        self.touched_users = savepoint.touched_users;
+        self.touched_principals = savepoint.touched_principals;
+        self.touched_database = savepoint.touched_database;
         self.compacted = savepoint.compacted;
     }
 
@@ -61,7 +83,8 @@ impl Transaction {
             base,
             touched: BTreeMap::new(),
             touched_schemas: BTreeSet::new(),
-            touched_users: BTreeSet::new(),
+            touched_principals: BTreeSet::new(),
+            touched_database: false,
             compacted: HashSet::new(),
             new_files: vec![],
         }
@@ -73,7 +96,7 @@ impl Transaction {
     }
 
     pub fn has_changes(&self) -> bool {
-        !self.touched.is_empty() || !self.touched_schemas.is_empty() || !self.touched_users.is_empty()
+        !self.touched.is_empty() || !self.touched_schemas.is_empty() || !self.touched_principals.is_empty() || self.touched_database
     }
 
     fn touch(&mut self, id: RelId) {
@@ -102,17 +125,49 @@ impl Transaction {
     }
 
     pub fn put_user(&mut self, user: User) {
-        self.touched_users.insert(user.name.clone());
+        self.touched_principals.insert(PrincipalKey::User(user.name.clone()));
         Arc::make_mut(&mut self.working).users.insert(user.name.clone(), user);
     }
 
     pub fn remove_user(&mut self, name: &str) {
-        self.touched_users.insert(name.to_string());
+        self.touched_principals.insert(PrincipalKey::User(name.to_string()));
         Arc::make_mut(&mut self.working).users.remove(name);
     }
 
-    pub fn touched_users(&self) -> impl Iterator<Item = &String> {
-        self.touched_users.iter()
+    pub fn put_group(&mut self, group: Group) {
+        self.touched_principals.insert(PrincipalKey::Group(group.name.clone()));
+        Arc::make_mut(&mut self.working).groups.insert(group.name.clone(), group);
+    }
+
+    pub fn remove_group(&mut self, name: &str) {
+        self.touched_principals.insert(PrincipalKey::Group(name.to_string()));
+        Arc::make_mut(&mut self.working).groups.remove(name);
+    }
+
+    pub fn put_role(&mut self, role: Role) {
+        self.touched_principals.insert(PrincipalKey::Role(role.name.clone()));
+        Arc::make_mut(&mut self.working).roles.insert(role.name.clone(), role);
+    }
+
+    pub fn remove_role(&mut self, name: &str) {
+        self.touched_principals.insert(PrincipalKey::Role(name.to_string()));
+        Arc::make_mut(&mut self.working).roles.remove(name);
+    }
+
+    /// GRANT / REVOKE … ON DATABASE.
+    pub fn put_database_acl(&mut self, acl: crate::catalog::Acl) {
+        self.touched_database = true;
+        Arc::make_mut(&mut self.working).database_acl = acl;
+    }
+
+    /// The database's grants, when this transaction changed them.
+    pub fn changed_database_acl(&self) -> Option<&crate::catalog::Acl> {
+        self.touched_database.then_some(&self.working.database_acl)
+    }
+
+    /// Users, groups and roles created, changed or dropped.
+    pub fn touched_principals(&self) -> impl Iterator<Item = &PrincipalKey> {
+        self.touched_principals.iter()
     }
 
     /// Records segments whose rows were rewritten into new segments unchanged.
@@ -177,9 +232,17 @@ impl Transaction {
                 return Err(conflict(&format!("schema \"{schema}\"")));
             }
         }
-        for user in &self.touched_users {
-            if self.base.users.get(user) != current.users.get(user) {
-                return Err(conflict(&format!("user \"{user}\"")));
+        if self.touched_database && self.base.database_acl != current.database_acl {
+            return Err(conflict("database \"dev\""));
+        }
+        for key in &self.touched_principals {
+            let changed = match key {
+                PrincipalKey::User(name) => self.base.users.get(name) != current.users.get(name),
+                PrincipalKey::Group(name) => self.base.groups.get(name) != current.groups.get(name),
+                PrincipalKey::Role(name) => self.base.roles.get(name) != current.roles.get(name),
+            };
+            if changed {
+                return Err(conflict(&key.to_string()));
             }
         }
         Ok(rebased)

@@ -98,6 +98,7 @@ impl Session {
                 }
             }
             self.txn().remove_user(name);
+            self.rename_owner(name, new_name);
             user.name = new_name.clone();
         }
         self.txn().put_user(user);
@@ -116,6 +117,13 @@ impl Session {
                 }
                 return Err(err!(UNDEFINED_OBJECT, "user \"{name}\" does not exist"));
             }
+            if self.txn().state().user_is_referenced(name) {
+                return Err(err!(
+                    DEPENDENT_OBJECTS_STILL_EXIST,
+                    "user \"{name}\" cannot be dropped because the user owns some object or has a privilege on some object"
+                ));
+            }
+            self.remove_from_groups_and_roles(name);
             self.txn().remove_user(name);
         }
         Ok(Outcome::command("DROP USER"))

@@ -26,12 +26,17 @@ pub fn qualified_name(name: &ObjectName) -> Result<QualifiedName> {
         .iter()
         .map(|p| p.as_ident().map(ident_name).ok_or_else(|| Error::syntax(format!("invalid name {name}"))))
         .collect::<Result<_>>()?;
-    match parts.as_slice() {
+    qualified_parts(&parts)
+}
+
+/// A name from its (already normalised) dotted parts.
+pub fn qualified_parts(parts: &[String]) -> Result<QualifiedName> {
+    match parts {
         [n] => Ok(QualifiedName { schema: DEFAULT_SCHEMA.into(), name: n.clone() }),
         [s, n] => Ok(QualifiedName { schema: s.clone(), name: n.clone() }),
         [d, s, n] if d == DEFAULT_DATABASE => Ok(QualifiedName { schema: s.clone(), name: n.clone() }),
         [d, _, _] => Err(err!(FEATURE_NOT_SUPPORTED, "cross-database reference to \"{d}\" is not supported")),
-        _ => Err(Error::syntax(format!("improper qualified name (too many dotted names): {name}"))),
+        _ => Err(Error::syntax(format!("improper qualified name (too many dotted names): {}", parts.join(".")))),
     }
 }
 
@@ -49,6 +54,7 @@ pub fn column(def: &ColumnDef, id: ColumnId, attrs: Option<&ColumnAttributes>) -
         encoding: Encoding::Auto,
         missing: None,
         comment: None,
+        acl: Default::default(),
     };
     let mut primary_key = false;
     let mut constraints = vec![];

@@ -1,6 +1,7 @@
 //! Redshift SQL: parsing (sqlparser's Redshift dialect plus the table attributes it lacks), DDL
 //! translation and value formatting.
 
+pub mod access;
 pub mod copy;
 pub mod datetime;
 pub mod ddl;

@@ -7,6 +7,7 @@
 //! the rest is handed to sqlparser.
 
 use crate::catalog::SortKind;
+use crate::sql::access::AccessCommand;
 use crate::err;
 use crate::error::{Error, Result};
 use datafusion::sql::sqlparser::ast::Statement;
@@ -71,6 +72,26 @@ pub struct ParsedStatement {
     /// Reads the system catalog (parsed as PostgreSQL): planned on one partition, since the
     /// tables are small and drivers rely on the row order their subqueries produce.
     pub reads_catalog: bool,
+    /// An access-control statement in Redshift's grammar (GRANT, groups, roles, owners, session
+    /// authorization), read by Redwood itself: `statement` then only stands in for it (an empty
+    /// GRANT), so that code looking at statement kinds treats it as a command without rows.
+    pub access: Option<AccessCommand>,
+}
+
+impl ParsedStatement {
+    fn access(command: AccessCommand) -> ParsedStatement {
+        use datafusion::sql::sqlparser::ast::{Grant, Privileges};
+        let statement = Statement::Grant(Grant {
+            privileges: Privileges::Actions(vec![]),
+            objects: None,
+            grantees: vec![],
+            with_grant_option: false,
+            as_grantor: None,
+            granted_by: None,
+            current_grants: None,
+        });
+        ParsedStatement { statement, attributes: TableAttributes::default(), reads_catalog: false, access: Some(command) }
+    }
 }
 
 /// Parses a string of `;`-separated statements.
@@ -93,6 +114,10 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         let mut statement_tokens: Vec<TokenWithSpan> =
             statement_tokens.iter().filter(|t| t.token != Token::EOF).cloned().collect();
         rewrite_redshift_keywords(&mut statement_tokens);
+        if let Some(command) = crate::sql::access::parse(&statement_tokens)? {
+            out.push(ParsedStatement::access(command));
+            continue;
+        }
         let mut attributes = extract_table_attributes(&mut statement_tokens)?;
         attributes.user = extract_user_options(&mut statement_tokens)?;
         attributes.load = extract_load_extras(&mut statement_tokens)?;
@@ -117,7 +142,7 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         qualify_system_tables(&mut statement);
         crate::sql::names::name_output_columns(&mut statement);
         crate::sql::rewrite::redshift_to_standard(&mut statement)?;
-        out.push(ParsedStatement { statement, attributes, reads_catalog: false });
+        out.push(ParsedStatement { statement, attributes, reads_catalog: false, access: None });
     }
     Ok(out)
 }
@@ -138,7 +163,7 @@ fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
             keep_subquery_order(&mut statement);
             crate::sql::names::name_output_columns(&mut statement);
             crate::sql::rewrite::redshift_to_standard(&mut statement)?;
-            Ok(ParsedStatement { statement, attributes: TableAttributes::default(), reads_catalog: true })
+            Ok(ParsedStatement { statement, attributes: TableAttributes::default(), reads_catalog: true, access: None })
         })
         .collect()
 }
@@ -553,11 +578,11 @@ fn quoted(token: Option<&TokenWithSpan>, what: &str) -> Result<String> {
     }
 }
 
-fn is_word(token: Option<&TokenWithSpan>, word: &str) -> bool {
+pub(crate) fn is_word(token: Option<&TokenWithSpan>, word: &str) -> bool {
     matches!(token.map(|t| &t.token), Some(Token::Word(w)) if w.value.eq_ignore_ascii_case(word) && w.quote_style.is_none())
 }
 
-fn normalise(token: &Token) -> Option<String> {
+pub(crate) fn normalise(token: &Token) -> Option<String> {
     match token {
         Token::Word(w) if w.quote_style.is_some() => Some(w.value.clone()),
         Token::Word(w) => Some(w.value.to_ascii_lowercase()),
@@ -645,7 +670,7 @@ fn mark(remove: &mut [bool], from: usize, count: usize) {
     }
 }
 
-fn syntax_at(token: Option<&TokenWithSpan>, message: &str) -> Error {
+pub(crate) fn syntax_at(token: Option<&TokenWithSpan>, message: &str) -> Error {
     match token {
         Some(t) => Error::syntax(format!("{message}, found \"{}\"", t.token)),
         None => Error::syntax(format!("{message} at end of statement")),

@@ -72,7 +72,10 @@ pub fn functions(cell: &Arc<SnapshotCell>, user: &str) -> Vec<ScalarUDF> {
                 Ok(ColumnarValue::Array(Arc::new(texts)))
             }),
         ),
-        constant("current_user", Signature::exact(vec![], Volatility::Stable), user()),
+        current_user(cell),
+        ScalarUDF::new_from_impl(HasPrivilege::new(cell, "has_table_privilege", PrivilegeObject::Table)),
+        ScalarUDF::new_from_impl(HasPrivilege::new(cell, "has_schema_privilege", PrivilegeObject::Schema)),
+        ScalarUDF::new_from_impl(HasPrivilege::new(cell, "has_database_privilege", PrivilegeObject::Database)),
         constant("session_user", Signature::exact(vec![], Volatility::Stable), user()),
         ScalarUDF::new_from_impl(Description::new(cell, false)),
         ScalarUDF::new_from_impl(Description::new(cell, true)),
@@ -81,6 +84,18 @@ pub fn functions(cell: &Arc<SnapshotCell>, user: &str) -> Vec<ScalarUDF> {
         // Every function is on the search path: there are no user-defined functions yet.
         constant("pg_function_is_visible", Signature::any(1, Volatility::Stable), ScalarValue::Boolean(Some(true))),
     ]
+}
+
+/// `current_user`: who the session runs as now (`SET SESSION AUTHORIZATION` changes it).
+fn current_user(cell: &Arc<SnapshotCell>) -> ScalarUDF {
+    let cell = Arc::clone(cell);
+    datafusion::logical_expr::create_udf(
+        "current_user",
+        vec![],
+        DataType::Utf8,
+        Volatility::Stable,
+        Arc::new(move |_: &[ColumnarValue]| Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(cell.current_user()))))),
+    )
 }
 
 /// Redshift's `pg_last_query_id()`: the session's query before this one (STL_QUERY.query).
@@ -337,6 +352,124 @@ impl ScalarUDFImpl for CatalogLookup {
             .map(|oid| oid.and_then(|oid| i32::try_from(oid).ok()).and_then(|oid| (self.lookup)(&state, oid)))
             .collect();
         Ok(ColumnarValue::Array(Arc::new(out)))
+    }
+}
+
+/// What a `has_…_privilege` function asks about.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PrivilegeObject {
+    Table,
+    Schema,
+    Database,
+}
+
+/// `has_table_privilege([user,] table, 'select[,insert…]')` and its schema and database
+/// siblings, answered from the session's catalog: true when the user holds any of the listed
+/// privileges. The table may be named (`'s.t'`) or given by oid; the user defaults to
+/// `current_user`.
+#[derive(Debug)]
+struct HasPrivilege {
+    name: &'static str,
+    object: PrivilegeObject,
+    signature: Signature,
+    cell: Arc<SnapshotCell>,
+}
+
+same_by_name!(HasPrivilege);
+
+impl HasPrivilege {
+    fn new(cell: &Arc<SnapshotCell>, name: &'static str, object: PrivilegeObject) -> HasPrivilege {
+        let exact = |types: &[DataType]| TypeSignature::Exact(types.to_vec());
+        let (text, oid) = (DataType::Utf8, DataType::Int64);
+        let mut signatures = vec![exact(&[text.clone(), text.clone()]), exact(&[text.clone(), text.clone(), text.clone()])];
+        if object == PrivilegeObject::Table {
+            signatures.extend([exact(&[oid.clone(), text.clone()]), exact(&[text.clone(), oid, text])]);
+        }
+        HasPrivilege { name, object, signature: Signature::one_of(signatures, Volatility::Stable), cell: Arc::clone(cell) }
+    }
+
+    /// The answer for one row: `object` is a name or an oid.
+    fn holds(&self, state: &CatalogState, user: &str, object: &ScalarValue, wanted: &str) -> crate::error::Result<bool> {
+        use crate::catalog::Privileges;
+        let principal = state.principal(user);
+        if !state.users.contains_key(user) && user != crate::catalog::DEFAULT_OWNER {
+            return Err(crate::err!(UNDEFINED_OBJECT, "user \"{user}\" does not exist"));
+        }
+        let mut privileges = Privileges::NONE;
+        for word in wanted.split(',') {
+            let word = word.trim();
+            let word = word.strip_suffix(" WITH GRANT OPTION").or_else(|| word.strip_suffix(" with grant option")).unwrap_or(word);
+            privileges |= Privileges::named(word.trim())
+                .ok_or_else(|| crate::err!(INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"{word}\""))?;
+        }
+        let held = match self.object {
+            PrivilegeObject::Table => {
+                let rel = match object {
+                    ScalarValue::Int64(Some(oid)) => state.relations.values().find(|r| i64::from(relation_oid(r)) == *oid),
+                    ScalarValue::Utf8(Some(name)) => state.lookup(&parse_relation_name(name)?),
+                    _ => None,
+                };
+                let rel = rel.ok_or_else(|| crate::err!(UNDEFINED_TABLE, "relation \"{object}\" does not exist"))?;
+                state.relation_privileges(&principal, rel).0
+            }
+            PrivilegeObject::Schema => {
+                let name = object.to_string().to_ascii_lowercase();
+                state.schema_privileges(&principal, state.require_schema(&name)?).0
+            }
+            PrivilegeObject::Database => {
+                if principal.superuser {
+                    Privileges::CREATE | Privileges::TEMP
+                } else {
+                    state.database_acl.held_by(&principal).0 | Privileges::TEMP
+                }
+            }
+        };
+        Ok(held.intersects(privileges))
+    }
+}
+
+/// `'name'`, `'schema.name'` or `'"Quoted".name'` as `has_table_privilege` takes it.
+fn parse_relation_name(text: &str) -> crate::error::Result<crate::catalog::QualifiedName> {
+    let parts: Vec<String> = text
+        .split('.')
+        .map(|p| match p.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+            Some(quoted) => quoted.to_string(),
+            None => p.trim().to_ascii_lowercase(),
+        })
+        .collect();
+    crate::sql::ddl::qualified_parts(&parts)
+}
+
+impl ScalarUDFImpl for HasPrivilege {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _args: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Boolean)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let state = self.cell.get();
+        let current = self.cell.current_user();
+        let rows = args.number_rows;
+        let columns = ColumnarValue::values_to_arrays(&args.args)?;
+        let mut out = datafusion::arrow::array::BooleanBuilder::with_capacity(rows);
+        for row in 0..rows {
+            let values: Vec<ScalarValue> = columns.iter().map(|c| ScalarValue::try_from_array(c, row)).collect::<Result<_>>()?;
+            if values.iter().any(ScalarValue::is_null) {
+                out.append_null();
+                continue;
+            }
+            let (user, object, wanted) = match values.as_slice() {
+                [object, wanted] => (current.clone(), object, wanted.to_string()),
+                [user, object, wanted] => (user.to_string(), object, wanted.to_string()),
+                _ => unreachable!("the signature takes 2 or 3 arguments"),
+            };
+            out.append_value(self.holds(&state, &user, object, &wanted).map_err(crate::error::Error::into_datafusion)?);
+        }
+        Ok(ColumnarValue::Array(Arc::new(out.finish())))
     }
 }
 

@@ -41,6 +41,8 @@ pub const OWN_TABLES: &[&str] = &[
     "pg_tables",
     "pg_views",
     "pg_user",
+    "pg_group",
+    "svv_roles",
     "pg_settings",
     "pg_database",
     "pg_table_def",
@@ -91,11 +93,16 @@ impl SchemaProvider for PgCatalog {
             return self.inner.table(name).await;
         }
         let mut facts = Facts::gather(&self.cell, matches!(name, "pg_attribute")).await;
+        // A user sees their own queries and load errors; a superuser sees everyone's.
+        let user = self.cell.current_user();
+        let (superuser, user_id) = (facts.state.is_superuser(&user), facts.user_id(&user));
+        let own = |id: i32| superuser || id == user_id;
         if redshift::DESCRIBE_QUERIES.contains(&name) {
-            facts.queries = self.cell.database.query_log().settled_entries().await;
+            let queries = self.cell.database.query_log().settled_entries().await;
+            facts.queries = queries.into_iter().filter(|q| own(q.user_id)).collect();
         }
         if name == "stl_load_errors" {
-            facts.load_errors = self.cell.database.load_errors().entries();
+            facts.load_errors = self.cell.database.load_errors().entries().into_iter().filter(|e| own(e.user_id)).collect();
         }
         if redshift::DESCRIBE_NODES.contains(&name) {
             facts.nodes = self.cell.database.node_status();
@@ -163,7 +170,7 @@ impl Facts {
         if with_view_columns {
             for rel in state.relations.values() {
                 if let RelationKind::View(view) = &rel.kind {
-                    if let Ok(plan) = cell.plan_view(view).await {
+                    if let Ok(plan) = cell.plan_view(view, &rel.owner).await {
                         view_columns.insert(rel.id, crate::leader::origins::typed_schema(&plan, plan.schema().as_arrow(), &state));
                     }
                 }
@@ -193,6 +200,17 @@ impl Facts {
             RelationKind::Table(table) => table_columns(rel, table),
             RelationKind::View(_) => self.view_columns.get(&rel.id).map(view_columns).unwrap_or_default(),
             RelationKind::External(_) => vec![],
+        }
+    }
+
+    /// A grantee's id, name and kind as the SVV_ privilege views show them.
+    fn grantee_identity(&self, grantee: &crate::catalog::Grantee) -> (i32, String, &'static str) {
+        use crate::catalog::Grantee;
+        match grantee {
+            Grantee::Public => (0, "public".into(), "public"),
+            Grantee::User(name) => (self.user_id(name), name.clone(), "user"),
+            Grantee::Group(name) => (self.state.groups.get(name).map_or(0, |g| g.id as i32), name.clone(), "group"),
+            Grantee::Role(name) => (self.state.roles.get(name).map_or(0, |r| r.id as i32), name.clone(), "role"),
         }
     }
 
@@ -434,9 +452,24 @@ fn small_list(values: &[i16]) -> ScalarValue {
     let values: Vec<ScalarValue> = values.iter().map(|v| small(*v)).collect();
     ScalarValue::List(ScalarValue::new_list_nullable(&values, &DataType::Int16))
 }
-/// A NULL `text[]` (an ACL: privileges are the owner's until GRANT exists).
+/// A NULL `text[]`.
 fn null_text_list() -> Result<ScalarValue> {
     ScalarValue::try_new_null(&list_type(DataType::Utf8))
+}
+/// A `text[]` value, or NULL.
+fn text_list(values: Option<&[String]>) -> Result<ScalarValue> {
+    match values {
+        Some(values) => {
+            let values: Vec<ScalarValue> = values.iter().map(|v| text(v)).collect();
+            Ok(ScalarValue::List(ScalarValue::new_list_nullable(&values, &DataType::Utf8)))
+        }
+        None => null_text_list(),
+    }
+}
+/// An `int4[]` value.
+fn int_list(values: &[i32]) -> ScalarValue {
+    let values: Vec<ScalarValue> = values.iter().map(|v| int(*v)).collect();
+    ScalarValue::List(ScalarValue::new_list_nullable(&values, &DataType::Int32))
 }
 fn yes_no(v: bool) -> ScalarValue {
     text(if v { "YES" } else { "NO" })

@@ -2,7 +2,7 @@
 //! (`reldiststyle`, `attisdistkey`, `attsortkeyord`, `attencodingtype`).
 
 use super::*;
-use crate::catalog::{AutoPlacement, Distribution};
+use crate::catalog::{AutoPlacement, Distribution, Privileges};
 
 /// Redshift's `pg_class.reldiststyle` codes.
 fn diststyle_code(distribution: &Distribution) -> i32 {
@@ -18,6 +18,8 @@ fn diststyle_code(distribution: &Distribution) -> i32 {
 /// One `pg_class` row's facts.
 struct ClassRow<'a> {
     oid: i32,
+    /// `relacl`: the grants, as `aclitem` texts (`None`: nothing granted).
+    acl: Option<Vec<String>>,
     name: String,
     schema: &'a str,
     owner: &'a str,
@@ -41,7 +43,8 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                 t.row(vec![int(schema_oid(system)), text(system), int(BUILTIN_OWNER_ID), null_text()]);
             }
             for schema in facts.state.schemas.values() {
-                t.row(vec![int(schema_oid(&schema.name)), text(&schema.name), int(facts.user_id(&schema.owner)), null_text()]);
+                let acl = schema.acl.to_text(&schema.owner, Privileges::ALL_SCHEMA);
+                t.row(vec![int(schema_oid(&schema.name)), text(&schema.name), int(facts.user_id(&schema.owner)), opt_text(acl.as_deref())]);
             }
             t.finish()?
         }
@@ -87,6 +90,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             for rel in facts.relations() {
                 let common = |oid, name: &str, kind, columns, rows, has_index, diststyle| ClassRow {
                     oid,
+                    acl: rel.acl.items(&rel.owner, Privileges::ALL_TABLE),
                     name: name.to_string(),
                     schema: &rel.schema,
                     owner: &rel.owner,
@@ -122,6 +126,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             for (name, oid) in SYSTEM_RELATION_OIDS {
                 class_rows.push(ClassRow {
                     oid: *oid,
+                    acl: None,
                     name: name.to_string(),
                     schema: "pg_catalog",
                     owner: crate::catalog::DEFAULT_OWNER,
@@ -166,7 +171,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                     flag(false),
                     int(0),
                     int(0),
-                    null_text_list()?,
+                    text_list(row.acl.as_deref())?,
                     null_text(),
                     null_text(),
                     int(row.diststyle),
@@ -586,6 +591,18 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                     opt_text(user.valid_until.as_deref()),
                     null_text(),
                 ]);
+            }
+            t.finish()?
+        }
+        "pg_group" => {
+            let mut t = TableBuilder::new(&[
+                ("groname", DataType::Utf8),
+                ("grosysid", DataType::Int32),
+                ("grolist", list_type(DataType::Int32)),
+            ]);
+            for group in facts.state.groups.values() {
+                let members: Vec<i32> = group.members.iter().map(|m| facts.user_id(m)).collect();
+                t.row(vec![text(&group.name), int(group.id as i32), int_list(&members)]);
             }
             t.finish()?
         }

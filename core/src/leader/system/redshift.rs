@@ -3,7 +3,7 @@
 //! defines them.
 
 use super::*;
-use crate::catalog::{ExternalFormat, Placement, DEFAULT_DATABASE, DEFAULT_SCHEMA};
+use crate::catalog::{ExternalFormat, Grantee, Placement, Privileges, DEFAULT_DATABASE, DEFAULT_SCHEMA};
 
 /// Views defined as SQL over other system tables.
 pub(super) const VIEWS: &[(&str, &str)] = &[
@@ -50,16 +50,6 @@ pub(super) const VIEWS: &[(&str, &str)] = &[
          CAST(NULL AS VARCHAR) AS user_name, CAST(NULL AS VARCHAR) AS name, CAST(NULL AS CHAR(1)) AS is_stale, \
          CAST(NULL AS INT) AS state, CAST(NULL AS CHAR(1)) AS autorefresh, CAST(NULL AS CHAR(1)) AS autorewrite \
          WHERE false",
-    ),
-    // Until GRANT exists, the privileges on a relation are its owner's.
-    (
-        "svv_relation_privileges",
-        "SELECT n.nspname AS namespace_name, c.relname AS relation_name, p.privilege_type, \
-         c.relowner AS identity_id, pg_get_userbyid(c.relowner) AS identity_name, \
-         CAST('user' AS VARCHAR) AS identity_type, false AS admin_option \
-         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-         CROSS JOIN (VALUES ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE'), ('DROP'), ('REFERENCES'), ('ALTER'), \
-         ('TRUNCATE')) AS p(privilege_type) WHERE c.relkind IN ('r', 'v')",
     ),
     ("pg_proc_info", "SELECT oid AS prooid, * FROM pg_catalog.pg_proc"),
 ];
@@ -148,6 +138,53 @@ const STORAGE_FIELDS: [(&str, DataType); 6] = [
 
 pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
     let batch = match name {
+        // The privileges on each table and view: its owner's, then every grant (a row per
+        // privilege and grantee).
+        "svv_relation_privileges" => {
+            let mut t = TableBuilder::new(&[
+                ("namespace_name", DataType::Utf8),
+                ("relation_name", DataType::Utf8),
+                ("privilege_type", DataType::Utf8),
+                ("identity_id", DataType::Int32),
+                ("identity_name", DataType::Utf8),
+                ("identity_type", DataType::Utf8),
+                ("admin_option", DataType::Boolean),
+            ]);
+            let owner_privileges = Privileges::ALL_TABLE.without(Privileges::RULE | Privileges::TRIGGER);
+            for rel in facts.relations() {
+                let owner = Grantee::User(rel.owner.clone());
+                let grants = std::iter::once((&owner, owner_privileges, Privileges::NONE))
+                    .chain(rel.acl.0.iter().map(|i| (&i.grantee, i.privileges, i.grantable)));
+                for (grantee, privileges, grantable) in grants {
+                    let (id, name, kind) = facts.grantee_identity(grantee);
+                    for privilege in privileges.names() {
+                        let p = Privileges::named(privilege).expect("a known privilege");
+                        t.row(vec![
+                            text(&rel.schema),
+                            text(&rel.name),
+                            text(privilege),
+                            int(id),
+                            text(&name),
+                            text(kind),
+                            flag(grantable.contains(p)),
+                        ]);
+                    }
+                }
+            }
+            t.finish()?
+        }
+        "svv_roles" => {
+            let mut t = TableBuilder::new(&[
+                ("role_id", DataType::Int32),
+                ("role_name", DataType::Utf8),
+                ("role_owner", DataType::Utf8),
+                ("external_id", DataType::Utf8),
+            ]);
+            for role in facts.state.roles.values() {
+                t.row(vec![int(role.id as i32), text(&role.name), text(&role.owner), null_text()]);
+            }
+            t.finish()?
+        }
         "svv_external_schemas" => {
             let mut t = TableBuilder::new(&[
                 ("esoid", DataType::Int32),
