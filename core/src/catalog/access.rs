@@ -264,6 +264,49 @@ pub struct Role {
     pub roles: BTreeSet<String>,
 }
 
+/// A row-level security policy (`CREATE RLS POLICY`): attached to a table for some users, roles
+/// or PUBLIC, it limits the rows they see (and update and delete) to those its predicate holds
+/// for, once the table's row-level security is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RlsPolicy {
+    pub id: u32,
+    pub name: String,
+    /// `WITH (column type, …)`: the columns the predicate reads; a table it is attached to must
+    /// have them.
+    pub columns: Vec<(String, String)>,
+    /// `WITH (…) AS alias`, as written (the predicate is kept without it).
+    pub alias: Option<String>,
+    /// `USING (…)`: SQL over the table's columns, unqualified.
+    pub using: String,
+    pub owner: String,
+    pub attachments: Vec<RlsAttachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RlsAttachment {
+    pub relation: crate::catalog::RelId,
+    pub grantee: Grantee,
+    pub grantor: String,
+}
+
+/// How the policies that apply to a user combine (`CONJUNCTION TYPE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RlsConjunction {
+    /// A row is visible when any policy allows it (the default).
+    Or,
+    /// … when every policy allows it.
+    And,
+}
+
+impl RlsConjunction {
+    pub fn name(self) -> &'static str {
+        match self {
+            RlsConjunction::Or => "OR",
+            RlsConjunction::And => "AND",
+        }
+    }
+}
+
 /// A user as access checks see them: their name, whether they are a superuser, and the groups
 /// and roles (transitively) they belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]

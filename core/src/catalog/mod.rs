@@ -9,7 +9,7 @@
 pub mod access;
 pub mod store;
 
-pub use access::{Acl, AclItem, Grantee, Group, Principal, Privileges, Role};
+pub use access::{Acl, AclItem, Grantee, Group, Principal, Privileges, RlsAttachment, RlsConjunction, RlsPolicy, Role};
 
 use crate::error::Result;
 use crate::storage::SegmentRef;
@@ -386,6 +386,8 @@ pub struct Relation {
     pub comment: Option<String>,
     /// Grants on the relation (its owner's rights are implied).
     pub acl: Acl,
+    /// `ROW LEVEL SECURITY ON`: the attached policies filter what non-superusers see.
+    pub row_level_security: Option<RlsConjunction>,
     pub kind: RelationKind,
 }
 
@@ -497,6 +499,8 @@ pub struct CatalogState {
     pub roles: BTreeMap<String, Role>,
     /// Grants on the database (CREATE: make schemas; TEMP).
     pub database_acl: Acl,
+    /// Row-level security policies, by name.
+    pub policies: BTreeMap<String, RlsPolicy>,
     pub relations: BTreeMap<RelId, Arc<Relation>>,
     names: BTreeMap<QualifiedName, RelId>,
 }
@@ -588,6 +592,26 @@ impl CatalogState {
             return (Privileges::ALL_SCHEMA, Privileges::ALL_SCHEMA);
         }
         schema.acl.held_by(principal)
+    }
+
+    /// The row filter `principal` reads `rel` through (SQL over its columns), when its row-level
+    /// security is on: the attached policies that reach the principal, combined; `false` when
+    /// none does. Superusers see every row.
+    pub fn row_filter(&self, principal: &Principal, rel: &Relation) -> Option<String> {
+        let conjunction = rel.row_level_security?;
+        if principal.superuser {
+            return None;
+        }
+        let predicates: Vec<String> = self
+            .policies
+            .values()
+            .filter(|p| p.attachments.iter().any(|a| a.relation == rel.id && principal.is(&a.grantee)))
+            .map(|p| format!("({})", p.using))
+            .collect();
+        if predicates.is_empty() {
+            return Some("false".into());
+        }
+        Some(predicates.join(&format!(" {} ", conjunction.name())))
     }
 
     /// Whether `user` owns anything or is named in a grant (a user who does cannot be dropped).

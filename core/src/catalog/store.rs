@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS users(
 CREATE TABLE IF NOT EXISTS groups(name TEXT PRIMARY KEY, id INTEGER NOT NULL, members TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS roles(
     name TEXT PRIMARY KEY, id INTEGER NOT NULL, owner TEXT NOT NULL, users TEXT NOT NULL, roles TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS policies(name TEXT PRIMARY KEY, definition TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS column_stats(
     rel_id INTEGER NOT NULL, column_id INTEGER NOT NULL, null_count INTEGER NOT NULL,
     min_value TEXT, max_value TEXT, PRIMARY KEY(rel_id, column_id));
@@ -61,6 +62,7 @@ pub struct ChangeSet {
     /// The database's grants, when changed (kept in `meta`).
     pub database_acl: Option<Acl>,
     pub roles: Changes<Role>,
+    pub policies: Changes<RlsPolicy>,
     pub put_relations: Vec<Arc<Relation>>,
     pub drop_relations: Vec<RelId>,
 }
@@ -106,6 +108,7 @@ impl CatalogStore {
             ("schemas", "acl"),
             ("relations", "acl"),
             ("columns", "acl"),
+            ("relations", "rls"),
         ] {
             let exists = conn
                 .prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2")?
@@ -193,6 +196,14 @@ impl CatalogStore {
         let database_acl: Option<String> =
             self.conn.query_row("SELECT value FROM meta WHERE key='database_acl'", [], |r| r.get(0)).optional()?;
         state.database_acl = from_json(database_acl, "the database")?.unwrap_or_default();
+        let mut stmt = self.conn.prepare("SELECT name, definition FROM policies")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let name: String = r.get(0)?;
+            if let Some(policy) = from_json::<RlsPolicy>(r.get(1)?, &name)? {
+                state.policies.insert(name, policy);
+            }
+        }
         let mut stmt = self.conn.prepare("SELECT name, id, members FROM groups")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -287,7 +298,7 @@ impl CatalogStore {
         let mut stmt = self.conn.prepare(
             "SELECT id, schema_name, name, kind, owner, version, distribution, distkey, sort_kind,
                     sort_columns, primary_key, constraints, even_cursor, next_column_id, view_sql, depends_on,
-                    view_text, comment, external, acl
+                    view_text, comment, external, acl, rls
              FROM relations",
         )?;
         let mut rows = stmt.query([])?;
@@ -347,6 +358,11 @@ impl CatalogStore {
                 version: r.get(5)?,
                 comment: r.get(17)?,
                 acl: from_json(r.get(19)?, "a relation")?.unwrap_or_default(),
+                row_level_security: match r.get::<_, Option<String>>(20)?.as_deref() {
+                    Some("AND") => Some(RlsConjunction::And),
+                    Some(_) => Some(RlsConjunction::Or),
+                    None => None,
+                },
                 kind,
             }));
         }
@@ -396,6 +412,12 @@ impl CatalogStore {
                 params![r.name, r.id, r.owner, to_json(&Some(&r.users))?, to_json(&Some(&r.roles))?],
             )?;
         }
+        for name in changes.policies.drop.iter().chain(changes.policies.put.iter().map(|p| &p.name)) {
+            tx.execute("DELETE FROM policies WHERE name=?1", [name])?;
+        }
+        for p in &changes.policies.put {
+            tx.execute("INSERT INTO policies(name, definition) VALUES (?1, ?2)", params![p.name, to_json(&Some(p))?])?;
+        }
         for u in &changes.users.put {
             let (scram, md5) = match &u.password {
                 Some(p) => (p.scram.clone(), Some(p.md5.clone())),
@@ -441,8 +463,11 @@ fn from_json<T: serde::de::DeserializeOwned>(text: Option<String>, owner: &str) 
 
 fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
     write_relation_definition(tx, rel)?;
-    if !rel.acl.is_empty() {
-        tx.execute("UPDATE relations SET acl=?2 WHERE id=?1", params![rel.id, to_json(&Some(&rel.acl))?])?;
+    if !rel.acl.is_empty() || rel.row_level_security.is_some() {
+        tx.execute(
+            "UPDATE relations SET acl=?2, rls=?3 WHERE id=?1",
+            params![rel.id, to_json(&(!rel.acl.is_empty()).then_some(&rel.acl))?, rel.row_level_security.map(RlsConjunction::name)],
+        )?;
     }
     Ok(())
 }

@@ -334,6 +334,7 @@ fn command_tag(sql: &str, rows: Option<u64>) -> (String, Option<u64>) {
             let object: Vec<&str> = words[1..].iter().map(String::as_str).skip_while(|w| modifiers.contains(w)).take(1).collect();
             match object.first() {
                 Some(&"MATERIALIZED") => format!("{first} MATERIALIZED VIEW"),
+                Some(&"RLS") => format!("{first} RLS POLICY"),
                 Some(&"TABLE") if first == "CREATE" && words.get(1).is_some_and(|w| w == "EXTERNAL") => {
                     "CREATE EXTERNAL TABLE".to_string()
                 }
@@ -341,6 +342,7 @@ fn command_tag(sql: &str, rows: Option<u64>) -> (String, Option<u64>) {
                 None => first.to_string(),
             }
         }
+        "ATTACH" | "DETACH" => format!("{first} RLS POLICY"),
         "START" => "START TRANSACTION".to_string(),
         "DECLARE" => "DECLARE CURSOR".to_string(),
         "CLOSE" => "CLOSE CURSOR".to_string(),
@@ -643,6 +645,8 @@ mod tests {
         assert_eq!(tag("create table t distkey(a) as select 1 as a", Some(1)), ("SELECT 1".to_string(), Some(1)));
         assert_eq!(tag("create table t (a int default cast(1 as int))", Some(0)), ("CREATE TABLE".to_string(), None));
         assert_eq!(tag("create external table s.t (a int) stored as parquet location 's3://b/'", None), ("CREATE EXTERNAL TABLE".to_string(), None));
+        assert_eq!(tag("create rls policy p using (true)", None), ("CREATE RLS POLICY".to_string(), None));
+        assert_eq!(tag("detach rls policy p on t from u", None), ("DETACH RLS POLICY".to_string(), None));
         assert_eq!(tag("create external schema s from data catalog database 'd' iam_role 'r'", None), ("CREATE SCHEMA".to_string(), None));
     }
 

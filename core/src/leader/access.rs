@@ -5,7 +5,10 @@
 //! query runs as, or as a view's owner for the tables inside the view. Writes and DDL are checked
 //! here by the statement that performs them.
 
-use crate::catalog::{Acl, CatalogState, Grantee, Group, Principal, Privileges, Relation, Role, DEFAULT_DATABASE};
+use crate::catalog::{
+    Acl, CatalogState, Grantee, Group, Principal, Privileges, QualifiedName, Relation, RelationKind, RlsAttachment, RlsPolicy, Role,
+    DEFAULT_DATABASE,
+};
 use crate::err;
 use crate::error::{Error, Result};
 use crate::leader::session::{Outcome, Session};
@@ -133,6 +136,23 @@ impl Session {
             AccessCommand::CreateRole { name } => self.create_role(name)?,
             AccessCommand::DropRole { names, if_exists, force } => self.drop_roles(&names, if_exists, force)?,
             AccessCommand::SetOwner { object, owner } => self.set_owner(object, &owner)?,
+            AccessCommand::CreatePolicy { name, columns, alias, using } => self.create_policy(name, columns, alias, using)?,
+            AccessCommand::AlterPolicy { name, using } => {
+                let mut policy = self.policy_to_change(&name)?;
+                policy.using = using;
+                self.txn().put_policy(policy);
+            }
+            AccessCommand::DropPolicy { name, if_exists, cascade } => self.drop_policy(&name, if_exists, cascade)?,
+            AccessCommand::AttachPolicy { attach, name, tables, grantees } => self.attach_policy(attach, &name, &tables, &grantees)?,
+            AccessCommand::RowLevelSecurity { table, conjunction } => {
+                let mut rel = (**self.txn().state().require(&table)?).clone();
+                if rel.table().is_none() && !rel.is_view() {
+                    return Err(err!(FEATURE_NOT_SUPPORTED, "row-level security is not supported on external tables"));
+                }
+                self.require_owner(&rel)?;
+                rel.row_level_security = conjunction;
+                self.txn().put_relation(rel);
+            }
             AccessCommand::SetSessionAuthorization { user, .. } => self.set_session_authorization(user)?,
         }
         Ok(Outcome::command(tag))
@@ -402,6 +422,79 @@ impl Session {
         Ok(())
     }
 
+    fn create_policy(&mut self, name: String, columns: Vec<(String, String)>, alias: Option<String>, using: String) -> Result<()> {
+        self.require_superuser("create row-level security policies")?;
+        let state = Arc::clone(self.txn().state());
+        if state.policies.contains_key(&name) {
+            return Err(err!(DUPLICATE_OBJECT, "policy \"{name}\" already exists"));
+        }
+        let id = state.policies.values().map(|p| p.id).max().unwrap_or(POLICY_ID_BASE) + 1;
+        let owner = self.user.clone();
+        self.txn().put_policy(RlsPolicy { id, name, columns, alias, using, owner, attachments: vec![] });
+        Ok(())
+    }
+
+    fn policy_to_change(&mut self, name: &str) -> Result<RlsPolicy> {
+        self.require_superuser("change row-level security policies")?;
+        self.txn().state().policies.get(name).cloned().ok_or_else(|| err!(UNDEFINED_OBJECT, "policy \"{name}\" does not exist"))
+    }
+
+    fn drop_policy(&mut self, name: &str, if_exists: bool, cascade: bool) -> Result<()> {
+        if if_exists && !self.txn().state().policies.contains_key(name) {
+            return Ok(());
+        }
+        let policy = self.policy_to_change(name)?;
+        let state = Arc::clone(self.txn().state());
+        let attached = policy.attachments.iter().any(|a| state.relation(a.relation).is_some());
+        if attached && !cascade {
+            return Err(err!(DEPENDENT_OBJECTS_STILL_EXIST, "policy \"{name}\" is attached to a relation")
+                .with_hint("Detach it first, or use DROP RLS POLICY … CASCADE."));
+        }
+        self.txn().remove_policy(name);
+        Ok(())
+    }
+
+    /// ATTACH / DETACH RLS POLICY: a table must have the columns the policy names.
+    fn attach_policy(&mut self, attach: bool, name: &str, tables: &[QualifiedName], grantees: &[Grantee]) -> Result<()> {
+        let mut policy = self.policy_to_change(name)?;
+        let state = Arc::clone(self.txn().state());
+        let grantor = self.user.clone();
+        for table in tables {
+            let rel = state.require(table)?;
+            let columns: Vec<&str> = match &rel.kind {
+                RelationKind::Table(t) => t.columns.iter().map(|c| c.name.as_str()).collect(),
+                RelationKind::View(_) => policy.columns.iter().map(|(c, _)| c.as_str()).collect(),
+                RelationKind::External(_) => {
+                    return Err(err!(FEATURE_NOT_SUPPORTED, "row-level security policies cannot be attached to external tables"))
+                }
+            };
+            if let Some((missing, _)) = policy.columns.iter().find(|(c, _)| !columns.contains(&c.as_str())) {
+                return Err(err!(UNDEFINED_COLUMN, "column \"{missing}\" of policy \"{name}\" does not exist in relation \"{}\"", rel.name));
+            }
+            for grantee in grantees {
+                if matches!(grantee, Grantee::Group(_)) {
+                    return Err(err!(FEATURE_NOT_SUPPORTED, "row-level security policies are attached to users, roles or PUBLIC"));
+                }
+                check_grantee(&state, grantee)?;
+                let position = policy.attachments.iter().position(|a| a.relation == rel.id && &a.grantee == grantee);
+                match (attach, position) {
+                    (true, None) => policy.attachments.push(RlsAttachment { relation: rel.id, grantee: grantee.clone(), grantor: grantor.clone() }),
+                    (true, Some(_)) => {
+                        return Err(err!(DUPLICATE_OBJECT, "policy \"{name}\" is already attached to relation \"{}\" for this grantee", rel.name))
+                    }
+                    (false, Some(i)) => {
+                        policy.attachments.remove(i);
+                    }
+                    (false, None) => {
+                        return Err(err!(UNDEFINED_OBJECT, "policy \"{name}\" is not attached to relation \"{}\" for this grantee", rel.name))
+                    }
+                }
+            }
+        }
+        self.txn().put_policy(policy);
+        Ok(())
+    }
+
     /// `ALTER TABLE|VIEW|SCHEMA … OWNER TO user`: a superuser's, or the owner's.
     fn set_owner(&mut self, object: OwnedObject, owner: &str) -> Result<()> {
         let principal = self.principal();
@@ -532,6 +625,7 @@ impl Session {
 /// Ids of groups and roles, above users' (`pg_group.grosysid`, `svv_roles.role_id`).
 const GROUP_ID_BASE: u32 = 100;
 const ROLE_ID_BASE: u32 = 100_000;
+const POLICY_ID_BASE: u32 = 200_000;
 
 fn require_role<'a>(state: &'a CatalogState, name: &str) -> Result<&'a Role> {
     state.roles.get(name).ok_or_else(|| err!(UNDEFINED_OBJECT, "role \"{name}\" does not exist"))

@@ -6,7 +6,7 @@ use crate::catalog::{CatalogState, ClusterLayout, RelId};
 use crate::err;
 use crate::error::{Error, Result};
 use crate::leader::session::Session;
-use crate::leader::transaction::{PrincipalKey, Transaction};
+use crate::leader::transaction::{EntryKey, Transaction};
 use crate::leader::distribution::ComputeNodes;
 use crate::leader::query_log::QueryLog;
 use crate::compute::protocol::NodeIdentity;
@@ -376,12 +376,13 @@ impl Database {
             merged.database_acl = acl.clone();
             changes.database_acl = Some(acl.clone());
         }
-        for key in txn.touched_principals() {
+        for key in txn.touched_entries() {
             let working = txn.state();
             match key {
-                PrincipalKey::User(name) => merge_entry(&working.users, &mut merged.users, name, &mut changes.users),
-                PrincipalKey::Group(name) => merge_entry(&working.groups, &mut merged.groups, name, &mut changes.groups),
-                PrincipalKey::Role(name) => merge_entry(&working.roles, &mut merged.roles, name, &mut changes.roles),
+                EntryKey::User(name) => merge_entry(&working.users, &mut merged.users, name, &mut changes.users),
+                EntryKey::Group(name) => merge_entry(&working.groups, &mut merged.groups, name, &mut changes.groups),
+                EntryKey::Role(name) => merge_entry(&working.roles, &mut merged.roles, name, &mut changes.roles),
+                EntryKey::Policy(name) => merge_entry(&working.policies, &mut merged.policies, name, &mut changes.policies),
             }
         }
         for id in txn.touched_relations() {

@@ -123,6 +123,7 @@ impl Session {
             version: 0,
             comment: None,
             acl: Acl::default(),
+            row_level_security: None,
             kind,
         });
         id
@@ -220,6 +221,7 @@ impl Session {
             version: existing.as_ref().map_or(0, |r| r.version),
             comment: existing.as_ref().and_then(|r| r.comment.clone()),
             acl: existing.as_ref().map(|r| r.acl.clone()).unwrap_or_default(),
+            row_level_security: existing.as_ref().and_then(|r| r.row_level_security),
             kind: RelationKind::View(ViewDef { sql, text: view.query.to_string(), depends_on, late_binding: view.with_no_schema_binding }),
         });
         Ok(Outcome::command("CREATE VIEW"))

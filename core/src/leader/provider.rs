@@ -43,6 +43,8 @@ pub struct SnapshotCell {
     current_user: RwLock<String>,
     /// Whose rights tables are read with while a view's query is planned: its owner's.
     view_owner: Mutex<Option<String>>,
+    /// Tables whose row-level security filter is being planned: read unfiltered inside it.
+    filtering: Mutex<Vec<RelId>>,
 }
 
 impl SnapshotCell {
@@ -52,6 +54,16 @@ impl SnapshotCell {
         let outer = self.view_owner.lock().unwrap().replace(owner.to_string());
         let plan = self.plan_sql(&view.sql).await;
         *self.view_owner.lock().unwrap() = outer;
+        plan
+    }
+
+    /// `rel` as its reader may see it: its rows filtered by the row-level security `filter`.
+    async fn plan_row_filter(&self, rel: &Relation, filter: &str) -> Result<datafusion::logical_expr::LogicalPlan> {
+        let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+        let sql = format!("SELECT * FROM {}.{} WHERE {filter}", quote(&rel.schema), quote(&rel.name));
+        self.filtering.lock().unwrap().push(rel.id);
+        let plan = self.plan_sql(&sql).await;
+        self.filtering.lock().unwrap().retain(|id| *id != rel.id);
         plan
     }
 
@@ -92,6 +104,7 @@ impl SnapshotCell {
             queries: Mutex::new((-1, -1)),
             current_user: RwLock::new(String::new()),
             view_owner: Mutex::new(None),
+            filtering: Mutex::new(vec![]),
         })
     }
     pub fn set(&self, state: Arc<CatalogState>) {
@@ -192,6 +205,11 @@ impl SchemaProvider for RedwoodSchema {
         let readable = readable_columns(&state, &principal, rel);
         if !locator && readable.as_ref().is_some_and(|columns| !columns.contains(&true)) {
             return Err(denied_relation(&rel.name).into_datafusion());
+        }
+        let filtering = self.cell.filtering.lock().unwrap().contains(&rel.id);
+        if let Some(filter) = state.row_filter(&principal, rel).filter(|_| !filtering) {
+            let plan = self.cell.plan_row_filter(rel, &filter).await?;
+            return Ok(Some(Arc::new(ViewTable::new(plan, None))));
         }
         match &rel.kind {
             RelationKind::Table(_) => {

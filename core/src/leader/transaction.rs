@@ -8,20 +8,22 @@ use crate::storage::{SegmentFile, SegmentId};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
-/// A user, group or role, by name (each kind has its own names).
+/// A user, group, role or row-level security policy, by name (each kind has its own names).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PrincipalKey {
+pub enum EntryKey {
     User(String),
     Group(String),
     Role(String),
+    Policy(String),
 }
 
-impl std::fmt::Display for PrincipalKey {
+impl std::fmt::Display for EntryKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PrincipalKey::User(name) => write!(f, "user \"{name}\""),
-            PrincipalKey::Group(name) => write!(f, "group \"{name}\""),
-            PrincipalKey::Role(name) => write!(f, "role \"{name}\""),
+            EntryKey::User(name) => write!(f, "user \"{name}\""),
+            EntryKey::Group(name) => write!(f, "group \"{name}\""),
+            EntryKey::Role(name) => write!(f, "role \"{name}\""),
+            EntryKey::Policy(name) => write!(f, "policy \"{name}\""),
         }
     }
 }
@@ -34,7 +36,7 @@ pub struct Transaction {
     /// Relations changed, with the version this transaction started from (`None`: created here).
     touched: BTreeMap<RelId, Option<u64>>,
     touched_schemas: BTreeSet<String>,
-    touched_principals: BTreeSet<PrincipalKey>,
+    touched_entries: BTreeSet<EntryKey>,
     touched_database: bool,
     /// Segments replaced by rewrites that keep their rows (merging small segments, VACUUM).
     compacted: HashSet<SegmentId>,
@@ -49,7 +51,7 @@ pub struct Savepoint {
     working: Arc<CatalogState>,
     touched: BTreeMap<RelId, Option<u64>>,
     touched_schemas: BTreeSet<String>,
-    touched_principals: BTreeSet<PrincipalKey>,
+    touched_entries: BTreeSet<EntryKey>,
     touched_database: bool,
     compacted: HashSet<SegmentId>,
 }
@@ -60,7 +62,7 @@ impl Transaction {
             working: Arc::clone(&self.working),
             touched: self.touched.clone(),
             touched_schemas: self.touched_schemas.clone(),
-            touched_principals: self.touched_principals.clone(),
+            touched_entries: self.touched_entries.clone(),
             touched_database: self.touched_database,
             compacted: self.compacted.clone(),
         }
@@ -71,7 +73,7 @@ impl Transaction {
         self.working = savepoint.working;
         self.touched = savepoint.touched;
         self.touched_schemas = savepoint.touched_schemas;
-        self.touched_principals = savepoint.touched_principals;
+        self.touched_entries = savepoint.touched_entries;
         self.touched_database = savepoint.touched_database;
         self.compacted = savepoint.compacted;
     }
@@ -83,7 +85,7 @@ impl Transaction {
             base,
             touched: BTreeMap::new(),
             touched_schemas: BTreeSet::new(),
-            touched_principals: BTreeSet::new(),
+            touched_entries: BTreeSet::new(),
             touched_database: false,
             compacted: HashSet::new(),
             new_files: vec![],
@@ -96,7 +98,7 @@ impl Transaction {
     }
 
     pub fn has_changes(&self) -> bool {
-        !self.touched.is_empty() || !self.touched_schemas.is_empty() || !self.touched_principals.is_empty() || self.touched_database
+        !self.touched.is_empty() || !self.touched_schemas.is_empty() || !self.touched_entries.is_empty() || self.touched_database
     }
 
     fn touch(&mut self, id: RelId) {
@@ -125,33 +127,43 @@ impl Transaction {
     }
 
     pub fn put_user(&mut self, user: User) {
-        self.touched_principals.insert(PrincipalKey::User(user.name.clone()));
+        self.touched_entries.insert(EntryKey::User(user.name.clone()));
         Arc::make_mut(&mut self.working).users.insert(user.name.clone(), user);
     }
 
     pub fn remove_user(&mut self, name: &str) {
-        self.touched_principals.insert(PrincipalKey::User(name.to_string()));
+        self.touched_entries.insert(EntryKey::User(name.to_string()));
         Arc::make_mut(&mut self.working).users.remove(name);
     }
 
     pub fn put_group(&mut self, group: Group) {
-        self.touched_principals.insert(PrincipalKey::Group(group.name.clone()));
+        self.touched_entries.insert(EntryKey::Group(group.name.clone()));
         Arc::make_mut(&mut self.working).groups.insert(group.name.clone(), group);
     }
 
     pub fn remove_group(&mut self, name: &str) {
-        self.touched_principals.insert(PrincipalKey::Group(name.to_string()));
+        self.touched_entries.insert(EntryKey::Group(name.to_string()));
         Arc::make_mut(&mut self.working).groups.remove(name);
     }
 
     pub fn put_role(&mut self, role: Role) {
-        self.touched_principals.insert(PrincipalKey::Role(role.name.clone()));
+        self.touched_entries.insert(EntryKey::Role(role.name.clone()));
         Arc::make_mut(&mut self.working).roles.insert(role.name.clone(), role);
     }
 
     pub fn remove_role(&mut self, name: &str) {
-        self.touched_principals.insert(PrincipalKey::Role(name.to_string()));
+        self.touched_entries.insert(EntryKey::Role(name.to_string()));
         Arc::make_mut(&mut self.working).roles.remove(name);
+    }
+
+    pub fn put_policy(&mut self, policy: crate::catalog::RlsPolicy) {
+        self.touched_entries.insert(EntryKey::Policy(policy.name.clone()));
+        Arc::make_mut(&mut self.working).policies.insert(policy.name.clone(), policy);
+    }
+
+    pub fn remove_policy(&mut self, name: &str) {
+        self.touched_entries.insert(EntryKey::Policy(name.to_string()));
+        Arc::make_mut(&mut self.working).policies.remove(name);
     }
 
     /// GRANT / REVOKE … ON DATABASE.
@@ -166,8 +178,8 @@ impl Transaction {
     }
 
     /// Users, groups and roles created, changed or dropped.
-    pub fn touched_principals(&self) -> impl Iterator<Item = &PrincipalKey> {
-        self.touched_principals.iter()
+    pub fn touched_entries(&self) -> impl Iterator<Item = &EntryKey> {
+        self.touched_entries.iter()
     }
 
     /// Records segments whose rows were rewritten into new segments unchanged.
@@ -235,11 +247,12 @@ impl Transaction {
         if self.touched_database && self.base.database_acl != current.database_acl {
             return Err(conflict("database \"dev\""));
         }
-        for key in &self.touched_principals {
+        for key in &self.touched_entries {
             let changed = match key {
-                PrincipalKey::User(name) => self.base.users.get(name) != current.users.get(name),
-                PrincipalKey::Group(name) => self.base.groups.get(name) != current.groups.get(name),
-                PrincipalKey::Role(name) => self.base.roles.get(name) != current.roles.get(name),
+                EntryKey::User(name) => self.base.users.get(name) != current.users.get(name),
+                EntryKey::Group(name) => self.base.groups.get(name) != current.groups.get(name),
+                EntryKey::Role(name) => self.base.roles.get(name) != current.roles.get(name),
+                EntryKey::Policy(name) => self.base.policies.get(name) != current.policies.get(name),
             };
             if changed {
                 return Err(conflict(&key.to_string()));

@@ -3,8 +3,8 @@
 //! sqlparser's grammar lacks), CREATE / ALTER / DROP GROUP, CREATE / DROP ROLE, GRANT / REVOKE
 //! ROLE, ALTER … OWNER TO and SET / RESET SESSION AUTHORIZATION.
 
-use super::parser::{is_word, normalise, syntax_at};
-use crate::catalog::{Grantee, Privileges, QualifiedName};
+use super::parser::{is_word, matching_paren, normalise, syntax_at};
+use crate::catalog::{Grantee, Privileges, QualifiedName, RlsConjunction};
 use crate::error::{Error, Result};
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan};
 
@@ -21,6 +21,15 @@ pub enum AccessCommand {
     DropRole { names: Vec<String>, if_exists: bool, force: bool },
     /// `ALTER TABLE|VIEW|SCHEMA name OWNER TO user`.
     SetOwner { object: OwnedObject, owner: String },
+    /// `CREATE RLS POLICY name [WITH (column type, …) [AS alias]] USING (predicate)`.
+    CreatePolicy { name: String, columns: Vec<(String, String)>, alias: Option<String>, using: String },
+    /// `ALTER RLS POLICY name USING (predicate)`.
+    AlterPolicy { name: String, using: String },
+    DropPolicy { name: String, if_exists: bool, cascade: bool },
+    /// `ATTACH RLS POLICY p ON t, … TO grantee, …` / `DETACH … FROM …`.
+    AttachPolicy { attach: bool, name: String, tables: Vec<QualifiedName>, grantees: Vec<Grantee> },
+    /// `ALTER TABLE t ROW LEVEL SECURITY ON [CONJUNCTION TYPE AND|OR] | OFF` (`None`: OFF).
+    RowLevelSecurity { table: QualifiedName, conjunction: Option<RlsConjunction> },
     /// `SET SESSION AUTHORIZATION user` (`None`: DEFAULT), `RESET SESSION AUTHORIZATION`.
     SetSessionAuthorization { user: Option<String>, reset: bool },
 }
@@ -38,6 +47,12 @@ impl AccessCommand {
             AccessCommand::DropGroup { .. } => "DROP GROUP",
             AccessCommand::CreateRole { .. } => "CREATE ROLE",
             AccessCommand::DropRole { .. } => "DROP ROLE",
+            AccessCommand::CreatePolicy { .. } => "CREATE RLS POLICY",
+            AccessCommand::AlterPolicy { .. } => "ALTER RLS POLICY",
+            AccessCommand::DropPolicy { .. } => "DROP RLS POLICY",
+            AccessCommand::AttachPolicy { attach: true, .. } => "ATTACH RLS POLICY",
+            AccessCommand::AttachPolicy { attach: false, .. } => "DETACH RLS POLICY",
+            AccessCommand::RowLevelSecurity { .. } => "ALTER TABLE",
             AccessCommand::SetOwner { object: OwnedObject::Schema(_), .. } => "ALTER SCHEMA",
             AccessCommand::SetOwner { .. } => "ALTER TABLE",
             AccessCommand::SetSessionAuthorization { reset: false, .. } => "SET",
@@ -124,6 +139,47 @@ pub fn parse(tokens: &[TokenWithSpan]) -> Result<Option<AccessCommand>> {
         let force = c.words(&["force"]);
         c.words(&["restrict"]);
         AccessCommand::DropRole { names, if_exists, force }
+    } else if c.words(&["create", "rls", "policy"]) {
+        let name = c.name()?;
+        let (columns, alias) = if c.words(&["with"]) { c.policy_columns()? } else { (vec![], None) };
+        c.expect("using")?;
+        let using = c.predicate(alias.as_deref())?;
+        AccessCommand::CreatePolicy { name, columns, alias, using }
+    } else if c.words(&["alter", "rls", "policy"]) {
+        let name = c.name()?;
+        c.expect("using")?;
+        AccessCommand::AlterPolicy { name, using: c.predicate(None)? }
+    } else if c.words(&["drop", "rls", "policy"]) {
+        let if_exists = c.words(&["if", "exists"]);
+        let name = c.name()?;
+        let cascade = c.words(&["cascade"]);
+        c.words(&["restrict"]);
+        AccessCommand::DropPolicy { name, if_exists, cascade }
+    } else if c.words(&["attach", "rls", "policy"]) || c.words(&["detach", "rls", "policy"]) {
+        let attach = is_word(tokens.first(), "attach");
+        let name = c.name()?;
+        c.expect("on")?;
+        c.words(&["table"]);
+        let mut tables = vec![c.qualified_name()?];
+        while c.comma() {
+            tables.push(c.qualified_name()?);
+        }
+        c.expect(if attach { "to" } else { "from" })?;
+        AccessCommand::AttachPolicy { attach, name, tables, grantees: c.grantees()? }
+    } else if let Some(table) = row_level_security_target(&mut c)? {
+        let conjunction = if c.words(&["off"]) {
+            None
+        } else {
+            c.expect("on")?;
+            if c.words(&["conjunction", "type", "and"]) {
+                Some(RlsConjunction::And)
+            } else {
+                c.words(&["conjunction", "type", "or"]);
+                Some(RlsConjunction::Or)
+            }
+        };
+        c.words(&["for", "datashares"]);
+        AccessCommand::RowLevelSecurity { table, conjunction }
     } else if let Some(object) = owned_object(&mut c)? {
         AccessCommand::SetOwner { object, owner: c.name()? }
     } else if c.words(&["set", "session", "authorization"]) || c.words(&["set", "session_authorization"]) {
@@ -153,6 +209,19 @@ pub fn parse(tokens: &[TokenWithSpan]) -> Result<Option<AccessCommand>> {
         return Err(Error::syntax(format!("syntax error at or near \"{}\"", extra.token)));
     }
     Ok(Some(command))
+}
+
+/// `ALTER TABLE name ROW LEVEL SECURITY` (the cursor is left on ON / OFF).
+fn row_level_security_target(c: &mut Cursor) -> Result<Option<QualifiedName>> {
+    let start = c.at;
+    if c.words(&["alter", "table"]) {
+        let table = c.qualified_name()?;
+        if c.words(&["row", "level", "security"]) {
+            return Ok(Some(table));
+        }
+    }
+    c.at = start;
+    Ok(None)
 }
 
 /// `ALTER TABLE|VIEW|SCHEMA name OWNER TO` (the cursor is left on the new owner).
@@ -232,6 +301,56 @@ impl Cursor<'_> {
         super::ddl::qualified_parts(&parts)
     }
 
+    /// The tokens inside the parentheses that come next (the cursor moves past them).
+    fn parenthesized(&mut self) -> Result<&[TokenWithSpan]> {
+        if !matches!(self.peek().map(|t| &t.token), Some(Token::LParen)) {
+            return Err(syntax_at(self.peek(), "expected ("));
+        }
+        let close = matching_paren(self.tokens, self.at)?;
+        let inside = &self.tokens[self.at + 1..close];
+        self.at = close + 1;
+        Ok(inside)
+    }
+
+    /// A policy's `(column type, …) [[AS] alias]`.
+    fn policy_columns(&mut self) -> Result<(Vec<(String, String)>, Option<String>)> {
+        let inside = self.parenthesized()?;
+        let mut columns = vec![];
+        for piece in split_top_level(inside) {
+            let (name, data_type) = piece.split_first().ok_or_else(|| Error::syntax("expected a column name and type"))?;
+            let name = normalise(&name.token).ok_or_else(|| syntax_at(Some(name), "expected a column name"))?;
+            let mut parser = sql_parser(data_type);
+            let data_type = parser.parse_data_type().map_err(|e| Error::syntax(e.to_string()))?;
+            columns.push((name, data_type.to_string()));
+        }
+        self.words(&["as"]);
+        let alias = if self.peek().is_some() && !is_word(self.peek(), "using") { Some(self.name()?) } else { None };
+        Ok((columns, alias))
+    }
+
+    /// `(predicate)` as SQL, columns qualified by `alias` written unqualified.
+    fn predicate(&mut self, alias: Option<&str>) -> Result<String> {
+        use datafusion::sql::sqlparser::ast::{visit_expressions_mut, Expr};
+        use std::ops::ControlFlow;
+        let inside = self.parenthesized()?;
+        let mut parser = sql_parser(inside);
+        let mut expr = parser.parse_expr().map_err(|e| Error::syntax(e.to_string()))?;
+        if parser.peek_token().token != Token::EOF {
+            return Err(Error::syntax(format!("syntax error at or near \"{}\"", parser.peek_token().token)));
+        }
+        if let Some(alias) = alias {
+            let _ = visit_expressions_mut(&mut expr, |e| {
+                if let Expr::CompoundIdentifier(parts) = e {
+                    if parts.len() == 2 && super::ddl::ident_name(&parts[0]) == alias {
+                        *e = Expr::Identifier(parts[1].clone());
+                    }
+                }
+                ControlFlow::<()>::Continue(())
+            });
+        }
+        Ok(expr.to_string())
+    }
+
     fn privilege_change(&mut self, grant: bool) -> Result<PrivilegeChange> {
         let grant_option_only = !grant && self.words(&["grant", "option", "for"]);
         let privileges = if self.words(&["all"]) {
@@ -307,6 +426,33 @@ impl Cursor<'_> {
     }
 }
 
+/// sqlparser over these tokens (Redshift's dialect).
+fn sql_parser(tokens: &[TokenWithSpan]) -> datafusion::sql::sqlparser::parser::Parser<'static> {
+    use datafusion::sql::sqlparser::dialect::RedshiftSqlDialect;
+    let mut tokens = tokens.to_vec();
+    tokens.push(TokenWithSpan::wrap(Token::EOF));
+    datafusion::sql::sqlparser::parser::Parser::new(&RedshiftSqlDialect {}).with_tokens_with_locations(tokens)
+}
+
+/// Splits a list at its top-level commas.
+fn split_top_level(tokens: &[TokenWithSpan]) -> Vec<&[TokenWithSpan]> {
+    let mut pieces = vec![];
+    let (mut depth, mut start) = (0, 0);
+    for (i, t) in tokens.iter().enumerate() {
+        match t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 => {
+                pieces.push(&tokens[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    pieces.push(&tokens[start..]);
+    pieces
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,5 +520,27 @@ mod tests {
             Some(AccessCommand::Roles { grant: true, roles: vec!["r".into()], grantees: vec![Grantee::User("alice".into())] })
         );
         assert_eq!(parsed("SELECT 1"), None);
+        assert_eq!(
+            parsed("CREATE RLS POLICY p WITH (region VARCHAR(10), n INT) AS s USING (s.region = current_user AND n > 0)"),
+            Some(AccessCommand::CreatePolicy {
+                name: "p".into(),
+                columns: vec![("region".into(), "VARCHAR(10)".into()), ("n".into(), "INT".into())],
+                alias: Some("s".into()),
+                using: "region = current_user AND n > 0".into(),
+            })
+        );
+        assert_eq!(
+            parsed("ALTER TABLE t ROW LEVEL SECURITY ON CONJUNCTION TYPE AND"),
+            Some(AccessCommand::RowLevelSecurity { table: table("public", "t"), conjunction: Some(RlsConjunction::And) })
+        );
+        assert_eq!(
+            parsed("DETACH RLS POLICY p ON TABLE t FROM ROLE r, PUBLIC"),
+            Some(AccessCommand::AttachPolicy {
+                attach: false,
+                name: "p".into(),
+                tables: vec![table("public", "t")],
+                grantees: vec![Grantee::Role("r".into()), Grantee::Public],
+            })
+        );
     }
 }

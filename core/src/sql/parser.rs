@@ -330,7 +330,7 @@ fn keep_subquery_order(statement: &mut Statement) {
 const OID_ALIAS_TYPES: &[&str] = &["regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole"];
 
 /// `pg_catalog` itself or one of its relations (names in lower case).
-fn is_system_relation(name: &str) -> bool {
+pub(crate) fn is_system_relation(name: &str) -> bool {
     name == "pg_catalog"
         || datafusion_pg_catalog::pg_catalog::PG_CATALOG_TABLES.contains(&name)
         || crate::leader::system::OWN_TABLES.contains(&name)
@@ -677,7 +677,7 @@ pub(crate) fn syntax_at(token: Option<&TokenWithSpan>, message: &str) -> Error {
     }
 }
 
-fn matching_paren(tokens: &[TokenWithSpan], open: usize) -> Result<usize> {
+pub(crate) fn matching_paren(tokens: &[TokenWithSpan], open: usize) -> Result<usize> {
     let mut depth = 0;
     for (i, t) in tokens.iter().enumerate().skip(open) {
         match t.token {

@@ -406,7 +406,18 @@ impl HasPrivilege {
             PrivilegeObject::Table => {
                 let rel = match object {
                     ScalarValue::Int64(Some(oid)) => state.relations.values().find(|r| i64::from(relation_oid(r)) == *oid),
-                    ScalarValue::Utf8(Some(name)) => state.lookup(&parse_relation_name(name)?),
+                    ScalarValue::Utf8(Some(name)) => {
+                        // The system catalog (found first, as pg_catalog is first on the search
+                        // path) is readable by everyone.
+                        let last = name.rsplit('.').next().unwrap_or(name).trim_matches('"').to_ascii_lowercase();
+                        let schema = name.rsplit_once('.').map(|(s, _)| s.trim_matches('"').to_ascii_lowercase());
+                        let system = matches!(schema.as_deref(), Some("pg_catalog" | "information_schema"))
+                            || (schema.is_none() && crate::sql::parser::is_system_relation(&last));
+                        if system {
+                            return Ok(privileges.intersects(Privileges::SELECT));
+                        }
+                        state.lookup(&parse_relation_name(name)?)
+                    }
                     _ => None,
                 };
                 let rel = rel.ok_or_else(|| crate::err!(UNDEFINED_TABLE, "relation \"{object}\" does not exist"))?;

@@ -43,6 +43,9 @@ pub const OWN_TABLES: &[&str] = &[
     "pg_user",
     "pg_group",
     "svv_roles",
+    "svv_rls_policy",
+    "svv_rls_relation",
+    "svv_rls_attached_policy",
     "pg_settings",
     "pg_database",
     "pg_table_def",
@@ -94,8 +97,7 @@ impl SchemaProvider for PgCatalog {
         }
         let mut facts = Facts::gather(&self.cell, matches!(name, "pg_attribute")).await;
         // A user sees their own queries and load errors; a superuser sees everyone's.
-        let user = self.cell.current_user();
-        let (superuser, user_id) = (facts.state.is_superuser(&user), facts.user_id(&user));
+        let (superuser, user_id) = (facts.security_admin(), facts.user_id(&facts.current_user));
         let own = |id: i32| superuser || id == user_id;
         if redshift::DESCRIBE_QUERIES.contains(&name) {
             let queries = self.cell.database.query_log().settled_entries().await;
@@ -161,6 +163,8 @@ struct Facts {
     nodes: Vec<crate::leader::database::NodeStatus>,
     /// The rows COPY rejected (gathered for STL_LOAD_ERRORS).
     load_errors: Vec<Arc<crate::leader::load::LoadError>>,
+    /// Who is asking (some views show a user only their own rows).
+    current_user: String,
 }
 
 impl Facts {
@@ -177,7 +181,16 @@ impl Facts {
             }
         }
         let settings = cell.settings.read().unwrap().clone();
-        Facts { state, layout: cell.layout(), view_columns, settings, queries: vec![], nodes: vec![], load_errors: vec![] }
+        Facts {
+            state,
+            layout: cell.layout(),
+            view_columns,
+            settings,
+            queries: vec![],
+            nodes: vec![],
+            load_errors: vec![],
+            current_user: cell.current_user(),
+        }
     }
 
     /// Local tables and views: external tables are listed only by the SVV_EXTERNAL_ views, as
@@ -201,6 +214,11 @@ impl Facts {
             RelationKind::View(_) => self.view_columns.get(&rel.id).map(view_columns).unwrap_or_default(),
             RelationKind::External(_) => vec![],
         }
+    }
+
+    /// Whether the session's user may see the security catalog views (a superuser).
+    fn security_admin(&self) -> bool {
+        self.state.is_superuser(&self.current_user)
     }
 
     /// A grantee's id, name and kind as the SVV_ privilege views show them.

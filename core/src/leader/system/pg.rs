@@ -20,6 +20,7 @@ struct ClassRow<'a> {
     oid: i32,
     /// `relacl`: the grants, as `aclitem` texts (`None`: nothing granted).
     acl: Option<Vec<String>>,
+    row_security: bool,
     name: String,
     schema: &'a str,
     owner: &'a str,
@@ -91,6 +92,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                 let common = |oid, name: &str, kind, columns, rows, has_index, diststyle| ClassRow {
                     oid,
                     acl: rel.acl.items(&rel.owner, Privileges::ALL_TABLE),
+                    row_security: rel.row_level_security.is_some(),
                     name: name.to_string(),
                     schema: &rel.schema,
                     owner: &rel.owner,
@@ -127,6 +129,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                 class_rows.push(ClassRow {
                     oid: *oid,
                     acl: None,
+                    row_security: false,
                     name: name.to_string(),
                     schema: "pg_catalog",
                     owner: crate::catalog::DEFAULT_OWNER,
@@ -164,7 +167,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                     flag(row.kind == "v"),
                     flag(false),
                     flag(false),
-                    flag(false),
+                    flag(row.row_security),
                     flag(false),
                     flag(true),
                     text("d"),

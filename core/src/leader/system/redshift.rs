@@ -173,6 +173,93 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             }
             t.finish()?
         }
+        // Row-level security (Redshift shows these to superusers and security admins only).
+        "svv_rls_policy" => {
+            let mut t = TableBuilder::new(&[
+                ("poldb", DataType::Utf8),
+                ("polname", DataType::Utf8),
+                ("polalias", DataType::Utf8),
+                ("polatts", DataType::Utf8),
+                ("polqual", DataType::Utf8),
+                ("polenabled", DataType::Boolean),
+                ("polmodifiedby", DataType::Utf8),
+            ]);
+            for policy in facts.security_admin().then_some(facts.state.policies.values()).into_iter().flatten() {
+                let columns: Vec<serde_json::Value> = policy
+                    .columns
+                    .iter()
+                    .map(|(name, data_type)| serde_json::json!({"colname": name, "type": data_type}))
+                    .collect();
+                t.row(vec![
+                    text(DEFAULT_DATABASE),
+                    text(&policy.name),
+                    opt_text(policy.alias.as_deref()),
+                    text(&serde_json::Value::Array(columns).to_string()),
+                    text(&policy.using),
+                    flag(true),
+                    text(&policy.owner),
+                ]);
+            }
+            t.finish()?
+        }
+        "svv_rls_relation" => {
+            let mut t = TableBuilder::new(&[
+                ("datname", DataType::Utf8),
+                ("relschema", DataType::Utf8),
+                ("relname", DataType::Utf8),
+                ("relkind", DataType::Utf8),
+                ("is_rls_on", DataType::Boolean),
+                ("is_rls_datashare_on", DataType::Boolean),
+                ("rls_conjunction_type", DataType::Utf8),
+            ]);
+            for rel in facts.relations().filter(|_| facts.security_admin()) {
+                let conjunction = rel.row_level_security.map(|c| c.name().to_ascii_lowercase());
+                t.row(vec![
+                    text(DEFAULT_DATABASE),
+                    text(&rel.schema),
+                    text(&rel.name),
+                    text(if rel.is_view() { "view" } else { "table" }),
+                    flag(rel.row_level_security.is_some()),
+                    flag(false),
+                    text(conjunction.as_deref().unwrap_or("or")),
+                ]);
+            }
+            t.finish()?
+        }
+        "svv_rls_attached_policy" => {
+            let mut t = TableBuilder::new(&[
+                ("relschema", DataType::Utf8),
+                ("relname", DataType::Utf8),
+                ("relkind", DataType::Utf8),
+                ("polname", DataType::Utf8),
+                ("grantor", DataType::Utf8),
+                ("grantee", DataType::Utf8),
+                ("granteekind", DataType::Utf8),
+                ("is_pol_on", DataType::Boolean),
+                ("is_rls_on", DataType::Boolean),
+                ("rls_conjunction_type", DataType::Utf8),
+            ]);
+            for policy in facts.security_admin().then_some(facts.state.policies.values()).into_iter().flatten() {
+                for attachment in &policy.attachments {
+                    let Some(rel) = facts.state.relation(attachment.relation) else { continue };
+                    let (_, grantee, kind) = facts.grantee_identity(&attachment.grantee);
+                    let conjunction = rel.row_level_security.map(|c| c.name().to_ascii_lowercase());
+                    t.row(vec![
+                        text(&rel.schema),
+                        text(&rel.name),
+                        text(if rel.is_view() { "view" } else { "table" }),
+                        text(&policy.name),
+                        text(&attachment.grantor),
+                        text(&grantee),
+                        text(kind),
+                        flag(true),
+                        flag(rel.row_level_security.is_some()),
+                        text(conjunction.as_deref().unwrap_or("or")),
+                    ]);
+                }
+            }
+            t.finish()?
+        }
         "svv_roles" => {
             let mut t = TableBuilder::new(&[
                 ("role_id", DataType::Int32),
