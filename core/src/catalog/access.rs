@@ -243,6 +243,15 @@ impl Acl {
     }
 }
 
+/// `ALTER DEFAULT PRIVILEGES`: grants that tables and views `owner` creates later (in `schema`,
+/// or anywhere) start with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefaultAcl {
+    pub owner: String,
+    pub schema: Option<String>,
+    pub acl: Acl,
+}
+
 /// A user group (`CREATE GROUP`): its members hold what is granted to the group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {

@@ -9,7 +9,7 @@
 pub mod access;
 pub mod store;
 
-pub use access::{Acl, AclItem, Grantee, Group, Principal, Privileges, RlsAttachment, RlsConjunction, RlsPolicy, Role};
+pub use access::{Acl, AclItem, DefaultAcl, Grantee, Group, Principal, Privileges, RlsAttachment, RlsConjunction, RlsPolicy, Role};
 
 use crate::error::Result;
 use crate::storage::SegmentRef;
@@ -499,6 +499,8 @@ pub struct CatalogState {
     pub roles: BTreeMap<String, Role>,
     /// Grants on the database (CREATE: make schemas; TEMP).
     pub database_acl: Acl,
+    /// ALTER DEFAULT PRIVILEGES: grants new tables and views start with.
+    pub default_acls: Vec<DefaultAcl>,
     /// Row-level security policies, by name.
     pub policies: BTreeMap<String, RlsPolicy>,
     pub relations: BTreeMap<RelId, Arc<Relation>>,

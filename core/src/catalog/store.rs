@@ -59,8 +59,8 @@ pub struct ChangeSet {
     pub drop_schemas: Vec<String>,
     pub users: Changes<User>,
     pub groups: Changes<Group>,
-    /// The database's grants, when changed (kept in `meta`).
-    pub database_acl: Option<Acl>,
+    /// The database's grants and the default privileges, when changed (kept in `meta`).
+    pub database_grants: Option<(Acl, Vec<DefaultAcl>)>,
     pub roles: Changes<Role>,
     pub policies: Changes<RlsPolicy>,
     pub put_relations: Vec<Arc<Relation>>,
@@ -193,9 +193,11 @@ impl CatalogStore {
             }
             state.schemas.insert(name, entry);
         }
-        let database_acl: Option<String> =
-            self.conn.query_row("SELECT value FROM meta WHERE key='database_acl'", [], |r| r.get(0)).optional()?;
-        state.database_acl = from_json(database_acl, "the database")?.unwrap_or_default();
+        let meta_json = |key: &str| -> Result<Option<String>> {
+            Ok(self.conn.query_row("SELECT value FROM meta WHERE key=?1", [key], |r| r.get(0)).optional()?)
+        };
+        state.database_acl = from_json(meta_json("database_acl")?, "the database")?.unwrap_or_default();
+        state.default_acls = from_json(meta_json("default_acls")?, "the default privileges")?.unwrap_or_default();
         let mut stmt = self.conn.prepare("SELECT name, definition FROM policies")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -391,8 +393,9 @@ impl CatalogStore {
                 params![s.name, s.owner, to_json(&s.external)?, to_json(&Some(&s.acl))?],
             )?;
         }
-        if let Some(acl) = &changes.database_acl {
+        if let Some((acl, default_acls)) = &changes.database_grants {
             tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('database_acl', ?1)", [to_json(&Some(acl))?])?;
+            tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('default_acls', ?1)", [to_json(&Some(default_acls))?])?;
         }
         for name in changes.users.drop.iter().chain(changes.users.put.iter().map(|u| &u.name)) {
             tx.execute("DELETE FROM users WHERE name=?1", [name])?;

@@ -335,6 +335,7 @@ fn command_tag(sql: &str, rows: Option<u64>) -> (String, Option<u64>) {
             match object.first() {
                 Some(&"MATERIALIZED") => format!("{first} MATERIALIZED VIEW"),
                 Some(&"RLS") => format!("{first} RLS POLICY"),
+                Some(&"DEFAULT") => format!("{first} DEFAULT PRIVILEGES"),
                 Some(&"TABLE") if first == "CREATE" && words.get(1).is_some_and(|w| w == "EXTERNAL") => {
                     "CREATE EXTERNAL TABLE".to_string()
                 }

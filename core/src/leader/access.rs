@@ -6,7 +6,7 @@
 //! here by the statement that performs them.
 
 use crate::catalog::{
-    Acl, CatalogState, Grantee, Group, Principal, Privileges, QualifiedName, Relation, RelationKind, RlsAttachment, RlsPolicy, Role,
+    Acl, CatalogState, DefaultAcl, Grantee, Group, Principal, Privileges, QualifiedName, Relation, RelationKind, RlsAttachment, RlsPolicy, Role,
     DEFAULT_DATABASE,
 };
 use crate::err;
@@ -223,8 +223,56 @@ impl Session {
                     self.txn().put_database_acl(acl);
                 }
             }
+            GrantTarget::FutureTables { owners, schemas } => {
+                let owners = if owners.is_empty() { vec![principal.user.clone()] } else { owners.clone() };
+                for owner in &owners {
+                    if owner != &principal.user && !principal.superuser {
+                        return Err(err!(INSUFFICIENT_PRIVILEGE, "permission denied to change default privileges of user {owner}"));
+                    }
+                    if owner != &principal.user {
+                        state.require_user(owner)?;
+                    }
+                }
+                for schema in schemas {
+                    state.require_schema(schema)?;
+                }
+                let privileges = privileges_for(&change, Privileges::ALL_TABLE.without(Privileges::RULE | Privileges::TRIGGER), "tables")?;
+                let scopes: Vec<Option<String>> =
+                    if schemas.is_empty() { vec![None] } else { schemas.iter().cloned().map(Some).collect() };
+                let mut defaults = state.default_acls.clone();
+                for owner in &owners {
+                    for schema in &scopes {
+                        let position = defaults.iter().position(|d| &d.owner == owner && &d.schema == schema);
+                        let entry = match position {
+                            Some(i) => &mut defaults[i],
+                            None => {
+                                defaults.push(DefaultAcl { owner: owner.clone(), schema: schema.clone(), acl: Acl::default() });
+                                defaults.last_mut().expect("just pushed")
+                            }
+                        };
+                        apply(&mut entry.acl, &change, privileges, owner);
+                    }
+                }
+                defaults.retain(|d| !d.acl.is_empty());
+                self.txn().put_default_acls(defaults);
+            }
         }
         Ok(())
+    }
+
+    /// The grants a new table or view of `owner` in `schema` starts with (ALTER DEFAULT
+    /// PRIVILEGES).
+    pub(crate) fn default_grants(&mut self, owner: &str, schema: &str) -> Acl {
+        let mut acl = Acl::default();
+        for default in self.txn().state().default_acls.iter() {
+            if default.owner == owner && default.schema.as_deref().is_none_or(|s| s == schema) {
+                for item in &default.acl.0 {
+                    acl.grant(&item.grantee, item.privileges, false, &item.grantor);
+                    acl.grant(&item.grantee, item.grantable, true, &item.grantor);
+                }
+            }
+        }
+        acl
     }
 
     /// GRANT / REVOKE on one relation (and its columns).

@@ -372,9 +372,10 @@ impl Database {
                 }
             }
         }
-        if let Some(acl) = txn.changed_database_acl() {
-            merged.database_acl = acl.clone();
-            changes.database_acl = Some(acl.clone());
+        if txn.changed_database_grants() {
+            merged.database_acl = txn.state().database_acl.clone();
+            merged.default_acls = txn.state().default_acls.clone();
+            changes.database_grants = Some((merged.database_acl.clone(), merged.default_acls.clone()));
         }
         for key in txn.touched_entries() {
             let working = txn.state();

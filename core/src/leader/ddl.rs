@@ -115,6 +115,7 @@ impl Session {
     pub(crate) fn add_relation(&mut self, name: QualifiedName, kind: RelationKind) -> RelId {
         let id = self.db.allocate_relation_id();
         let owner = self.user().to_string();
+        let acl = self.default_grants(&owner, &name.schema);
         self.txn().put_relation(Relation {
             id,
             schema: name.schema,
@@ -122,7 +123,7 @@ impl Session {
             owner,
             version: 0,
             comment: None,
-            acl: Acl::default(),
+            acl,
             row_level_security: None,
             kind,
         });
@@ -213,6 +214,10 @@ impl Session {
         };
         // A replaced view keeps its owner and grants.
         let owner = existing.as_ref().map_or_else(|| self.user().to_string(), |r| r.owner.clone());
+        let acl = match &existing {
+            Some(rel) => rel.acl.clone(),
+            None => self.default_grants(&owner, &name.schema),
+        };
         self.txn().put_relation(Relation {
             id,
             schema: name.schema,
@@ -220,7 +225,7 @@ impl Session {
             owner,
             version: existing.as_ref().map_or(0, |r| r.version),
             comment: existing.as_ref().and_then(|r| r.comment.clone()),
-            acl: existing.as_ref().map(|r| r.acl.clone()).unwrap_or_default(),
+            acl,
             row_level_security: existing.as_ref().and_then(|r| r.row_level_security),
             kind: RelationKind::View(ViewDef { sql, text: view.query.to_string(), depends_on, late_binding: view.with_no_schema_binding }),
         });

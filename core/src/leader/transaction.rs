@@ -172,9 +172,15 @@ impl Transaction {
         Arc::make_mut(&mut self.working).database_acl = acl;
     }
 
-    /// The database's grants, when this transaction changed them.
-    pub fn changed_database_acl(&self) -> Option<&crate::catalog::Acl> {
-        self.touched_database.then_some(&self.working.database_acl)
+    /// ALTER DEFAULT PRIVILEGES.
+    pub fn put_default_acls(&mut self, default_acls: Vec<crate::catalog::DefaultAcl>) {
+        self.touched_database = true;
+        Arc::make_mut(&mut self.working).default_acls = default_acls;
+    }
+
+    /// Whether this transaction changed the database-wide grants (on the database, default).
+    pub fn changed_database_grants(&self) -> bool {
+        self.touched_database
     }
 
     /// Users, groups and roles created, changed or dropped.
@@ -244,7 +250,8 @@ impl Transaction {
                 return Err(conflict(&format!("schema \"{schema}\"")));
             }
         }
-        if self.touched_database && self.base.database_acl != current.database_acl {
+        let database_grants = |state: &CatalogState| (state.database_acl.clone(), state.default_acls.clone());
+        if self.touched_database && database_grants(&self.base) != database_grants(current) {
             return Err(conflict("database \"dev\""));
         }
         for key in &self.touched_entries {

@@ -38,6 +38,7 @@ impl AccessCommand {
     /// The command tag; `None` for the statements that do not change the catalog.
     pub fn tag(&self) -> &'static str {
         match self {
+            AccessCommand::Privileges(PrivilegeChange { target: GrantTarget::FutureTables { .. }, .. }) => "ALTER DEFAULT PRIVILEGES",
             AccessCommand::Privileges(p) if p.grant => "GRANT",
             AccessCommand::Privileges(_) => "REVOKE",
             AccessCommand::Roles { grant: true, .. } => "GRANT",
@@ -84,6 +85,9 @@ pub enum GrantTarget {
     AllTablesInSchema(Vec<String>),
     Schemas(Vec<String>),
     Databases(Vec<String>),
+    /// ALTER DEFAULT PRIVILEGES: tables the `owners` (none: the current user) create later, in
+    /// `schemas` (none: anywhere).
+    FutureTables { owners: Vec<String>, schemas: Vec<String> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,8 +113,18 @@ pub fn parse(tokens: &[TokenWithSpan]) -> Result<Option<AccessCommand>> {
             c.expect(if grant { "to" } else { "from" })?;
             AccessCommand::Roles { grant, roles, grantees: c.grantees()? }
         } else {
-            AccessCommand::Privileges(c.privilege_change(grant)?)
+            AccessCommand::Privileges(c.privilege_change(grant, None)?)
         }
+    } else if c.words(&["alter", "default", "privileges"]) {
+        let owners = if c.words(&["for", "user"]) { c.names()? } else { vec![] };
+        let schemas = if c.words(&["in", "schema"]) { c.names()? } else { vec![] };
+        let grant = if c.words(&["grant"]) {
+            true
+        } else {
+            c.expect("revoke")?;
+            false
+        };
+        AccessCommand::Privileges(c.privilege_change(grant, Some((owners, schemas)))?)
     } else if c.words(&["create", "group"]) {
         let name = c.name()?;
         c.words(&["with"]);
@@ -351,7 +365,9 @@ impl Cursor<'_> {
         Ok(expr.to_string())
     }
 
-    fn privilege_change(&mut self, grant: bool) -> Result<PrivilegeChange> {
+    /// GRANT / REVOKE after its first word; `future`: the `FOR USER …` and `IN SCHEMA …` of ALTER
+    /// DEFAULT PRIVILEGES, whose target is `ON TABLES`.
+    fn privilege_change(&mut self, grant: bool, future: Option<(Vec<String>, Vec<String>)>) -> Result<PrivilegeChange> {
         let grant_option_only = !grant && self.words(&["grant", "option", "for"]);
         let privileges = if self.words(&["all"]) {
             self.words(&["privileges"]);
@@ -382,7 +398,13 @@ impl Cursor<'_> {
             Some(list)
         };
         self.expect("on")?;
-        let target = if self.words(&["all", "tables", "in", "schema"]) {
+        let target = if let Some((owners, schemas)) = future {
+            if self.words(&["functions"]) || self.words(&["procedures"]) {
+                return Err(crate::err!(FEATURE_NOT_SUPPORTED, "default privileges on functions and procedures are not supported (there are no user-defined functions yet)"));
+            }
+            self.expect("tables")?;
+            GrantTarget::FutureTables { owners, schemas }
+        } else if self.words(&["all", "tables", "in", "schema"]) {
             GrantTarget::AllTablesInSchema(self.names()?)
         } else if self.words(&["schema"]) {
             GrantTarget::Schemas(self.names()?)
@@ -520,6 +542,12 @@ mod tests {
             Some(AccessCommand::Roles { grant: true, roles: vec!["r".into()], grantees: vec![Grantee::User("alice".into())] })
         );
         assert_eq!(parsed("SELECT 1"), None);
+        let Some(AccessCommand::Privileges(change)) =
+            parsed("ALTER DEFAULT PRIVILEGES FOR USER etl IN SCHEMA s GRANT SELECT ON TABLES TO GROUP g")
+        else {
+            panic!("not default privileges")
+        };
+        assert_eq!(change.target, GrantTarget::FutureTables { owners: vec!["etl".into()], schemas: vec!["s".into()] });
         assert_eq!(
             parsed("CREATE RLS POLICY p WITH (region VARCHAR(10), n INT) AS s USING (s.region = current_user AND n > 0)"),
             Some(AccessCommand::CreatePolicy {

@@ -43,6 +43,8 @@ pub const OWN_TABLES: &[&str] = &[
     "pg_user",
     "pg_group",
     "svv_roles",
+    "svv_default_privileges",
+    "pg_default_acl",
     "svv_rls_policy",
     "svv_rls_relation",
     "svv_rls_attached_policy",

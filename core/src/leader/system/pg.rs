@@ -597,6 +597,25 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             }
             t.finish()?
         }
+        "pg_default_acl" => {
+            let mut t = TableBuilder::new(&[
+                ("defacluser", DataType::Int32),
+                ("defaclnamespace", DataType::Int32),
+                ("defaclobjtype", DataType::Utf8),
+                ("defaclacl", list_type(DataType::Utf8)),
+            ]);
+            for default in &facts.state.default_acls {
+                let items: Vec<String> =
+                    default.acl.items(&default.owner, Privileges::NONE).unwrap_or_default().into_iter().skip(1).collect();
+                t.row(vec![
+                    int(facts.user_id(&default.owner)),
+                    int(default.schema.as_deref().map_or(0, schema_oid)),
+                    text("r"),
+                    text_list(Some(&items))?,
+                ]);
+            }
+            t.finish()?
+        }
         "pg_group" => {
             let mut t = TableBuilder::new(&[
                 ("groname", DataType::Utf8),

@@ -260,6 +260,41 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             }
             t.finish()?
         }
+        "svv_default_privileges" => {
+            let mut t = TableBuilder::new(&[
+                ("schema_name", DataType::Utf8),
+                ("object_type", DataType::Utf8),
+                ("owner_id", DataType::Int32),
+                ("owner_name", DataType::Utf8),
+                ("owner_type", DataType::Utf8),
+                ("privilege_type", DataType::Utf8),
+                ("grantee_id", DataType::Int32),
+                ("grantee_name", DataType::Utf8),
+                ("grantee_type", DataType::Utf8),
+                ("admin_option", DataType::Boolean),
+            ]);
+            for default in &facts.state.default_acls {
+                for item in &default.acl.0 {
+                    let (id, name, kind) = facts.grantee_identity(&item.grantee);
+                    for privilege in item.privileges.names() {
+                        let p = Privileges::named(privilege).expect("a known privilege");
+                        t.row(vec![
+                            opt_text(default.schema.as_deref()),
+                            text("RELATION"),
+                            int(facts.user_id(&default.owner)),
+                            text(&default.owner),
+                            text("user"),
+                            text(privilege),
+                            int(id),
+                            text(&name),
+                            text(kind),
+                            flag(item.grantable.contains(p)),
+                        ]);
+                    }
+                }
+            }
+            t.finish()?
+        }
         "svv_roles" => {
             let mut t = TableBuilder::new(&[
                 ("role_id", DataType::Int32),
