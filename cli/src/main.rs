@@ -108,6 +108,7 @@ impl LayoutArgs {
             cluster_secret,
             cluster_tls: redwood_core::compute::channels::ClusterTls::from_files(self.cluster_ca.as_deref(), None, None)?,
             lake: redwood_core::load::lake::LakeConfig { s3_endpoint: self.s3_endpoint },
+            audit_dir: None,
         })
     }
 }

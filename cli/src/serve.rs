@@ -37,6 +37,14 @@ pub struct ServeArgs {
     /// Refuse connections that do not use TLS.
     #[arg(long)]
     require_ssl: bool,
+    /// Accept clients only from this network (CIDR, e.g. 10.0.0.0/16; repeat for several), as
+    /// a security group's inbound rules: others are disconnected before they can log in.
+    #[arg(long = "allow-client", value_name = "CIDR")]
+    allowed_clients: Vec<ipnet::IpNet>,
+    /// Also write the audit log to files in this directory (connectionlog, userlog,
+    /// useractivitylog, as Redshift's audit logging); the system tables have it either way.
+    #[arg(long, value_name = "DIR")]
+    audit_log: Option<PathBuf>,
     #[command(flatten)]
     layout: LayoutArgs,
 }
@@ -50,7 +58,8 @@ enum AuthArg {
 }
 
 pub async fn run(args: ServeArgs) -> Result<()> {
-    let config = args.layout.config()?;
+    let mut config = args.layout.config()?;
+    config.audit_dir = args.audit_log;
     let compute = config.compute.clone();
     let db = Database::open(&args.data, config)?;
     if !compute.is_empty() {
@@ -82,6 +91,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     config.tls_key = args.tls_key;
     config.tls_dir = (args.data != redwood_core::MEMORY).then(|| PathBuf::from(&args.data));
     config.require_ssl = args.require_ssl;
+    config.allowed_clients = args.allowed_clients;
     let endpoint = Endpoint::bind(db, config).await?;
     // Tests and scripts read the chosen port from this line.
     println!("redwood serve: listening on {}", endpoint.local_addr());

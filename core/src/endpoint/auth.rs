@@ -4,6 +4,7 @@
 
 use super::{AuthMethod, ConnectionState, Shared};
 use crate::catalog::User;
+use crate::leader::audit::ConnectionEvent;
 use crate::leader::session::SERVER_VERSION;
 use crate::leader::users::parse_scram;
 use async_trait::async_trait;
@@ -109,6 +110,18 @@ impl Authenticator {
         Ok(())
     }
 
+    /// STL_CONNECTION_LOG: a failed login, with who tried and why.
+    fn log_failure<C: ClientInfo>(&self, client: &C, result: &PgWireResult<()>) {
+        let Err(error) = result else { return };
+        let login = client.metadata().get(METADATA_USER).cloned().unwrap_or_default();
+        let detail = match error {
+            PgWireError::UserError(info) => info.message.clone(),
+            other => other.to_string(),
+        };
+        let event = ConnectionEvent::new("authentication failure", self.connection.peer);
+        self.shared.db.audit().connection(ConnectionEvent { user: login, detail, ..event });
+    }
+
     fn user(&self) -> PgWireResult<User> {
         self.user.lock().unwrap().clone().ok_or(PgWireError::InvalidSASLState)
     }
@@ -179,6 +192,20 @@ impl Authenticator {
             let mut session = self.shared.db.connect_as(&user.name);
             session.set_backends(self.shared.backends(pid));
             *self.connection.session.lock().await = Some(session);
+            let method = match &*stage {
+                Stage::Scram(_) => "scram-sha-256",
+                Stage::Md5(_) => "md5",
+                _ => "password",
+            };
+            *self.connection.authenticated.lock().unwrap() = Some((std::time::SystemTime::now(), method));
+            self.shared.db.audit().connection(ConnectionEvent {
+                pid,
+                user: user.name.clone(),
+                method: method.to_string(),
+                ssl_version: if client.is_secure() { "TLS".into() } else { String::new() },
+                application: client.metadata().get(METADATA_APPLICATION_NAME).cloned().unwrap_or_default(),
+                ..ConnectionEvent::new("authenticated", self.connection.peer)
+            });
             let parameters = Parameters { superuser: user.superuser };
             finish_authentication(client, &parameters).await?;
         }
@@ -199,9 +226,15 @@ impl StartupHandler for Authenticator {
                 protocol_negotiation(client, &startup).await?;
                 save_startup_parameters_to_metadata(client, &startup);
                 client.set_state(PgWireConnectionState::AuthenticationInProgress);
-                self.on_startup_message(client).await
+                let result = self.on_startup_message(client).await;
+                self.log_failure(client, &result);
+                result
             }
-            PgWireFrontendMessage::PasswordMessageFamily(message) => self.on_password(client, message).await,
+            PgWireFrontendMessage::PasswordMessageFamily(message) => {
+                let result = self.on_password(client, message).await;
+                self.log_failure(client, &result);
+                result
+            }
             _ => Ok(()),
         }
     }

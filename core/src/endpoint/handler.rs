@@ -53,8 +53,8 @@ pub(super) struct ConnectionHandlers {
 }
 
 impl ConnectionHandlers {
-    pub(super) fn new(shared: Arc<Shared>) -> ConnectionHandlers {
-        let connection = Arc::new(ConnectionState::new());
+    pub(super) fn new(shared: Arc<Shared>, peer: std::net::SocketAddr) -> ConnectionHandlers {
+        let connection = Arc::new(ConnectionState::new(peer));
         ConnectionHandlers {
             authenticator: Arc::new(Authenticator::new(Arc::clone(&shared), Arc::clone(&connection))),
             queries: Arc::new(QueryHandler {
@@ -78,7 +78,19 @@ impl ConnectionHandlers {
 impl Drop for ConnectionHandlers {
     /// The connection is gone: its session (and any open transaction, rolled back) with it.
     fn drop(&mut self) {
-        self.shared.unregister(self.connection.pid.load(Ordering::Relaxed));
+        let pid = self.connection.pid.load(Ordering::Relaxed);
+        self.shared.unregister(pid);
+        if let Some((since, method)) = *self.connection.authenticated.lock().unwrap() {
+            let user = self.connection.user.lock().unwrap().clone();
+            let lasted = since.elapsed().unwrap_or_default().as_micros() as i64;
+            self.shared.db.audit().connection(crate::leader::audit::ConnectionEvent {
+                pid,
+                user,
+                method: method.to_string(),
+                duration_us: lasted,
+                ..crate::leader::audit::ConnectionEvent::new("disconnecting session", self.connection.peer)
+            });
+        }
     }
 }
 

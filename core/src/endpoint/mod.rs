@@ -13,6 +13,7 @@ mod tls;
 use crate::catalog::DEFAULT_DATABASE;
 use crate::error::{Error, Result};
 use crate::leader::database::Database;
+use crate::leader::audit::ConnectionEvent;
 use crate::leader::session::Session;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -46,11 +47,22 @@ pub struct EndpointConfig {
     pub tls_dir: Option<PathBuf>,
     /// Refuse sessions that did not negotiate TLS (Redshift's `require_ssl`).
     pub require_ssl: bool,
+    /// The client networks allowed to connect (a security group's inbound rules); empty: any.
+    /// Others are disconnected before their startup message is read.
+    pub allowed_clients: Vec<ipnet::IpNet>,
 }
 
 impl EndpointConfig {
     pub fn new(listen: SocketAddr) -> EndpointConfig {
-        EndpointConfig { listen, auth: AuthMethod::Scram, tls_cert: None, tls_key: None, tls_dir: None, require_ssl: false }
+        EndpointConfig {
+            listen,
+            auth: AuthMethod::Scram,
+            tls_cert: None,
+            tls_key: None,
+            tls_dir: None,
+            require_ssl: false,
+            allowed_clients: vec![],
+        }
     }
 }
 
@@ -76,11 +88,17 @@ struct ConnectionState {
     terminated: CancellationToken,
     /// A `COPY … FROM STDIN` in progress: what it loads and the data received so far.
     copy_in: Mutex<Option<crate::leader::session::CopyIn>>,
+    /// The client's address.
+    peer: SocketAddr,
+    /// When authentication succeeded, and how (for the connection log).
+    authenticated: Mutex<Option<(std::time::SystemTime, &'static str)>>,
 }
 
 impl ConnectionState {
-    fn new() -> ConnectionState {
+    fn new(peer: SocketAddr) -> ConnectionState {
         ConnectionState {
+            peer,
+            authenticated: Mutex::new(None),
             session: tokio::sync::Mutex::new(None),
             pid: AtomicI32::new(0),
             secret: Mutex::new(vec![]),
@@ -181,8 +199,15 @@ impl Endpoint {
                     continue;
                 }
             };
+            if !self.shared.allows(peer) {
+                let detail = "client address not allowed".to_string();
+                self.shared.db.audit().connection(ConnectionEvent { detail, ..ConnectionEvent::new("rejected", peer) });
+                tracing::info!("connection from {peer} rejected: not in the allowed client networks");
+                continue;
+            }
             let _ = socket.set_nodelay(true);
-            let handlers = Arc::new(handler::ConnectionHandlers::new(Arc::clone(&self.shared)));
+            self.shared.db.audit().connection(ConnectionEvent::new("initiating session", peer));
+            let handlers = Arc::new(handler::ConnectionHandlers::new(Arc::clone(&self.shared), peer));
             let terminated = handlers.terminated();
             let tls = self.tls.clone();
             tokio::spawn(async move {
@@ -201,6 +226,16 @@ impl Endpoint {
 }
 
 impl Shared {
+    /// Whether the allow-list lets `peer` in (IPv4 clients of an IPv6 socket count as IPv4).
+    fn allows(&self, peer: SocketAddr) -> bool {
+        let allowed = &self.config.allowed_clients;
+        let ip = match peer.ip() {
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(std::net::IpAddr::V6(v6), std::net::IpAddr::V4),
+            v4 => v4,
+        };
+        allowed.is_empty() || allowed.iter().any(|net| net.contains(&ip))
+    }
+
     fn register(&self, state: &Arc<ConnectionState>, user: &str) -> i32 {
         let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);
         *state.user.lock().unwrap() = user.to_string();

@@ -35,6 +35,9 @@ pub struct Config {
     pub cluster_tls: ClusterTls,
     /// How COPY, UNLOAD and external tables reach S3.
     pub lake: crate::load::lake::LakeConfig,
+    /// Where the audit log files go (`connectionlog`, `userlog`, `useractivitylog`); none:
+    /// the audit trail is kept in memory only (the system tables).
+    pub audit_dir: Option<PathBuf>,
 }
 
 /// A compute node as the leader finds it.
@@ -88,6 +91,7 @@ struct Inner {
     /// Transaction ids (`xid` in the system tables), counted from 1 in each run of the leader.
     next_xid: AtomicU64,
     query_log: QueryLog,
+    audit: crate::leader::audit::AuditLog,
     load_errors: crate::leader::load::LoadErrorLog,
     lake: crate::load::lake::LakeConfig,
     /// Held for the life of the database so a second process cannot open the same directory.
@@ -126,6 +130,7 @@ impl Database {
                 next_segment_id: AtomicU64::new(1),
                 next_xid: AtomicU64::new(1),
                 query_log: QueryLog::default(),
+                audit: crate::leader::audit::AuditLog::new(config.audit_dir.as_deref())?,
                 load_errors: Default::default(),
                 lake: config.lake.clone(),
                 _lock: None,
@@ -243,6 +248,7 @@ impl Database {
                 next_segment_id: AtomicU64::new(loaded.max_segment_id + 1),
                 next_xid: AtomicU64::new(1),
                 query_log: QueryLog::default(),
+                audit: crate::leader::audit::AuditLog::new(config.audit_dir.as_deref())?,
                 load_errors: Default::default(),
                 lake: config.lake.clone(),
                 _lock: Some(lock),
@@ -340,6 +346,12 @@ impl Database {
     }
 
     /// The queries this leader ran (STL_QUERY).
+    /// Connections, user changes and statements (STL_CONNECTION_LOG, STL_USERLOG,
+    /// SYS_QUERY_HISTORY and the audit files).
+    pub fn audit(&self) -> &crate::leader::audit::AuditLog {
+        &self.inner.audit
+    }
+
     pub fn query_log(&self) -> &QueryLog {
         &self.inner.query_log
     }

@@ -241,7 +241,7 @@ impl Session {
             pending_bytes: 0,
             writing: None,
             query,
-            user_id: self.cell.get().users.get(&self.user).map_or(1, |u| u.id as i32),
+            user_id: self.user_id(),
             pid: self.pid,
             start: SystemTime::now(),
         })

@@ -2,6 +2,7 @@
 //! Redwood's catalog and DataFusion.
 
 pub mod access;
+pub mod audit;
 pub mod cursors;
 pub mod database;
 mod ddl;

@@ -425,6 +425,26 @@ impl Session {
 
     /// Runs a prepared statement with its parameters bound. A query's rows come as a stream.
     pub async fn run(&mut self, statement: &Prepared, params: &[Param]) -> Result<Output> {
+        let start = std::time::SystemTime::now();
+        let xid = self.txn.as_ref().map_or(0, |t| t.xid) as i64;
+        let result = self.run_statement(statement, params).await;
+        let kind = match &statement.parsed.access {
+            Some(crate::sql::access::AccessCommand::SetSessionAuthorization { .. }) => "UTILITY",
+            Some(_) => "DDL",
+            None => crate::leader::audit::statement_kind(&statement.parsed.statement),
+        };
+        let xid = self.txn.as_ref().map_or(xid, |t| t.xid as i64);
+        let (user_id, user) = (self.user_id(), self.user.clone());
+        self.db.audit().statement(user_id, &user, self.pid, xid, start, kind, &statement.parsed.text, result.as_ref().err());
+        result
+    }
+
+    /// The catalog id of the session's user (1 for the built-in embedded user).
+    pub(crate) fn user_id(&self) -> i32 {
+        self.cell.get().users.get(&self.user).map_or(1, |u| u.id as i32)
+    }
+
+    async fn run_statement(&mut self, statement: &Prepared, params: &[Param]) -> Result<Output> {
         self.take_result_failure();
         if params.len() != statement.param_count {
             return Err(err!(
@@ -453,7 +473,7 @@ impl Session {
     /// Plans a query and starts it; its rows come as they are read (the stream holds the
     /// snapshot it reads).
     pub(crate) async fn start_query(&mut self, statement: Statement, reads_catalog: bool) -> Result<QueryStream> {
-        let user_id = self.cell.get().users.get(&self.user).map_or(1, |u| u.id as i32);
+        let user_id = self.user_id();
         let xid = self.txn.as_ref().map_or(0, |t| t.xid) as i64;
         let logged = self.db.query_log().start(user_id, self.pid, xid, &statement.to_string());
         self.cell.query_started(logged.query);

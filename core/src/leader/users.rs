@@ -71,6 +71,7 @@ impl Session {
             connection_limit: None,
         };
         apply_options(&mut user, options);
+        self.log_user_change(&user, "", "create");
         self.txn().put_user(user);
         Ok(Outcome::command("CREATE USER"))
     }
@@ -101,6 +102,7 @@ impl Session {
             self.rename_owner(name, new_name);
             user.name = new_name.clone();
         }
+        self.log_user_change(&user, name, if options.rename_to.is_some() { "rename" } else { "alter" });
         self.txn().put_user(user);
         Ok(Outcome::command("ALTER USER"))
     }
@@ -124,9 +126,29 @@ impl Session {
                 ));
             }
             self.remove_from_groups_and_roles(name);
+            let user = self.txn().state().require_user(name)?.clone();
+            self.log_user_change(&user, "", "drop");
             self.txn().remove_user(name);
         }
         Ok(Outcome::command("DROP USER"))
+    }
+
+    /// STL_USERLOG: who was created, changed, renamed (`old_name`) or dropped. (Recorded when
+    /// the statement runs; a rolled-back change stays in the log, as an attempt.)
+    fn log_user_change(&mut self, user: &User, old_name: &str, action: &'static str) {
+        let xid = self.txn().xid as i64;
+        self.db.audit().user(crate::leader::audit::UserEvent {
+            user_id: user.id as i32,
+            user: user.name.clone(),
+            old_user: old_name.to_string(),
+            action,
+            create_db: user.create_db,
+            superuser: user.superuser,
+            valid_until: user.valid_until.clone(),
+            pid: self.pid,
+            xid,
+            time: std::time::SystemTime::now(),
+        });
     }
 
     pub(crate) fn require_superuser(&mut self, action: &str) -> Result<()> {

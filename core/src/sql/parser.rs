@@ -72,6 +72,8 @@ pub struct ParsedStatement {
     /// Reads the system catalog (parsed as PostgreSQL): planned on one partition, since the
     /// tables are small and drivers rely on the row order their subqueries produce.
     pub reads_catalog: bool,
+    /// The statement as written (for the audit log).
+    pub text: String,
     /// An access-control statement in Redshift's grammar (GRANT, groups, roles, owners, session
     /// authorization), read by Redwood itself: `statement` then only stands in for it (an empty
     /// GRANT), so that code looking at statement kinds treats it as a command without rows.
@@ -79,7 +81,7 @@ pub struct ParsedStatement {
 }
 
 impl ParsedStatement {
-    fn access(command: AccessCommand) -> ParsedStatement {
+    fn access(command: AccessCommand, text: String) -> ParsedStatement {
         use datafusion::sql::sqlparser::ast::{Grant, Privileges};
         let statement = Statement::Grant(Grant {
             privileges: Privileges::Actions(vec![]),
@@ -90,7 +92,7 @@ impl ParsedStatement {
             granted_by: None,
             current_grants: None,
         });
-        ParsedStatement { statement, attributes: TableAttributes::default(), reads_catalog: false, access: Some(command) }
+        ParsedStatement { statement, attributes: TableAttributes::default(), reads_catalog: false, text, access: Some(command) }
     }
 }
 
@@ -113,9 +115,10 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         }
         let mut statement_tokens: Vec<TokenWithSpan> =
             statement_tokens.iter().filter(|t| t.token != Token::EOF).cloned().collect();
+        let text = source_text(sql, &statement_tokens);
         rewrite_redshift_keywords(&mut statement_tokens);
         if let Some(command) = crate::sql::access::parse(&statement_tokens)? {
-            out.push(ParsedStatement::access(command));
+            out.push(ParsedStatement::access(command, text));
             continue;
         }
         let mut attributes = extract_table_attributes(&mut statement_tokens)?;
@@ -142,9 +145,22 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         qualify_system_tables(&mut statement);
         crate::sql::names::name_output_columns(&mut statement);
         crate::sql::rewrite::redshift_to_standard(&mut statement)?;
-        out.push(ParsedStatement { statement, attributes, reads_catalog: false, access: None });
+        out.push(ParsedStatement { statement, attributes, reads_catalog: false, text, access: None });
     }
     Ok(out)
+}
+
+/// The part of `sql` from the first to the last of these tokens.
+fn source_text(sql: &str, tokens: &[TokenWithSpan]) -> String {
+    let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else { return String::new() };
+    // Spans count lines and characters from 1.
+    let offset = |line: u64, column: u64| -> usize {
+        let start_of_line: usize =
+            sql.split_inclusive('\n').take(line.saturating_sub(1) as usize).map(|l| l.chars().count()).sum();
+        start_of_line + column.saturating_sub(1) as usize
+    };
+    let (start, end) = (offset(first.span.start.line, first.span.start.column), offset(last.span.end.line, last.span.end.column));
+    sql.chars().skip(start).take(end.saturating_sub(start)).collect()
 }
 
 /// Statements that name PostgreSQL's system catalog (psql's `\d`, drivers' metadata calls) are
@@ -163,7 +179,7 @@ fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
             keep_subquery_order(&mut statement);
             crate::sql::names::name_output_columns(&mut statement);
             crate::sql::rewrite::redshift_to_standard(&mut statement)?;
-            Ok(ParsedStatement { statement, attributes: TableAttributes::default(), reads_catalog: true, access: None })
+            Ok(ParsedStatement { statement, attributes: TableAttributes::default(), reads_catalog: true, text: sql.trim().to_string(), access: None })
         })
         .collect()
 }

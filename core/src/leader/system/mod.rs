@@ -70,6 +70,9 @@ pub const OWN_TABLES: &[&str] = &[
     "svv_diskusage",
     "stl_query",
     "stl_load_errors",
+    "stl_connection_log",
+    "stl_userlog",
+    "sys_query_history",
     "svl_query_summary",
 ];
 
@@ -104,6 +107,13 @@ impl SchemaProvider for PgCatalog {
         if redshift::DESCRIBE_QUERIES.contains(&name) {
             let queries = self.cell.database.query_log().settled_entries().await;
             facts.queries = queries.into_iter().filter(|q| own(q.user_id)).collect();
+        }
+        let audit = self.cell.database.audit();
+        match name {
+            "stl_connection_log" if superuser => facts.connections = audit.connections(),
+            "stl_userlog" if superuser => facts.user_events = audit.user_events(),
+            "sys_query_history" => facts.statements = audit.statements().into_iter().filter(|s| own(s.user_id)).collect(),
+            _ => {}
         }
         if name == "stl_load_errors" {
             facts.load_errors = self.cell.database.load_errors().entries().into_iter().filter(|e| own(e.user_id)).collect();
@@ -167,6 +177,10 @@ struct Facts {
     load_errors: Vec<Arc<crate::leader::load::LoadError>>,
     /// Who is asking (some views show a user only their own rows).
     current_user: String,
+    /// The audit trail (gathered for STL_CONNECTION_LOG, STL_USERLOG, SYS_QUERY_HISTORY).
+    connections: Vec<Arc<crate::leader::audit::ConnectionEvent>>,
+    user_events: Vec<Arc<crate::leader::audit::UserEvent>>,
+    statements: Vec<Arc<crate::leader::audit::StatementRecord>>,
 }
 
 impl Facts {
@@ -192,6 +206,9 @@ impl Facts {
             nodes: vec![],
             load_errors: vec![],
             current_user: cell.current_user(),
+            connections: vec![],
+            user_events: vec![],
+            statements: vec![],
         }
     }
 

@@ -615,6 +615,108 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             }
             t.finish()?
         }
+        "stl_connection_log" => {
+            let mut t = TableBuilder::new(&[
+                ("event", DataType::Utf8),
+                ("recordtime", DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Microsecond, None)),
+                ("remotehost", DataType::Utf8),
+                ("remoteport", DataType::Utf8),
+                ("pid", DataType::Int32),
+                ("dbname", DataType::Utf8),
+                ("username", DataType::Utf8),
+                ("authmethod", DataType::Utf8),
+                ("duration", DataType::Int64),
+                ("sslversion", DataType::Utf8),
+                ("application_name", DataType::Utf8),
+                ("detail", DataType::Utf8),
+            ]);
+            for e in &facts.connections {
+                t.row(vec![
+                    text(e.event),
+                    timestamp(e.time),
+                    text(&e.remote.ip().to_string()),
+                    text(&e.remote.port().to_string()),
+                    int(e.pid),
+                    text(&e.database),
+                    text(&e.user),
+                    text(&e.method),
+                    big(e.duration_us),
+                    text(&e.ssl_version),
+                    text(&e.application),
+                    text(&e.detail),
+                ]);
+            }
+            t.finish()?
+        }
+        "stl_userlog" => {
+            let mut t = TableBuilder::new(&[
+                ("userid", DataType::Int32),
+                ("username", DataType::Utf8),
+                ("oldusername", DataType::Utf8),
+                ("action", DataType::Utf8),
+                ("usecreatedb", DataType::Int32),
+                ("usesuper", DataType::Int32),
+                ("usecatupd", DataType::Int32),
+                ("valuntil", DataType::Utf8),
+                ("pid", DataType::Int32),
+                ("xid", DataType::Int64),
+                ("recordtime", DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Microsecond, None)),
+            ]);
+            for e in &facts.user_events {
+                t.row(vec![
+                    int(e.user_id),
+                    text(&e.user),
+                    text(&e.old_user),
+                    text(e.action),
+                    int(e.create_db as i32),
+                    int(e.superuser as i32),
+                    int(e.superuser as i32),
+                    opt_text(e.valid_until.as_deref()),
+                    int(e.pid),
+                    big(e.xid),
+                    timestamp(e.time),
+                ]);
+            }
+            t.finish()?
+        }
+        // Every statement (Redshift's newer view of its query history).
+        "sys_query_history" => {
+            let mut t = TableBuilder::new(&[
+                ("user_id", DataType::Int32),
+                ("query_id", DataType::Int64),
+                ("transaction_id", DataType::Int64),
+                ("session_id", DataType::Int32),
+                ("database_name", DataType::Utf8),
+                ("query_type", DataType::Utf8),
+                ("status", DataType::Utf8),
+                ("start_time", DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Microsecond, None)),
+                ("end_time", DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Microsecond, None)),
+                ("elapsed_time", DataType::Int64),
+                ("error_message", DataType::Utf8),
+                ("query_text", DataType::Utf8),
+                ("user_name", DataType::Utf8),
+            ]);
+            for s in &facts.statements {
+                let elapsed = s.end.duration_since(s.start).unwrap_or_default().as_micros() as i64;
+                let error = s.error.as_ref().map(|(state, message)| format!("{message} (SQLSTATE {state})"));
+                t.row(vec![
+                    int(s.user_id),
+                    big(s.query_id),
+                    big(s.xid),
+                    int(s.pid),
+                    text(DEFAULT_DATABASE),
+                    text(s.kind),
+                    text(if s.error.is_some() { "failed" } else { "success" }),
+                    timestamp(s.start),
+                    timestamp(s.end),
+                    big(elapsed),
+                    opt_text(error.as_deref()),
+                    text(&s.text),
+                    text(&s.user),
+                ]);
+            }
+            t.finish()?
+        }
         // Redshift pads these to fixed CHAR widths; here they are VARCHARs.
         "stl_load_errors" => {
             let mut t = TableBuilder::new(&[
