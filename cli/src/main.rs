@@ -6,6 +6,7 @@ mod serve;
 mod shell;
 
 use clap::{Parser, Subcommand};
+use redwood_core::storage::encryption::RootKeySource;
 use redwood_core::{Config, Database};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,6 +85,16 @@ pub(crate) struct LayoutArgs {
     /// local server); AWS_ENDPOINT_URL takes precedence. Credentials come with each statement.
     #[arg(long = "s3-endpoint", env = "REDWOOD_S3_ENDPOINT")]
     s3_endpoint: Option<String>,
+    /// Encrypt a new database at rest (AES-256, under a root key from --root-key-file or
+    /// --root-key-env). An encrypted database needs its root key every time it is opened.
+    #[arg(long)]
+    encrypt: bool,
+    /// File holding the root key (32 bytes, 64 hex digits or base64; mode 600).
+    #[arg(long, env = "REDWOOD_ROOT_KEY_FILE", conflicts_with = "root_key_env")]
+    root_key_file: Option<std::path::PathBuf>,
+    /// Name of the environment variable holding the root key (64 hex digits or base64).
+    #[arg(long)]
+    root_key_env: Option<String>,
 }
 
 impl LayoutArgs {
@@ -108,6 +119,12 @@ impl LayoutArgs {
             cluster_secret,
             cluster_tls: redwood_core::compute::channels::ClusterTls::from_files(self.cluster_ca.as_deref(), None, None)?,
             lake: redwood_core::load::lake::LakeConfig { s3_endpoint: self.s3_endpoint },
+            root_key: match (self.root_key_file, self.root_key_env) {
+                (Some(file), _) => Some(RootKeySource::File(file)),
+                (None, Some(var)) => Some(RootKeySource::Env(var)),
+                (None, None) => None,
+            },
+            encrypt: self.encrypt,
             audit_dir: None,
         })
     }

@@ -25,9 +25,10 @@ def redwood_binary():
 class Server:
     """A running `redwood serve`; stopped when the test session ends."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, data=None):
         self.dir = tempfile.TemporaryDirectory()
-        command = [redwood_binary(), "serve", "--data", os.path.join(self.dir.name, "db"), "--port", "0",
+        self.data = data or os.path.join(self.dir.name, "db")
+        command = [redwood_binary(), "serve", "--data", self.data, "--port", "0",
                    "--admin-user", ADMIN_USER, "--admin-password", ADMIN_PASSWORD, *args]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()

@@ -3,6 +3,7 @@
 //! commit is one SQLite transaction (WAL, `synchronous=FULL`), so it is atomic and durable.
 
 use super::*;
+use crate::storage::encryption::DataCipher;
 use crate::storage::{ClusterStorage, SegmentRef};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashSet;
@@ -81,6 +82,45 @@ impl<T> Default for Changes<T> {
 
 pub struct CatalogStore {
     conn: Connection,
+    sealer: Sealer,
+}
+
+/// In an encrypted database, seals the values the catalog copies from user data (defaults,
+/// statistics, view and policy text, comments, external locations), each bound to its field.
+#[derive(Clone)]
+struct Sealer(Option<DataCipher>);
+
+/// The catalog fields that can hold user values.
+mod field {
+    pub const DEFAULT: &str = "columns.default_sql";
+    pub const MISSING: &str = "columns.missing_sql";
+    pub const COLUMN_COMMENT: &str = "columns.comment";
+    pub const MIN: &str = "column_stats.min_value";
+    pub const MAX: &str = "column_stats.max_value";
+    pub const VIEW_SQL: &str = "relations.view_sql";
+    pub const VIEW_TEXT: &str = "relations.view_text";
+    pub const COMMENT: &str = "relations.comment";
+    pub const EXTERNAL: &str = "relations.external";
+    pub const SCHEMA_EXTERNAL: &str = "schemas.external";
+    pub const POLICY: &str = "policies.definition";
+}
+
+impl Sealer {
+    /// A value as stored: sealed when the database is encrypted.
+    fn seal(&self, field: &str, value: Option<&str>) -> Result<Option<String>> {
+        match (&self.0, value) {
+            (Some(cipher), Some(text)) => Ok(Some(cipher.seal_text(field, text)?)),
+            (_, value) => Ok(value.map(str::to_string)),
+        }
+    }
+
+    /// A stored value as it was given.
+    fn unseal(&self, field: &str, value: Option<String>) -> Result<Option<String>> {
+        match (&self.0, value) {
+            (Some(cipher), Some(text)) => Ok(Some(cipher.open_text(field, &text)?)),
+            (_, value) => Ok(value),
+        }
+    }
 }
 
 /// What opening a catalog finds.
@@ -93,7 +133,7 @@ pub struct Loaded {
 
 impl CatalogStore {
     /// Opens (or creates, with `layout`) the catalog in `dir`.
-    pub fn open(dir: &Path, layout: ClusterLayout) -> Result<(CatalogStore, bool)> {
+    pub fn open(dir: &Path, layout: ClusterLayout, cipher: Option<DataCipher>) -> Result<(CatalogStore, bool)> {
         let conn = Connection::open(dir.join("catalog.db"))?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;")?;
         conn.execute_batch(SCHEMA_SQL)?;
@@ -142,7 +182,7 @@ impl CatalogStore {
                 existing.unwrap_or_default()
             ));
         }
-        Ok((CatalogStore { conn }, created))
+        Ok((CatalogStore { conn, sealer: Sealer(cipher) }, created))
     }
 
     /// The cluster's identity, which its compute nodes record when they join; made on first use.
@@ -185,7 +225,7 @@ impl CatalogStore {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let name: String = r.get(0)?;
-            let external = from_json::<ExternalSchema>(r.get(2)?, &name)?;
+            let external = from_json::<ExternalSchema>(self.sealer.unseal(field::SCHEMA_EXTERNAL, r.get(2)?)?, &name)?;
             let mut entry = SchemaEntry::new(name.clone(), r.get(1)?, external);
             // Catalogs from before grants keep the default grants.
             if let Some(acl) = from_json::<Acl>(r.get(3)?, &name)? {
@@ -202,7 +242,7 @@ impl CatalogStore {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let name: String = r.get(0)?;
-            if let Some(policy) = from_json::<RlsPolicy>(r.get(1)?, &name)? {
+            if let Some(policy) = from_json::<RlsPolicy>(self.sealer.unseal(field::POLICY, r.get(1)?)?, &name)? {
                 state.policies.insert(name, policy);
             }
         }
@@ -254,14 +294,14 @@ impl CatalogStore {
                 name: r.get(2)?,
                 sql_type: type_text.parse()?,
                 not_null: r.get(4)?,
-                default: r.get(5)?,
+                default: self.sealer.unseal(field::DEFAULT, r.get(5)?)?,
                 identity: match seed {
                     Some(seed) => Some(Identity { seed, step: r.get(7)?, next: r.get(8)?, by_default: r.get(11)? }),
                     None => None,
                 },
                 encoding: Encoding::parse(&encoding)?,
-                missing: r.get(10)?,
-                comment: r.get(12)?,
+                missing: self.sealer.unseal(field::MISSING, r.get(10)?)?,
+                comment: self.sealer.unseal(field::COLUMN_COMMENT, r.get(12)?)?,
                 acl: from_json(r.get(13)?, "a column")?.unwrap_or_default(),
             });
         }
@@ -292,8 +332,8 @@ impl CatalogStore {
             statistics.entry(r.get(0)?).or_default().push(ColumnStats {
                 column: r.get(1)?,
                 null_count: r.get(2)?,
-                min: r.get(3)?,
-                max: r.get(4)?,
+                min: self.sealer.unseal(field::MIN, r.get(3)?)?,
+                max: self.sealer.unseal(field::MAX, r.get(4)?)?,
             });
         }
         let mut max_relation_id = 0;
@@ -310,13 +350,13 @@ impl CatalogStore {
             let kind: String = r.get(3)?;
             let kind = if kind == EXTERNAL_KIND {
                 let name: String = r.get(2)?;
-                let def = from_json::<ExternalTableDef>(r.get(18)?, &name)?
+                let def = from_json::<ExternalTableDef>(self.sealer.unseal(field::EXTERNAL, r.get(18)?)?, &name)?
                     .ok_or_else(|| err!(DATA_CORRUPTED, "external table {name} has no definition in the catalog"))?;
                 RelationKind::External(def)
             } else if kind == VIEW_KIND || kind == LATE_BINDING_VIEW_KIND {
-                let sql: String = r.get(14)?;
+                let sql = self.sealer.unseal(field::VIEW_SQL, r.get(14)?)?.unwrap_or_default();
                 RelationKind::View(ViewDef {
-                    text: r.get::<_, Option<String>>(16)?.unwrap_or_else(|| sql.clone()),
+                    text: self.sealer.unseal(field::VIEW_TEXT, r.get(16)?)?.unwrap_or_else(|| sql.clone()),
                     sql,
                     depends_on: parse_ids(&r.get::<_, String>(15)?),
                     late_binding: kind == LATE_BINDING_VIEW_KIND,
@@ -358,7 +398,7 @@ impl CatalogStore {
                 name: r.get(2)?,
                 owner: r.get(4)?,
                 version: r.get(5)?,
-                comment: r.get(17)?,
+                comment: self.sealer.unseal(field::COMMENT, r.get(17)?)?,
                 acl: from_json(r.get(19)?, "a relation")?.unwrap_or_default(),
                 row_level_security: match r.get::<_, Option<String>>(20)?.as_deref() {
                     Some("AND") => Some(RlsConjunction::And),
@@ -383,6 +423,7 @@ impl CatalogStore {
 
     /// Writes one commit atomically.
     pub fn commit(&mut self, changes: &ChangeSet) -> Result<()> {
+        let sealer = self.sealer.clone();
         let tx = self.conn.transaction()?;
         for name in &changes.drop_schemas {
             tx.execute("DELETE FROM schemas WHERE name=?1", [name])?;
@@ -390,7 +431,12 @@ impl CatalogStore {
         for s in &changes.put_schemas {
             tx.execute(
                 "INSERT OR REPLACE INTO schemas(name, owner, external, acl) VALUES (?1, ?2, ?3, ?4)",
-                params![s.name, s.owner, to_json(&s.external)?, to_json(&Some(&s.acl))?],
+                params![
+                    s.name,
+                    s.owner,
+                    sealer.seal(field::SCHEMA_EXTERNAL, to_json(&s.external)?.as_deref())?,
+                    to_json(&Some(&s.acl))?
+                ],
             )?;
         }
         if let Some((acl, default_acls)) = &changes.database_grants {
@@ -419,7 +465,8 @@ impl CatalogStore {
             tx.execute("DELETE FROM policies WHERE name=?1", [name])?;
         }
         for p in &changes.policies.put {
-            tx.execute("INSERT INTO policies(name, definition) VALUES (?1, ?2)", params![p.name, to_json(&Some(p))?])?;
+            let definition = sealer.seal(field::POLICY, to_json(&Some(p))?.as_deref())?;
+            tx.execute("INSERT INTO policies(name, definition) VALUES (?1, ?2)", params![p.name, definition])?;
         }
         for u in &changes.users.put {
             let (scram, md5) = match &u.password {
@@ -439,7 +486,7 @@ impl CatalogStore {
             tx.execute("DELETE FROM column_stats WHERE rel_id=?1", [id])?;
         }
         for rel in &changes.put_relations {
-            write_relation(&tx, rel)?;
+            write_relation(&tx, &sealer, rel)?;
         }
         tx.commit()?;
         Ok(())
@@ -464,8 +511,8 @@ fn from_json<T: serde::de::DeserializeOwned>(text: Option<String>, owner: &str) 
         .transpose()
 }
 
-fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
-    write_relation_definition(tx, rel)?;
+fn write_relation(tx: &rusqlite::Transaction, sealer: &Sealer, rel: &Relation) -> Result<()> {
+    write_relation_definition(tx, sealer, rel)?;
     if !rel.acl.is_empty() || rel.row_level_security.is_some() {
         tx.execute(
             "UPDATE relations SET acl=?2, rls=?3 WHERE id=?1",
@@ -475,13 +522,23 @@ fn write_relation(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
     Ok(())
 }
 
-fn write_relation_definition(tx: &rusqlite::Transaction, rel: &Relation) -> Result<()> {
+fn write_relation_definition(tx: &rusqlite::Transaction, sealer: &Sealer, rel: &Relation) -> Result<()> {
+    let comment = sealer.seal(field::COMMENT, rel.comment.as_deref())?;
     match &rel.kind {
         RelationKind::External(def) => {
             tx.execute(
                 "INSERT INTO relations(id, schema_name, name, kind, owner, version, comment, external)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![rel.id, rel.schema, rel.name, EXTERNAL_KIND, rel.owner, rel.version, rel.comment, to_json(&Some(def))?],
+                params![
+                    rel.id,
+                    rel.schema,
+                    rel.name,
+                    EXTERNAL_KIND,
+                    rel.owner,
+                    rel.version,
+                    comment,
+                    sealer.seal(field::EXTERNAL, to_json(&Some(def))?.as_deref())?
+                ],
             )?;
         }
         RelationKind::View(v) => {
@@ -495,10 +552,10 @@ fn write_relation_definition(tx: &rusqlite::Transaction, rel: &Relation) -> Resu
                     if v.late_binding { LATE_BINDING_VIEW_KIND } else { VIEW_KIND },
                     rel.owner,
                     rel.version,
-                    v.sql,
+                    sealer.seal(field::VIEW_SQL, Some(&v.sql))?,
                     join_ids(&v.depends_on),
-                    v.text,
-                    rel.comment
+                    sealer.seal(field::VIEW_TEXT, Some(&v.text))?,
+                    comment
                 ],
             )?;
         }
@@ -532,7 +589,7 @@ fn write_relation_definition(tx: &rusqlite::Transaction, rel: &Relation) -> Resu
                     t.constraints.join("\n"),
                     t.even_cursor,
                     t.next_column_id,
-                    rel.comment
+                    comment
                 ],
             )?;
             let mut insert_column = tx.prepare_cached(
@@ -548,14 +605,14 @@ fn write_relation_definition(tx: &rusqlite::Transaction, rel: &Relation) -> Resu
                     c.name,
                     c.sql_type.to_string(),
                     c.not_null,
-                    c.default,
+                    sealer.seal(field::DEFAULT, c.default.as_deref())?,
                     c.identity.as_ref().map(|i| i.seed),
                     c.identity.as_ref().map(|i| i.step),
                     c.identity.as_ref().map(|i| i.next),
                     c.encoding.name(),
-                    c.missing,
+                    sealer.seal(field::MISSING, c.missing.as_deref())?,
                     c.identity.as_ref().map(|i| i.by_default),
-                    c.comment,
+                    sealer.seal(field::COLUMN_COMMENT, c.comment.as_deref())?,
                     to_json(&(!c.acl.is_empty()).then_some(&c.acl))?
                 ])?;
             }
@@ -577,7 +634,13 @@ fn write_relation_definition(tx: &rusqlite::Transaction, rel: &Relation) -> Resu
                 "INSERT INTO column_stats(rel_id, column_id, null_count, min_value, max_value) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for c in &t.statistics {
-                insert_stats.execute(params![rel.id, c.column, c.null_count, c.min, c.max])?;
+                insert_stats.execute(params![
+                    rel.id,
+                    c.column,
+                    c.null_count,
+                    sealer.seal(field::MIN, c.min.as_deref())?,
+                    sealer.seal(field::MAX, c.max.as_deref())?
+                ])?;
             }
         }
     }

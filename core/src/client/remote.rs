@@ -344,6 +344,7 @@ fn command_tag(sql: &str, rows: Option<u64>) -> (String, Option<u64>) {
             }
         }
         "ATTACH" | "DETACH" => format!("{first} RLS POLICY"),
+        "ROTATE" => "ROTATE ENCRYPTION KEY".to_string(),
         "START" => "START TRANSACTION".to_string(),
         "DECLARE" => "DECLARE CURSOR".to_string(),
         "CLOSE" => "CLOSE CURSOR".to_string(),

@@ -66,7 +66,7 @@ impl ComputeNode {
         }
         Ok(Arc::new(ComputeNode {
             dir: dir.to_path_buf(),
-            storage: Storage::new(Some(dir.to_path_buf())),
+            storage: Storage::new(Some(dir.to_path_buf()), None),
             identity: Mutex::new(identity),
             secret: secret.to_string(),
         }))

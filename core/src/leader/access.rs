@@ -154,6 +154,10 @@ impl Session {
                 self.txn().put_relation(rel);
             }
             AccessCommand::SetSessionAuthorization { user, .. } => self.set_session_authorization(user)?,
+            AccessCommand::RotateEncryptionKey => {
+                self.require_superuser("rotate the encryption key")?;
+                self.db.rotate_encryption_key()?;
+            }
         }
         Ok(Outcome::command(tag))
     }

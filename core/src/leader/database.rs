@@ -35,6 +35,10 @@ pub struct Config {
     pub cluster_tls: ClusterTls,
     /// How COPY, UNLOAD and external tables reach S3.
     pub lake: crate::load::lake::LakeConfig,
+    /// Encryption at rest: the root key of an encrypted database (needed to open one), and
+    /// whether a new database is to be encrypted.
+    pub root_key: Option<crate::storage::encryption::RootKeySource>,
+    pub encrypt: bool,
     /// Where the audit log files go (`connectionlog`, `userlog`, `useractivitylog`); none:
     /// the audit trail is kept in memory only (the system tables).
     pub audit_dir: Option<PathBuf>,
@@ -92,6 +96,8 @@ struct Inner {
     next_xid: AtomicU64,
     query_log: QueryLog,
     audit: crate::leader::audit::AuditLog,
+    /// The keys of an encrypted database (`None`: not encrypted).
+    keyring: Option<crate::storage::encryption::Keyring>,
     load_errors: crate::leader::load::LoadErrorLog,
     lake: crate::load::lake::LakeConfig,
     /// Held for the life of the database so a second process cannot open the same directory.
@@ -114,12 +120,15 @@ impl Database {
                 "a leader with compute nodes keeps its catalog in a directory, not :memory:"
             ));
         }
+        if config.encrypt || config.root_key.is_some() {
+            return Err(err!(INVALID_PARAMETER_VALUE, "encryption at rest is for databases in a directory; :memory: keeps nothing at rest"));
+        }
         let layout = config.layout.unwrap_or_default();
         Ok(Database {
             inner: Arc::new(Inner {
                 layout,
                 location: None,
-                storage: ClusterStorage::local(layout, None),
+                storage: ClusterStorage::local(layout, None, None),
                 compute: None,
                 node_clients: vec![],
                 cluster_id: None,
@@ -131,6 +140,7 @@ impl Database {
                 next_xid: AtomicU64::new(1),
                 query_log: QueryLog::default(),
                 audit: crate::leader::audit::AuditLog::new(config.audit_dir.as_deref())?,
+                keyring: None,
                 load_errors: Default::default(),
                 lake: config.lake.clone(),
                 _lock: None,
@@ -180,9 +190,11 @@ impl Database {
             None if !nodes.is_empty() => return Err(unreachable(&nodes[0])),
             None => config.layout.unwrap_or_default(),
         };
-        let (store, _created) = CatalogStore::open(dir, layout)?;
+        let keyring = open_keyring(dir, &config)?;
+        let cipher = keyring.as_ref().map(|k| k.cipher());
+        let (store, _created) = CatalogStore::open(dir, layout, cipher.clone())?;
         let storage = match nodes.is_empty() {
-            true => ClusterStorage::local(layout, Some(dir.to_path_buf())),
+            true => ClusterStorage::local(layout, Some(dir.to_path_buf()), cipher),
             false => ClusterStorage::remote(layout, nodes.clone()),
         };
         let formed_before = store.existing_cluster_id()?.is_some();
@@ -249,6 +261,7 @@ impl Database {
                 next_xid: AtomicU64::new(1),
                 query_log: QueryLog::default(),
                 audit: crate::leader::audit::AuditLog::new(config.audit_dir.as_deref())?,
+                keyring,
                 load_errors: Default::default(),
                 lake: config.lake.clone(),
                 _lock: Some(lock),
@@ -346,6 +359,19 @@ impl Database {
     }
 
     /// The queries this leader ran (STL_QUERY).
+    /// Whether the database is encrypted at rest.
+    pub fn is_encrypted(&self) -> bool {
+        self.inner.keyring.is_some()
+    }
+
+    /// `ROTATE ENCRYPTION KEY`: a new cluster key wraps the database key (no data rewritten).
+    pub(crate) fn rotate_encryption_key(&self) -> Result<()> {
+        let keyring = self.inner.keyring.as_ref().ok_or_else(|| err!(OBJECT_NOT_IN_PREREQUISITE_STATE, "the database is not encrypted"))?;
+        // One rotation at a time, and not during a commit.
+        let _store = self.inner.store.lock().unwrap();
+        keyring.rotate()
+    }
+
     /// Connections, user changes and statements (STL_CONNECTION_LOG, STL_USERLOG,
     /// SYS_QUERY_HISTORY and the audit files).
     pub fn audit(&self) -> &crate::leader::audit::AuditLog {
@@ -438,6 +464,34 @@ impl Database {
 
 /// Adopts a new node as node `index` of the cluster, or checks that a node is that one. Once the
 /// cluster has formed, an empty node is not adopted: its slices' data would be missing.
+/// The keys of an encrypted database directory, opened (or made, for a new database created
+/// with `encrypt`) before anything in it is read or written: a wrong or missing root key fails
+/// here and changes nothing.
+fn open_keyring(dir: &Path, config: &Config) -> Result<Option<crate::storage::encryption::Keyring>> {
+    use crate::storage::encryption::Keyring;
+    let encrypted = Keyring::exists(dir);
+    let new = !dir.join("catalog.db").exists();
+    match (&config.root_key, encrypted) {
+        (Some(source), true) => Ok(Some(Keyring::open(dir, source)?)),
+        (None, true) => Err(err!(
+            INVALID_PASSWORD,
+            "database {} is encrypted: give its root key (--root-key-file or --root-key-env)",
+            dir.display()
+        )),
+        (Some(source), false) if config.encrypt && new => Ok(Some(Keyring::create(dir, source)?)),
+        (Some(_), false) if !new => Err(err!(
+            FEATURE_NOT_SUPPORTED,
+            "database {} is not encrypted; encrypting an existing database is not supported yet (UNLOAD and COPY it into a new encrypted one)",
+            dir.display()
+        )),
+        (Some(_), false) => Err(err!(INVALID_PARAMETER_VALUE, "a root key was given without --encrypt for the new database {}", dir.display())),
+        (None, false) if config.encrypt => {
+            Err(err!(INVALID_PARAMETER_VALUE, "--encrypt needs a root key (--root-key-file or --root-key-env)"))
+        }
+        (None, false) => Ok(None),
+    }
+}
+
 /// Carries one committed entry (or its removal) from a transaction's catalog into the merged one
 /// and the change set.
 fn merge_entry<T: Clone>(

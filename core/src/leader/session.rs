@@ -122,6 +122,16 @@ impl Session {
             .with_catalog_list(Arc::new(datafusion::catalog::MemoryCatalogProviderList::new()))
             .with_analyzer_rules(analyzer_rules)
             .with_physical_optimizer_rule(Arc::new(crate::leader::distribution::CoLocatedJoins));
+        if db.is_encrypted() {
+            // Nothing may reach the disk unencrypted: no spill files (none spill today, as no
+            // memory limit is set; this keeps it so).
+            use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+            let runtime = datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
+                .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled))
+                .build_arc()
+                .expect("a runtime without a disk manager");
+            builder = builder.with_runtime_env(runtime);
+        }
         if let (Some(nodes), true) = (db.compute_nodes(), tasks > 1) {
             builder = crate::leader::distribution::on_compute_nodes(builder, nodes, layout.slices_per_node, db.cluster_secret());
         }

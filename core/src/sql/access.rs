@@ -30,6 +30,8 @@ pub enum AccessCommand {
     AttachPolicy { attach: bool, name: String, tables: Vec<QualifiedName>, grantees: Vec<Grantee> },
     /// `ALTER TABLE t ROW LEVEL SECURITY ON [CONJUNCTION TYPE AND|OR] | OFF` (`None`: OFF).
     RowLevelSecurity { table: QualifiedName, conjunction: Option<RlsConjunction> },
+    /// `ROTATE ENCRYPTION KEY`: a new cluster key for an encrypted database.
+    RotateEncryptionKey,
     /// `SET SESSION AUTHORIZATION user` (`None`: DEFAULT), `RESET SESSION AUTHORIZATION`.
     SetSessionAuthorization { user: Option<String>, reset: bool },
 }
@@ -54,6 +56,7 @@ impl AccessCommand {
             AccessCommand::AttachPolicy { attach: true, .. } => "ATTACH RLS POLICY",
             AccessCommand::AttachPolicy { attach: false, .. } => "DETACH RLS POLICY",
             AccessCommand::RowLevelSecurity { .. } => "ALTER TABLE",
+            AccessCommand::RotateEncryptionKey => "ROTATE ENCRYPTION KEY",
             AccessCommand::SetOwner { object: OwnedObject::Schema(_), .. } => "ALTER SCHEMA",
             AccessCommand::SetOwner { .. } => "ALTER TABLE",
             AccessCommand::SetSessionAuthorization { reset: false, .. } => "SET",
@@ -214,6 +217,8 @@ pub fn parse(tokens: &[TokenWithSpan]) -> Result<Option<AccessCommand>> {
             None => Some(c.name()?),
         };
         AccessCommand::SetSessionAuthorization { user, reset: false }
+    } else if c.words(&["rotate", "encryption", "key"]) {
+        AccessCommand::RotateEncryptionKey
     } else if c.words(&["reset", "session", "authorization"]) || c.words(&["reset", "session_authorization"]) {
         AccessCommand::SetSessionAuthorization { user: None, reset: true }
     } else {

@@ -7,6 +7,7 @@
 //! only once it is obsolete (no longer in the committed catalog) *and* no snapshot still uses it.
 
 pub mod distribute;
+pub mod encryption;
 pub mod layout;
 pub mod remote;
 
@@ -41,6 +42,8 @@ pub struct Storage {
     remote: Option<Arc<remote::NodeClient>>,
     /// Parsed Parquet footers, so a query does not re-read them.
     footers: Mutex<HashMap<SegmentId, ArrowReaderMetadata>>,
+    /// Encrypts the files at rest (`None`: an unencrypted database).
+    cipher: Option<encryption::DataCipher>,
 }
 
 impl fmt::Debug for Storage {
@@ -62,8 +65,8 @@ pub struct ClusterStorage {
 
 impl ClusterStorage {
     /// In-process nodes: one directory (or memory) holds every slice.
-    pub fn local(layout: ClusterLayout, root: Option<PathBuf>) -> Self {
-        ClusterStorage { layout, nodes: vec![Storage::new(root)] }
+    pub fn local(layout: ClusterLayout, root: Option<PathBuf>, cipher: Option<encryption::DataCipher>) -> Self {
+        ClusterStorage { layout, nodes: vec![Storage::new(root, cipher)] }
     }
     /// Compute nodes in other processes, in node order.
     pub fn remote(layout: ClusterLayout, nodes: Vec<Arc<remote::NodeClient>>) -> Self {
@@ -107,12 +110,18 @@ impl DiskSpace {
 }
 
 impl Storage {
-    pub fn new(root: Option<PathBuf>) -> Arc<Self> {
-        Arc::new(Storage { root, memory: Mutex::default(), remote: None, footers: Mutex::default() })
+    pub fn new(root: Option<PathBuf>, cipher: Option<encryption::DataCipher>) -> Arc<Self> {
+        Arc::new(Storage { root, memory: Mutex::default(), remote: None, footers: Mutex::default(), cipher })
     }
 
+    /// A compute node's storage seen from its leader (the node encrypts its own files).
     fn on_node(node: Arc<remote::NodeClient>) -> Arc<Self> {
-        Arc::new(Storage { root: None, memory: Mutex::default(), remote: Some(node), footers: Mutex::default() })
+        Arc::new(Storage { root: None, memory: Mutex::default(), remote: Some(node), footers: Mutex::default(), cipher: None })
+    }
+
+    /// What an encrypted segment's chunks are bound to.
+    fn identity(table: RelId, slice: u32, id: SegmentId) -> String {
+        format!("{table}/{slice}/{id}")
     }
 
     fn segment_path(root: &Path, table: RelId, slice: u32, id: SegmentId) -> PathBuf {
@@ -141,6 +150,10 @@ impl Storage {
         match &self.root {
             Some(root) => {
                 let path = Self::segment_path(root, table, slice, id);
+                let data = match &self.cipher {
+                    Some(cipher) => cipher.encrypt_segment(&Self::identity(table, slice, id), &data)?,
+                    None => data,
+                };
                 let dir = path.parent().expect("segment path has a parent");
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
                 let write = || -> std::io::Result<()> {
@@ -172,8 +185,15 @@ impl Storage {
         match &self.root {
             Some(root) => {
                 let path = Self::segment_path(root, file.table, file.slice, file.id);
-                let f = File::open(&path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
-                Ok(SegmentReader::File(Arc::new(f)))
+                let f = Arc::new(File::open(&path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?);
+                match &self.cipher {
+                    Some(cipher) => {
+                        let identity = Self::identity(file.table, file.slice, file.id);
+                        let segment = cipher.open_segment(identity, f, path.display().to_string())?;
+                        Ok(SegmentReader::Encrypted(Arc::new(segment)))
+                    }
+                    None => Ok(SegmentReader::File(f)),
+                }
             }
             None => match self.memory.lock().unwrap().get(&file.id) {
                 Some(b) => Ok(SegmentReader::Memory(b.clone())),
@@ -189,6 +209,7 @@ impl Storage {
     pub fn read_all(&self, file: &SegmentFile) -> Result<Bytes> {
         match self.open(file)? {
             SegmentReader::Memory(bytes) => Ok(bytes),
+            SegmentReader::Encrypted(segment) => segment.read(0, segment.len() as usize),
             SegmentReader::File(f) => {
                 let mut data = vec![];
                 (&*f).read_to_end(&mut data).map_err(|e| Error::io(format!("reading {}", self.describe(file)), e))?;
@@ -325,6 +346,8 @@ impl SegmentRef {
 pub enum SegmentReader {
     File(Arc<File>),
     Memory(Bytes),
+    /// An encrypted file: ranges are decrypted as they are read.
+    Encrypted(Arc<encryption::EncryptedSegment>),
 }
 
 impl Length for SegmentReader {
@@ -332,6 +355,7 @@ impl Length for SegmentReader {
         match self {
             SegmentReader::File(f) => f.metadata().map(|m| m.len()).unwrap_or(0),
             SegmentReader::Memory(b) => b.len() as u64,
+            SegmentReader::Encrypted(segment) => segment.len(),
         }
     }
 }
@@ -347,6 +371,10 @@ impl ChunkReader for SegmentReader {
                 Ok(Box::new(std::io::BufReader::new(f)))
             }
             SegmentReader::Memory(b) => Ok(Box::new(std::io::Cursor::new(b.slice(start as usize..)))),
+            SegmentReader::Encrypted(segment) => {
+                let rest = segment.read(start as usize, (segment.len() - start) as usize).map_err(parquet_error)?;
+                Ok(Box::new(std::io::Cursor::new(rest)))
+            }
         }
     }
 
@@ -364,6 +392,12 @@ impl ChunkReader for SegmentReader {
                 }
                 Ok(b.slice(start as usize..end))
             }
+            SegmentReader::Encrypted(segment) => segment.read(start as usize, length).map_err(parquet_error),
         }
     }
+}
+
+/// A Redwood error (an integrity failure naming the file) carried through the Parquet reader.
+fn parquet_error(error: Error) -> datafusion::parquet::errors::ParquetError {
+    datafusion::parquet::errors::ParquetError::External(Box::new(error))
 }
