@@ -15,6 +15,7 @@ import os
 import platform
 import re
 import resource
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -25,9 +26,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 QUERIES = os.path.join(HERE, "tpch_queries")
 TABLES = ["region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem"]
-ENGINES = ["redwood", "redwood-wire", "redwood-cluster", "duckdb", "datafusion", "postgresql"]
+ENGINES = ["redwood", "redwood-encrypted", "redwood-wire", "redwood-cluster", "duckdb", "datafusion", "postgresql"]
 TITLES = {
     "redwood": "Redwood (embedded)",
+    "redwood-encrypted": "Redwood (embedded, encrypted at rest)",
     "redwood-wire": "Redwood (serve, psycopg)",
     "redwood-cluster": "Redwood (serve + 2 compute processes of 1 slice, psycopg)",
     "duckdb": "DuckDB",
@@ -296,8 +298,26 @@ def worker_redwood(args, queries):
     return {"load": None, "version": redwood_version(), "queries": results, "rss": usage.ru_maxrss / 1024}
 
 
+def worker_redwood_encrypted(args, queries):
+    """The embedded engine over a database encrypted at rest (`redwood demo --encrypt`, its root
+    key in a file beside it)."""
+    data = os.path.join(args.data, "redwood-encrypted")
+    key = os.path.join(args.data, "redwood-encrypted.key")
+    load = None
+    if not os.path.exists(data):
+        with open(key, "w") as f:
+            f.write(secrets.token_hex(32))
+        os.chmod(key, 0o600)
+        load = load_redwood(args.sf, args.data, "redwood-encrypted", extra=["--encrypt", "--root-key-file", key])
+    os.environ["REDWOOD_ROOT_KEY_FILE"] = key
+    result = worker_redwood(argparse.Namespace(**{**vars(args), "redwood_data": data}), queries)
+    result["load"] = load
+    return result
+
+
 WORKERS = {
     "redwood": worker_redwood,
+    "redwood-encrypted": worker_redwood_encrypted,
     "redwood-wire": worker_redwood_wire,
     "redwood-cluster": worker_redwood_cluster,
     "duckdb": worker_duckdb,
@@ -336,11 +356,11 @@ def worker_main(args):
 # ------------------------------------------------------------------ report
 
 
-def load_redwood(sf, workdir, name="redwood", compute=()):
+def load_redwood(sf, workdir, name="redwood", compute=(), extra=()):
     """`redwood demo`: tpchgen in-process, Redshift's keys, VACUUM and ANALYZE (on the compute
     nodes at `compute`, if given)."""
     from servers import cluster_args
-    command = [os.environ["REDWOOD_BIN"], "demo", os.path.join(workdir, name), "--scale", str(sf)] + cluster_args(compute)
+    command = [os.environ["REDWOOD_BIN"], "demo", os.path.join(workdir, name), "--scale", str(sf)] + cluster_args(compute) + list(extra)
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     loaded = float(re.search(r"Loaded TPC-H scale \S+ in ([\d.]+) s", output).group(1))
     vacuum = float(re.search(r"VACUUM and ANALYZE in ([\d.]+) s", output).group(1))

@@ -97,6 +97,15 @@ pub(crate) struct LayoutArgs {
     root_key_env: Option<String>,
 }
 
+/// The root key of an encrypted database or node, from `--root-key-file` / `--root-key-env`.
+pub(crate) fn root_key_source(file: Option<std::path::PathBuf>, env: Option<String>) -> Option<RootKeySource> {
+    match (file, env) {
+        (Some(file), _) => Some(RootKeySource::File(file)),
+        (None, Some(var)) => Some(RootKeySource::Env(var)),
+        (None, None) => None,
+    }
+}
+
 impl LayoutArgs {
     pub(crate) fn config(self) -> redwood_core::Result<Config> {
         let default = redwood_core::ClusterLayout::default();
@@ -119,11 +128,7 @@ impl LayoutArgs {
             cluster_secret,
             cluster_tls: redwood_core::compute::channels::ClusterTls::from_files(self.cluster_ca.as_deref(), None, None)?,
             lake: redwood_core::load::lake::LakeConfig { s3_endpoint: self.s3_endpoint },
-            root_key: match (self.root_key_file, self.root_key_env) {
-                (Some(file), _) => Some(RootKeySource::File(file)),
-                (None, Some(var)) => Some(RootKeySource::Env(var)),
-                (None, None) => None,
-            },
+            root_key: root_key_source(self.root_key_file, self.root_key_env),
             encrypt: self.encrypt,
             audit_dir: None,
         })

@@ -44,11 +44,21 @@ pub struct ComputeNode {
 impl ComputeNode {
     /// Opens (or creates) a node's data directory. A directory used before keeps its slice count:
     /// `slices` must match it.
-    pub fn open(dir: &Path, slices: u32, secret: &str) -> Result<Arc<ComputeNode>> {
+    /// Opens (or creates) the node in `dir`; `root_key` opens an encrypted node's keys, and
+    /// `encrypt` makes a new node encrypt its files.
+    pub fn open(
+        dir: &Path,
+        slices: u32,
+        secret: &str,
+        root_key: Option<&crate::storage::encryption::RootKeySource>,
+        encrypt: bool,
+    ) -> Result<Arc<ComputeNode>> {
         if slices == 0 {
             return Err(err!(INVALID_PARAMETER_VALUE, "a compute node needs at least one slice"));
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        let new = !dir.join(IDENTITY_FILE).exists() && !dir.join("slices").exists();
+        let keyring = crate::storage::encryption::Keyring::for_directory(dir, root_key, encrypt, new)?;
         let identity = match std::fs::read_to_string(dir.join(IDENTITY_FILE)) {
             Ok(text) => parse_identity(&text)
                 .ok_or_else(|| err!(DATA_CORRUPTED, "{} is damaged", dir.join(IDENTITY_FILE).display()))?,
@@ -66,7 +76,7 @@ impl ComputeNode {
         }
         Ok(Arc::new(ComputeNode {
             dir: dir.to_path_buf(),
-            storage: Storage::new(Some(dir.to_path_buf()), None),
+            storage: Storage::new(Some(dir.to_path_buf()), keyring.map(|k| k.cipher())),
             identity: Mutex::new(identity),
             secret: secret.to_string(),
         }))

@@ -190,7 +190,8 @@ impl Database {
             None if !nodes.is_empty() => return Err(unreachable(&nodes[0])),
             None => config.layout.unwrap_or_default(),
         };
-        let keyring = open_keyring(dir, &config)?;
+        let new = !dir.join("catalog.db").exists();
+        let keyring = crate::storage::encryption::Keyring::for_directory(dir, config.root_key.as_ref(), config.encrypt, new)?;
         let cipher = keyring.as_ref().map(|k| k.cipher());
         let (store, _created) = CatalogStore::open(dir, layout, cipher.clone())?;
         let storage = match nodes.is_empty() {
@@ -464,34 +465,6 @@ impl Database {
 
 /// Adopts a new node as node `index` of the cluster, or checks that a node is that one. Once the
 /// cluster has formed, an empty node is not adopted: its slices' data would be missing.
-/// The keys of an encrypted database directory, opened (or made, for a new database created
-/// with `encrypt`) before anything in it is read or written: a wrong or missing root key fails
-/// here and changes nothing.
-fn open_keyring(dir: &Path, config: &Config) -> Result<Option<crate::storage::encryption::Keyring>> {
-    use crate::storage::encryption::Keyring;
-    let encrypted = Keyring::exists(dir);
-    let new = !dir.join("catalog.db").exists();
-    match (&config.root_key, encrypted) {
-        (Some(source), true) => Ok(Some(Keyring::open(dir, source)?)),
-        (None, true) => Err(err!(
-            INVALID_PASSWORD,
-            "database {} is encrypted: give its root key (--root-key-file or --root-key-env)",
-            dir.display()
-        )),
-        (Some(source), false) if config.encrypt && new => Ok(Some(Keyring::create(dir, source)?)),
-        (Some(_), false) if !new => Err(err!(
-            FEATURE_NOT_SUPPORTED,
-            "database {} is not encrypted; encrypting an existing database is not supported yet (UNLOAD and COPY it into a new encrypted one)",
-            dir.display()
-        )),
-        (Some(_), false) => Err(err!(INVALID_PARAMETER_VALUE, "a root key was given without --encrypt for the new database {}", dir.display())),
-        (None, false) if config.encrypt => {
-            Err(err!(INVALID_PARAMETER_VALUE, "--encrypt needs a root key (--root-key-file or --root-key-env)"))
-        }
-        (None, false) => Ok(None),
-    }
-}
-
 /// Carries one committed entry (or its removal) from a transaction's catalog into the merged one
 /// and the change set.
 fn merge_entry<T: Clone>(

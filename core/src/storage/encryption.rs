@@ -156,6 +156,29 @@ impl Keyring {
         dir.join(KEYRING).exists()
     }
 
+    /// The keys of a data directory (a database's or a compute node's), opened — or made, for a
+    /// `new` directory to `encrypt` — before anything in it is read or written: a wrong or
+    /// missing root key fails here and changes nothing. `None`: the directory is not encrypted.
+    pub fn for_directory(dir: &Path, root_key: Option<&RootKeySource>, encrypt: bool, new: bool) -> Result<Option<Keyring>> {
+        match (root_key, Keyring::exists(dir)) {
+            (Some(source), true) => Ok(Some(Keyring::open(dir, source)?)),
+            (None, true) => Err(err!(
+                INVALID_PASSWORD,
+                "{} is encrypted: give its root key (--root-key-file or --root-key-env)",
+                dir.display()
+            )),
+            (Some(source), false) if encrypt && new => Ok(Some(Keyring::create(dir, source)?)),
+            (Some(_), false) if !new => Err(err!(
+                FEATURE_NOT_SUPPORTED,
+                "{} is not encrypted; encrypting existing data is not supported yet (UNLOAD and COPY it into a new encrypted database)",
+                dir.display()
+            )),
+            (Some(_), false) => Err(err!(INVALID_PARAMETER_VALUE, "a root key was given without --encrypt for the new {}", dir.display())),
+            (None, false) if encrypt => Err(err!(INVALID_PARAMETER_VALUE, "--encrypt needs a root key (--root-key-file or --root-key-env)")),
+            (None, false) => Ok(None),
+        }
+    }
+
     /// New keys for a new encrypted database in `dir`.
     pub fn create(dir: &Path, source: &RootKeySource) -> Result<Keyring> {
         let root = source.load()?;
