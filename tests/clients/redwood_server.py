@@ -31,8 +31,13 @@ class Server:
         command = [redwood_binary(), "serve", "--data", self.data, "--port", "0",
                    "--admin-user", ADMIN_USER, "--admin-password", ADMIN_PASSWORD, *args]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline()
-        match = re.search(r"listening on ([\d.]+):(\d+)", line)
+        # Lines before it describe the cluster (`--compute`).
+        match = None
+        while match is None:
+            line = self.process.stdout.readline()
+            match = re.search(r"listening on ([\d.]+):(\d+)", line)
+            if not line:
+                break
         if not match:
             self.process.kill()
             raise RuntimeError(f"redwood serve did not start: {line!r}")

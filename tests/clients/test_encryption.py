@@ -119,3 +119,35 @@ def test_key_files_others_can_read_are_refused(tmp_path):
     key.write_text("c" * 64)
     key.chmod(0o644)
     assert "chmod 600" in failed_start(str(tmp_path / "db"), "--encrypt", "--root-key-file", str(key))
+
+
+def start_compute(data, key_file):
+    process = subprocess.Popen([redwood_binary(), "compute", "--listen", "127.0.0.1:0", "--data", data, "--slices", "1",
+                                "--cluster-secret", "encryption-test", "--encrypt", "--root-key-file", key_file],
+                               stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    assert line.startswith("redwood compute: listening on "), line
+    return process, line.split()[4]
+
+
+def test_compute_nodes_encrypt_their_files(tmp_path, keys):
+    key, _ = keys
+    nodes = [start_compute(str(tmp_path / f"node{i}"), key) for i in range(2)]
+    server = None
+    try:
+        server = Server("--compute", ",".join(address for _, address in nodes), "--cluster-secret", "encryption-test",
+                        "--encrypt", "--root-key-file", key, data=str(tmp_path / "leader"))
+        with psycopg.connect(server.dsn(), autocommit=True) as con:
+            con.execute("CREATE TABLE spread (id INT, note VARCHAR(40)) DISTKEY(id)")
+            con.execute(f"INSERT INTO spread SELECT n, '{MARKERS[0]}' FROM generate_series(1, 1000) AS g(n)")
+            assert con.execute("SELECT count(*) FROM spread WHERE note = %s", (MARKERS[0],)).fetchone() == (1000,)
+    finally:
+        if server:
+            server.stop()
+        for process, _ in nodes:
+            process.terminate()
+            process.wait(timeout=10)
+    node_files = [p for i in range(2) for p in files_under(str(tmp_path / f"node{i}")) if p.endswith(".parquet")]
+    assert len(node_files) >= 2
+    leaks = [p for p in files_under(str(tmp_path)) if not p.endswith(".key") and MARKERS[0].encode() in open(p, "rb").read()]
+    assert not leaks, leaks
