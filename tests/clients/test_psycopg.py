@@ -175,11 +175,22 @@ def test_pg_cancel_backend(server):
         victim.execute("CREATE TABLE cancel_backend_t AS SELECT * FROM (VALUES (1), (2), (3), (4)) v(x)")
         for _ in range(8):
             victim.execute("INSERT INTO cancel_backend_t SELECT * FROM cancel_backend_t")
-        timer = threading.Timer(0.5, lambda: other.execute("SELECT pg_cancel_backend(%s)", (pid,)))
-        timer.start()
-        with pytest.raises(psycopg.errors.QueryCanceled):
-            victim.execute("SELECT count(*) FROM cancel_backend_t a, cancel_backend_t b, cancel_backend_t c")
-        timer.join()
+        # Cancelling reaches the statement running at that moment: keep cancelling until the
+        # query has started and stopped (on a loaded machine its planning can outlast one try).
+        done = threading.Event()
+
+        def cancel():
+            while not done.wait(0.3):
+                other.execute("SELECT pg_cancel_backend(%s)", (pid,))
+
+        canceller = threading.Thread(target=cancel)
+        canceller.start()
+        try:
+            with pytest.raises(psycopg.errors.QueryCanceled):
+                victim.execute("SELECT count(*) FROM cancel_backend_t a, cancel_backend_t b, cancel_backend_t c")
+        finally:
+            done.set()
+            canceller.join()
         assert other.execute("SELECT pg_cancel_backend(999999)").fetchone() == (False,)
 
 

@@ -308,7 +308,16 @@ impl DataCipher {
         let body = length - HEADER_LEN;
         let chunks = body.div_ceil(CHUNK + TAG_LEN).max(1);
         let plain_length = body.checked_sub(chunks * TAG_LEN).ok_or_else(|| integrity("truncated"))?;
-        Ok(EncryptedSegment { file, cipher: data_key.cipher(), prefix, identity, chunks, plain_length, described })
+        Ok(EncryptedSegment {
+            file,
+            cipher: data_key.cipher(),
+            prefix,
+            identity,
+            chunks,
+            plain_length,
+            described,
+            last: std::sync::Mutex::new(None),
+        })
     }
 
     /// A catalog value sealed for storage (`enc:` + base64), bound to the field it is stored in.
@@ -334,6 +343,8 @@ pub struct EncryptedSegment {
     chunks: usize,
     plain_length: usize,
     described: String,
+    /// The chunk decrypted last: Parquet reads a page's header, then its data, from the same one.
+    last: std::sync::Mutex<Option<(usize, Bytes)>>,
 }
 
 impl EncryptedSegment {
@@ -351,22 +362,66 @@ impl EncryptedSegment {
             return Ok(Bytes::new());
         }
         let (first, last) = (start / CHUNK, (end - 1) / CHUNK);
+        if first == last {
+            let chunk = self.chunk(first)?;
+            let skip = start - first * CHUNK;
+            return Ok(chunk.slice(skip..skip + length));
+        }
         let mut plain = Vec::with_capacity((last - first + 1) * CHUNK);
         for index in first..=last {
-            let size = CHUNK.min(self.plain_length - index * CHUNK);
-            let mut sealed = vec![0u8; size + TAG_LEN];
-            let offset = (HEADER_LEN + index * (CHUNK + TAG_LEN)) as u64;
-            std::os::unix::fs::FileExt::read_exact_at(self.file.as_ref(), &mut sealed, offset)
-                .map_err(|e| Error::io(format!("reading {}", self.described), e))?;
-            let aad = segment_aad(&self.identity, index as u32, index + 1 == self.chunks);
-            let opened = self
-                .cipher
-                .open_in_place(chunk_nonce(&self.prefix, index as u32), Aad::from(aad), &mut sealed)
-                .map_err(|_| err!(DATA_CORRUPTED, "{}: chunk {index} fails its integrity check (the file was changed or damaged)", self.described))?;
-            plain.extend_from_slice(opened);
+            plain.extend_from_slice(&self.chunk(index)?);
         }
         let skip = start - first * CHUNK;
         Ok(Bytes::from(plain).slice(skip..skip + length))
+    }
+
+    /// The plaintext of chunk `index`.
+    fn chunk(&self, index: usize) -> Result<Bytes> {
+        if let Some((cached, chunk)) = self.last.lock().unwrap().as_ref() {
+            if *cached == index {
+                return Ok(chunk.clone());
+            }
+        }
+        let size = CHUNK.min(self.plain_length - index * CHUNK);
+        let mut sealed = vec![0u8; size + TAG_LEN];
+        let offset = (HEADER_LEN + index * (CHUNK + TAG_LEN)) as u64;
+        std::os::unix::fs::FileExt::read_exact_at(self.file.as_ref(), &mut sealed, offset)
+            .map_err(|e| Error::io(format!("reading {}", self.described), e))?;
+        let aad = segment_aad(&self.identity, index as u32, index + 1 == self.chunks);
+        self.cipher
+            .open_in_place(chunk_nonce(&self.prefix, index as u32), Aad::from(aad), &mut sealed)
+            .map_err(|_| err!(DATA_CORRUPTED, "{}: chunk {index} fails its integrity check (the file was changed or damaged)", self.described))?;
+        sealed.truncate(size);
+        let chunk = Bytes::from(sealed);
+        *self.last.lock().unwrap() = Some((index, chunk.clone()));
+        Ok(chunk)
+    }
+}
+
+/// Reads an encrypted segment from a position on, decrypting a chunk at a time as it goes (the
+/// Parquet reader reads page headers this way).
+pub struct EncryptedRead {
+    segment: std::sync::Arc<EncryptedSegment>,
+    position: usize,
+}
+
+impl EncryptedRead {
+    pub fn new(segment: std::sync::Arc<EncryptedSegment>, position: usize) -> EncryptedRead {
+        EncryptedRead { segment, position }
+    }
+}
+
+impl std::io::Read for EncryptedRead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.position >= self.segment.plain_length || buf.is_empty() {
+            return Ok(0);
+        }
+        let chunk_end = (self.position / CHUNK + 1) * CHUNK;
+        let length = buf.len().min(chunk_end.min(self.segment.plain_length) - self.position);
+        let bytes = self.segment.read(self.position, length).map_err(std::io::Error::other)?;
+        buf[..length].copy_from_slice(&bytes);
+        self.position += length;
+        Ok(length)
     }
 }
 
@@ -396,6 +451,9 @@ mod tests {
         for (start, length) in [(0, 10), (65_530, 20), (131_000, 69_000), (199_999, 1)] {
             assert_eq!(segment.read(start, length).unwrap(), &plain[start..start + length]);
         }
+        let mut rest = vec![];
+        std::io::Read::read_to_end(&mut EncryptedRead::new(std::sync::Arc::new(segment), 65_530), &mut rest).unwrap();
+        assert_eq!(rest, &plain[65_530..]);
         // Another segment's identity, a flipped byte, a truncated file: integrity errors.
         let (_dir, file) = written(&sealed);
         assert!(cipher.open_segment("1/0/8".into(), file, "segment 8".into()).is_err());

@@ -371,10 +371,7 @@ impl ChunkReader for SegmentReader {
                 Ok(Box::new(std::io::BufReader::new(f)))
             }
             SegmentReader::Memory(b) => Ok(Box::new(std::io::Cursor::new(b.slice(start as usize..)))),
-            SegmentReader::Encrypted(segment) => {
-                let rest = segment.read(start as usize, (segment.len() - start) as usize).map_err(parquet_error)?;
-                Ok(Box::new(std::io::Cursor::new(rest)))
-            }
+            SegmentReader::Encrypted(segment) => Ok(Box::new(encryption::EncryptedRead::new(Arc::clone(segment), start as usize))),
         }
     }
 
