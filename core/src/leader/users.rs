@@ -72,12 +72,20 @@ impl Session {
         };
         apply_options(&mut user, options);
         self.log_user_change(&user, "", "create");
+        for group in &options.groups {
+            let mut group = state.groups.get(group).cloned().ok_or_else(|| err!(UNDEFINED_OBJECT, "group \"{group}\" does not exist"))?;
+            group.members.insert(name.to_string());
+            self.txn().put_group(group);
+        }
         self.txn().put_user(user);
         Ok(Outcome::command("CREATE USER"))
     }
 
     pub(crate) fn alter_user(&mut self, name: &str, options: &UserOptions) -> Result<Outcome> {
         let own = self.user() == name;
+        if !options.groups.is_empty() {
+            return Err(err!(SYNTAX_ERROR, "ALTER USER has no IN GROUP; use ALTER GROUP g ADD USER {name}"));
+        }
         let changes_only_password = options == &UserOptions { password: options.password.clone(), ..Default::default() };
         if !(own && changes_only_password) {
             self.require_superuser("alter other users or their privileges")?;

@@ -62,6 +62,8 @@ pub struct UserOptions {
     /// `Some(None)`: UNLIMITED.
     pub connection_limit: Option<Option<u32>>,
     pub rename_to: Option<String>,
+    /// `IN GROUP g, …` (CREATE USER).
+    pub groups: Vec<String>,
 }
 
 /// One parsed statement with the Redshift table attributes taken out of it.
@@ -449,6 +451,18 @@ fn extract_user_options(tokens: &mut Vec<TokenWithSpan>) -> Result<Option<UserOp
                     Some(u32::try_from(n).map_err(|_| Error::syntax("CONNECTION LIMIT must be a positive number"))?)
                 });
                 i += 3;
+            }
+            "in" if is_word(rest.get(i + 1), "group") => {
+                i += 2;
+                loop {
+                    let name = rest.get(i).and_then(|t| normalise(&t.token));
+                    options.groups.push(name.ok_or_else(|| syntax_at(rest.get(i), "IN GROUP needs group names"))?);
+                    i += 1;
+                    if rest.get(i).map(|t| &t.token) != Some(&Token::Comma) {
+                        break;
+                    }
+                    i += 1;
+                }
             }
             "rename" if is_word(rest.get(i + 1), "to") => {
                 let name = rest.get(i + 2).and_then(|t| normalise(&t.token));
