@@ -1047,3 +1047,35 @@ def test_no_invalid_memory_accesses_under_valgrind(tmp_path):
             stack = "\n    ".join(f"{fn} ({os.path.basename(obj)} {file}:{line})" for obj, fn, file, line in frames[:15])
             ours.append(f"{kind}: {what}\n    {stack}")
     assert not ours, "memory errors in libredwoododbc.so:\n" + "\n".join(ours)
+
+
+def test_privilege_matrix(target):
+    """tests/clients/privilege_matrix.py through the driver: remote, each user logs in; embedded,
+    the session switches users with SET SESSION AUTHORIZATION."""
+    from privilege_matrix import PASSWORD, USERS, check_matrix, setup_statements
+    admin = connect(target)
+    if admin.execute("SELECT count(*) FROM pg_user WHERE usename = ?", USERS[0]).fetchone()[0] == 0:
+        for sql in setup_statements():
+            admin.execute(sql)
+
+    def outcome(con, sql):
+        try:
+            con.execute(sql)
+            return None
+        except pyodbc.Error as e:
+            return e.args[0]
+
+    if target.kind == "remote":
+        def run(user, sql):
+            attrs = od.remote_attrs(target.server, UID=user, PWD=PASSWORD)
+            with pyodbc.connect(od.connection_string(attrs, DRIVER), autocommit=True) as con:
+                return outcome(con, sql)
+    else:
+        def run(user, sql):
+            admin.execute(f"SET SESSION AUTHORIZATION {user}")
+            try:
+                return outcome(admin, sql)
+            finally:
+                admin.execute("RESET SESSION AUTHORIZATION")
+    check_matrix(run)
+    admin.close()
