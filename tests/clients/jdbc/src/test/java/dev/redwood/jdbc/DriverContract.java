@@ -25,6 +25,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,40 @@ abstract class DriverContract {
         props.setProperty("password", Redwood.password());
         props.putAll(extra);
         return DriverManager.getConnection(url(), props);
+    }
+
+    /**
+     * Runs a statement as another user (a login of theirs): null when it succeeds, else its
+     * SQLSTATE.
+     */
+    protected String runAs(Connection admin, String user, String password, String sql) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        try (Connection c = DriverManager.getConnection(url(), props); Statement s = c.createStatement()) {
+            s.execute(sql);
+            return null;
+        } catch (SQLException e) {
+            return e.getSQLState();
+        }
+    }
+
+    /** tests/clients/privilege_matrix.txt: users × objects × statements, 42501 where not granted. */
+    @Test
+    void privilegeMatrix() throws Exception {
+        PrivilegeMatrix matrix = PrivilegeMatrix.load();
+        try (Connection admin = connect()) {
+            // The server is shared with the other drivers' classes: set up once.
+            if (scalarLong(admin, "SELECT count(*) FROM pg_user WHERE usename = '" + matrix.users.get(0) + "'") == 0) {
+                try (Statement s = admin.createStatement()) {
+                    for (String sql : matrix.setup) {
+                        s.execute(sql);
+                    }
+                }
+            }
+            Map<String, String> wrong = matrix.mismatches((user, sql) -> runAs(admin, user, matrix.password, sql));
+            assertTrue(wrong.isEmpty(), wrong.toString());
+        }
     }
 
     protected String table(String name) {

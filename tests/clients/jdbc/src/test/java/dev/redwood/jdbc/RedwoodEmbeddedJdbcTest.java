@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,22 @@ class RedwoodEmbeddedJdbcTest extends DriverContract {
     @Override
     protected String expectedUser() {
         return "redwood";
+    }
+
+    /** Embedded sessions have no logins: the owner's session acts as the user. */
+    @Override
+    protected String runAs(Connection admin, String user, String password, String sql) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            s.execute("SET SESSION AUTHORIZATION " + user);
+            try {
+                s.execute(sql);
+                return null;
+            } catch (SQLException e) {
+                return e.getSQLState();
+            } finally {
+                s.execute("RESET SESSION AUTHORIZATION");
+            }
+        }
     }
 
     /** Embedded connections ignore user and password: given anyway, as an application would. */
