@@ -88,3 +88,42 @@ def test_install_script_puts_a_usable_library_in_a_prefix(tmp_path):
     subprocess.run(["cc", "-Wall", "-Werror", readme_example(tmp_path), *flags, f"-Wl,-rpath,{prefix / 'lib'}", "-o", exe],
                    check=True)
     run_example(exe)
+
+
+@pytest.fixture(scope="module")
+def privilege_runner(tmp_path_factory):
+    """tests/c/privilege_runner.c, built as client_test is."""
+    if shutil.which("cc") is None:
+        pytest.skip("no C compiler")
+    lib_dir = os.path.dirname(os.path.abspath(redwood_binary()))
+    exe = str(tmp_path_factory.mktemp("c") / "privilege_runner")
+    subprocess.run(["cc", "-Wall", "-Werror", "-std=c11", "-I", os.path.join(ROOT, "include"),
+                    os.path.join(ROOT, "tests", "c", "privilege_runner.c"), "-L", lib_dir, "-lredwood",
+                    f"-Wl,-rpath,{lib_dir}", "-o", exe], check=True)
+    return exe
+
+
+@pytest.mark.parametrize("where", ["embedded", "remote"])
+def test_privilege_matrix(privilege_runner, where, tmp_path, request):
+    """tests/clients/privilege_matrix.txt through the C API: remote, each user logs in; embedded,
+    the session switches users."""
+    from privilege_matrix import PASSWORD, STATEMENTS, USERS, check_matrix, setup_statements
+    if where == "remote":
+        server = request.getfixturevalue("server")
+        target, mode = f"redwood://{server.host}:{server.port}/dev", "login"
+        admin = f"redwood://{server.user}:{server.password}@{server.host}:{server.port}/dev"
+    else:
+        target = admin = str(tmp_path / "db")
+        mode = "switch"
+    cases = [(user, sql) for user in USERS for sql in STATEMENTS.values()]
+    # Set-up runs once per database (the server is shared with the other clients' matrices).
+    setup = subprocess.run([privilege_runner, admin, "switch", PASSWORD], capture_output=True, text=True,
+                           input="".join(f"-\t{sql}\n" for sql in setup_statements()), timeout=120)
+    assert setup.returncode == 0, setup.stderr
+    assert set(setup.stdout.split()) <= {"ok", "42710"}, setup.stdout
+    runner_target = target if mode == "login" else admin
+    result = subprocess.run([privilege_runner, runner_target, mode, PASSWORD], capture_output=True, text=True,
+                            input="".join(f"{user}\t{sql}\n" for user, sql in cases), timeout=300)
+    assert result.returncode == 0, result.stderr
+    outcomes = dict(zip(cases, result.stdout.split()))
+    check_matrix(lambda user, sql: None if outcomes[(user, sql)] == "ok" else outcomes[(user, sql)])
