@@ -163,12 +163,24 @@ impl Acl {
     /// Adds `privileges` (and the grant option on them) for `grantee`, granted by `grantor`.
     pub fn grant(&mut self, grantee: &Grantee, privileges: Privileges, with_grant_option: bool, grantor: &str) {
         let grantable = if with_grant_option { privileges } else { Privileges::NONE };
-        match self.0.iter_mut().find(|i| &i.grantee == grantee && i.grantor == grantor) {
-            Some(item) => {
-                item.privileges |= privileges;
-                item.grantable |= grantable;
+        self.add(AclItem { grantee: grantee.clone(), privileges, grantable, grantor: grantor.to_string() });
+    }
+
+    /// Adds every grant of `other` (default privileges given to a new object).
+    pub fn merge(&mut self, other: &Acl) {
+        for item in &other.0 {
+            self.add(item.clone());
+        }
+    }
+
+    /// One grant, joined to the entry of the same grantee and grantor if there is one.
+    fn add(&mut self, item: AclItem) {
+        match self.0.iter_mut().find(|i| i.grantee == item.grantee && i.grantor == item.grantor) {
+            Some(existing) => {
+                existing.privileges |= item.privileges;
+                existing.grantable |= item.grantable;
             }
-            None => self.0.push(AclItem { grantee: grantee.clone(), privileges, grantable, grantor: grantor.to_string() }),
+            None => self.0.push(item),
         }
     }
 

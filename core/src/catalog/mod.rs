@@ -490,6 +490,12 @@ pub struct PasswordVerifier {
     pub md5: String,
 }
 
+/// The id after the highest of `ids` (`base + 1` for the first): users', groups', roles' and
+/// policies' ids.
+pub fn next_id(ids: impl Iterator<Item = u32>, base: u32) -> u32 {
+    ids.max().unwrap_or(base) + 1
+}
+
 /// One consistent version of the whole catalog.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogState {
@@ -618,12 +624,16 @@ impl CatalogState {
 
     /// Whether `user` owns anything or is named in a grant (a user who does cannot be dropped).
     pub fn user_is_referenced(&self, user: &str) -> bool {
-        self.schemas.values().any(|s| s.owner == user || s.acl.mentions_user(user))
-            || self.relations.values().any(|r| {
-                r.owner == user
-                    || r.acl.mentions_user(user)
-                    || r.table().is_some_and(|t| t.columns.iter().any(|c| c.acl.mentions_user(user)))
-            })
+        self.schemas.values().any(|s| s.owner == user)
+            || self.relations.values().any(|r| r.owner == user)
+            || self.acls().any(|acl| acl.mentions_user(user))
+    }
+
+    /// Every access control list: the database's, the schemas', the relations' and their columns'.
+    pub fn acls(&self) -> impl Iterator<Item = &Acl> {
+        std::iter::once(&self.database_acl).chain(self.schemas.values().map(|s| &s.acl)).chain(self.relations.values().flat_map(|r| {
+            std::iter::once(&r.acl).chain(r.table().into_iter().flat_map(|t| t.columns.iter().map(|c| &c.acl)))
+        }))
     }
 
     pub fn require_user(&self, name: &str) -> Result<&User> {

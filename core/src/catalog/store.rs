@@ -197,14 +197,15 @@ impl CatalogStore {
 
     /// The cluster id, once compute nodes have been adopted.
     pub fn existing_cluster_id(&self) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT value FROM meta WHERE key='cluster_id'", [], |r| r.get(0)).optional()?)
+        self.optional_meta("cluster_id")
     }
 
     fn meta(&self, key: &str) -> Result<String> {
-        self.conn
-            .query_row("SELECT value FROM meta WHERE key=?1", [key], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| err!(DATA_CORRUPTED, "catalog is missing its {key} setting"))
+        self.optional_meta(key)?.ok_or_else(|| err!(DATA_CORRUPTED, "catalog is missing its {key} setting"))
+    }
+
+    fn optional_meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key=?1", [key], |r| r.get(0)).optional()?)
     }
 
     /// Reads the whole committed catalog.
@@ -233,11 +234,8 @@ impl CatalogStore {
             }
             state.schemas.insert(name, entry);
         }
-        let meta_json = |key: &str| -> Result<Option<String>> {
-            Ok(self.conn.query_row("SELECT value FROM meta WHERE key=?1", [key], |r| r.get(0)).optional()?)
-        };
-        state.database_acl = from_json(meta_json("database_acl")?, "the database")?.unwrap_or_default();
-        state.default_acls = from_json(meta_json("default_acls")?, "the default privileges")?.unwrap_or_default();
+        state.database_acl = from_json(self.optional_meta("database_acl")?, "the database")?.unwrap_or_default();
+        state.default_acls = from_json(self.optional_meta("default_acls")?, "the default privileges")?.unwrap_or_default();
         let mut stmt = self.conn.prepare("SELECT name, definition FROM policies")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {

@@ -6,7 +6,7 @@
 //! here by the statement that performs them.
 
 use crate::catalog::{
-    Acl, CatalogState, DefaultAcl, Grantee, Group, Principal, Privileges, QualifiedName, Relation, RelationKind, RlsAttachment, RlsPolicy, Role,
+    next_id, Acl, CatalogState, DefaultAcl, Grantee, Group, Principal, Privileges, QualifiedName, Relation, RelationKind, RlsAttachment, RlsPolicy, Role,
     DEFAULT_DATABASE,
 };
 use crate::err;
@@ -270,10 +270,7 @@ impl Session {
         let mut acl = Acl::default();
         for default in self.txn().state().default_acls.iter() {
             if default.owner == owner && default.schema.as_deref().is_none_or(|s| s == schema) {
-                for item in &default.acl.0 {
-                    acl.grant(&item.grantee, item.privileges, false, &item.grantor);
-                    acl.grant(&item.grantee, item.grantable, true, &item.grantor);
-                }
+                acl.merge(&default.acl);
             }
         }
         acl
@@ -376,7 +373,7 @@ impl Session {
         for user in &users {
             state.require_user(user)?;
         }
-        let id = state.groups.values().map(|g| g.id).max().unwrap_or(GROUP_ID_BASE) + 1;
+        let id = next_id(state.groups.values().map(|g| g.id), GROUP_ID_BASE);
         self.txn().put_group(Group { id, name, members: users.into_iter().collect() });
         Ok(())
     }
@@ -437,7 +434,7 @@ impl Session {
         if state.roles.contains_key(&name) {
             return Err(err!(DUPLICATE_OBJECT, "role \"{name}\" already exists"));
         }
-        let id = state.roles.values().map(|r| r.id).max().unwrap_or(ROLE_ID_BASE) + 1;
+        let id = next_id(state.roles.values().map(|r| r.id), ROLE_ID_BASE);
         let owner = self.user.clone();
         self.txn().put_role(Role { id, name, owner, users: BTreeSet::new(), roles: BTreeSet::new() });
         Ok(())
@@ -480,7 +477,7 @@ impl Session {
         if state.policies.contains_key(&name) {
             return Err(err!(DUPLICATE_OBJECT, "policy \"{name}\" already exists"));
         }
-        let id = state.policies.values().map(|p| p.id).max().unwrap_or(POLICY_ID_BASE) + 1;
+        let id = next_id(state.policies.values().map(|p| p.id), POLICY_ID_BASE);
         let owner = self.user.clone();
         self.txn().put_policy(RlsPolicy { id, name, columns, alias, using, owner, attachments: vec![] });
         Ok(())
@@ -575,13 +572,7 @@ impl Session {
 
     /// Whether any object's grants name `grantee`.
     fn grantee_is_referenced(&mut self, grantee: &Grantee) -> bool {
-        let state = self.txn().state();
-        let named = |acl: &Acl| acl.0.iter().any(|i| &i.grantee == grantee);
-        named(&state.database_acl)
-            || state.schemas.values().any(|s| named(&s.acl))
-            || state.relations.values().any(|r| {
-                named(&r.acl) || r.table().is_some_and(|t| t.columns.iter().any(|c| named(&c.acl)))
-            })
+        self.txn().state().acls().any(|acl| acl.0.iter().any(|i| &i.grantee == grantee))
     }
 
     /// A renamed user keeps what they own, their grants and their memberships.

@@ -498,7 +498,6 @@ async fn open_input(lake: &Lake, object: &LakeObject) -> Result<Box<dyn Read + S
     Ok(Box::new(tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(stream))))
 }
 
-/// The batch with the columns COPY did not fill set to their DEFAULT.
 /// A Parquet file's Arrow schema with string and binary views read as plain arrays.
 fn plain_string_schema(schema: &SchemaRef) -> SchemaRef {
     use datafusion::arrow::datatypes::{DataType, Field};
@@ -514,6 +513,7 @@ fn plain_string_schema(schema: &SchemaRef) -> SchemaRef {
     Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
 }
 
+/// The batch with the columns COPY did not fill set to their DEFAULT.
 fn with_defaults(batch: RecordBatch, defaults: &[(usize, datafusion::scalar::ScalarValue)]) -> Result<RecordBatch> {
     if defaults.is_empty() {
         return Ok(batch);

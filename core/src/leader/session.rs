@@ -197,7 +197,7 @@ impl Session {
     /// endpoint's connections).
     pub fn set_backends(&mut self, backends: Arc<dyn Backends>) {
         self.pid = backends.own_pid();
-        let superuser = self.db.snapshot().users.get(&self.user).is_some_and(|u| u.superuser);
+        let superuser = self.db.snapshot().is_superuser(&self.user);
         for function in crate::leader::system::backend_functions(backends, &self.user, superuser) {
             self.context.register_udf(function);
         }

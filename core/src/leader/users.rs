@@ -60,7 +60,7 @@ impl Session {
             Some(None) => None,
             None => return Err(err!(SYNTAX_ERROR, "CREATE USER needs PASSWORD '…' or PASSWORD DISABLE")),
         };
-        let id = state.users.values().map(|u| u.id).max().unwrap_or(USER_ID_BASE) + 1;
+        let id = crate::catalog::next_id(state.users.values().map(|u| u.id), USER_ID_BASE);
         let mut user = User {
             id,
             name: name.to_string(),
@@ -161,12 +161,10 @@ impl Session {
 
     pub(crate) fn require_superuser(&mut self, action: &str) -> Result<()> {
         let user = self.user().to_string();
-        match self.txn().state().users.get(&user) {
-            // Embedded sessions run as the built-in owner, which is not a catalog user.
-            None if user == crate::catalog::DEFAULT_OWNER => Ok(()),
-            Some(u) if u.superuser => Ok(()),
-            _ => Err(err!(INSUFFICIENT_PRIVILEGE, "permission denied: only superusers can {action}")),
+        if self.txn().state().is_superuser(&user) {
+            return Ok(());
         }
+        Err(err!(INSUFFICIENT_PRIVILEGE, "permission denied: only superusers can {action}"))
     }
 }
 
