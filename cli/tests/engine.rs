@@ -28,8 +28,18 @@ async fn query_i64(db: &Database, sql: &str) -> i64 {
     }
 }
 
+/// Opens the database in `dir`. A database just dropped may stay locked for a moment: query
+/// tasks DataFusion spawned can still hold it while they wind down.
 fn open(dir: &Path) -> Database {
-    Database::open(dir.to_str().unwrap(), Config::default()).expect("open database")
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match Database::open(dir.to_str().unwrap(), Config::default()) {
+            Err(e) if e.message.contains("already open") && std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            opened => return opened.expect("open database"),
+        }
+    }
 }
 
 /// The committed catalog entry of table `public.name`.
