@@ -1,6 +1,8 @@
-//! `redwood`: the SQL shell on an embedded database, the SQL endpoint (`serve`), and the demo.
+//! `redwood`: the SQL shell on an embedded database, the SQL endpoint (`serve`), compute nodes,
+//! temporary credentials, and the demo.
 
 mod compute;
+mod credentials;
 mod demo;
 mod serve;
 mod shell;
@@ -47,6 +49,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Run a compute node for a leader started with `redwood serve --compute`.
     Compute(compute::ComputeArgs),
+    /// Issue temporary credentials (as GetClusterCredentials) for a database user.
+    Credentials(credentials::CredentialsArgs),
     /// Build a sample TPC-H database with Redshift distribution and sort keys, and query it.
     Demo {
         /// Where to build it.
@@ -148,6 +152,7 @@ fn main() -> ExitCode {
         match cli.command {
             Some(Command::Serve(args)) => serve::run(args).await.map_err(|e| (e, None)),
             Some(Command::Compute(args)) => compute::run(args).await.map_err(|e| (e, None)),
+            Some(Command::Credentials(args)) => credentials::run(args).map_err(|e| (e, None)),
             Some(Command::Demo { dir, scale, layout }) => {
                 let config = layout.config().map_err(|e| (e, None))?;
                 demo::run(&dir, scale, config).await.map_err(|e| (e, None))

@@ -2,6 +2,7 @@
 //! `redwood compute` processes (`--compute`).
 
 use crate::LayoutArgs;
+use redwood_core::endpoint::redshift_api::ApiConfig;
 use redwood_core::endpoint::{AuthMethod, Endpoint, EndpointConfig};
 use redwood_core::{err, Database, Result};
 use std::io::Write;
@@ -45,6 +46,16 @@ pub struct ServeArgs {
     /// useractivitylog, as Redshift's audit logging); the system tables have it either way.
     #[arg(long, value_name = "DIR")]
     audit_log: Option<PathBuf>,
+    /// Serve the Redshift API (GetClusterCredentials, DescribeClusters) over HTTPS to the
+    /// holders of the access keys in this file (JSON, owner-only; see the README).
+    #[arg(long, value_name = "FILE")]
+    access_keys: Option<PathBuf>,
+    /// Port of the Redshift API (0 picks a free one, printed at start).
+    #[arg(long, default_value_t = 5440, requires = "access_keys")]
+    api_port: u16,
+    /// The cluster's name in the Redshift API (ClusterIdentifier).
+    #[arg(long, default_value = "redwood")]
+    cluster_identifier: String,
     #[command(flatten)]
     layout: LayoutArgs,
 }
@@ -92,8 +103,16 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     config.tls_dir = (args.data != redwood_core::MEMORY).then(|| PathBuf::from(&args.data));
     config.require_ssl = args.require_ssl;
     config.allowed_clients = args.allowed_clients;
+    config.api = args.access_keys.map(|access_keys| ApiConfig {
+        listen: SocketAddr::new(args.listen, args.api_port),
+        access_keys,
+        cluster_identifier: args.cluster_identifier,
+    });
     let endpoint = Endpoint::bind(db, config).await?;
-    // Tests and scripts read the chosen port from this line.
+    if let Some(api) = endpoint.api_addr() {
+        println!("redwood serve: Redshift API on https://{api}");
+    }
+    // Tests and scripts read the chosen port from this line (printed last).
     println!("redwood serve: listening on {}", endpoint.local_addr());
     let _ = std::io::stdout().flush();
     tokio::select! {

@@ -31,11 +31,15 @@ class Server:
         command = [redwood_binary(), "serve", "--data", self.data, "--port", "0",
                    "--admin-user", ADMIN_USER, "--admin-password", ADMIN_PASSWORD, *args]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        # Lines before it describe the cluster (`--compute`).
+        # Lines before it describe the cluster (`--compute`) and the Redshift API (`--access-keys`).
         match = None
+        self.api_url = None
         while match is None:
             line = self.process.stdout.readline()
             match = re.search(r"listening on ([\d.]+):(\d+)", line)
+            api = re.search(r"Redshift API on (https://\S+)", line)
+            if api:
+                self.api_url = api.group(1)
             if not line:
                 break
         if not match:

@@ -1,10 +1,13 @@
 //! Startup and authentication: the user and database a client names are checked against the
-//! catalog, then the password by SCRAM-SHA-256, md5 or (over TLS only) cleartext. On success the
-//! connection gets its backend key (for CancelRequest), its session and Redshift's parameters.
+//! catalog, then the password by SCRAM-SHA-256, md5 or (over TLS only) cleartext. `IAM:user` and
+//! `IAMA:user` log in with temporary credentials (`leader::credentials`), sent in cleartext and so
+//! over TLS only. On success the connection gets its backend key (for CancelRequest), its session
+//! and Redshift's parameters.
 
 use super::{AuthMethod, ConnectionState, Shared};
 use crate::catalog::User;
 use crate::leader::audit::ConnectionEvent;
+use crate::leader::credentials;
 use crate::leader::session::SERVER_VERSION;
 use crate::leader::users::parse_scram;
 use async_trait::async_trait;
@@ -28,6 +31,8 @@ enum Stage {
     Scram(SASLState),
     Md5([u8; 4]),
     Cleartext,
+    /// Temporary credentials for this login name and database.
+    Temporary { login: String, database: String },
 }
 
 pub(super) struct Authenticator {
@@ -50,9 +55,9 @@ impl Authenticator {
         Authenticator { shared, connection, stage: tokio::sync::Mutex::new(Stage::Start), user: std::sync::Mutex::new(None) }
     }
 
-    /// The catalog user a login name refers to (`IAM:name` / `IAMA:name` as on Redshift).
+    /// The catalog user a login name refers to, if they may log in now.
     fn lookup(&self, login: &str) -> PgWireResult<User> {
-        let name = login.strip_prefix("IAMA:").or_else(|| login.strip_prefix("IAM:")).unwrap_or(login).to_ascii_lowercase();
+        let name = login.to_ascii_lowercase();
         let snapshot = self.shared.db.snapshot();
         let user = snapshot.users.get(&name).cloned().ok_or_else(|| fatal("28000", format!("user \"{name}\" does not exist")))?;
         if let Some(until) = &user.valid_until {
@@ -83,6 +88,17 @@ impl Authenticator {
         let database = client.metadata().get(METADATA_DATABASE).cloned().unwrap_or_else(|| login.clone());
         if database != self.shared.database_name() {
             return Err(fatal("3D000", format!("database \"{database}\" does not exist")));
+        }
+        if credentials::parse_login(&login).is_some() {
+            if !client.is_secure() {
+                return Err(fatal(
+                    "28000",
+                    format!("\"{login}\" logs in with temporary credentials, which travel only over SSL: connect with sslmode=require"),
+                ));
+            }
+            *self.stage.lock().await = Stage::Temporary { login, database };
+            client.send(PgWireBackendMessage::Authentication(Authentication::CleartextPassword)).await?;
+            return Ok(());
         }
         let user = self.lookup(&login)?;
         let Some(verifier) = &user.password else {
@@ -132,11 +148,20 @@ impl Authenticator {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
+        let mut stage = self.stage.lock().await;
+        if let Stage::Temporary { login, database } = &*stage {
+            let password = message.into_password()?.password;
+            let db = &self.shared.db;
+            let claim = db.credentials().verify(login, database, &password, chrono::Utc::now()).map_err(|e| fatal(e.sqlstate, e.message))?;
+            crate::leader::users::admit_temporary_user(&mut db.connect(), &claim).map_err(|e| fatal(e.sqlstate, e.message))?;
+            let user = self.lookup(&claim.user)?;
+            *self.user.lock().unwrap() = Some(user.clone());
+            return self.authenticated(client, &user, "iam").await;
+        }
         let user = self.user()?;
         let verifier = user.password.clone().ok_or_else(|| password_failed(&user.name))?;
-        let mut stage = self.stage.lock().await;
         let done = match &mut *stage {
-            Stage::Start => return Err(PgWireError::InvalidSASLState),
+            Stage::Start | Stage::Temporary { .. } => return Err(PgWireError::InvalidSASLState),
             Stage::Md5(salt) => {
                 let answer = message.into_password()?.password;
                 let stored = verifier.md5.strip_prefix("md5").unwrap_or_default();
@@ -185,31 +210,41 @@ impl Authenticator {
             }
         };
         if done {
-            let pid = self.shared.register(&self.connection, &user.name);
-            let secret: i32 = rand::random();
-            *self.connection.secret.lock().unwrap() = secret.to_be_bytes().to_vec();
-            client.set_pid_and_secret_key(pid, SecretKey::I32(secret));
-            let mut session = self.shared.db.connect_as(&user.name);
-            session.set_backends(self.shared.backends(pid));
-            *self.connection.session.lock().await = Some(session);
             let method = match &*stage {
                 Stage::Scram(_) => "scram-sha-256",
                 Stage::Md5(_) => "md5",
                 _ => "password",
             };
-            *self.connection.authenticated.lock().unwrap() = Some((std::time::SystemTime::now(), method));
-            self.shared.db.audit().connection(ConnectionEvent {
-                pid,
-                user: user.name.clone(),
-                method: method.to_string(),
-                ssl_version: if client.is_secure() { "TLS".into() } else { String::new() },
-                application: client.metadata().get(METADATA_APPLICATION_NAME).cloned().unwrap_or_default(),
-                ..ConnectionEvent::new("authenticated", self.connection.peer)
-            });
-            let parameters = Parameters { superuser: user.superuser };
-            finish_authentication(client, &parameters).await?;
+            self.authenticated(client, &user, method).await?;
         }
         Ok(())
+    }
+
+    /// Opens the session of `user`, who proved who they are by `method`.
+    async fn authenticated<C>(&self, client: &mut C, user: &User, method: &'static str) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let pid = self.shared.register(&self.connection, &user.name);
+        let secret: i32 = rand::random();
+        *self.connection.secret.lock().unwrap() = secret.to_be_bytes().to_vec();
+        client.set_pid_and_secret_key(pid, SecretKey::I32(secret));
+        let mut session = self.shared.db.connect_as(&user.name);
+        session.set_backends(self.shared.backends(pid));
+        *self.connection.session.lock().await = Some(session);
+        *self.connection.authenticated.lock().unwrap() = Some((std::time::SystemTime::now(), method));
+        self.shared.db.audit().connection(ConnectionEvent {
+            pid,
+            user: user.name.clone(),
+            method: method.to_string(),
+            ssl_version: if client.is_secure() { "TLS".into() } else { String::new() },
+            application: client.metadata().get(METADATA_APPLICATION_NAME).cloned().unwrap_or_default(),
+            ..ConnectionEvent::new("authenticated", self.connection.peer)
+        });
+        let parameters = Parameters { superuser: user.superuser };
+        finish_authentication(client, &parameters).await
     }
 }
 

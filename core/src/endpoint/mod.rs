@@ -8,6 +8,8 @@
 mod auth;
 pub mod encode;
 mod handler;
+pub mod redshift_api;
+mod sigv4;
 mod tls;
 
 use crate::catalog::DEFAULT_DATABASE;
@@ -50,6 +52,8 @@ pub struct EndpointConfig {
     /// The client networks allowed to connect (a security group's inbound rules); empty: any.
     /// Others are disconnected before their startup message is read.
     pub allowed_clients: Vec<ipnet::IpNet>,
+    /// Also serve the Redshift API (temporary credentials) over HTTPS.
+    pub api: Option<redshift_api::ApiConfig>,
 }
 
 impl EndpointConfig {
@@ -62,6 +66,7 @@ impl EndpointConfig {
             tls_dir: None,
             require_ssl: false,
             allowed_clients: vec![],
+            api: None,
         }
     }
 }
@@ -166,6 +171,7 @@ pub struct Endpoint {
     shared: Arc<Shared>,
     listener: TcpListener,
     tls: Option<pgwire::tokio::TlsAcceptor>,
+    api: Option<redshift_api::RedshiftApi>,
 }
 
 impl Endpoint {
@@ -174,23 +180,36 @@ impl Endpoint {
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|e| Error::io(format!("listening on {}", config.listen), e))?;
-        let tls = Some(tls::acceptor(&config)?);
+        let tls = tls::acceptor(&config)?;
+        let api = match &config.api {
+            Some(api) => Some(redshift_api::RedshiftApi::bind(db.clone(), api, listener.local_addr().expect("bound socket"), tls.clone()).await?),
+            None => None,
+        };
         let shared = Arc::new(Shared {
             db,
             config,
             next_pid: AtomicI32::new(std::process::id() as i32 % 10_000 * 1000 + 1),
             connections: Mutex::new(HashMap::new()),
         });
-        Ok(Endpoint { shared, listener, tls })
+        Ok(Endpoint { shared, listener, tls: Some(tls), api })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("bound socket")
     }
 
+    /// Where the Redshift API listens, when it was asked for.
+    pub fn api_addr(&self) -> Option<SocketAddr> {
+        self.api.as_ref().map(|api| api.local_addr())
+    }
+
     /// Accepts connections until the process ends; each runs in its own task, so an error or a
     /// panic in one session ends only that connection.
-    pub async fn run(self) -> Result<()> {
+    pub async fn run(mut self) -> Result<()> {
+        if let Some(api) = self.api.take() {
+            let shared = Arc::clone(&self.shared);
+            tokio::spawn(api.run(move |peer| shared.allows(peer)));
+        }
         loop {
             let (socket, peer) = match self.listener.accept().await {
                 Ok(accepted) => accepted,

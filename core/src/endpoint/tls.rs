@@ -48,22 +48,8 @@ fn self_signed(dir: Option<&Path>) -> Result<(Vec<u8>, Vec<u8>)> {
     let generated = rcgen::generate_simple_self_signed(names).map_err(|e| err!(INTERNAL_ERROR, "generating a TLS certificate: {e}"))?;
     let (cert_pem, key_pem) = (generated.cert.pem().into_bytes(), generated.signing_key.serialize_pem().into_bytes());
     if let Some((cert, key)) = &paths {
-        write_private(key, &key_pem)?;
+        crate::storage::secret_file::write_owner_only(key, &key_pem)?;
         std::fs::write(cert, &cert_pem).map_err(|e| Error::io(format!("writing {}", cert.display()), e))?;
     }
     Ok((cert_pem, key_pem))
-}
-
-/// Writes a key readable by the owner only.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-    file.write_all(bytes).map_err(|e| Error::io(format!("writing {}", path.display()), e))
 }

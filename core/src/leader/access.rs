@@ -378,7 +378,7 @@ impl Session {
         Ok(())
     }
 
-    fn alter_group(&mut self, name: &str, change: GroupChange) -> Result<()> {
+    pub(crate) fn alter_group(&mut self, name: &str, change: GroupChange) -> Result<()> {
         self.require_superuser("alter groups")?;
         let state = Arc::clone(self.txn().state());
         let mut group = state.groups.get(name).cloned().ok_or_else(|| err!(UNDEFINED_OBJECT, "group \"{name}\" does not exist"))?;

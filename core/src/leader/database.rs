@@ -100,6 +100,8 @@ struct Inner {
     keyring: Option<crate::storage::encryption::Keyring>,
     load_errors: crate::leader::load::LoadErrorLog,
     lake: crate::load::lake::LakeConfig,
+    /// Signs and checks temporary credentials (GetClusterCredentials).
+    credentials: crate::leader::credentials::CredentialSigner,
     /// Held for the life of the database so a second process cannot open the same directory.
     _lock: Option<File>,
 }
@@ -140,6 +142,7 @@ impl Database {
                 next_xid: AtomicU64::new(1),
                 query_log: QueryLog::default(),
                 audit: crate::leader::audit::AuditLog::new(config.audit_dir.as_deref())?,
+                credentials: crate::leader::credentials::CredentialSigner::ephemeral(),
                 keyring: None,
                 load_errors: Default::default(),
                 lake: config.lake.clone(),
@@ -262,6 +265,7 @@ impl Database {
                 next_xid: AtomicU64::new(1),
                 query_log: QueryLog::default(),
                 audit: crate::leader::audit::AuditLog::new(config.audit_dir.as_deref())?,
+                credentials: crate::leader::credentials::CredentialSigner::for_directory(dir)?,
                 keyring,
                 load_errors: Default::default(),
                 lake: config.lake.clone(),
@@ -279,6 +283,11 @@ impl Database {
     /// A session of `user`, who has been authenticated (see `endpoint`).
     pub fn connect_as(&self, user: &str) -> Session {
         Session::new(self.clone(), user)
+    }
+
+    /// The signer of this cluster's temporary credentials.
+    pub fn credentials(&self) -> &crate::leader::credentials::CredentialSigner {
+        &self.inner.credentials
     }
 
     pub fn layout(&self) -> ClusterLayout {

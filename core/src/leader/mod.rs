@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod credentials;
 pub mod cursors;
 pub mod database;
 mod ddl;

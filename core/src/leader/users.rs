@@ -3,7 +3,9 @@
 use crate::catalog::{PasswordVerifier, User};
 use crate::err;
 use crate::error::Result;
+use crate::leader::credentials::Claim;
 use crate::leader::session::{Outcome, Session};
+use crate::sql::access::GroupChange;
 use crate::sql::parser::UserOptions;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
@@ -46,6 +48,29 @@ fn check_password_rules(password: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Makes the user of temporary credentials ready to log in: creates them (password disabled,
+/// so that they log in only with temporary credentials) when the credentials allow it, and adds
+/// them to the groups the credentials name.
+pub fn admit_temporary_user(session: &mut Session, claim: &Claim) -> Result<()> {
+    let admit = |s: &mut Session| {
+        let state = std::sync::Arc::clone(s.txn().state());
+        if !state.users.contains_key(&claim.user) {
+            if !claim.auto_create {
+                return Err(err!(INVALID_AUTHORIZATION, "user \"{}\" does not exist", claim.user));
+            }
+            s.create_user(&claim.user, &UserOptions { password: Some(None), ..Default::default() })?;
+        }
+        for group in &claim.groups {
+            if !state.groups.get(group).is_some_and(|g| g.members.contains(&claim.user)) {
+                s.alter_group(group, GroupChange::AddUsers(vec![claim.user.clone()]))?;
+            }
+        }
+        Ok(())
+    };
+    // Two first logins at once: the one that loses the race finds the user made.
+    session.run_internal(admit).or_else(|_| session.run_internal(admit))
 }
 
 impl Session {

@@ -92,18 +92,7 @@ impl RootKeySource {
     fn load(&self) -> Result<KeyBytes> {
         match self {
             RootKeySource::File(path) => {
-                let metadata = std::fs::metadata(path)
-                    .map_err(|e| Error::new(crate::error::sqlstate::UNDEFINED_FILE, format!("root key file {}: {e}", path.display())))?;
-                use std::os::unix::fs::PermissionsExt;
-                if metadata.permissions().mode() & 0o077 != 0 {
-                    return Err(err!(
-                        INVALID_PARAMETER_VALUE,
-                        "root key file {} is readable by others than its owner (mode {:o}); chmod 600 it",
-                        path.display(),
-                        metadata.permissions().mode() & 0o777
-                    ));
-                }
-                let data = std::fs::read(path).map_err(|e| Error::io(format!("reading root key file {}", path.display()), e))?;
+                let data = super::secret_file::read_owner_only(path, "root key file")?;
                 parse_key(&data).ok_or_else(|| {
                     err!(INVALID_PARAMETER_VALUE, "root key file {} holds no 256-bit key (32 bytes, 64 hex digits or base64)", path.display())
                 })

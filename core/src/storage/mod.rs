@@ -10,6 +10,7 @@ pub mod distribute;
 pub mod encryption;
 pub mod layout;
 pub mod remote;
+pub mod secret_file;
 
 use crate::catalog::{ClusterLayout, ColumnId, RelId};
 use crate::error::{Error, Result};
