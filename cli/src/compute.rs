@@ -32,21 +32,14 @@ pub struct ComputeArgs {
     /// The CA (PEM) that signed every compute node's certificate.
     #[arg(long, env = "REDWOOD_CLUSTER_CA", requires = "tls_cert")]
     cluster_ca: Option<PathBuf>,
-    /// Encrypt a new node's files at rest (see `redwood serve --encrypt`).
-    #[arg(long)]
-    encrypt: bool,
-    /// File holding the root key (mode 600).
-    #[arg(long, env = "REDWOOD_ROOT_KEY_FILE", conflicts_with = "root_key_env")]
-    root_key_file: Option<PathBuf>,
-    /// Name of the environment variable holding the root key.
-    #[arg(long)]
-    root_key_env: Option<String>,
+    #[command(flatten)]
+    encryption: crate::EncryptionArgs,
 }
 
 pub async fn run(args: ComputeArgs) -> Result<()> {
     let slices = args.slices.unwrap_or_else(|| redwood_core::ClusterLayout::default().slices_per_node);
-    let root_key = crate::root_key_source(args.root_key_file, args.root_key_env);
-    let node = ComputeNode::open(&args.data, slices, &args.cluster_secret, root_key.as_ref(), args.encrypt)?;
+    let (encrypt, root_key) = args.encryption.root_key();
+    let node = ComputeNode::open(&args.data, slices, &args.cluster_secret, root_key.as_ref(), encrypt)?;
     let tls = ClusterTls::from_files(args.cluster_ca.as_deref(), args.tls_cert.as_deref(), args.tls_key.as_deref())?;
     let transport = if tls.enabled() { "TLS" } else { "plaintext" };
     let listener = tokio::net::TcpListener::bind(args.listen)

@@ -89,24 +89,39 @@ pub(crate) struct LayoutArgs {
     /// local server); AWS_ENDPOINT_URL takes precedence. Credentials come with each statement.
     #[arg(long = "s3-endpoint", env = "REDWOOD_S3_ENDPOINT")]
     s3_endpoint: Option<String>,
-    /// Encrypt a new database at rest (AES-256, under a root key from --root-key-file or
-    /// --root-key-env). An encrypted database needs its root key every time it is opened.
+    #[command(flatten)]
+    encryption: EncryptionArgs,
+}
+
+/// Encryption at rest of a new database or node, and the root key of an encrypted one.
+#[derive(clap::Args, Clone)]
+pub(crate) struct EncryptionArgs {
+    /// Encrypt a new database (or node) at rest: AES-256, under the root key given by one of
+    /// the options below. An encrypted database needs its root key every time it is opened.
     #[arg(long)]
     encrypt: bool,
     /// File holding the root key (32 bytes, 64 hex digits or base64; mode 600).
-    #[arg(long, env = "REDWOOD_ROOT_KEY_FILE", conflicts_with = "root_key_env")]
+    #[arg(long, env = "REDWOOD_ROOT_KEY_FILE", conflicts_with_all = ["root_key_env", "root_key_kms"])]
     root_key_file: Option<std::path::PathBuf>,
     /// Name of the environment variable holding the root key (64 hex digits or base64).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "root_key_kms")]
     root_key_env: Option<String>,
+    /// A KMS key (id, ARN or alias/name) that encrypts the cluster key; KMS is reached as the
+    /// AWS environment says (AWS_ENDPOINT_URL_KMS or AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID…).
+    #[arg(long, env = "REDWOOD_ROOT_KEY_KMS")]
+    root_key_kms: Option<String>,
 }
 
-/// The root key of an encrypted database or node, from `--root-key-file` / `--root-key-env`.
-pub(crate) fn root_key_source(file: Option<std::path::PathBuf>, env: Option<String>) -> Option<RootKeySource> {
-    match (file, env) {
-        (Some(file), _) => Some(RootKeySource::File(file)),
-        (None, Some(var)) => Some(RootKeySource::Env(var)),
-        (None, None) => None,
+impl EncryptionArgs {
+    /// Whether to encrypt a new database, and the root key of an encrypted one.
+    pub(crate) fn root_key(self) -> (bool, Option<RootKeySource>) {
+        let source = match (self.root_key_file, self.root_key_env, self.root_key_kms) {
+            (Some(file), _, _) => Some(RootKeySource::File(file)),
+            (None, Some(var), _) => Some(RootKeySource::Env(var)),
+            (None, None, Some(key)) => Some(RootKeySource::Kms(key)),
+            (None, None, None) => None,
+        };
+        (self.encrypt, source)
     }
 }
 
@@ -123,6 +138,7 @@ impl LayoutArgs {
                 ))
             }
         };
+        let (encrypt, root_key) = self.encryption.root_key();
         Ok(Config {
             layout: Some(redwood_core::ClusterLayout {
                 nodes: self.nodes.max(1),
@@ -132,8 +148,8 @@ impl LayoutArgs {
             cluster_secret,
             cluster_tls: redwood_core::compute::channels::ClusterTls::from_files(self.cluster_ca.as_deref(), None, None)?,
             lake: redwood_core::load::lake::LakeConfig { s3_endpoint: self.s3_endpoint },
-            root_key: root_key_source(self.root_key_file, self.root_key_env),
-            encrypt: self.encrypt,
+            root_key,
+            encrypt,
             audit_dir: None,
         })
     }

@@ -1,14 +1,19 @@
 """Encryption at rest through `redwood serve --encrypt --root-key-file`: no marker value inserted
 as plaintext is found in any file of the data directory; a wrong or missing root key fails at
 start and changes nothing; ROTATE ENCRYPTION KEY keeps the data readable; a flipped byte in a
-segment is an integrity error naming the file."""
+segment is an integrity error naming the file. With `--root-key-kms`, the root key is a KMS key
+(moto's KMS, checking signatures and IAM policies): another key or revoked access leaves the
+database closed."""
 
 import hashlib
+import json
 import os
 import subprocess
 
+import boto3
 import psycopg
 import pytest
+from moto_server import moto_server
 from redwood_server import ADMIN_PASSWORD, ADMIN_USER, Server, redwood_binary
 
 MARKERS = ["Zebra-Marker-7731", "Quokka-Default-4410", "Narwhal-View-9923", "Okapi-Comment-1188", "Axolotl-Policy-5521"]
@@ -36,14 +41,17 @@ def failed_start(data, *args):
     return result.stderr + result.stdout
 
 
+def make_key(directory, name, byte="c"):
+    """A root key file (64 hex digits), readable by its owner only."""
+    path = directory / name
+    path.write_text(byte * 64)
+    path.chmod(0o600)
+    return str(path)
+
+
 @pytest.fixture
 def keys(tmp_path):
-    def key(name, byte):
-        path = tmp_path / name
-        path.write_text(byte * 64)
-        path.chmod(0o600)
-        return str(path)
-    return key("root.key", "a"), key("wrong.key", "b")
+    return make_key(tmp_path, "root.key", "a"), make_key(tmp_path, "wrong.key", "b")
 
 
 def test_encrypted_data_directory(tmp_path, keys):
@@ -151,3 +159,64 @@ def test_compute_nodes_encrypt_their_files(tmp_path, keys):
     assert len(node_files) >= 2
     leaks = [p for p in files_under(str(tmp_path)) if not p.endswith(".key") and MARKERS[0].encode() in open(p, "rb").read()]
     assert not leaks, leaks
+
+
+def test_root_key_in_kms(tmp_path, monkeypatch):
+    # Six set-up requests go unchecked: two IAM users, Redwood's and an administrator's.
+    with moto_server(checked_after=6) as url:
+        setup = {"endpoint_url": url, "aws_access_key_id": "setup", "aws_secret_access_key": "setup", "region_name": "us-east-1"}
+        iam = boto3.client("iam", **setup)
+
+        def user(name, action):
+            iam.create_user(UserName=name)
+            key = iam.create_access_key(UserName=name)["AccessKey"]
+            policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
+            iam.put_user_policy(UserName=name, PolicyName=action, PolicyDocument=policy)
+            return key
+
+        access = user("redwood", "kms:*")
+        admin = user("admin", "iam:*")
+        iam = boto3.client("iam", endpoint_url=url, aws_access_key_id=admin["AccessKeyId"],
+                           aws_secret_access_key=admin["SecretAccessKey"], region_name="us-east-1")
+        kms = boto3.client("kms", endpoint_url=url, aws_access_key_id=access["AccessKeyId"],
+                           aws_secret_access_key=access["SecretAccessKey"], region_name="us-east-1")
+        key_id, other_key = (kms.create_key()["KeyMetadata"]["KeyId"] for _ in range(2))
+        # Only KMS goes to moto; the server finds it as the AWS SDKs do.
+        for name, value in {"AWS_ENDPOINT_URL_KMS": url, "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": access["AccessKeyId"],
+                            "AWS_SECRET_ACCESS_KEY": access["SecretAccessKey"]}.items():
+            monkeypatch.setenv(name, value)
+        data = str(tmp_path / "db")
+        server = Server("--encrypt", "--root-key-kms", key_id, data=data)
+        try:
+            with psycopg.connect(server.dsn(), autocommit=True) as con:
+                con.execute(f"CREATE TABLE secret AS SELECT n AS id, '{MARKERS[0]}' || n AS note FROM generate_series(1, 1000) AS g(n)")
+        finally:
+            server.stop()
+        assert not [path for path in files_under(data) if MARKERS[0].encode() in open(path, "rb").read()]
+        assert json.load(open(os.path.join(data, "keyring.json")))["kms_key_id"] == key_id
+
+        before = snapshot(data)
+        assert "KMS refused Decrypt" in failed_start(data, "--root-key-kms", other_key)
+        assert f"KMS key {key_id}" in failed_start(data, "--root-key-file", make_key(tmp_path, "local.key"))
+        assert snapshot(data) == before
+
+        server = Server("--root-key-kms", key_id, data=data)
+        try:
+            with psycopg.connect(server.dsn(), autocommit=True) as con:
+                con.execute("ROTATE ENCRYPTION KEY")
+                assert con.execute("SELECT count(*), max(id) FROM secret").fetchone() == (1000, 1000)
+        finally:
+            server.stop()
+        server = Server("--root-key-kms", key_id, data=data)
+        try:
+            with psycopg.connect(server.dsn(), autocommit=True) as con:
+                assert con.execute("SELECT count(*) FROM secret WHERE note LIKE 'Zebra%'").fetchone() == (1000,)
+        finally:
+            server.stop()
+
+        # Revoking Redwood's access to the key closes the database (moto does not model disabled
+        # keys refusing Decrypt; KMS's DisabledException is reported the same way).
+        before = snapshot(data)
+        iam.delete_user_policy(UserName="redwood", PolicyName="kms:*")
+        assert "AccessDenied" in failed_start(data, "--root-key-kms", key_id)
+        assert snapshot(data) == before

@@ -9,11 +9,6 @@ import gzip
 import io
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import boto3
 import psycopg
@@ -21,37 +16,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import zstandard
+from moto_server import moto_server
 from redwood_server import Server
 
 BUCKET = "lake"
 KEYS = "ACCESS_KEY_ID 'AKIDEXAMPLE' SECRET_ACCESS_KEY 'secret'"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1)
-            break
-        except OSError:
-            if time.time() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("moto_server did not start")
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with moto_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -299,22 +274,7 @@ def test_external_table_over_partitioned_parquet(con, s3, tmp_path):
 def test_wrong_credentials_are_refused():
     """A moto server that checks credentials (after the set-up requests): a key it never issued is
     refused with 28000 and nothing is loaded; the key it issued, with a policy, loads."""
-    port = free_port()
-    env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="4")
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    server = None
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise RuntimeError("moto_server did not start")
-                time.sleep(0.2)
+    with moto_server(checked_after=4) as url:
         setup = {"endpoint_url": url, "aws_access_key_id": "setup", "aws_secret_access_key": "setup", "region_name": "us-east-1"}
         iam = boto3.client("iam", **setup)
         iam.create_user(UserName="loader")
@@ -326,20 +286,18 @@ def test_wrong_credentials_are_refused():
                           aws_secret_access_key=key["SecretAccessKey"], region_name="us-east-1")
         s3.put_object(Bucket="guarded", Key="rows.csv", Body=b"1\n2\n")
         server = Server("--s3-endpoint", url)
-        with psycopg.connect(server.dsn(), autocommit=True) as con:
-            con.execute("CREATE TABLE guarded (id INT)")
-            with pytest.raises(psycopg.Error) as e:
-                con.execute("COPY guarded FROM 's3://guarded/rows.csv' ACCESS_KEY_ID 'AKIANEVERISSUED' SECRET_ACCESS_KEY 'x' CSV")
-            assert e.value.sqlstate == "28000", str(e.value)
-            assert rows(con, "SELECT count(*) FROM guarded") == [(0,)]
-            con.execute(f"COPY guarded FROM 's3://guarded/rows.csv' ACCESS_KEY_ID '{key['AccessKeyId']}' "
-                        f"SECRET_ACCESS_KEY '{key['SecretAccessKey']}' CSV")
-            assert rows(con, "SELECT count(*) FROM guarded") == [(2,)]
-    finally:
-        if server:
+        try:
+            with psycopg.connect(server.dsn(), autocommit=True) as con:
+                con.execute("CREATE TABLE guarded (id INT)")
+                with pytest.raises(psycopg.Error) as e:
+                    con.execute("COPY guarded FROM 's3://guarded/rows.csv' ACCESS_KEY_ID 'AKIANEVERISSUED' SECRET_ACCESS_KEY 'x' CSV")
+                assert e.value.sqlstate == "28000", str(e.value)
+                assert rows(con, "SELECT count(*) FROM guarded") == [(0,)]
+                con.execute(f"COPY guarded FROM 's3://guarded/rows.csv' ACCESS_KEY_ID '{key['AccessKeyId']}' "
+                            f"SECRET_ACCESS_KEY '{key['SecretAccessKey']}' CSV")
+                assert rows(con, "SELECT count(*) FROM guarded") == [(2,)]
+        finally:
             server.stop()
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_copy_and_unload_need_privileges(con, lake_server, s3):

@@ -230,14 +230,16 @@ impl Endpoint {
             let terminated = handlers.terminated();
             let tls = self.tls.clone();
             tokio::spawn(async move {
+                // Termination first: a statement that arrived meanwhile must not run.
                 tokio::select! {
+                    biased;
+                    // pg_terminate_backend: dropping the connection rolls its session back.
+                    _ = terminated.cancelled() => tracing::info!("connection from {peer} terminated"),
                     result = pgwire::tokio::process_socket(socket, tls, handlers) => {
                         if let Err(e) = result {
                             tracing::debug!("connection from {peer} ended: {e}");
                         }
                     }
-                    // pg_terminate_backend: dropping the connection rolls its session back.
-                    _ = terminated.cancelled() => tracing::info!("connection from {peer} terminated"),
                 }
             });
         }

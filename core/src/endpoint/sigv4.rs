@@ -187,4 +187,34 @@ mod tests {
         let tampered = SignedRequest { query: "Action=ListUsers&Version=2010-05-09", ..request };
         assert_eq!(authorization.verify(&tampered, secret, "iam", now).unwrap_err().code, "SignatureDoesNotMatch");
     }
+
+    /// A request signed by another implementation (object_store's, which signs S3 requests)
+    /// verifies, query string and body included.
+    #[test]
+    fn verifies_what_object_store_signs() {
+        use object_store::aws::{AwsAuthorizer, AwsCredential};
+        use object_store::client::HttpRequestBody;
+        let credential = AwsCredential { key_id: "AKIDTEST".into(), secret_key: "s3cr3t/key+x".into(), token: None };
+        let body = "Action=GetClusterCredentials&DbUser=alice&DbGroups.DbGroup.1=a%20b&Version=2012-12-01";
+        let mut request = http::Request::builder()
+            .method("POST")
+            .uri("https://127.0.0.1:5440/v1/path?b=2&a=1&c=x%2By")
+            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+            .body(HttpRequestBody::from(body.to_string()))
+            .unwrap();
+        AwsAuthorizer::new(&credential, "redshift", "eu-west-1").authorize(&mut request, None);
+        let header = request.headers()[http::header::AUTHORIZATION].to_str().unwrap().to_string();
+        let authorization = Authorization::parse(&header).unwrap();
+        assert_eq!((authorization.region.as_str(), authorization.service.as_str()), ("eu-west-1", "redshift"));
+        let signed = SignedRequest {
+            method: "POST",
+            path: request.uri().path(),
+            query: request.uri().query().unwrap_or_default(),
+            headers: request.headers(),
+            body: body.as_bytes(),
+        };
+        authorization.verify(&signed, "s3cr3t/key+x", "redshift", Utc::now()).unwrap();
+        let other_body = SignedRequest { body: b"Action=GetClusterCredentials&DbUser=admin", ..signed };
+        assert_eq!(authorization.verify(&other_body, "s3cr3t/key+x", "redshift", Utc::now()).unwrap_err().code, "SignatureDoesNotMatch");
+    }
 }

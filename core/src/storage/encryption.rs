@@ -1,5 +1,6 @@
 //! Encryption at rest, with Redshift's key hierarchy: a **root key** from a key provider (a key
-//! file only its owner can read, or an environment secret) wraps a **cluster key**, which wraps
+//! file only its owner can read, an environment secret, or a KMS key that never leaves KMS:
+//! `kms`) wraps a **cluster key**, which wraps
 //! the **database key**, which wraps a fresh **data key** per segment file. Everything is
 //! AES-256-GCM (ring). The wrapped cluster and database keys are kept in `keyring.json` in the
 //! data directory; rotating the cluster key re-wraps the database key and rewrites no data.
@@ -18,6 +19,7 @@ use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use super::kms::KmsKey;
 
 pub const KEY_LEN: usize = 32;
 const TAG_LEN: usize = 16;
@@ -86,22 +88,58 @@ pub enum RootKeySource {
     File(PathBuf),
     /// An environment variable holding the key (hex or base64).
     Env(String),
+    /// A KMS key (id, ARN or alias) that encrypts the cluster key (see `kms`).
+    Kms(String),
 }
 
 impl RootKeySource {
-    fn load(&self) -> Result<KeyBytes> {
+    fn load(&self) -> Result<RootKey> {
         match self {
             RootKeySource::File(path) => {
                 let data = super::secret_file::read_owner_only(path, "root key file")?;
-                parse_key(&data).ok_or_else(|| {
+                parse_key(&data).map(RootKey::Local).ok_or_else(|| {
                     err!(INVALID_PARAMETER_VALUE, "root key file {} holds no 256-bit key (32 bytes, 64 hex digits or base64)", path.display())
                 })
             }
             RootKeySource::Env(var) => {
                 let value = std::env::var(var).map_err(|_| err!(INVALID_PARAMETER_VALUE, "environment variable {var} (the root key) is not set"))?;
                 parse_key(value.as_bytes())
+                    .map(RootKey::Local)
                     .ok_or_else(|| err!(INVALID_PARAMETER_VALUE, "environment variable {var} holds no 256-bit key (64 hex digits or base64)"))
             }
+            RootKeySource::Kms(key_id) => Ok(RootKey::Kms(KmsKey::from_environment(key_id)?)),
+        }
+    }
+}
+
+/// The top of the hierarchy: key material held here, or a KMS key that never leaves KMS.
+enum RootKey {
+    Local(KeyBytes),
+    Kms(KmsKey),
+}
+
+impl RootKey {
+    fn wrap_cluster_key(&self, cluster: &KeyBytes) -> Result<Vec<u8>> {
+        match self {
+            RootKey::Local(root) => root.wrap(cluster, CLUSTER_KEY_PURPOSE.as_bytes()),
+            RootKey::Kms(kms) => kms.encrypt(&cluster.0, CLUSTER_KEY_PURPOSE),
+        }
+    }
+
+    /// The cluster key `wrapped` under this root key; 28P01 when it is not this root key's.
+    fn unwrap_cluster_key(&self, wrapped: &[u8], keyring: &Path) -> Result<KeyBytes> {
+        let wrong = || err!(INVALID_PASSWORD, "the root key does not open this database's keys ({}): wrong root key?", keyring.display());
+        match self {
+            RootKey::Local(root) => root.unwrap_key(wrapped, CLUSTER_KEY_PURPOSE.as_bytes()).ok_or_else(wrong),
+            RootKey::Kms(kms) => <[u8; KEY_LEN]>::try_from(kms.decrypt(wrapped, CLUSTER_KEY_PURPOSE)?.as_slice()).map(KeyBytes).map_err(|_| wrong()),
+        }
+    }
+
+    /// The KMS key, as `keyring.json` records it.
+    fn kms_key_id(&self) -> Option<String> {
+        match self {
+            RootKey::Local(_) => None,
+            RootKey::Kms(kms) => Some(kms.key_id().to_string()),
         }
     }
 }
@@ -127,15 +165,18 @@ struct KeyringFile {
     cipher: String,
     cluster_key: String,
     database_key: String,
+    /// The KMS key that encrypted the cluster key, when the root key is in KMS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kms_key_id: Option<String>,
 }
 
-const CLUSTER_KEY_PURPOSE: &[u8] = b"redwood cluster key";
+const CLUSTER_KEY_PURPOSE: &str = "redwood cluster key";
 const DATABASE_KEY_PURPOSE: &[u8] = b"redwood database key";
 
 /// The keys of an encrypted data directory, opened with its root key.
 pub struct Keyring {
     dir: PathBuf,
-    root: KeyBytes,
+    root: RootKey,
     database: KeyBytes,
 }
 
@@ -153,7 +194,7 @@ impl Keyring {
             (Some(source), true) => Ok(Some(Keyring::open(dir, source)?)),
             (None, true) => Err(err!(
                 INVALID_PASSWORD,
-                "{} is encrypted: give its root key (--root-key-file or --root-key-env)",
+                "{} is encrypted: give its root key (--root-key-file, --root-key-env or --root-key-kms)",
                 dir.display()
             )),
             (Some(source), false) if encrypt && new => Ok(Some(Keyring::create(dir, source)?)),
@@ -163,7 +204,7 @@ impl Keyring {
                 dir.display()
             )),
             (Some(_), false) => Err(err!(INVALID_PARAMETER_VALUE, "a root key was given without --encrypt for the new {}", dir.display())),
-            (None, false) if encrypt => Err(err!(INVALID_PARAMETER_VALUE, "--encrypt needs a root key (--root-key-file or --root-key-env)")),
+            (None, false) if encrypt => Err(err!(INVALID_PARAMETER_VALUE, "--encrypt needs a root key (--root-key-file, --root-key-env or --root-key-kms)")),
             (None, false) => Ok(None),
         }
     }
@@ -185,9 +226,10 @@ impl Keyring {
         let file: KeyringFile =
             serde_json::from_str(&text).map_err(|e| err!(DATA_CORRUPTED, "{} is unreadable: {e}", path.display()))?;
         let decode = |what: &str, text: &str| BASE64.decode(text).map_err(|e| err!(DATA_CORRUPTED, "{} ({what}): {e}", path.display()));
-        let cluster = root.unwrap_key(&decode("cluster key", &file.cluster_key)?, CLUSTER_KEY_PURPOSE).ok_or_else(|| {
-            err!(INVALID_PASSWORD, "the root key does not open this database's keys ({}): wrong root key?", path.display())
-        })?;
+        if let (Some(kms_key), RootKey::Local(_)) = (&file.kms_key_id, &root) {
+            return Err(err!(INVALID_PASSWORD, "{} is encrypted under the KMS key {kms_key}: give --root-key-kms", dir.display()));
+        }
+        let cluster = root.unwrap_cluster_key(&decode("cluster key", &file.cluster_key)?, &path)?;
         let database = cluster
             .unwrap_key(&decode("database key", &file.database_key)?, DATABASE_KEY_PURPOSE)
             .ok_or_else(|| err!(DATA_CORRUPTED, "the database key in {} fails its integrity check", path.display()))?;
@@ -204,8 +246,9 @@ impl Keyring {
         let file = KeyringFile {
             format: 1,
             cipher: "AES-256-GCM".into(),
-            cluster_key: BASE64.encode(self.root.wrap(cluster, CLUSTER_KEY_PURPOSE)?),
+            cluster_key: BASE64.encode(self.root.wrap_cluster_key(cluster)?),
             database_key: BASE64.encode(cluster.wrap(&self.database, DATABASE_KEY_PURPOSE)?),
+            kms_key_id: self.root.kms_key_id(),
         };
         let text = serde_json::to_string_pretty(&file).map_err(|e| Error::internal(e.to_string()))?;
         let (path, temporary) = (self.dir.join(KEYRING), self.dir.join(format!("{KEYRING}.new")));
