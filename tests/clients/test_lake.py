@@ -104,6 +104,26 @@ def test_json_and_parquet_from_s3(con, s3):
         [(1, "a"), (2, "b"), (1, None), (2, "b"), (5, "p"), (6, None)], key=str)
 
 
+def test_parquet_of_many_row_groups(con, s3):
+    """Row groups decode on several threads and stream to the table in file order; a bad value in
+    a late row group fails the whole COPY and leaves the table as it was."""
+    ids = pa.array(range(20_000), pa.int64())
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"id": ids, "word": [f"w{i % 7}" for i in range(20_000)]}), buffer, row_group_size=1_000)
+    put(s3, "groups/good.parquet", buffer.getvalue())
+    bad = pa.array([i if i != 17_500 else 2**40 for i in range(20_000)], pa.int64())
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"id": bad, "word": ["x"] * 20_000}), buffer, row_group_size=1_000)
+    put(s3, "groups/bad.parquet", buffer.getvalue())
+    con.execute("CREATE TABLE groups (id INT, word VARCHAR(4)) DISTSTYLE EVEN")
+    con.execute(f"COPY groups FROM 's3://{BUCKET}/groups/good.parquet' {KEYS} FORMAT AS PARQUET")
+    assert rows(con, "SELECT count(*), sum(id), count(DISTINCT word) FROM groups") == [(20_000, 199_990_000, 7)]
+    with pytest.raises(psycopg.errors.DatatypeMismatch) as failure:
+        con.execute(f"COPY groups FROM 's3://{BUCKET}/groups/bad.parquet' {KEYS} FORMAT AS PARQUET")
+    assert "bad.parquet" in str(failure.value) and '"id"' in str(failure.value)
+    assert rows(con, "SELECT count(*) FROM groups") == [(20_000,)]
+
+
 def test_prefix_manifest_and_credentials(con, s3, lake_server):
     for i in range(3):
         put(s3, f"many/part-{i:04d}.csv", f"{i},x{i}\n".encode())
