@@ -13,8 +13,8 @@ use crate::leader::provider::RedwoodTable;
 use crate::leader::session::{Outcome, Session};
 use crate::sql::ddl::{ident_name, qualified_name};
 use crate::sql::params::placeholder_index;
-use crate::storage::distribute::split_by_slice;
-use crate::storage::layout::{encode_segment, physical_schema, sort_rows, writer_properties, MAX_SEGMENT_ROWS};
+use crate::storage::distribute::{place_rows, SliceRows};
+use crate::storage::layout::{encode_segment, gather_sorted, physical_schema, writer_properties, MAX_SEGMENT_ROWS};
 use crate::storage::SegmentRef;
 use crate::types::SqlType;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringArray, UInt64Array};
@@ -341,17 +341,12 @@ impl Session {
         }
         let table = rel.table_mut().expect("a table");
         let mut cursor = table.even_cursor;
-        let mut per_slice: BTreeMap<u32, Vec<RecordBatch>> = BTreeMap::new();
-        for batch in prepared {
-            for (slice, rows) in split_by_slice(table, &layout, batch, &mut cursor)? {
-                per_slice.entry(slice).or_default().push(rows);
-            }
-        }
+        let placed = place_rows(table, &layout, prepared, &mut cursor)?;
         table.even_cursor = cursor;
         let mut shape = table.clone();
         shape.segments.clear();
         self.txn().put_relation(rel);
-        Ok(Some(StagedRows { rel_id, table: shape, per_slice, rows: count }))
+        Ok(Some(StagedRows { rel_id, table: shape, placed, rows: count }))
     }
 
     /// The last half of a write: segments encoded by [`StagedRows::encode`] join the table (and
@@ -397,7 +392,7 @@ impl Session {
         table: &TableDef,
         per_slice: BTreeMap<u32, Vec<RecordBatch>>,
     ) -> Result<Vec<SegmentRef>> {
-        let segments = encode_segments(&self.db, rel_id, table, per_slice)?;
+        let segments = encode_segments(&self.db, rel_id, table, SliceRows::from_per_slice(per_slice))?;
         self.keep_files_until_rollback(&segments);
         Ok(segments)
     }
@@ -415,7 +410,7 @@ pub(crate) struct StagedRows {
     rel_id: RelId,
     /// The table's columns, sort key and encodings.
     table: TableDef,
-    per_slice: BTreeMap<u32, Vec<RecordBatch>>,
+    placed: SliceRows,
     pub rows: u64,
 }
 
@@ -423,25 +418,23 @@ impl StagedRows {
     /// Sorts and encodes the rows and stores the segment files (on any thread: the CPU-heavy half
     /// of a write, which a COPY overlaps with reading the next rows).
     pub(crate) fn encode(self, db: &crate::Database) -> Result<Vec<SegmentRef>> {
-        encode_segments(db, self.rel_id, &self.table, self.per_slice)
+        encode_segments(db, self.rel_id, &self.table, self.placed)
     }
 }
 
 /// Each slice's rows sorted, cut into segments and stored, the slices in parallel.
-fn encode_segments(
-    db: &crate::Database,
-    rel_id: RelId,
-    table: &TableDef,
-    per_slice: BTreeMap<u32, Vec<RecordBatch>>,
-) -> Result<Vec<SegmentRef>> {
+fn encode_segments(db: &crate::Database, rel_id: RelId, table: &TableDef, rows: SliceRows) -> Result<Vec<SegmentRef>> {
     let schema = physical_schema(table);
+    let batches = &rows.batches;
     let encoded: Vec<Result<Vec<(u32, Vec<u8>, usize)>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = per_slice
-            .into_iter()
-            .map(|(slice, batches)| {
+        let handles: Vec<_> = rows
+            .picks
+            .iter()
+            .filter(|(_, picks)| !picks.is_empty())
+            .map(|(&slice, picks)| {
                 let schema = Arc::clone(&schema);
                 scope.spawn(move || -> Result<Vec<(u32, Vec<u8>, usize)>> {
-                    let sorted = sort_rows(table, &batches)?;
+                    let sorted = gather_sorted(table, batches, picks)?;
                     let mut out = vec![];
                     let mut offset = 0;
                     while offset < sorted.num_rows() {

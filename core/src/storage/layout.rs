@@ -3,11 +3,10 @@
 
 use crate::catalog::{Column, Encoding, SortKey, SortKind, TableDef};
 use crate::error::Result;
+use crate::storage::distribute::Pick;
 use crate::storage::physical_column_name;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, UInt32Array, UInt64Array};
-use datafusion::arrow::compute::{
-    concat, concat_batches, interleave_record_batch, lexsort_to_indices, sort_to_indices, take_record_batch, SortColumn,
-};
+use datafusion::arrow::compute::{interleave, interleave_record_batch, lexsort_to_indices, sort_to_indices, SortColumn};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, Encoding as ParquetEncoding, ZstdLevel};
@@ -32,44 +31,29 @@ pub fn physical_schema(table: &TableDef) -> SchemaRef {
     ))
 }
 
-/// A slice's rows (in one or more batches) as one batch sorted by the table's sort key (in the
-/// order given without one). Rows are copied once: gathered in sorted order straight from the
-/// batches they arrived in.
-pub fn sort_rows(table: &TableDef, batches: &[RecordBatch]) -> Result<RecordBatch> {
-    let schema = batches[0].schema();
-    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
-    let Some(sort_key) = table.sort_key.as_ref().filter(|_| rows > 1) else {
-        return Ok(concat_batches(&schema, batches)?);
+/// The rows `picks` selects from `batches`, as one batch sorted by the table's sort key (in the
+/// order picked without one). Rows are copied once: only the sort key's values are gathered to
+/// sort by, then every column in sorted order straight from the batches the rows arrived in.
+pub fn gather_sorted(table: &TableDef, batches: &[RecordBatch], picks: &[Pick]) -> Result<RecordBatch> {
+    let parts: Vec<&RecordBatch> = batches.iter().collect();
+    let Some(sort_key) = table.sort_key.as_ref().filter(|_| picks.len() > 1) else {
+        return Ok(interleave_record_batch(&parts, picks)?);
     };
     let keys: Vec<ArrayRef> = sort_key_columns(table, sort_key)
         .map(|i| {
-            let parts: Vec<&dyn Array> = batches.iter().map(|b| b.column(i).as_ref()).collect();
-            Ok(concat(&parts)?)
+            let columns: Vec<&dyn Array> = batches.iter().map(|b| b.column(i).as_ref()).collect();
+            Ok(interleave(&columns, picks)?)
         })
         .collect::<Result<_>>()?;
-    let indices = match sort_key.kind {
+    let order = match sort_key.kind {
         SortKind::Compound => {
-            let columns: Vec<SortColumn> =
-                keys.into_iter().map(|values| SortColumn { values, options: None }).collect();
+            let columns: Vec<SortColumn> = keys.into_iter().map(|values| SortColumn { values, options: None }).collect();
             lexsort_to_indices(&columns, None)?
         }
         SortKind::Interleaved => z_order_indices(&keys)?,
     };
-    if let [batch] = batches {
-        return Ok(take_record_batch(batch, &indices)?);
-    }
-    // Row `i` of the whole is row `i - starts[b]` of the batch `b` it falls in.
-    let starts: Vec<usize> = batches.iter().scan(0, |at, b| Some(std::mem::replace(at, *at + b.num_rows()))).collect();
-    let picks: Vec<(usize, usize)> = indices
-        .values()
-        .iter()
-        .map(|&i| {
-            let b = starts.partition_point(|&start| start <= i as usize) - 1;
-            (b, i as usize - starts[b])
-        })
-        .collect();
-    let parts: Vec<&RecordBatch> = batches.iter().collect();
-    Ok(interleave_record_batch(&parts, &picks)?)
+    let sorted: Vec<Pick> = order.values().iter().map(|&i| picks[i as usize]).collect();
+    Ok(interleave_record_batch(&parts, &sorted)?)
 }
 
 fn sort_key_columns<'a>(table: &'a TableDef, sort_key: &'a SortKey) -> impl Iterator<Item = usize> + 'a {
