@@ -153,7 +153,7 @@ impl Authenticator {
             let password = message.into_password()?.password;
             let db = &self.shared.db;
             let claim = db.credentials().verify(login, database, &password, chrono::Utc::now()).map_err(|e| fatal(e.sqlstate, e.message))?;
-            crate::leader::users::admit_temporary_user(&mut db.connect(), &claim).map_err(|e| fatal(e.sqlstate, e.message))?;
+            crate::leader::users::admit_temporary_user(db, &claim).map_err(|e| fatal(e.sqlstate, e.message))?;
             let user = self.lookup(&claim.user)?;
             *self.user.lock().unwrap() = Some(user.clone());
             return self.authenticated(client, &user, "iam").await;

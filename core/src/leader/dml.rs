@@ -430,7 +430,6 @@ fn encode_segments(db: &crate::Database, rel_id: RelId, table: &TableDef, rows: 
         let handles: Vec<_> = rows
             .picks
             .iter()
-            .filter(|(_, picks)| !picks.is_empty())
             .map(|(&slice, picks)| {
                 let schema = Arc::clone(&schema);
                 scope.spawn(move || -> Result<Vec<(u32, Vec<u8>, usize)>> {

@@ -2,7 +2,7 @@
 
 use crate::catalog::{PasswordVerifier, User};
 use crate::err;
-use crate::error::Result;
+use crate::error::{sqlstate, Result};
 use crate::leader::credentials::Claim;
 use crate::leader::session::{Outcome, Session};
 use crate::sql::access::GroupChange;
@@ -52,8 +52,16 @@ fn check_password_rules(password: &str) -> Result<()> {
 
 /// Makes the user of temporary credentials ready to log in: creates them (password disabled,
 /// so that they log in only with temporary credentials) when the credentials allow it, and adds
-/// them to the groups the credentials name.
-pub fn admit_temporary_user(session: &mut Session, claim: &Claim) -> Result<()> {
+/// them to the groups the credentials name. A login that changes nothing writes nothing.
+pub fn admit_temporary_user(db: &crate::Database, claim: &Claim) -> Result<()> {
+    // The groups the user is not in yet.
+    let joining = |state: &crate::catalog::CatalogState| -> Vec<String> {
+        claim.groups.iter().filter(|g| !state.groups.get(*g).is_some_and(|g| g.members.contains(&claim.user))).cloned().collect()
+    };
+    let snapshot = db.snapshot();
+    if snapshot.users.contains_key(&claim.user) && joining(&snapshot).is_empty() {
+        return Ok(());
+    }
     let admit = |s: &mut Session| {
         let state = std::sync::Arc::clone(s.txn().state());
         if !state.users.contains_key(&claim.user) {
@@ -62,15 +70,17 @@ pub fn admit_temporary_user(session: &mut Session, claim: &Claim) -> Result<()> 
             }
             s.create_user(&claim.user, &UserOptions { password: Some(None), ..Default::default() })?;
         }
-        for group in &claim.groups {
-            if !state.groups.get(group).is_some_and(|g| g.members.contains(&claim.user)) {
-                s.alter_group(group, GroupChange::AddUsers(vec![claim.user.clone()]))?;
-            }
+        for group in joining(&state) {
+            s.alter_group(&group, GroupChange::AddUsers(vec![claim.user.clone()]))?;
         }
         Ok(())
     };
+    let mut session = db.connect();
     // Two first logins at once: the one that loses the race finds the user made.
-    session.run_internal(admit).or_else(|_| session.run_internal(admit))
+    session.run_internal(admit).or_else(|e| match e.sqlstate {
+        sqlstate::DUPLICATE_OBJECT | sqlstate::SERIALIZATION_FAILURE => session.run_internal(admit),
+        _ => Err(e),
+    })
 }
 
 impl Session {

@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 /// A row of a write: its batch and its row within it.
 pub type Pick = (usize, usize);
 
-/// Rows bound for slices: the batches as given, and each slice's picks of their rows. Nothing is
-/// copied until a slice gathers its rows, once, already in sort order (`layout::gather_sorted`).
+/// Rows bound for slices: the batches as given, and the picks of their rows for each slice that
+/// gets any. Nothing is copied until a slice gathers its rows, once, already in sort order
+/// (`layout::gather_sorted`).
 #[derive(Debug, Default)]
 pub struct SliceRows {
     pub batches: Vec<RecordBatch>,
@@ -33,6 +34,7 @@ impl SliceRows {
                 rows.batches.push(batch);
             }
         }
+        rows.picks.retain(|_, picks| !picks.is_empty());
         rows
     }
 }
@@ -43,12 +45,13 @@ impl SliceRows {
 /// count), so slice `s` holds what a hash repartition would send to partition `s`.
 pub fn place_rows(table: &TableDef, layout: &ClusterLayout, batches: Vec<RecordBatch>, even_cursor: &mut u64) -> Result<SliceRows> {
     let slices = layout.slice_count() as u64;
-    let mut picks: BTreeMap<u32, Vec<Pick>> = BTreeMap::new();
+    // Indexed by slice while rows are placed (a map lookup per row would be the loop's cost).
+    let mut by_slice: Vec<Vec<Pick>> = vec![vec![]; slices as usize];
     match table.distribution.placement() {
         Placement::All => {
             let all: Vec<Pick> = batches.iter().enumerate().flat_map(|(b, batch)| (0..batch.num_rows()).map(move |row| (b, row))).collect();
             for node in 0..layout.nodes {
-                picks.insert(layout.first_slice_of(node), all.clone());
+                by_slice[layout.first_slice_of(node) as usize] = all.clone();
             }
         }
         Placement::Key(id) => {
@@ -59,19 +62,20 @@ pub fn place_rows(table: &TableDef, layout: &ClusterLayout, batches: Vec<RecordB
                 hashes.resize(batch.num_rows(), 0);
                 create_hashes(&[std::sync::Arc::clone(batch.column(index))], REPARTITION_RANDOM_STATE.random_state(), &mut hashes)?;
                 for (row, hash) in hashes.iter().enumerate() {
-                    picks.entry((hash % slices) as u32).or_default().push((b, row));
+                    by_slice[(hash % slices) as usize].push((b, row));
                 }
             }
         }
         Placement::Even => {
             for (b, batch) in batches.iter().enumerate() {
                 for row in 0..batch.num_rows() {
-                    picks.entry(((*even_cursor + row as u64) % slices) as u32).or_default().push((b, row));
+                    by_slice[((*even_cursor + row as u64) % slices) as usize].push((b, row));
                 }
                 *even_cursor = (*even_cursor + batch.num_rows() as u64) % slices;
             }
         }
     }
+    let picks = by_slice.into_iter().enumerate().filter(|(_, picks)| !picks.is_empty()).map(|(slice, picks)| (slice as u32, picks)).collect();
     Ok(SliceRows { batches, picks })
 }
 
