@@ -77,8 +77,8 @@ impl TestCa {
     }
 
     /// The leader's side: it trusts the CA.
-    pub fn cluster_tls(&self) -> redwood_core::compute::channels::ClusterTls {
-        redwood_core::compute::channels::ClusterTls::from_files(Some(&self.ca), None, None).expect("cluster CA")
+    pub fn cluster_tls(&self) -> Option<redwood_core::compute::channels::ClusterTls> {
+        Some(redwood_core::compute::channels::ClusterTls::from_files(&self.ca, None, None).expect("cluster CA"))
     }
 }
 
@@ -92,12 +92,12 @@ pub struct ComputeProcess {
 }
 
 impl ComputeProcess {
-    /// A plaintext node on a free port.
+    /// A node on a free port, its TLS keyed by the cluster secret.
     pub fn start(dir: PathBuf, slices: u32) -> std::io::Result<ComputeProcess> {
         Self::start_on(dir, slices, "127.0.0.1:0", None)
     }
 
-    /// Starts a node on `listen`, over TLS with the test CA's certificate when given.
+    /// Starts a node on `listen`, with the test CA's certificate when given.
     pub fn start_on(dir: PathBuf, slices: u32, listen: &str, tls: Option<Arc<TestCa>>) -> std::io::Result<ComputeProcess> {
         use std::io::BufRead;
         let mut command = std::process::Command::new(redwood_binary());
@@ -187,14 +187,10 @@ impl TestDatabase {
         let mut compute = vec![];
         if mode == Mode::Cluster {
             let layout = config.layout.expect("a cluster test names its layout");
-            // The cluster's channels run over TLS, as a deployment's should.
-            let ca = Arc::new(TestCa::create(&dir.with_extension("tls")));
             for node in 0..layout.nodes {
                 let node_dir = dir.with_extension(format!("node{node}"));
-                let process = ComputeProcess::start_on(node_dir, layout.slices_per_node, "127.0.0.1:0", Some(Arc::clone(&ca)));
-                compute.push(process.expect("start redwood compute"));
+                compute.push(ComputeProcess::start(node_dir, layout.slices_per_node).expect("start redwood compute"));
             }
-            config.cluster_tls = ca.cluster_tls();
             config.compute = compute.iter().map(|c| c.address.clone()).collect();
             config.cluster_secret = CLUSTER_SECRET.to_string();
         }

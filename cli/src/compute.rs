@@ -22,15 +22,15 @@ pub struct ComputeArgs {
     /// The secret the leader and the other nodes of the cluster present.
     #[arg(long, env = "REDWOOD_CLUSTER_SECRET", hide_env_values = true)]
     cluster_secret: String,
-    /// This node's TLS certificate (PEM, signed by the cluster's CA): the leader and the other
-    /// nodes then reach it over TLS.
+    /// This node's TLS certificate (PEM, signed by --cluster-ca); without an operator's CA the
+    /// channels' TLS is keyed by the cluster secret.
     #[arg(long, env = "REDWOOD_TLS_CERT", requires_all = ["tls_key", "cluster_ca"])]
     tls_cert: Option<PathBuf>,
     /// The key of --tls-cert (PEM).
     #[arg(long, env = "REDWOOD_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
     /// The CA (PEM) that signed every compute node's certificate.
-    #[arg(long, env = "REDWOOD_CLUSTER_CA", requires = "tls_cert")]
+    #[arg(long, env = "REDWOOD_CLUSTER_CA", requires_all = ["tls_cert", "tls_key"])]
     cluster_ca: Option<PathBuf>,
     #[command(flatten)]
     encryption: crate::EncryptionArgs,
@@ -40,8 +40,10 @@ pub async fn run(args: ComputeArgs) -> Result<()> {
     let slices = args.slices.unwrap_or_else(|| redwood_core::ClusterLayout::default().slices_per_node);
     let (encrypt, root_key) = args.encryption.root_key();
     let node = ComputeNode::open(&args.data, slices, &args.cluster_secret, root_key.as_ref(), encrypt)?;
-    let tls = ClusterTls::from_files(args.cluster_ca.as_deref(), args.tls_cert.as_deref(), args.tls_key.as_deref())?;
-    let transport = if tls.enabled() { "TLS" } else { "plaintext" };
+    let (tls, transport) = match &args.cluster_ca {
+        Some(ca) => (ClusterTls::from_files(ca, args.tls_cert.as_deref(), args.tls_key.as_deref())?, "TLS, the cluster's CA"),
+        None => (ClusterTls::from_secret(&args.cluster_secret)?, "TLS keyed by the cluster secret"),
+    };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| err!(IO_ERROR, "cannot listen on {}: {e}", args.listen))?;

@@ -81,8 +81,8 @@ pub(crate) struct LayoutArgs {
     /// The secret the compute nodes were started with.
     #[arg(long, env = "REDWOOD_CLUSTER_SECRET", hide_env_values = true)]
     cluster_secret: Option<String>,
-    /// The CA (PEM) that signed the compute nodes' certificates: the leader then reaches them
-    /// over TLS (the nodes run with --tls-cert/--tls-key/--cluster-ca).
+    /// The CA (PEM) that signed the compute nodes' certificates (the nodes run with
+    /// --tls-cert/--tls-key/--cluster-ca); without it the channels' TLS is keyed by the cluster secret.
     #[arg(long, env = "REDWOOD_CLUSTER_CA", requires = "compute")]
     cluster_ca: Option<std::path::PathBuf>,
     /// An S3-compatible endpoint for COPY, UNLOAD and external tables (http://host:port for a
@@ -146,7 +146,10 @@ impl LayoutArgs {
             }),
             compute: self.compute,
             cluster_secret,
-            cluster_tls: redwood_core::compute::channels::ClusterTls::from_files(self.cluster_ca.as_deref(), None, None)?,
+            cluster_tls: self
+                .cluster_ca
+                .map(|ca| redwood_core::compute::channels::ClusterTls::from_files(&ca, None, None))
+                .transpose()?,
             lake: redwood_core::load::lake::LakeConfig { s3_endpoint: self.s3_endpoint },
             root_key,
             encrypt,

@@ -22,6 +22,15 @@ def redwood_binary():
     return path
 
 
+def start_compute(data, secret, *args):
+    """A `redwood compute` node on a free loopback port: the process and its address."""
+    process = subprocess.Popen([redwood_binary(), "compute", "--listen", "127.0.0.1:0", "--data", data, "--slices", "1",
+                                "--cluster-secret", secret, *args], stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    assert line.startswith("redwood compute: listening on "), line
+    return process, line.split()[4]
+
+
 class Server:
     """A running `redwood serve`; stopped when the test session ends."""
 

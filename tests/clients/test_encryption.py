@@ -14,7 +14,7 @@ import boto3
 import psycopg
 import pytest
 from moto_server import moto_server
-from redwood_server import ADMIN_PASSWORD, ADMIN_USER, Server, redwood_binary
+from redwood_server import ADMIN_PASSWORD, ADMIN_USER, Server, redwood_binary, start_compute
 
 MARKERS = ["Zebra-Marker-7731", "Quokka-Default-4410", "Narwhal-View-9923", "Okapi-Comment-1188", "Axolotl-Policy-5521"]
 
@@ -129,18 +129,10 @@ def test_key_files_others_can_read_are_refused(tmp_path):
     assert "chmod 600" in failed_start(str(tmp_path / "db"), "--encrypt", "--root-key-file", str(key))
 
 
-def start_compute(data, key_file):
-    process = subprocess.Popen([redwood_binary(), "compute", "--listen", "127.0.0.1:0", "--data", data, "--slices", "1",
-                                "--cluster-secret", "encryption-test", "--encrypt", "--root-key-file", key_file],
-                               stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    assert line.startswith("redwood compute: listening on "), line
-    return process, line.split()[4]
-
-
 def test_compute_nodes_encrypt_their_files(tmp_path, keys):
     key, _ = keys
-    nodes = [start_compute(str(tmp_path / f"node{i}"), key) for i in range(2)]
+    nodes = [start_compute(str(tmp_path / f"node{i}"), "encryption-test", "--encrypt", "--root-key-file", key)
+             for i in range(2)]
     server = None
     try:
         server = Server("--compute", ",".join(address for _, address in nodes), "--cluster-secret", "encryption-test",

@@ -165,7 +165,8 @@ async fn misconfigured_nodes_are_refused_at_startup() {
     };
 
     let error = open("l1", addresses.clone(), "wrong-secret").err().expect("a wrong secret is refused");
-    assert!(error.message.contains("cluster secret"), "{}", error.message);
+    assert_eq!(error.sqlstate, "28000", "{}", error.message);
+    assert!(error.message.contains("--cluster-secret"), "{}", error.message);
     let error = open("l1", vec!["127.0.0.1:1".into()], CLUSTER_SECRET).err().expect("nothing listens there");
     assert_eq!(error.sqlstate, "08001", "{}", error.message);
 
@@ -185,16 +186,19 @@ async fn misconfigured_nodes_are_refused_at_startup() {
     assert_eq!(reopened.layout(), ClusterLayout { nodes: 2, slices_per_node: 2 });
     drop(reopened);
 
-    // TLS on one side only: the leader cannot reach the node.
+    // An operator's CA on one side only: the leader cannot verify the node.
     let ca = std::sync::Arc::new(TestCa::create(&dir.path().join("tls")));
-    let tls_node = ComputeProcess::start_on(dir.path().join("node-tls"), 2, "127.0.0.1:0", Some(ca.clone())).unwrap();
-    let error = open("l3", vec![tls_node.address.clone()], CLUSTER_SECRET).err().expect("plaintext leader, TLS node");
-    assert_eq!(error.sqlstate, "08001", "{}", error.message);
+    let ca_node = ComputeProcess::start_on(dir.path().join("node-tls"), 2, "127.0.0.1:0", Some(ca.clone())).unwrap();
+    let error = open("l3", vec![ca_node.address.clone()], CLUSTER_SECRET).err().expect("keyed leader, node with a CA");
+    assert_eq!(error.sqlstate, "28000", "{}", error.message);
     let with_ca = |leader: &str, compute: Vec<String>| {
         let config = Config { compute, cluster_secret: CLUSTER_SECRET.to_string(), cluster_tls: ca.cluster_tls(), ..Config::default() };
         Database::open(dir.path().join(leader).to_str().unwrap(), config)
     };
-    let error = with_ca("l4", addresses).err().expect("TLS leader, plaintext nodes");
-    assert_eq!(error.sqlstate, "08001", "{}", error.message);
-    with_ca("l5", vec![tls_node.address.clone()]).expect("both sides with TLS");
+    let error = with_ca("l4", addresses).err().expect("leader with a CA, keyed nodes");
+    assert_eq!(error.sqlstate, "28000", "{}", error.message);
+    with_ca("l5", vec![ca_node.address.clone()]).expect("both sides with the CA");
+    // A plain HTTP/2 address is refused before anything is sent.
+    let error = open("l6", vec![format!("http://{}", ca_node.address)], CLUSTER_SECRET).err().expect("http");
+    assert_eq!(error.sqlstate, "22023", "{}", error.message);
 }

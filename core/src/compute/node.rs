@@ -192,12 +192,11 @@ impl ComputeNode {
         Ok(crate::leader::distribution::with_cluster_secret(builder, &secret).build())
     }
 
-    /// Serves this node on `listener` until the process ends, over TLS when `tls` has the node's
-    /// certificate.
+    /// Serves this node on `listener` over TLS until the process ends.
     pub async fn serve(self: Arc<Self>, listener: tokio::net::TcpListener, tls: ClusterTls) -> Result<()> {
         let storage = Arc::clone(&self.storage);
         let secret = self.secret.clone();
-        let server_tls = tls.server_config();
+        let server_tls = tls.server_config()?;
         let channels = NodeChannels::new(tls);
         let worker = Worker::from_session_builder(move |ctx: WorkerQueryContext| {
             Self::worker_session(Arc::clone(&storage), secret.clone(), channels.clone(), ctx)
@@ -214,11 +213,9 @@ impl ComputeNode {
             .max_decoding_message_size(MAX_MESSAGE_BYTES)
             .max_encoding_message_size(MAX_MESSAGE_BYTES);
         let incoming = tokio_stream_from(listener);
-        let mut server = tonic::transport::Server::builder();
-        if let Some(config) = server_tls {
-            server = server.tls_config(config).map_err(|e| err!(INVALID_PARAMETER_VALUE, "compute node TLS: {e}"))?;
-        }
-        server
+        tonic::transport::Server::builder()
+            .tls_config(server_tls)
+            .map_err(|e| err!(INVALID_PARAMETER_VALUE, "compute node TLS: {e}"))?
             .layer(tonic::service::InterceptorLayer::new(authenticate))
             .add_service(flight)
             .add_service(worker.into_worker_server())

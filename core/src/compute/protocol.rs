@@ -89,6 +89,9 @@ pub fn to_status(e: &Error) -> tonic::Status {
 
 /// The error a leader reports for a failed request to compute node `address`.
 pub fn from_status(address: &str, status: &tonic::Status) -> Error {
+    if let Some(refused) = crate::compute::channels::handshake_failure(address, status) {
+        return refused;
+    }
     if status.code() == tonic::Code::Unauthenticated {
         return Error::new(
             sqlstate::INVALID_AUTHORIZATION,

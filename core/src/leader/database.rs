@@ -31,8 +31,8 @@ pub struct Config {
     pub compute: Vec<String>,
     /// The secret the leader presents to its compute nodes (they are started with the same).
     pub cluster_secret: String,
-    /// TLS to the compute nodes (the CA that signed their certificates); plaintext without.
-    pub cluster_tls: ClusterTls,
+    /// TLS to the compute nodes with an operator's CA; `None`: TLS keyed by the cluster secret.
+    pub cluster_tls: Option<ClusterTls>,
     /// How COPY, UNLOAD and external tables reach S3.
     pub lake: crate::load::lake::LakeConfig,
     /// Encryption at rest: the root key of an encrypted database (needed to open one), and
@@ -158,10 +158,15 @@ impl Database {
         lock.try_lock().map_err(|_| {
             err!(IO_ERROR, "database {} is already open in another process", dir.display())
         })?;
+        let tls = match (&config.cluster_tls, config.compute.is_empty()) {
+            (_, true) => None,
+            (Some(tls), false) => Some(tls.clone()),
+            (None, false) => Some(ClusterTls::from_secret(&config.cluster_secret)?),
+        };
         let nodes = config
             .compute
             .iter()
-            .map(|address| NodeClient::new(address, &config.cluster_secret, &config.cluster_tls).map(Arc::new))
+            .map(|address| NodeClient::new(address, &config.cluster_secret, tls.as_ref().expect("nodes have TLS")).map(Arc::new))
             .collect::<Result<Vec<_>>>()?;
         // A node that does not answer is down: a cluster formed before starts without it (its
         // slices' queries fail until it is back); a new cluster needs every node to adopt it.
@@ -239,10 +244,10 @@ impl Database {
         if removed > 0 {
             tracing::info!("removed {removed} segment files left by an interrupted write");
         }
-        let compute = match nodes.is_empty() {
-            true => None,
-            false => Some(ComputeNodes {
-                channels: NodeChannels::new(config.cluster_tls.clone()),
+        let compute = match tls {
+            None => None,
+            Some(tls) => Some(ComputeNodes {
+                channels: NodeChannels::new(tls),
                 urls: nodes
                     .iter()
                     .map(|n| url::Url::parse(n.address()).map_err(|e| err!(INVALID_PARAMETER_VALUE, "{e}")))
