@@ -14,7 +14,7 @@ use crate::leader::session::{Outcome, Session};
 use crate::sql::ddl::{ident_name, qualified_name};
 use crate::sql::params::placeholder_index;
 use crate::storage::distribute::{place_rows, SliceRows};
-use crate::storage::layout::{encode_segment, gather_sorted, physical_schema, writer_properties, MAX_SEGMENT_ROWS};
+use crate::storage::layout::encode_slice;
 use crate::storage::SegmentRef;
 use crate::types::SqlType;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringArray, UInt64Array};
@@ -424,26 +424,14 @@ impl StagedRows {
 
 /// Each slice's rows sorted, cut into segments and stored, the slices in parallel.
 fn encode_segments(db: &crate::Database, rel_id: RelId, table: &TableDef, rows: SliceRows) -> Result<Vec<SegmentRef>> {
-    let schema = physical_schema(table);
     let batches = &rows.batches;
     let encoded: Vec<Result<Vec<(u32, Vec<u8>, usize)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = rows
             .picks
             .iter()
             .map(|(&slice, picks)| {
-                let schema = Arc::clone(&schema);
-                scope.spawn(move || -> Result<Vec<(u32, Vec<u8>, usize)>> {
-                    let sorted = gather_sorted(table, batches, picks)?;
-                    let mut out = vec![];
-                    let mut offset = 0;
-                    while offset < sorted.num_rows() {
-                        let len = MAX_SEGMENT_ROWS.min(sorted.num_rows() - offset);
-                        let chunk = sorted.slice(offset, len);
-                        let physical = RecordBatch::try_new(Arc::clone(&schema), chunk.columns().to_vec())?;
-                        out.push((slice, encode_segment(&physical, writer_properties(table, &physical))?, len));
-                        offset += len;
-                    }
-                    Ok(out)
+                scope.spawn(move || {
+                    Ok(encode_slice(table, batches, picks)?.into_iter().map(|(bytes, rows)| (slice, bytes, rows)).collect())
                 })
             })
             .collect();

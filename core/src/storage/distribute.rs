@@ -16,7 +16,7 @@ pub type Pick = (usize, usize);
 
 /// Rows bound for slices: the batches as given, and the picks of their rows for each slice that
 /// gets any. Nothing is copied until a slice gathers its rows, once, already in sort order
-/// (`layout::gather_sorted`).
+/// (`layout::encode_slice`).
 #[derive(Debug, Default)]
 pub struct SliceRows {
     pub batches: Vec<RecordBatch>,

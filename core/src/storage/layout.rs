@@ -12,6 +12,7 @@ use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, Encoding as ParquetEncoding, ZstdLevel};
 use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
 use datafusion::parquet::schema::types::ColumnPath;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -31,13 +32,41 @@ pub fn physical_schema(table: &TableDef) -> SchemaRef {
     ))
 }
 
-/// The rows `picks` selects from `batches`, as one batch sorted by the table's sort key (in the
-/// order picked without one). Rows are copied once: only the sort key's values are gathered to
-/// sort by, then every column in sorted order straight from the batches the rows arrived in.
-pub fn gather_sorted(table: &TableDef, batches: &[RecordBatch], picks: &[Pick]) -> Result<RecordBatch> {
+/// Encodes the rows `picks` selects from `batches` as the segments of one slice, sorted by the
+/// table's sort key (in the order picked without one), at most [`MAX_SEGMENT_ROWS`] rows each.
+/// Only the sort key's values are gathered to sort by; then each row group is gathered from the
+/// batches the rows arrived in and encoded in turn, so no sorted copy of the slice is ever whole
+/// (the same few megabytes are reused instead of fresh pages for a copy of everything).
+/// Returns each segment's bytes and rows.
+pub fn encode_slice(table: &TableDef, batches: &[RecordBatch], picks: &[Pick]) -> Result<Vec<(Vec<u8>, usize)>> {
+    let schema = physical_schema(table);
     let parts: Vec<&RecordBatch> = batches.iter().collect();
+    let gather = |picks: &[Pick]| -> Result<RecordBatch> {
+        Ok(RecordBatch::try_new(Arc::clone(&schema), interleave_record_batch(&parts, picks)?.columns().to_vec())?)
+    };
+    let sorted = sorted_picks(table, batches, picks)?;
+    let mut segments = vec![];
+    for segment in sorted.chunks(MAX_SEGMENT_ROWS) {
+        let mut groups = segment.chunks(ROW_GROUP_ROWS);
+        let first = gather(groups.next().expect("a segment has rows"))?;
+        let estimate = first.get_array_memory_size() / 2 * segment.len().div_ceil(first.num_rows());
+        let mut buffer = Vec::with_capacity(estimate);
+        let mut writer = ArrowWriter::try_new(&mut buffer, Arc::clone(&schema), Some(writer_properties(table, &first)))?;
+        writer.write(&first)?;
+        drop(first);
+        for group in groups {
+            writer.write(&gather(group)?)?;
+        }
+        writer.close()?;
+        segments.push((buffer, segment.len()));
+    }
+    Ok(segments)
+}
+
+/// `picks` in the order of the table's sort key.
+fn sorted_picks<'a>(table: &TableDef, batches: &[RecordBatch], picks: &'a [Pick]) -> Result<Cow<'a, [Pick]>> {
     let Some(sort_key) = table.sort_key.as_ref().filter(|_| picks.len() > 1) else {
-        return Ok(interleave_record_batch(&parts, picks)?);
+        return Ok(Cow::Borrowed(picks));
     };
     let keys: Vec<ArrayRef> = sort_key_columns(table, sort_key)
         .map(|i| {
@@ -52,8 +81,7 @@ pub fn gather_sorted(table: &TableDef, batches: &[RecordBatch], picks: &[Pick]) 
         }
         SortKind::Interleaved => z_order_indices(&keys)?,
     };
-    let sorted: Vec<Pick> = order.values().iter().map(|&i| picks[i as usize]).collect();
-    Ok(interleave_record_batch(&parts, &sorted)?)
+    Ok(Cow::Owned(order.values().iter().map(|&i| picks[i as usize]).collect()))
 }
 
 fn sort_key_columns<'a>(table: &'a TableDef, sort_key: &'a SortKey) -> impl Iterator<Item = usize> + 'a {
@@ -144,13 +172,4 @@ fn apply_encoding(
         Encoding::Lzo => builder.set_column_compression(path, Compression::LZ4_RAW),
         Encoding::Zstd => builder.set_column_compression(path, zstd(3)),
     }
-}
-
-/// Encodes sorted rows (in the physical schema) as one Parquet segment.
-pub fn encode_segment(batch: &RecordBatch, properties: WriterProperties) -> Result<Vec<u8>> {
-    let mut buffer = Vec::with_capacity(batch.get_array_memory_size() / 2);
-    let mut writer = ArrowWriter::try_new(&mut buffer, batch.schema(), Some(properties))?;
-    writer.write(batch)?;
-    writer.close()?;
-    Ok(buffer)
 }
