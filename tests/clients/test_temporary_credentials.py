@@ -75,13 +75,15 @@ def test_redshift_connector_logs_in_with_iam(iam_server, trust_server):
     cur.execute("SELECT current_user, (SELECT sum(amount) FROM sales)")
     assert cur.fetchone() == ["alice", 12]
     con.close()
-    # Created on first login without a password, in the group the credentials named.
+    # Created on first login without a password; in the group the credentials named for that
+    # session only, as on Redshift: nothing outlives the credentials.
     with pytest.raises(psycopg.OperationalError) as failure:
         login(iam_server, "alice", "Any-password-1")
     assert "password authentication is disabled" in str(failure.value)
     with psycopg.connect(iam_server.dsn(), autocommit=True) as admin:
         assert admin.execute("SELECT usename FROM pg_group g JOIN pg_user u ON u.usesysid = ANY(g.grolist) "
-                             "WHERE groname = 'analysts'").fetchall() == [("alice",)]
+                             "WHERE groname = 'analysts'").fetchall() == []
+        assert admin.execute("SELECT count(*) FROM pg_user WHERE usename = 'alice'").fetchone() == (1,)
         methods = admin.execute("SELECT DISTINCT authmethod FROM stl_connection_log "
                                 "WHERE username = 'alice' AND event = 'authenticated'").fetchall()
         assert methods == [("iam",)]
@@ -153,6 +155,10 @@ def test_tampered_and_misused_credentials_are_refused(iam_server, trust_server):
     assert "SSL" in message
 
 
+def credentials_of(issued):
+    return issued["DbUser"], issued["DbPassword"]
+
+
 def test_redwood_credentials_issues_them_offline_and_they_expire(iam_server, trust_server):
     def issue(*args):
         out = subprocess.run([redwood_binary(), "credentials", "--data", iam_server.data, *args],
@@ -168,6 +174,14 @@ def test_redwood_credentials_issues_them_offline_and_they_expire(iam_server, tru
     with pytest.raises(psycopg.OperationalError) as failure:
         login(iam_server, short["DbUser"], short["DbPassword"])
     assert "expired" in str(failure.value)
+    # Without the group, carol's next session cannot read sales; a group that does not exist
+    # fails the login.
+    with login(iam_server, *credentials_of(issue("--db-user", "carol"))) as con:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("SELECT count(*) FROM sales")
+    with pytest.raises(psycopg.OperationalError) as failure:
+        login(iam_server, *credentials_of(issue("--db-user", "carol", "--db-group", "no_such_group")))
+    assert 'group "no_such_group" does not exist' in str(failure.value)
     # Credentials for a user that does not exist, without AutoCreate, open nothing.
     nobody = issue("--db-user", "nobody")
     with pytest.raises(psycopg.OperationalError) as failure:

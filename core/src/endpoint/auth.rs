@@ -156,7 +156,7 @@ impl Authenticator {
             crate::leader::users::admit_temporary_user(db, &claim).map_err(|e| fatal(e.sqlstate, e.message))?;
             let user = self.lookup(&claim.user)?;
             *self.user.lock().unwrap() = Some(user.clone());
-            return self.authenticated(client, &user, "iam").await;
+            return self.authenticated(client, &user, "iam", claim.groups).await;
         }
         let user = self.user()?;
         let verifier = user.password.clone().ok_or_else(|| password_failed(&user.name))?;
@@ -215,13 +215,14 @@ impl Authenticator {
                 Stage::Md5(_) => "md5",
                 _ => "password",
             };
-            self.authenticated(client, &user, method).await?;
+            self.authenticated(client, &user, method, vec![]).await?;
         }
         Ok(())
     }
 
-    /// Opens the session of `user`, who proved who they are by `method`.
-    async fn authenticated<C>(&self, client: &mut C, user: &User, method: &'static str) -> PgWireResult<()>
+    /// Opens the session of `user`, who proved who they are by `method`, in `groups` for the
+    /// session besides their own.
+    async fn authenticated<C>(&self, client: &mut C, user: &User, method: &'static str, groups: Vec<String>) -> PgWireResult<()>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::Error: Debug,
@@ -233,6 +234,7 @@ impl Authenticator {
         client.set_pid_and_secret_key(pid, SecretKey::I32(secret));
         let mut session = self.shared.db.connect_as(&user.name);
         session.set_backends(self.shared.backends(pid));
+        session.join_groups_for_session(groups);
         *self.connection.session.lock().await = Some(session);
         *self.connection.authenticated.lock().unwrap() = Some((std::time::SystemTime::now(), method));
         self.shared.db.audit().connection(ConnectionEvent {

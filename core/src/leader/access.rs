@@ -39,7 +39,8 @@ impl Session {
     /// The user statements run as, with their groups and roles, in this transaction's catalog.
     pub(crate) fn principal(&mut self) -> Principal {
         let user = self.user.clone();
-        self.txn().state().principal(&user)
+        let state = Arc::clone(self.txn().state());
+        self.cell.principal(&state, &user)
     }
 
     /// Fails with 42501 unless the user holds `needed` on the relation (any one of them when

@@ -41,6 +41,8 @@ pub struct SnapshotCell {
     queries: Mutex<(i32, i32)>,
     /// The user the session runs as (`current_user`).
     current_user: RwLock<String>,
+    /// Groups the logged-in user joined for this session only (temporary credentials' DbGroups).
+    session_groups: RwLock<(String, Vec<String>)>,
     /// Whose rights tables are read with while a view's query is planned: its owner's.
     view_owner: Mutex<Option<String>>,
     /// Tables whose row-level security filter is being planned: read unfiltered inside it.
@@ -76,6 +78,22 @@ impl SnapshotCell {
         *self.current_user.write().unwrap() = user.to_string();
     }
 
+    /// Makes `user` a member of `groups` for this session (not in the catalog).
+    pub fn set_session_groups(&self, user: &str, groups: Vec<String>) {
+        *self.session_groups.write().unwrap() = (user.to_string(), groups);
+    }
+
+    /// `user` with their groups and roles in `state`, and the groups they joined for this
+    /// session (those that still exist).
+    pub fn principal(&self, state: &CatalogState, user: &str) -> crate::catalog::Principal {
+        let mut principal = state.principal(user);
+        let (member, groups) = &*self.session_groups.read().unwrap();
+        if member == user {
+            principal.groups.extend(groups.iter().filter(|g| state.groups.contains_key(*g)).cloned());
+        }
+        principal
+    }
+
     /// Whose rights the tables being planned are read with.
     fn reader(&self) -> String {
         self.view_owner.lock().unwrap().clone().unwrap_or_else(|| self.current_user())
@@ -103,6 +121,7 @@ impl SnapshotCell {
             settings: RwLock::new(BTreeMap::new()),
             queries: Mutex::new((-1, -1)),
             current_user: RwLock::new(String::new()),
+            session_groups: RwLock::new((String::new(), vec![])),
             view_owner: Mutex::new(None),
             filtering: Mutex::new(vec![]),
         })
@@ -194,7 +213,7 @@ impl SchemaProvider for RedwoodSchema {
         let Some(rel) = state.lookup(&QualifiedName { schema: self.name.clone(), name: name.to_string() }) else {
             return Ok(None);
         };
-        let principal = state.principal(&self.cell.reader());
+        let principal = self.cell.principal(&state, &self.cell.reader());
         let schema_privileges = state.schemas.get(&self.name).map(|s| state.schema_privileges(&principal, s).0);
         if !schema_privileges.unwrap_or_default().contains(Privileges::USAGE) {
             return Err(denied_schema(&self.name).into_datafusion());

@@ -208,6 +208,12 @@ impl Session {
         &self.user
     }
 
+    /// Makes the session's user a member of `groups` until the session ends (the DbGroups of
+    /// temporary credentials), without changing the catalog.
+    pub fn join_groups_for_session(&mut self, groups: Vec<String>) {
+        self.cell.set_session_groups(&self.user, groups);
+    }
+
     /// Runs the session's next statements as `user` (`SET SESSION AUTHORIZATION`).
     pub(crate) fn set_current_user(&mut self, user: &str) {
         self.user = user.to_string();

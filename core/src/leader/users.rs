@@ -5,7 +5,6 @@ use crate::err;
 use crate::error::{sqlstate, Result};
 use crate::leader::credentials::Claim;
 use crate::leader::session::{Outcome, Session};
-use crate::sql::access::GroupChange;
 use crate::sql::parser::UserOptions;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
@@ -51,34 +50,28 @@ fn check_password_rules(password: &str) -> Result<()> {
 }
 
 /// Makes the user of temporary credentials ready to log in: creates them (password disabled,
-/// so that they log in only with temporary credentials) when the credentials allow it, and adds
-/// them to the groups the credentials name. A login that changes nothing writes nothing.
+/// so that they log in only with temporary credentials) when the credentials allow it. The
+/// groups the credentials name must exist; the user joins them for the session only
+/// ([`Session::join_groups_for_session`]), as on Redshift, so nothing outlives the credentials.
 pub fn admit_temporary_user(db: &crate::Database, claim: &Claim) -> Result<()> {
-    // The groups the user is not in yet.
-    let joining = |state: &crate::catalog::CatalogState| -> Vec<String> {
-        claim.groups.iter().filter(|g| !state.groups.get(*g).is_some_and(|g| g.members.contains(&claim.user))).cloned().collect()
-    };
     let snapshot = db.snapshot();
-    if snapshot.users.contains_key(&claim.user) && joining(&snapshot).is_empty() {
+    if let Some(missing) = claim.groups.iter().find(|g| !snapshot.groups.contains_key(*g)) {
+        return Err(err!(UNDEFINED_OBJECT, "group \"{missing}\" does not exist"));
+    }
+    if snapshot.users.contains_key(&claim.user) {
         return Ok(());
     }
-    let admit = |s: &mut Session| {
-        let state = std::sync::Arc::clone(s.txn().state());
-        if !state.users.contains_key(&claim.user) {
-            if !claim.auto_create {
-                return Err(err!(INVALID_AUTHORIZATION, "user \"{}\" does not exist", claim.user));
-            }
-            s.create_user(&claim.user, &UserOptions { password: Some(None), ..Default::default() })?;
-        }
-        for group in joining(&state) {
-            s.alter_group(&group, GroupChange::AddUsers(vec![claim.user.clone()]))?;
-        }
-        Ok(())
+    if !claim.auto_create {
+        return Err(err!(INVALID_AUTHORIZATION, "user \"{}\" does not exist", claim.user));
+    }
+    let create = |s: &mut Session| match s.txn().state().users.contains_key(&claim.user) {
+        true => Ok(()),
+        false => s.create_user(&claim.user, &UserOptions { password: Some(None), ..Default::default() }).map(|_| ()),
     };
     let mut session = db.connect();
     // Two first logins at once: the one that loses the race finds the user made.
-    session.run_internal(admit).or_else(|e| match e.sqlstate {
-        sqlstate::DUPLICATE_OBJECT | sqlstate::SERIALIZATION_FAILURE => session.run_internal(admit),
+    session.run_internal(create).or_else(|e| match e.sqlstate {
+        sqlstate::DUPLICATE_OBJECT | sqlstate::SERIALIZATION_FAILURE => session.run_internal(create),
         _ => Err(e),
     })
 }

@@ -391,7 +391,7 @@ impl HasPrivilege {
     /// The answer for one row: `object` is a name or an oid.
     fn holds(&self, state: &CatalogState, user: &str, object: &ScalarValue, wanted: &str) -> crate::error::Result<bool> {
         use crate::catalog::Privileges;
-        let principal = state.principal(user);
+        let principal = self.cell.principal(state, user);
         if !state.users.contains_key(user) && user != crate::catalog::DEFAULT_OWNER {
             return Err(crate::err!(UNDEFINED_OBJECT, "user \"{user}\" does not exist"));
         }
