@@ -5,7 +5,7 @@
 //! an ordinary query over a scan that adds each row's locator (segment, row number) and record
 //! them in deletion vectors; UPDATE then writes the new versions as new rows.
 
-use crate::catalog::{AutoPlacement, Distribution, Privileges, RelId, Relation, TableDef, AUTO_ALL_MAX_ROWS};
+use crate::catalog::{AutoPlacement, ClusterLayout, Distribution, Privileges, RelId, Relation, TableDef, AUTO_ALL_MAX_ROWS};
 use crate::compute::scan::{read_rows, ROW_COLUMN, SEGMENT_COLUMN};
 use crate::err;
 use crate::error::{Error, Result};
@@ -13,7 +13,7 @@ use crate::leader::provider::RedwoodTable;
 use crate::leader::session::{Outcome, Session};
 use crate::sql::ddl::{ident_name, qualified_name};
 use crate::sql::params::placeholder_index;
-use crate::storage::distribute::{place_rows, SliceRows};
+use crate::storage::distribute::{cursor_after, place_rows, SliceRows};
 use crate::storage::layout::encode_slice;
 use crate::storage::SegmentRef;
 use crate::types::SqlType;
@@ -340,13 +340,12 @@ impl Session {
             prepared.splice(0..0, existing);
         }
         let table = rel.table_mut().expect("a table");
-        let mut cursor = table.even_cursor;
-        let placed = place_rows(table, &layout, prepared, &mut cursor)?;
-        table.even_cursor = cursor;
+        let even_cursor = table.even_cursor;
+        table.even_cursor = cursor_after(table, &layout, even_cursor, count);
         let mut shape = table.clone();
         shape.segments.clear();
         self.txn().put_relation(rel);
-        Ok(Some(StagedRows { rel_id, table: shape, placed, rows: count }))
+        Ok(Some(StagedRows { rel_id, table: shape, layout, batches: prepared, even_cursor, rows: count }))
     }
 
     /// The last half of a write: segments encoded by [`StagedRows::encode`] join the table (and
@@ -405,20 +404,25 @@ impl Session {
     }
 }
 
-/// Rows placed on their slices by [`Session::stage_rows`], not yet written.
+/// Rows checked by [`Session::stage_rows`], their table's distribution state updated, not yet
+/// written.
 pub(crate) struct StagedRows {
     rel_id: RelId,
-    /// The table's columns, sort key and encodings.
+    /// The table's columns, distribution, sort key and encodings.
     table: TableDef,
-    placed: SliceRows,
+    layout: ClusterLayout,
+    batches: Vec<RecordBatch>,
+    /// The round-robin position the rows start at.
+    even_cursor: u64,
     pub rows: u64,
 }
 
 impl StagedRows {
-    /// Sorts and encodes the rows and stores the segment files (on any thread: the CPU-heavy half
-    /// of a write, which a COPY overlaps with reading the next rows).
+    /// Places the rows on their slices, sorts and encodes them and stores the segment files (on
+    /// any thread: the CPU-heavy half of a write, which a COPY overlaps with reading the next rows).
     pub(crate) fn encode(self, db: &crate::Database) -> Result<Vec<SegmentRef>> {
-        encode_segments(db, self.rel_id, &self.table, self.placed)
+        let placed = place_rows(&self.table, &self.layout, self.batches, self.even_cursor)?;
+        encode_segments(db, self.rel_id, &self.table, placed)
     }
 }
 
@@ -502,8 +506,11 @@ fn prepare_rows(table: &mut TableDef, table_name: &str, batch: RecordBatch) -> R
                 columns[i] = fill_identity(&columns[i], identity)?;
             }
         }
+        // The checks below read the strings' bytes and offsets directly: a COPY runs them on
+        // every value. (A null's bytes are empty, so nulls pass them.)
         if matches!(column.sql_type, SqlType::Char(_)) && columns[i].null_count() < columns[i].len() {
-            if columns[i].as_string::<i32>().iter().flatten().any(|v| !v.is_ascii()) {
+            let strings = columns[i].as_string::<i32>();
+            if !value_bytes(strings).is_ascii() {
                 return Err(err!(
                     INVALID_PARAMETER_VALUE,
                     "multibyte character not supported for CHAR column \"{}\"",
@@ -512,19 +519,19 @@ fn prepare_rows(table: &mut TableDef, table_name: &str, batch: RecordBatch) -> R
                 .with_hint("use VARCHAR for text with multibyte characters"));
             }
             // CHAR(n) keeps no trailing blanks: they are not significant on Redshift.
-            if columns[i].as_string::<i32>().iter().flatten().any(|v| v.ends_with(' ')) {
-                let trimmed: StringArray =
-                    columns[i].as_string::<i32>().iter().map(|v| v.map(|s| s.trim_end_matches(' '))).collect();
+            let (offsets, bytes) = (strings.value_offsets(), strings.value_data());
+            if offsets.windows(2).any(|w| w[1] > w[0] && bytes[w[1] as usize - 1] == b' ') {
+                let trimmed: StringArray = strings.iter().map(|v| v.map(|s| s.trim_end_matches(' '))).collect();
                 columns[i] = Arc::new(trimmed);
             }
         }
         if let Some(max) = column.sql_type.max_bytes() {
-            if let Some(v) = columns[i].as_string::<i32>().iter().flatten().find(|v| v.len() > max as usize) {
+            let offsets = columns[i].as_string::<i32>().value_offsets();
+            if let Some(len) = offsets.windows(2).map(|w| (w[1] - w[0]) as usize).find(|len| *len > max as usize) {
                 return Err(err!(
                     STRING_DATA_RIGHT_TRUNCATION,
-                    "value too long for type {} (the value is {} bytes)",
-                    column.sql_type,
-                    v.len()
+                    "value too long for type {} (the value is {len} bytes)",
+                    column.sql_type
                 )
                 .with_detail(format!("column \"{}\" of relation \"{table_name}\"", column.name)));
             }
@@ -538,6 +545,12 @@ fn prepare_rows(table: &mut TableDef, table_name: &str, batch: RecordBatch) -> R
         }
     }
     Ok(RecordBatch::try_new(batch.schema(), columns)?)
+}
+
+/// The bytes of a string array's values (of its slice only).
+fn value_bytes(strings: &StringArray) -> &[u8] {
+    let offsets = strings.value_offsets();
+    &strings.value_data()[offsets[0] as usize..offsets[offsets.len() - 1] as usize]
 }
 
 fn fill_identity(values: &ArrayRef, identity: &mut crate::catalog::Identity) -> Result<ArrayRef> {

@@ -39,11 +39,19 @@ impl SliceRows {
     }
 }
 
+/// The table's round-robin position once `rows` more rows are placed from `even_cursor`.
+pub fn cursor_after(table: &TableDef, layout: &ClusterLayout, even_cursor: u64, rows: u64) -> u64 {
+    match table.distribution.placement() {
+        Placement::Even => (even_cursor + rows) % layout.slice_count() as u64,
+        Placement::All | Placement::Key(_) => even_cursor,
+    }
+}
+
 /// Places rows (in table column order) on slices. `even_cursor` is the table's round-robin
-/// position, advanced by the rows placed. KEY hashes the distkey exactly as DataFusion's
+/// position ([`cursor_after`] gives the next). KEY hashes the distkey exactly as DataFusion's
 /// `BatchPartitioner` does (the same hash function and seed, then the hash modulo the slice
 /// count), so slice `s` holds what a hash repartition would send to partition `s`.
-pub fn place_rows(table: &TableDef, layout: &ClusterLayout, batches: Vec<RecordBatch>, even_cursor: &mut u64) -> Result<SliceRows> {
+pub fn place_rows(table: &TableDef, layout: &ClusterLayout, batches: Vec<RecordBatch>, mut even_cursor: u64) -> Result<SliceRows> {
     let slices = layout.slice_count() as u64;
     // Indexed by slice while rows are placed (a map lookup per row would be the loop's cost).
     let mut by_slice: Vec<Vec<Pick>> = vec![vec![]; slices as usize];
@@ -69,9 +77,9 @@ pub fn place_rows(table: &TableDef, layout: &ClusterLayout, batches: Vec<RecordB
         Placement::Even => {
             for (b, batch) in batches.iter().enumerate() {
                 for row in 0..batch.num_rows() {
-                    by_slice[((*even_cursor + row as u64) % slices) as usize].push((b, row));
+                    by_slice[((even_cursor + row as u64) % slices) as usize].push((b, row));
                 }
-                *even_cursor = (*even_cursor + batch.num_rows() as u64) % slices;
+                even_cursor = (even_cursor + batch.num_rows() as u64) % slices;
             }
         }
     }
@@ -121,7 +129,7 @@ mod tests {
             let columns = vec![column(0, "k", crate::types::SqlType::BigInt), column(1, "s", crate::types::SqlType::Varchar(10))];
             let table = TableDef::new(columns, crate::catalog::Distribution::Key(0), None);
             let layout = ClusterLayout { nodes: 1, slices_per_node: slices };
-            let placed = place_rows(&table, &layout, vec![batch.clone()], &mut 0).unwrap();
+            let placed = place_rows(&table, &layout, vec![batch.clone()], 0).unwrap();
             let text = batch.column(1).as_any().downcast_ref::<StringArray>().unwrap();
             let actual: BTreeMap<u32, Vec<String>> = placed
                 .picks
