@@ -426,29 +426,46 @@ impl StagedRows {
     }
 }
 
-/// Each slice's rows sorted, cut into segments and stored, the slices in parallel.
+/// Each slice's rows sorted, cut into segments and stored, the slices in parallel (each slice's
+/// thread stores its own segments, so one slice's file writes overlap another's encoding). If any
+/// slice fails, the files the others wrote are discarded.
 fn encode_segments(db: &crate::Database, rel_id: RelId, table: &TableDef, rows: SliceRows) -> Result<Vec<SegmentRef>> {
     let batches = &rows.batches;
-    let encoded: Vec<Result<Vec<(u32, Vec<u8>, usize)>>> = std::thread::scope(|scope| {
+    let written: Vec<(Vec<SegmentRef>, Option<Error>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = rows
             .picks
             .iter()
             .map(|(&slice, picks)| {
                 scope.spawn(move || {
-                    Ok(encode_slice(table, batches, picks)?.into_iter().map(|(bytes, rows)| (slice, bytes, rows)).collect())
+                    let mut stored = vec![];
+                    let mut store = || -> Result<()> {
+                        for (bytes, rows) in encode_slice(table, batches, picks)? {
+                            let file = db.storage().for_slice(slice).put(rel_id, slice, db.allocate_segment_id(), bytes)?;
+                            stored.push(SegmentRef::new(file, rows as u64));
+                        }
+                        Ok(())
+                    };
+                    let failure = store().err();
+                    (stored, failure)
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::internal("segment writer panicked")))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| (vec![], Some(Error::internal("segment writer panicked")))))
+            .collect()
     });
-    let encoded = encoded.into_iter().collect::<Result<Vec<_>>>()?;
     let mut segments = vec![];
-    for slice_segments in encoded {
-        for (slice, bytes, rows) in slice_segments {
-            let id = db.allocate_segment_id();
-            let file = db.storage().for_slice(slice).put(rel_id, slice, id, bytes)?;
-            segments.push(SegmentRef::new(file, rows as u64));
+    let mut failure = None;
+    for (stored, error) in written {
+        segments.extend(stored);
+        failure = failure.or(error);
+    }
+    if let Some(error) = failure {
+        for segment in &segments {
+            segment.file.mark_obsolete();
         }
+        return Err(error);
     }
     Ok(segments)
 }
