@@ -6,7 +6,8 @@ use crate::error::Result;
 use crate::storage::distribute::Pick;
 use crate::storage::physical_column_name;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, UInt32Array, UInt64Array};
-use datafusion::arrow::compute::{interleave, interleave_record_batch, lexsort_to_indices, sort_to_indices, SortColumn};
+use crate::storage::gather::{gather_column, gather_rows};
+use datafusion::arrow::compute::{lexsort_to_indices, sort_to_indices, SortColumn};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, Encoding as ParquetEncoding, ZstdLevel};
@@ -40,10 +41,7 @@ pub fn physical_schema(table: &TableDef) -> SchemaRef {
 /// Returns each segment's bytes and rows.
 pub fn encode_slice(table: &TableDef, batches: &[RecordBatch], picks: &[Pick]) -> Result<Vec<(Vec<u8>, usize)>> {
     let schema = physical_schema(table);
-    let parts: Vec<&RecordBatch> = batches.iter().collect();
-    let gather = |picks: &[Pick]| -> Result<RecordBatch> {
-        Ok(RecordBatch::try_new(Arc::clone(&schema), interleave_record_batch(&parts, picks)?.columns().to_vec())?)
-    };
+    let gather = |picks: &[Pick]| gather_rows(&schema, batches, picks);
     let sorted = sorted_picks(table, batches, picks)?;
     let mut segments = vec![];
     for segment in sorted.chunks(MAX_SEGMENT_ROWS) {
@@ -71,7 +69,7 @@ fn sorted_picks<'a>(table: &TableDef, batches: &[RecordBatch], picks: &'a [Pick]
     let keys: Vec<ArrayRef> = sort_key_columns(table, sort_key)
         .map(|i| {
             let columns: Vec<&dyn Array> = batches.iter().map(|b| b.column(i).as_ref()).collect();
-            Ok(interleave(&columns, picks)?)
+            gather_column(&columns, picks)
         })
         .collect::<Result<_>>()?;
     let order = match sort_key.kind {

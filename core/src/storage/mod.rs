@@ -8,6 +8,7 @@
 
 pub mod distribute;
 pub mod encryption;
+pub mod gather;
 pub mod kms;
 pub mod layout;
 pub mod remote;
