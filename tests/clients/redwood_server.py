@@ -1,6 +1,7 @@
 """A `redwood serve` of its own on a free loopback port, for the client tests (tests/clients and
 python/tests)."""
 
+import contextlib
 import os
 import re
 import subprocess
@@ -22,13 +23,25 @@ def redwood_binary():
     return path
 
 
-def start_compute(data, secret, *args):
-    """A `redwood compute` node on a free loopback port: the process and its address."""
-    process = subprocess.Popen([redwood_binary(), "compute", "--listen", "127.0.0.1:0", "--data", data, "--slices", "1",
-                                "--cluster-secret", secret, *args], stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    assert line.startswith("redwood compute: listening on "), line
-    return process, line.split()[4]
+@contextlib.contextmanager
+def compute_nodes(directory, secret, *args, count=2):
+    """`count` `redwood compute` nodes of one slice on free loopback ports (data in
+    `directory`/node<i>), stopped on exit: their addresses."""
+    processes, addresses = [], []
+    try:
+        for i in range(count):
+            process = subprocess.Popen([redwood_binary(), "compute", "--listen", "127.0.0.1:0", "--data",
+                                        os.path.join(directory, f"node{i}"), "--slices", "1", "--cluster-secret", secret,
+                                        *args], stdout=subprocess.PIPE, text=True)
+            processes.append(process)
+            line = process.stdout.readline()
+            assert line.startswith("redwood compute: listening on "), line
+            addresses.append(line.split()[4])
+        yield addresses
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 class Server:
@@ -62,6 +75,12 @@ class Server:
                   "dbname": self.dbname, "sslmode": "disable"}
         params.update(overrides)
         return " ".join(f"{k}={v}" for k, v in params.items())
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.stop()
 
     def stop(self):
         self.process.terminate()

@@ -8,7 +8,7 @@ import ssl
 import threading
 
 import psycopg
-from redwood_server import Server, start_compute
+from redwood_server import Server, compute_nodes
 
 SECRET = "network-test-secret"
 MARKER = "Pangolin-Wire-6620"
@@ -61,29 +61,23 @@ class RecordingProxy:
 
 
 def test_leader_and_node_traffic_is_tls(tmp_path):
-    nodes = [start_compute(str(tmp_path / f"node{i}"), SECRET) for i in range(2)]
-    proxies = [RecordingProxy(address) for _, address in nodes]
-    server = None
-    try:
-        # The leader (and, through the addresses it hands out, each node) reaches the nodes via the relays.
-        server = Server("--compute", ",".join(p.address for p in proxies), "--cluster-secret", SECRET,
-                        data=str(tmp_path / "leader"))
-        with psycopg.connect(server.dsn(), autocommit=True) as con:
-            con.execute("CREATE TABLE facts (id INT, note VARCHAR(40)) DISTKEY(id)")
-            con.execute("CREATE TABLE other (ref INT, weight INT) DISTKEY(weight)")
-            con.execute(f"INSERT INTO facts SELECT n, '{MARKER}-' || n FROM generate_series(1, 2000) AS g(n)")
-            con.execute("INSERT INTO other SELECT n, n % 7 FROM generate_series(1, 2000) AS g(n)")
-            # A join off the distkey moves rows between the nodes; the notes come back to the leader.
-            rows = con.execute("SELECT f.note FROM facts f JOIN other o ON f.id = o.ref WHERE o.weight = 3 ORDER BY f.id").fetchall()
-            assert len(rows) == 286 and rows[0] == (f"{MARKER}-3",)
-    finally:
-        if server:
-            server.stop()
-        for process, _ in nodes:
-            process.terminate()
-            process.wait(timeout=10)
-        for proxy in proxies:
-            proxy.close()
+    with compute_nodes(str(tmp_path), SECRET) as addresses:
+        proxies = [RecordingProxy(address) for address in addresses]
+        try:
+            # The leader (and, through the addresses it hands out, each node) reaches the nodes via the relays.
+            with Server("--compute", ",".join(p.address for p in proxies), "--cluster-secret", SECRET,
+                        data=str(tmp_path / "leader")) as server, psycopg.connect(server.dsn(), autocommit=True) as con:
+                con.execute("CREATE TABLE facts (id INT, note VARCHAR(40)) DISTKEY(id)")
+                con.execute("CREATE TABLE other (ref INT, weight INT) DISTKEY(weight)")
+                con.execute(f"INSERT INTO facts SELECT n, '{MARKER}-' || n FROM generate_series(1, 2000) AS g(n)")
+                con.execute("INSERT INTO other SELECT n, n % 7 FROM generate_series(1, 2000) AS g(n)")
+                # A join off the distkey moves rows between the nodes; the notes come back to the leader.
+                rows = con.execute("SELECT f.note FROM facts f JOIN other o ON f.id = o.ref WHERE o.weight = 3 "
+                                   "ORDER BY f.id").fetchall()
+                assert len(rows) == 286 and rows[0] == (f"{MARKER}-3",)
+        finally:
+            for proxy in proxies:
+                proxy.close()
     streams = [s for p in proxies for s in p.streams if s["from_client"]]
     assert len(streams) >= 2 and sum(len(s["all"]) for s in streams) > 20_000
     # Each connection opens with a TLS handshake record, and no value crosses in the clear.
@@ -92,9 +86,8 @@ def test_leader_and_node_traffic_is_tls(tmp_path):
 
 
 def test_a_node_refuses_clients_without_the_cluster_secret(tmp_path):
-    process, address = start_compute(str(tmp_path / "node"), SECRET)
-    host, port = address.split(":")
-    try:
+    with compute_nodes(str(tmp_path), SECRET, count=1) as (address,):
+        host, port = address.split(":")
         # TLS that trusts anything but has no certificate signed under the secret: the node ends
         # the handshake before any request is read.
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -117,6 +110,3 @@ def test_a_node_refuses_clients_without_the_cluster_secret(tmp_path):
             except (ConnectionResetError, socket.timeout):
                 reply = b""
             assert reply == b"" or reply[:1] == b"\x15", reply  # nothing, or a TLS alert
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

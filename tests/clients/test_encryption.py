@@ -14,7 +14,7 @@ import boto3
 import psycopg
 import pytest
 from moto_server import moto_server
-from redwood_server import ADMIN_PASSWORD, ADMIN_USER, Server, redwood_binary, start_compute
+from redwood_server import ADMIN_PASSWORD, ADMIN_USER, Server, compute_nodes, redwood_binary
 
 MARKERS = ["Zebra-Marker-7731", "Quokka-Default-4410", "Narwhal-View-9923", "Okapi-Comment-1188", "Axolotl-Policy-5521"]
 
@@ -131,22 +131,13 @@ def test_key_files_others_can_read_are_refused(tmp_path):
 
 def test_compute_nodes_encrypt_their_files(tmp_path, keys):
     key, _ = keys
-    nodes = [start_compute(str(tmp_path / f"node{i}"), "encryption-test", "--encrypt", "--root-key-file", key)
-             for i in range(2)]
-    server = None
-    try:
-        server = Server("--compute", ",".join(address for _, address in nodes), "--cluster-secret", "encryption-test",
-                        "--encrypt", "--root-key-file", key, data=str(tmp_path / "leader"))
-        with psycopg.connect(server.dsn(), autocommit=True) as con:
+    with compute_nodes(str(tmp_path), "encryption-test", "--encrypt", "--root-key-file", key) as addresses:
+        with Server("--compute", ",".join(addresses), "--cluster-secret", "encryption-test", "--encrypt",
+                    "--root-key-file", key, data=str(tmp_path / "leader")) as server, \
+                psycopg.connect(server.dsn(), autocommit=True) as con:
             con.execute("CREATE TABLE spread (id INT, note VARCHAR(40)) DISTKEY(id)")
             con.execute(f"INSERT INTO spread SELECT n, '{MARKERS[0]}' FROM generate_series(1, 1000) AS g(n)")
             assert con.execute("SELECT count(*) FROM spread WHERE note = %s", (MARKERS[0],)).fetchone() == (1000,)
-    finally:
-        if server:
-            server.stop()
-        for process, _ in nodes:
-            process.terminate()
-            process.wait(timeout=10)
     node_files = [p for i in range(2) for p in files_under(str(tmp_path / f"node{i}")) if p.endswith(".parquet")]
     assert len(node_files) >= 2
     leaks = [p for p in files_under(str(tmp_path)) if not p.endswith(".key") and MARKERS[0].encode() in open(p, "rb").read()]

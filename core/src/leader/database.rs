@@ -163,11 +163,14 @@ impl Database {
             (Some(tls), false) => Some(tls.clone()),
             (None, false) => Some(ClusterTls::from_secret(&config.cluster_secret)?),
         };
-        let nodes = config
-            .compute
-            .iter()
-            .map(|address| NodeClient::new(address, &config.cluster_secret, tls.as_ref().expect("nodes have TLS")).map(Arc::new))
-            .collect::<Result<Vec<_>>>()?;
+        let nodes = match &tls {
+            None => vec![],
+            Some(tls) => config
+                .compute
+                .iter()
+                .map(|address| NodeClient::new(address, &config.cluster_secret, tls).map(Arc::new))
+                .collect::<Result<Vec<_>>>()?,
+        };
         // A node that does not answer is down: a cluster formed before starts without it (its
         // slices' queries fail until it is back); a new cluster needs every node to adopt it.
         let mut probes = vec![];
