@@ -67,7 +67,8 @@ impl TestCa {
         let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
         let issuer = Issuer::new(ca_params, ca_key);
         let node_key = KeyPair::generate().expect("node key");
-        let node_params = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).expect("node parameters");
+        let node_params =
+            CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).expect("node parameters");
         let node_cert = node_params.signed_by(&node_key, &issuer).expect("node certificate");
         let ca = TestCa { ca: dir.join("ca.pem"), cert: dir.join("node.pem"), key: dir.join("node.key") };
         std::fs::write(&ca.ca, ca_cert.pem()).unwrap();
@@ -98,7 +99,12 @@ impl ComputeProcess {
     }
 
     /// Starts a node on `listen`, with the test CA's certificate when given.
-    pub fn start_on(dir: PathBuf, slices: u32, listen: &str, tls: Option<Arc<TestCa>>) -> std::io::Result<ComputeProcess> {
+    pub fn start_on(
+        dir: PathBuf,
+        slices: u32,
+        listen: &str,
+        tls: Option<Arc<TestCa>>,
+    ) -> std::io::Result<ComputeProcess> {
         use std::io::BufRead;
         let mut command = std::process::Command::new(redwood_binary());
         command.args(["compute", "--listen", listen, "--slices", &slices.to_string(), "--data"]).arg(&dir);
@@ -194,7 +200,8 @@ impl TestDatabase {
             config.compute = compute.iter().map(|c| c.address.clone()).collect();
             config.cluster_secret = CLUSTER_SECRET.to_string();
         }
-        let test = Arc::new(TestDatabase { dir, config, mode, db: Mutex::new(None), server: Mutex::new(None), compute });
+        let test =
+            Arc::new(TestDatabase { dir, config, mode, db: Mutex::new(None), server: Mutex::new(None), compute });
         test.reopen().await.expect("open test database");
         test
     }
@@ -216,7 +223,8 @@ impl TestDatabase {
             }
             Mode::Endpoint => Connection::Remote(connect(self.server_address()).await?),
             Mode::Client => {
-                let embedded = client::Connection::from_database(self.db.lock().unwrap().as_ref().expect("database open"));
+                let embedded =
+                    client::Connection::from_database(self.db.lock().unwrap().as_ref().expect("database open"));
                 let addr = self.server_address();
                 let url = format!("redwood://{ADMIN_USER}:{ADMIN_PASSWORD}@{}:{}/dev", addr.ip(), addr.port());
                 let remote = tokio::task::spawn_blocking(move || client::Connection::open(&url, Default::default()))
@@ -279,11 +287,8 @@ impl TestDatabase {
 
 /// A tokio-postgres client on the endpoint at `addr`, as the admin user.
 pub async fn connect(addr: SocketAddr) -> Result<tokio_postgres::Client, tokio_postgres::Error> {
-    let config = format!(
-        "host={} port={} user={ADMIN_USER} password={ADMIN_PASSWORD} dbname=dev",
-        addr.ip(),
-        addr.port()
-    );
+    let config =
+        format!("host={} port={} user={ADMIN_USER} password={ADMIN_PASSWORD} dbname=dev", addr.ip(), addr.port());
     let (client, connection) = tokio_postgres::connect(&config, tokio_postgres::NoTls).await?;
     tokio::spawn(connection);
     Ok(client)
@@ -354,7 +359,8 @@ async fn run_embedded(session: &mut Session, sql: &str) -> Result<DBOutput<Defau
             let mut rows = vec![];
             for batch in &batches {
                 let zone = session.time_zone();
-                let columns = batch.columns().iter().map(|c| column_to_text(c, &zone)).collect::<Result<Vec<_>, _>>()?;
+                let columns =
+                    batch.columns().iter().map(|c| column_to_text(c, &zone)).collect::<Result<Vec<_>, _>>()?;
                 for row in 0..batch.num_rows() {
                     rows.push(columns.iter().map(|c| cell(c[row].as_deref())).collect());
                 }
@@ -415,9 +421,22 @@ impl ClientOutcome {
 /// must have the same schema, not the same values.
 fn is_volatile(sql: &str) -> bool {
     let sql = sql.to_ascii_lowercase();
-    ["now()", "getdate", "sysdate", "random(", "current_timestamp", "timeofday", "pg_last_query_id", "pg_backend_pid", "stl_", "svl_", "stv_", "svv_"]
-        .iter()
-        .any(|word| sql.contains(word))
+    [
+        "now()",
+        "getdate",
+        "sysdate",
+        "random(",
+        "current_timestamp",
+        "timeofday",
+        "pg_last_query_id",
+        "pg_backend_pid",
+        "stl_",
+        "svl_",
+        "stv_",
+        "svv_",
+    ]
+    .iter()
+    .any(|word| sql.contains(word))
 }
 
 fn utc() -> Tz {
@@ -427,7 +446,8 @@ fn utc() -> Tz {
 /// Rows as text, sorted: for comparing results whose order the query leaves open.
 fn sorted_rows(batch: &RecordBatch) -> Result<Vec<Vec<Option<String>>>, TestError> {
     let columns = batch.columns().iter().map(|c| column_to_text(c, &utc())).collect::<Result<Vec<_>, _>>()?;
-    let mut rows: Vec<Vec<Option<String>>> = (0..batch.num_rows()).map(|r| columns.iter().map(|c| c[r].clone()).collect()).collect();
+    let mut rows: Vec<Vec<Option<String>>> =
+        (0..batch.num_rows()).map(|r| columns.iter().map(|c| c[r].clone()).collect()).collect();
     rows.sort();
     Ok(rows)
 }
@@ -447,17 +467,26 @@ impl ClientPair {
         let embedded = ClientOutcome::of(&mut self.embedded, sql);
         let writes_files = sql.trim_start().get(..6).is_some_and(|w| w.eq_ignore_ascii_case("unload"));
         let remote = if writes_files { clone_outcome(&embedded) } else { ClientOutcome::of(&mut self.remote, sql) };
-        let differ = |what: String| TestError { sqlstate: "XX000".into(), message: format!("embedded and remote clients differ on {sql:?}: {what}") };
+        let differ = |what: String| TestError {
+            sqlstate: "XX000".into(),
+            message: format!("embedded and remote clients differ on {sql:?}: {what}"),
+        };
         match (embedded, remote) {
             // A data exception names the value that failed, which the two databases may meet in
             // different orders; DataFusion's "Did you mean" hint picks among equals at random.
             (Err(e), Err(r))
-                if e.sqlstate == r.sqlstate && (e.sqlstate.starts_with("22") || e.message.lines().next() == r.message.lines().next()) =>
+                if e.sqlstate == r.sqlstate
+                    && (e.sqlstate.starts_with("22") || e.message.lines().next() == r.message.lines().next()) =>
             {
                 Err(e.into())
             }
-            (Err(e), Err(r)) => Err(differ(format!("error {} {:?} vs {} {:?}", e.sqlstate, e.message, r.sqlstate, r.message))),
-            (Ok(ClientOutcome::Command { tag, rows }), Ok(ClientOutcome::Command { tag: remote_tag, rows: remote_rows })) => {
+            (Err(e), Err(r)) => {
+                Err(differ(format!("error {} {:?} vs {} {:?}", e.sqlstate, e.message, r.sqlstate, r.message)))
+            }
+            (
+                Ok(ClientOutcome::Command { tag, rows }),
+                Ok(ClientOutcome::Command { tag: remote_tag, rows: remote_rows }),
+            ) => {
                 // The remote client names tags from the statement (tokio-postgres keeps the
                 // server's tag to itself): the COMMIT of a failed block, which the server
                 // reports as ROLLBACK, is the one case it cannot know.
@@ -472,7 +501,11 @@ impl ClientPair {
                     return Err(differ(format!("schema {:?} vs {:?}", batch.schema(), remote_batch.schema())));
                 }
                 if batch != remote_batch && !is_volatile(sql) && sorted_rows(&batch)? != sorted_rows(&remote_batch)? {
-                    return Err(differ(format!("rows\n{:?}\nvs\n{:?}", sorted_rows(&batch)?, sorted_rows(&remote_batch)?)));
+                    return Err(differ(format!(
+                        "rows\n{:?}\nvs\n{:?}",
+                        sorted_rows(&batch)?,
+                        sorted_rows(&remote_batch)?
+                    )));
                 }
                 self.format(&batch)
             }
@@ -494,7 +527,9 @@ impl ClientPair {
             // On both sides, to keep their query logs alike.
             let _ = ClientOutcome::of(&mut self.remote, "SHOW timezone");
             match ClientOutcome::of(&mut self.embedded, "SHOW timezone")? {
-                ClientOutcome::Rows(shown) => sorted_rows(&shown)?[0][0].as_deref().and_then(|z| z.parse().ok()).unwrap_or_else(utc),
+                ClientOutcome::Rows(shown) => {
+                    sorted_rows(&shown)?[0][0].as_deref().and_then(|z| z.parse().ok()).unwrap_or_else(utc)
+                }
                 ClientOutcome::Command { .. } => utc(),
             }
         } else {
@@ -508,8 +543,14 @@ impl ClientPair {
 
 fn column_type(data_type: &DataType) -> DefaultColumnType {
     match data_type {
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt8 | DataType::UInt16
-        | DataType::UInt32 | DataType::UInt64 => DefaultColumnType::Integer,
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => DefaultColumnType::Integer,
         DataType::Float32 | DataType::Float64 | DataType::Decimal128(..) => DefaultColumnType::FloatingPoint,
         _ => DefaultColumnType::Text,
     }

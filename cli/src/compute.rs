@@ -41,7 +41,9 @@ pub async fn run(args: ComputeArgs) -> Result<()> {
     let (encrypt, root_key) = args.encryption.root_key();
     let node = ComputeNode::open(&args.data, slices, &args.cluster_secret, root_key.as_ref(), encrypt)?;
     let (tls, transport) = match &args.cluster_ca {
-        Some(ca) => (ClusterTls::from_files(ca, args.tls_cert.as_deref(), args.tls_key.as_deref())?, "TLS, the cluster's CA"),
+        Some(ca) => {
+            (ClusterTls::from_files(ca, args.tls_cert.as_deref(), args.tls_key.as_deref())?, "TLS, the cluster's CA")
+        }
         None => (ClusterTls::from_secret(&args.cluster_secret)?, "TLS keyed by the cluster secret"),
     };
     let listener = tokio::net::TcpListener::bind(args.listen)

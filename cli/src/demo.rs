@@ -39,24 +39,34 @@ CREATE TABLE lineitem (l_orderkey BIGINT NOT NULL, l_partkey INTEGER NOT NULL, l
 ";
 
 const QUERIES: &[(&str, &str)] = &[
-    ("row counts", "SELECT 'lineitem' AS table_name, COUNT(*) AS row_count FROM lineitem
+    (
+        "row counts",
+        "SELECT 'lineitem' AS table_name, COUNT(*) AS row_count FROM lineitem
       UNION ALL SELECT 'orders', COUNT(*) FROM orders UNION ALL SELECT 'customer', COUNT(*) FROM customer
-      ORDER BY 1"),
-    ("TPC-H Q1 (pricing summary)", "SELECT l_returnflag, l_linestatus, SUM(l_quantity) AS sum_qty,
+      ORDER BY 1",
+    ),
+    (
+        "TPC-H Q1 (pricing summary)",
+        "SELECT l_returnflag, l_linestatus, SUM(l_quantity) AS sum_qty,
       SUM(l_extendedprice) AS sum_base_price, SUM(l_extendedprice * (1 - l_discount)) AS sum_disc_price,
       AVG(l_discount) AS avg_disc, COUNT(*) AS count_order
       FROM lineitem WHERE l_shipdate <= DATE '1998-12-01' - INTERVAL '90' DAY
-      GROUP BY l_returnflag, l_linestatus ORDER BY l_returnflag, l_linestatus"),
-    ("TPC-H Q6 (revenue change; zone maps prune on the l_shipdate sort key)",
-     "SELECT SUM(l_extendedprice * l_discount) AS revenue FROM lineitem
+      GROUP BY l_returnflag, l_linestatus ORDER BY l_returnflag, l_linestatus",
+    ),
+    (
+        "TPC-H Q6 (revenue change; zone maps prune on the l_shipdate sort key)",
+        "SELECT SUM(l_extendedprice * l_discount) AS revenue FROM lineitem
       WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1995-01-01'
-      AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24"),
-    ("TPC-H Q3 (orders ⋈ lineitem on their DISTKEY: co-located)",
-     "SELECT l_orderkey, SUM(l_extendedprice * (1 - l_discount)) AS revenue, o_orderdate, o_shippriority
+      AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24",
+    ),
+    (
+        "TPC-H Q3 (orders ⋈ lineitem on their DISTKEY: co-located)",
+        "SELECT l_orderkey, SUM(l_extendedprice * (1 - l_discount)) AS revenue, o_orderdate, o_shippriority
       FROM customer, orders, lineitem
       WHERE c_mktsegment = 'BUILDING' AND c_custkey = o_custkey AND l_orderkey = o_orderkey
         AND o_orderdate < DATE '1995-03-15' AND l_shipdate > DATE '1995-03-15'
-      GROUP BY l_orderkey, o_orderdate, o_shippriority ORDER BY revenue DESC, o_orderdate LIMIT 5"),
+      GROUP BY l_orderkey, o_orderdate, o_shippriority ORDER BY revenue DESC, o_orderdate LIMIT 5",
+    ),
 ];
 
 pub async fn run(dir: &Path, scale: f64, config: Config) -> Result<()> {
@@ -64,12 +74,7 @@ pub async fn run(dir: &Path, scale: f64, config: Config) -> Result<()> {
     let db = Database::open(&dir.display().to_string(), config)?;
     let mut session = db.connect();
     let layout = db.layout();
-    println!(
-        "Redwood demo in {} ({} node(s) x {} slices)",
-        dir.display(),
-        layout.nodes,
-        layout.slices_per_node
-    );
+    println!("Redwood demo in {} ({} node(s) x {} slices)", dir.display(), layout.nodes, layout.slices_per_node);
     let loaded = db
         .snapshot()
         .lookup(&redwood_core::catalog::QualifiedName { schema: "public".into(), name: "lineitem".into() })
@@ -98,11 +103,7 @@ pub async fn run(dir: &Path, scale: f64, config: Config) -> Result<()> {
             println!("{table}");
         }
     }
-    println!(
-        "\nDone in {:.1} s. Explore it with: redwood {}",
-        started.elapsed().as_secs_f64(),
-        dir.display()
-    );
+    println!("\nDone in {:.1} s. Explore it with: redwood {}", started.elapsed().as_secs_f64(), dir.display());
     Ok(())
 }
 

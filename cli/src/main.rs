@@ -27,7 +27,12 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 const ALLOCATOR_PURGE_DELAY_MS: std::ffi::c_long = 5000;
 
 #[derive(Parser)]
-#[command(name = "redwood", version, about = "Redwood: a Redshift-compatible data warehouse", args_conflicts_with_subcommands = true)]
+#[command(
+    name = "redwood",
+    version,
+    about = "Redwood: a Redshift-compatible data warehouse",
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     /// Database directory (created if missing), or :memory: (the default).
     target: Option<String>,

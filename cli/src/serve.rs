@@ -75,7 +75,12 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     let db = Database::open(&args.data, config)?;
     if !compute.is_empty() {
         let layout = db.layout();
-        println!("redwood serve: {} compute nodes of {} slices: {}", layout.nodes, layout.slices_per_node, compute.join(", "));
+        println!(
+            "redwood serve: {} compute nodes of {} slices: {}",
+            layout.nodes,
+            layout.slices_per_node,
+            compute.join(", ")
+        );
     }
     if db.snapshot().users.is_empty() {
         let password = args.admin_password.as_deref().ok_or_else(|| {

@@ -1,11 +1,11 @@
 //! The interactive shell: line editing and history, multi-line statements ending in `;`,
 //! psql-style aligned output and backslash commands.
 
+use redwood_core::arrow::array::timezone::Tz;
 use redwood_core::arrow::array::RecordBatch;
 use redwood_core::arrow::datatypes::{DataType, SchemaRef};
 use redwood_core::catalog::{Placement, RelationKind, SortKind};
 use redwood_core::sql::format::column_to_text;
-use redwood_core::arrow::array::timezone::Tz;
 use redwood_core::{Error, Outcome, Result, Session};
 use rustyline::error::ReadlineError;
 use std::time::Instant;
@@ -182,7 +182,11 @@ impl Shell {
                     .columns
                     .iter()
                     .map(|c| vec![c.name.clone(), c.sql_type.to_string(), String::new()])
-                    .chain(def.partition_columns.iter().map(|c| vec![c.name.clone(), c.sql_type.to_string(), "partition".into()]))
+                    .chain(
+                        def.partition_columns
+                            .iter()
+                            .map(|c| vec![c.name.clone(), c.sql_type.to_string(), "partition".into()]),
+                    )
                     .collect();
                 print_rows(&["Column", "Type", "Key"], &[false; 3], &rows);
                 println!("Location: {}, partitions: {}", def.location, def.partitions.len());
@@ -292,7 +296,11 @@ fn print_rows(headers: &[&str], right_align: &[bool], rows: &[Vec<String>]) {
                 .zip(right_align)
                 .map(|((v, w), right)| {
                     let v = v.get(line).copied().unwrap_or("");
-                    if *right { format!("{v:>w$}") } else { format!("{v:<w$}") }
+                    if *right {
+                        format!("{v:>w$}")
+                    } else {
+                        format!("{v:<w$}")
+                    }
                 })
                 .collect();
             println!(" {} ", cells.join(" | ").trim_end());

@@ -75,9 +75,8 @@ async fn sigkill_during_insert_is_all_or_nothing() {
     let dir = tmp.path().join("db");
     let out = redwood(&dir, "CREATE TABLE t (id BIGINT, batch INT, pad VARCHAR(64)) DISTSTYLE EVEN SORTKEY(id)");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let insert = |batch: i64| {
-        format!("INSERT INTO t SELECT value, {batch}, repeat('x', 40) FROM generate_series(1, {ROWS})")
-    };
+    let insert =
+        |batch: i64| format!("INSERT INTO t SELECT value, {batch}, repeat('x', 40) FROM generate_series(1, {ROWS})");
     // Uninterrupted inserts show how long one takes (the faster of two, as the first may pay
     // for cold caches), so the kills land inside that window.
     let mut full = std::time::Duration::MAX;
@@ -131,13 +130,8 @@ async fn sigkill_during_insert_is_all_or_nothing() {
         assert_eq!(total, ROWS * committed.len() as i64, "round {round}: committed rows lost");
         let distinct = query_i64(&db, "SELECT count(DISTINCT batch) FROM t").await;
         assert_eq!(distinct, committed.len() as i64);
-        let segments: usize = db
-            .snapshot()
-            .relations
-            .values()
-            .filter_map(|r| r.table())
-            .map(|t| t.segments.len())
-            .sum();
+        let segments: usize =
+            db.snapshot().relations.values().filter_map(|r| r.table()).map(|t| t.segments.len()).sum();
         assert_eq!(parquet_files(&dir), segments, "round {round}: orphan segment files survived reopen");
         segments_before = segments;
     }
@@ -228,10 +222,12 @@ async fn damaged_segment_is_reported_with_the_table_name() {
     {
         let db = open(&dir);
         let mut s = db.connect();
-        s.execute("CREATE TABLE good (a INT); CREATE TABLE bad (a INT, b VARCHAR(20)) DISTSTYLE EVEN;
-                   INSERT INTO good VALUES (1); INSERT INTO bad SELECT value, 'v' FROM generate_series(1, 1000)")
-            .await
-            .unwrap();
+        s.execute(
+            "CREATE TABLE good (a INT); CREATE TABLE bad (a INT, b VARCHAR(20)) DISTSTYLE EVEN;
+                   INSERT INTO good VALUES (1); INSERT INTO bad SELECT value, 'v' FROM generate_series(1, 1000)",
+        )
+        .await
+        .unwrap();
     }
     let bad_id = relation(&open(&dir), "bad").id;
     // Overwrite the middle of every segment of "bad" with garbage.
@@ -310,7 +306,10 @@ async fn single_row_inserts_keep_few_segments() {
     let slices = db.layout().slice_count() as usize;
     assert!(segments <= slices * 17, "{segments} segments for 260 single-row inserts");
     assert_eq!(query_i64(&db, "SELECT count(*) FROM tiny").await, 240);
-    assert_eq!(query_i64(&db, "SELECT sum(id) FROM tiny").await, (0..260).filter(|i| i >= &200 || i % 10 != 0).sum::<i64>());
+    assert_eq!(
+        query_i64(&db, "SELECT sum(id) FROM tiny").await,
+        (0..260).filter(|i| i >= &200 || i % 10 != 0).sum::<i64>()
+    );
 }
 
 /// A query streams its rows batch by batch in the snapshot it started with, even while another
@@ -321,7 +320,9 @@ async fn query_stream_reads_its_snapshot_in_batches() {
     let db = Database::open(redwood_core::MEMORY, Config::default()).unwrap();
     let mut writer = db.connect();
     writer
-        .execute("CREATE TABLE big (id BIGINT) DISTSTYLE EVEN; INSERT INTO big SELECT value FROM generate_series(1, 100000)")
+        .execute(
+            "CREATE TABLE big (id BIGINT) DISTSTYLE EVEN; INSERT INTO big SELECT value FROM generate_series(1, 100000)",
+        )
         .await
         .unwrap();
     let mut reader = db.connect();

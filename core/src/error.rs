@@ -112,10 +112,7 @@ impl Error {
         Self::new(sqlstate::UNDEFINED_TABLE, format!("relation \"{name}\" does not exist"))
     }
     pub fn undefined_column(column: impl fmt::Display, table: impl fmt::Display) -> Self {
-        Self::new(
-            sqlstate::UNDEFINED_COLUMN,
-            format!("column \"{column}\" of relation \"{table}\" does not exist"),
-        )
+        Self::new(sqlstate::UNDEFINED_COLUMN, format!("column \"{column}\" of relation \"{table}\" does not exist"))
     }
     pub fn io(context: impl fmt::Display, err: std::io::Error) -> Self {
         let state = match err.raw_os_error() {
@@ -167,9 +164,7 @@ fn from_arrow(err: &ArrowError) -> Error {
     let (state, message) = match err {
         ArrowError::DivideByZero => (DIVISION_BY_ZERO, "division by zero".to_string()),
         ArrowError::ArithmeticOverflow(m) => (NUMERIC_VALUE_OUT_OF_RANGE, m.clone()),
-        ArrowError::CastError(m) | ArrowError::ParseError(m) => {
-            (cast_sqlstate(m), m.clone())
-        }
+        ArrowError::CastError(m) | ArrowError::ParseError(m) => (cast_sqlstate(m), m.clone()),
         ArrowError::InvalidArgumentError(m) if m.contains("too large to store in a Decimal") => {
             (NUMERIC_VALUE_OUT_OF_RANGE, m.clone())
         }
@@ -236,25 +231,20 @@ fn from_datafusion_ref(err: &DataFusionError) -> Error {
             unexpected(&inner.to_string())
         }
         DataFusionError::ArrowError(e, _) => from_arrow(e),
-        DataFusionError::Context(_, inner) | DataFusionError::Diagnostic(_, inner) => {
-            from_datafusion_ref(inner)
-        }
+        DataFusionError::Context(_, inner) | DataFusionError::Diagnostic(_, inner) => from_datafusion_ref(inner),
         DataFusionError::Shared(inner) => from_datafusion_ref(inner),
         DataFusionError::Collection(errs) if !errs.is_empty() => from_datafusion_ref(&errs[0]),
         DataFusionError::SQL(e, _) => Error::syntax(e.to_string()),
         DataFusionError::SchemaError(e, _) => {
             use datafusion::common::SchemaError;
             match e.as_ref() {
-                SchemaError::FieldNotFound { field, .. } => Error::new(
-                    UNDEFINED_COLUMN,
-                    format!("column \"{}\" does not exist", field.name),
-                ),
-                SchemaError::AmbiguousReference { field } => Error::new(
-                    AMBIGUOUS_COLUMN,
-                    format!("column reference \"{}\" is ambiguous", field.name),
-                ),
-                SchemaError::DuplicateQualifiedField { .. }
-                | SchemaError::DuplicateUnqualifiedField { .. } => {
+                SchemaError::FieldNotFound { field, .. } => {
+                    Error::new(UNDEFINED_COLUMN, format!("column \"{}\" does not exist", field.name))
+                }
+                SchemaError::AmbiguousReference { field } => {
+                    Error::new(AMBIGUOUS_COLUMN, format!("column reference \"{}\" is ambiguous", field.name))
+                }
+                SchemaError::DuplicateQualifiedField { .. } | SchemaError::DuplicateUnqualifiedField { .. } => {
                     Error::new(DUPLICATE_COLUMN, e.to_string())
                 }
             }
@@ -303,9 +293,16 @@ fn lost_compute_node(detail: &str) -> Error {
 /// datafusion-distributed reports a node it cannot reach as a gRPC status, often in text.
 fn names_lost_node(message: &str) -> bool {
     let lower = message.to_ascii_lowercase();
-    ["tcp connect error", "transport error", "service is currently unavailable", "error connecting to distributed datafusion worker", "broken pipe", "connection reset"]
-        .iter()
-        .any(|signal| lower.contains(signal))
+    [
+        "tcp connect error",
+        "transport error",
+        "service is currently unavailable",
+        "error connecting to distributed datafusion worker",
+        "broken pipe",
+        "connection reset",
+    ]
+    .iter()
+    .any(|signal| lower.contains(signal))
 }
 
 /// An error DataFusion did not classify: a lost compute node, or an internal error.

@@ -66,19 +66,12 @@ impl SqlType {
             DataType::Float16 | DataType::Float32 => SqlType::Real,
             DataType::Float64 => SqlType::Double,
             DataType::Boolean => SqlType::Boolean,
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-                SqlType::Varchar(DEFAULT_VARCHAR_LENGTH)
-            }
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => SqlType::Varchar(DEFAULT_VARCHAR_LENGTH),
             DataType::Null => SqlType::Varchar(DEFAULT_VARCHAR_LENGTH),
             DataType::Date32 | DataType::Date64 => SqlType::Date,
             DataType::Timestamp(_, None) => SqlType::Timestamp,
             DataType::Timestamp(_, Some(_)) => SqlType::TimestampTz,
-            other => {
-                return Err(err!(
-                    FEATURE_NOT_SUPPORTED,
-                    "a column of type {other} cannot be stored in a table"
-                ))
-            }
+            other => return Err(err!(FEATURE_NOT_SUPPORTED, "a column of type {other} cannot be stored in a table")),
         })
     }
 
@@ -97,17 +90,13 @@ impl SqlType {
             },
             D::Double(_) | D::DoublePrecision | D::Float8 | D::Float64 => SqlType::Double,
             D::Boolean | D::Bool => SqlType::Boolean,
-            D::Char(len) | D::Character(len) => {
-                SqlType::Char(char_length(len.as_ref(), 1, MAX_CHAR_LENGTH)?)
-            }
+            D::Char(len) | D::Character(len) => SqlType::Char(char_length(len.as_ref(), 1, MAX_CHAR_LENGTH)?),
             D::Varchar(len) | D::CharacterVarying(len) | D::CharVarying(len) | D::Nvarchar(len) => {
                 SqlType::Varchar(char_length(len.as_ref(), DEFAULT_VARCHAR_LENGTH, MAX_VARCHAR_LENGTH)?)
             }
             D::Text | D::String(_) => SqlType::Varchar(DEFAULT_VARCHAR_LENGTH),
             D::Date => SqlType::Date,
-            D::Timestamp(_, ast::TimezoneInfo::WithTimeZone | ast::TimezoneInfo::Tz) => {
-                SqlType::TimestampTz
-            }
+            D::Timestamp(_, ast::TimezoneInfo::WithTimeZone | ast::TimezoneInfo::Tz) => SqlType::TimestampTz,
             D::Timestamp(..) | D::Datetime(_) | D::TimestampNtz(_) => SqlType::Timestamp,
             D::Custom(name, modifiers) => {
                 let name = name.to_string().to_ascii_lowercase();
@@ -297,10 +286,7 @@ fn decimal(info: &ExactNumberInfo) -> Result<SqlType> {
     }
     let scale = u64::try_from(scale).unwrap_or(u64::MAX);
     if scale > precision {
-        return Err(err!(
-            INVALID_PARAMETER_VALUE,
-            "NUMERIC scale {scale} must be between 0 and precision {precision}"
-        ));
+        return Err(err!(INVALID_PARAMETER_VALUE, "NUMERIC scale {scale} must be between 0 and precision {precision}"));
     }
     Ok(SqlType::Decimal { precision: precision as u8, scale: scale as u8 })
 }
@@ -327,7 +313,8 @@ impl FromStr for SqlType {
             None => (s, ""),
         };
         let nums: Vec<u32> = args.split(',').filter_map(|a| a.trim().parse().ok()).collect();
-        let arg = |i: usize| nums.get(i).copied().ok_or_else(|| err!(DATA_CORRUPTED, "catalog holds a malformed type {s:?}"));
+        let arg =
+            |i: usize| nums.get(i).copied().ok_or_else(|| err!(DATA_CORRUPTED, "catalog holds a malformed type {s:?}"));
         Ok(match name {
             "numeric" => SqlType::Decimal { precision: arg(0)? as u8, scale: arg(1)? as u8 },
             "character" => SqlType::Char(arg(0)?),

@@ -4,12 +4,12 @@
 
 #![allow(clippy::missing_safety_doc)]
 
-use redwood_core::arrow::ffi_stream::FFI_ArrowArrayStream;
 use redwood_core::arrow::array::{Array, AsArray, RecordBatch};
 use redwood_core::arrow::datatypes::{
     DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, SchemaRef,
     TimestampMicrosecondType,
 };
+use redwood_core::arrow::ffi_stream::FFI_ArrowArrayStream;
 use redwood_core::client::{self, Options, Rows, Value};
 use redwood_core::err;
 use redwood_core::error::Error;
@@ -201,13 +201,15 @@ impl QueryResult {
     }
 
     fn column(&self, column: usize) -> Result<&dyn Array, Failure> {
-        let batch = self
-            .batch
-            .as_ref()
-            .ok_or_else(|| rejected(err!(INVALID_PARAMETER_VALUE, "no current batch: call redwood_result_next_batch first")))?;
+        let batch = self.batch.as_ref().ok_or_else(|| {
+            rejected(err!(INVALID_PARAMETER_VALUE, "no current batch: call redwood_result_next_batch first"))
+        })?;
         if column >= batch.num_columns() {
             let count = batch.num_columns();
-            return Err(rejected(err!(INVALID_PARAMETER_VALUE, "column {column} is out of range: the result has {count} columns")));
+            return Err(rejected(err!(
+                INVALID_PARAMETER_VALUE,
+                "column {column} is out of range: the result has {count} columns"
+            )));
         }
         Ok(batch.column(column).as_ref())
     }
@@ -217,7 +219,10 @@ impl QueryResult {
         let array = self.column(column)?;
         if row >= array.len() {
             let count = array.len();
-            return Err(rejected(err!(INVALID_PARAMETER_VALUE, "row {row} is out of range: the batch has {count} rows")));
+            return Err(rejected(err!(
+                INVALID_PARAMETER_VALUE,
+                "row {row} is out of range: the batch has {count} rows"
+            )));
         }
         Ok((array, row))
     }
@@ -344,7 +349,11 @@ pub unsafe extern "C" fn redwood_connection_error_message(connection: *const Con
 /// Runs SQL (one statement, or several: the last one's result). `out` may be NULL to discard
 /// the result; else free it with `redwood_result_free`.
 #[no_mangle]
-pub unsafe extern "C" fn redwood_execute(connection: *mut Connection, sql: *const c_char, out: *mut *mut QueryResult) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_execute(
+    connection: *mut Connection,
+    sql: *const c_char,
+    out: *mut *mut QueryResult,
+) -> RedwoodStatus {
     guard(|| {
         let connection = handle!(connection, "connection");
         put(out, std::ptr::null_mut());
@@ -378,7 +387,11 @@ unsafe fn finish_execute(
 
 /// Prepares one statement with `$1`, `$2`, … parameters; free it with `redwood_statement_free`.
 #[no_mangle]
-pub unsafe extern "C" fn redwood_prepare(connection: *mut Connection, sql: *const c_char, out: *mut *mut PreparedStatement) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_prepare(
+    connection: *mut Connection,
+    sql: *const c_char,
+    out: *mut *mut PreparedStatement,
+) -> RedwoodStatus {
     guard(|| {
         let connection = handle!(connection, "connection");
         if out.is_null() {
@@ -405,7 +418,10 @@ pub unsafe extern "C" fn redwood_statement_free(statement: *mut *mut PreparedSta
 
 /// The number of `$n` parameters.
 #[no_mangle]
-pub unsafe extern "C" fn redwood_statement_param_count(statement: *const PreparedStatement, out: *mut usize) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_statement_param_count(
+    statement: *const PreparedStatement,
+    out: *mut usize,
+) -> RedwoodStatus {
     guard(|| {
         let Some(statement) = statement.as_ref() else { return invalid("statement is NULL") };
         put(out, statement.statement.param_count);
@@ -425,13 +441,18 @@ pub unsafe extern "C" fn redwood_statement_error_message(statement: *const Prepa
 }
 
 /// Binds `value` to parameter `index` (1-based, as `$1`).
-unsafe fn bind(statement: *mut PreparedStatement, index: usize, value: impl FnOnce() -> Result<Value, Failure>) -> RedwoodStatus {
+unsafe fn bind(
+    statement: *mut PreparedStatement,
+    index: usize,
+    value: impl FnOnce() -> Result<Value, Failure>,
+) -> RedwoodStatus {
     guard(|| {
         let statement = handle!(statement, "statement");
         statement.error.clear();
         let count = statement.params.len();
         if index == 0 || index > count {
-            let error = err!(INVALID_PARAMETER_VALUE, "parameter ${index} is out of range: the statement takes {count}");
+            let error =
+                err!(INVALID_PARAMETER_VALUE, "parameter ${index} is out of range: the statement takes {count}");
             return fail(&mut statement.error, rejected(error));
         }
         match value() {
@@ -450,29 +471,49 @@ pub unsafe extern "C" fn redwood_bind_null(statement: *mut PreparedStatement, in
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn redwood_bind_bool(statement: *mut PreparedStatement, index: usize, value: bool) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_bind_bool(
+    statement: *mut PreparedStatement,
+    index: usize,
+    value: bool,
+) -> RedwoodStatus {
     bind(statement, index, || Ok(Value::Bool(value)))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn redwood_bind_int64(statement: *mut PreparedStatement, index: usize, value: i64) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_bind_int64(
+    statement: *mut PreparedStatement,
+    index: usize,
+    value: i64,
+) -> RedwoodStatus {
     bind(statement, index, || Ok(Value::Int64(value)))
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn redwood_bind_double(statement: *mut PreparedStatement, index: usize, value: f64) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_bind_double(
+    statement: *mut PreparedStatement,
+    index: usize,
+    value: f64,
+) -> RedwoodStatus {
     bind(statement, index, || Ok(Value::Double(value)))
 }
 
 /// Binds text (UTF-8, NUL-terminated).
 #[no_mangle]
-pub unsafe extern "C" fn redwood_bind_text(statement: *mut PreparedStatement, index: usize, value: *const c_char) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_bind_text(
+    statement: *mut PreparedStatement,
+    index: usize,
+    value: *const c_char,
+) -> RedwoodStatus {
     bind(statement, index, || arg(value, "value").map(|v| Value::Text(v.to_string())))
 }
 
 /// Binds a decimal number written out (`"-12.50"`), exactly.
 #[no_mangle]
-pub unsafe extern "C" fn redwood_bind_decimal(statement: *mut PreparedStatement, index: usize, value: *const c_char) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_bind_decimal(
+    statement: *mut PreparedStatement,
+    index: usize,
+    value: *const c_char,
+) -> RedwoodStatus {
     bind(statement, index, || {
         let text = arg(value, "value")?;
         if text.trim().parse::<f64>().is_err() {
@@ -484,13 +525,21 @@ pub unsafe extern "C" fn redwood_bind_decimal(statement: *mut PreparedStatement,
 
 /// Binds a date: days since 1970-01-01.
 #[no_mangle]
-pub unsafe extern "C" fn redwood_bind_date(statement: *mut PreparedStatement, index: usize, days: i32) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_bind_date(
+    statement: *mut PreparedStatement,
+    index: usize,
+    days: i32,
+) -> RedwoodStatus {
     bind(statement, index, || Ok(Value::Date(days)))
 }
 
 /// Binds a timestamp: microseconds since 1970-01-01 00:00:00.
 #[no_mangle]
-pub unsafe extern "C" fn redwood_bind_timestamp(statement: *mut PreparedStatement, index: usize, micros: i64) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_bind_timestamp(
+    statement: *mut PreparedStatement,
+    index: usize,
+    micros: i64,
+) -> RedwoodStatus {
     bind(statement, index, || Ok(Value::Timestamp(micros)))
 }
 
@@ -530,7 +579,11 @@ pub unsafe extern "C" fn redwood_result_error_message(result: *const QueryResult
 /// The command tag (`INSERT 0 5`, `CREATE TABLE`; `SELECT` for rows) and the rows a command
 /// affected (-1 when it counts none, and for rows).
 #[no_mangle]
-pub unsafe extern "C" fn redwood_result_command(result: *const QueryResult, tag: *mut *const c_char, rows_affected: *mut i64) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_result_command(
+    result: *const QueryResult,
+    tag: *mut *const c_char,
+    rows_affected: *mut i64,
+) -> RedwoodStatus {
     guard(|| {
         let Some(result) = result.as_ref() else { return invalid("result is NULL") };
         put(tag, result.tag.as_ptr());
@@ -566,7 +619,13 @@ pub unsafe extern "C" fn redwood_result_column(
         let result = handle!(result, "result");
         let Some(field) = result.schema.as_ref().and_then(|s| s.fields().get(column).cloned()) else {
             let count = result.names.len();
-            return fail(&mut result.error, rejected(err!(INVALID_PARAMETER_VALUE, "column {column} is out of range: the result has {count} columns")));
+            return fail(
+                &mut result.error,
+                rejected(err!(
+                    INVALID_PARAMETER_VALUE,
+                    "column {column} is out of range: the result has {count} columns"
+                )),
+            );
         };
         let described = client::ColumnType::of(&field);
         put(name, result.names[column].as_ptr());
@@ -621,7 +680,9 @@ unsafe fn get<T>(
         }
         match result.value(column, row).and_then(|(array, row)| {
             if array.is_null(row) {
-                return Err(err!(NULL_VALUE_NOT_ALLOWED, "the value is NULL: check redwood_result_is_null first").into());
+                return Err(
+                    err!(NULL_VALUE_NOT_ALLOWED, "the value is NULL: check redwood_result_is_null first").into()
+                );
             }
             read(array, row)
         }) {
@@ -640,7 +701,12 @@ fn mismatch(array: &dyn Array, wanted: &str) -> Failure {
 
 /// Whether a value of the current batch is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn redwood_result_is_null(result: *mut QueryResult, column: usize, row: usize, out: *mut bool) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_result_is_null(
+    result: *mut QueryResult,
+    column: usize,
+    row: usize,
+    out: *mut bool,
+) -> RedwoodStatus {
     guard(|| {
         let result = handle!(result, "result");
         match result.value(column, row) {
@@ -654,7 +720,12 @@ pub unsafe extern "C" fn redwood_result_is_null(result: *mut QueryResult, column
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn redwood_result_get_bool(result: *mut QueryResult, column: usize, row: usize, out: *mut bool) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_result_get_bool(
+    result: *mut QueryResult,
+    column: usize,
+    row: usize,
+    out: *mut bool,
+) -> RedwoodStatus {
     get(result, column, row, out, |array, row| match array.data_type() {
         DataType::Boolean => Ok(array.as_boolean().value(row)),
         _ => Err(mismatch(array, "a boolean")),
@@ -663,7 +734,12 @@ pub unsafe extern "C" fn redwood_result_get_bool(result: *mut QueryResult, colum
 
 /// An integer of any width.
 #[no_mangle]
-pub unsafe extern "C" fn redwood_result_get_int64(result: *mut QueryResult, column: usize, row: usize, out: *mut i64) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_result_get_int64(
+    result: *mut QueryResult,
+    column: usize,
+    row: usize,
+    out: *mut i64,
+) -> RedwoodStatus {
     get(result, column, row, out, |array, row| match array.data_type() {
         DataType::Int16 => Ok(array.as_primitive::<Int16Type>().value(row) as i64),
         DataType::Int32 => Ok(array.as_primitive::<Int32Type>().value(row) as i64),
@@ -674,21 +750,33 @@ pub unsafe extern "C" fn redwood_result_get_int64(result: *mut QueryResult, colu
 
 /// A number of any kind (decimals rounded to the nearest double).
 #[no_mangle]
-pub unsafe extern "C" fn redwood_result_get_double(result: *mut QueryResult, column: usize, row: usize, out: *mut f64) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_result_get_double(
+    result: *mut QueryResult,
+    column: usize,
+    row: usize,
+    out: *mut f64,
+) -> RedwoodStatus {
     get(result, column, row, out, |array, row| match array.data_type() {
         DataType::Float32 => Ok(array.as_primitive::<Float32Type>().value(row) as f64),
         DataType::Float64 => Ok(array.as_primitive::<Float64Type>().value(row)),
         DataType::Int16 => Ok(array.as_primitive::<Int16Type>().value(row) as f64),
         DataType::Int32 => Ok(array.as_primitive::<Int32Type>().value(row) as f64),
         DataType::Int64 => Ok(array.as_primitive::<Int64Type>().value(row) as f64),
-        DataType::Decimal128(_, scale) => Ok(array.as_primitive::<Decimal128Type>().value(row) as f64 / 10f64.powi(*scale as i32)),
+        DataType::Decimal128(_, scale) => {
+            Ok(array.as_primitive::<Decimal128Type>().value(row) as f64 / 10f64.powi(*scale as i32))
+        }
         _ => Err(mismatch(array, "a number")),
     })
 }
 
 /// A date: days since 1970-01-01.
 #[no_mangle]
-pub unsafe extern "C" fn redwood_result_get_date(result: *mut QueryResult, column: usize, row: usize, out: *mut i32) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_result_get_date(
+    result: *mut QueryResult,
+    column: usize,
+    row: usize,
+    out: *mut i32,
+) -> RedwoodStatus {
     get(result, column, row, out, |array, row| match array.data_type() {
         DataType::Date32 => Ok(array.as_primitive::<Date32Type>().value(row)),
         _ => Err(mismatch(array, "a date")),
@@ -697,7 +785,12 @@ pub unsafe extern "C" fn redwood_result_get_date(result: *mut QueryResult, colum
 
 /// A timestamp: microseconds since 1970-01-01 00:00:00 (UTC for TIMESTAMPTZ).
 #[no_mangle]
-pub unsafe extern "C" fn redwood_result_get_timestamp(result: *mut QueryResult, column: usize, row: usize, out: *mut i64) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_result_get_timestamp(
+    result: *mut QueryResult,
+    column: usize,
+    row: usize,
+    out: *mut i64,
+) -> RedwoodStatus {
     get(result, column, row, out, |array, row| match array.data_type() {
         DataType::Timestamp(..) => Ok(array.as_primitive::<TimestampMicrosecondType>().value(row)),
         _ => Err(mismatch(array, "a timestamp")),
@@ -707,7 +800,12 @@ pub unsafe extern "C" fn redwood_result_get_timestamp(result: *mut QueryResult, 
 /// Any value as PostgreSQL's text form (decimals exactly, TIMESTAMPTZ in UTC): `*out` is NULL for
 /// NULL, else valid until the next call on the result.
 #[no_mangle]
-pub unsafe extern "C" fn redwood_result_get_text(result: *mut QueryResult, column: usize, row: usize, out: *mut *const c_char) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_result_get_text(
+    result: *mut QueryResult,
+    column: usize,
+    row: usize,
+    out: *mut *const c_char,
+) -> RedwoodStatus {
     guard(|| {
         let result = handle!(result, "result");
         if out.is_null() {
@@ -715,7 +813,8 @@ pub unsafe extern "C" fn redwood_result_get_text(result: *mut QueryResult, colum
         }
         let value = result.value(column, row).and_then(|(array, row)| {
             let one = array.slice(row, 1);
-            let utc: redwood_core::arrow::array::timezone::Tz = "UTC".parse().map_err(|_| err!(INTERNAL_ERROR, "UTC"))?;
+            let utc: redwood_core::arrow::array::timezone::Tz =
+                "UTC".parse().map_err(|_| err!(INTERNAL_ERROR, "UTC"))?;
             Ok::<_, Failure>(redwood_core::sql::format::column_to_text(&one, &utc)?.pop().flatten())
         });
         match value {
@@ -732,14 +831,20 @@ pub unsafe extern "C" fn redwood_result_get_text(result: *mut QueryResult, colum
 /// The rows not yet read, as an Arrow C stream (`*out` is then the caller's to release): zero-copy
 /// for consumers such as pyarrow, DuckDB or nanoarrow. The result has no rows left afterwards.
 #[no_mangle]
-pub unsafe extern "C" fn redwood_result_arrow_stream(result: *mut QueryResult, out: *mut FFI_ArrowArrayStream) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_result_arrow_stream(
+    result: *mut QueryResult,
+    out: *mut FFI_ArrowArrayStream,
+) -> RedwoodStatus {
     guard(|| {
         let result = handle!(result, "result");
         if out.is_null() {
             return invalid("out is NULL");
         }
         let Some(rows) = result.rows.take() else {
-            return fail(&mut result.error, rejected(err!(INVALID_PARAMETER_VALUE, "the result has no rows left to stream")));
+            return fail(
+                &mut result.error,
+                rejected(err!(INVALID_PARAMETER_VALUE, "the result has no rows left to stream")),
+            );
         };
         result.batch = None;
         std::ptr::write(out, rows.into_arrow_stream());
@@ -750,7 +855,10 @@ pub unsafe extern "C" fn redwood_result_arrow_stream(result: *mut QueryResult, o
 /// A handle that cancels the query `connection` is running, from any thread; free it with
 /// `redwood_cancel_handle_free` (it may outlive the connection).
 #[no_mangle]
-pub unsafe extern "C" fn redwood_cancel_handle_new(connection: *const Connection, out: *mut *mut CancelHandle) -> RedwoodStatus {
+pub unsafe extern "C" fn redwood_cancel_handle_new(
+    connection: *const Connection,
+    out: *mut *mut CancelHandle,
+) -> RedwoodStatus {
     guard(|| {
         let Some(connection) = connection.as_ref() else { return invalid("connection is NULL") };
         if out.is_null() {
@@ -787,7 +895,8 @@ mod tests {
     #[test]
     fn the_checked_in_header_is_current() {
         let generated = std::fs::read_to_string(concat!(env!("OUT_DIR"), "/redwood.h")).unwrap();
-        let checked_in = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/redwood.h")).unwrap_or_default();
+        let checked_in =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/redwood.h")).unwrap_or_default();
         assert!(
             generated == checked_in,
             "include/redwood.h is stale: regenerate it with REDWOOD_UPDATE_HEADER=1 cargo build -p redwood-ffi"

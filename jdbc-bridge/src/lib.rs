@@ -19,7 +19,9 @@ use redwood_core::arrow::datatypes::{
     DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, SchemaRef,
     Time64MicrosecondType, TimeUnit, TimestampMicrosecondType,
 };
-use redwood_core::client::{self, CancelHandle, ColumnKind, ColumnType, Connection, Options, ParamStyle, QueryResult, Statement, Value};
+use redwood_core::client::{
+    self, CancelHandle, ColumnKind, ColumnType, Connection, Options, ParamStyle, QueryResult, Statement, Value,
+};
 use redwood_core::{err, Error};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -57,7 +59,12 @@ fn throw_sql(env: &mut JNIEnv, state: &str, message: &str) {
         let state = env.new_string(state)?;
         let text = env.new_string(message)?;
         let exception = env
-            .call_static_method("io/redwood/jdbc/Errors", "fromNative", FROM_NATIVE, &[JValue::Object(&state), JValue::Object(&text)])?
+            .call_static_method(
+                "io/redwood/jdbc/Errors",
+                "fromNative",
+                FROM_NATIVE,
+                &[JValue::Object(&state), JValue::Object(&text)],
+            )?
             .l()?;
         env.throw(JThrowable::from(exception))
     })();
@@ -155,7 +162,11 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_open<'local>(
 }
 
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_closeConnection<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, connection: jlong) {
+pub extern "system" fn Java_io_redwood_jdbc_Native_closeConnection<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    connection: jlong,
+) {
     entry(&mut env, (), |_| {
         free_handle::<ConnectionHandle>(connection);
         Ok(())
@@ -163,7 +174,11 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_closeConnection<'local>(mut e
 }
 
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_isRemote<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, connection: jlong) -> jboolean {
+pub extern "system" fn Java_io_redwood_jdbc_Native_isRemote<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    connection: jlong,
+) -> jboolean {
     entry(&mut env, JNI_FALSE, |_| {
         let remote = lock(handle::<ConnectionHandle>(connection, "connection")?).is_remote();
         Ok(if remote { JNI_TRUE } else { JNI_FALSE })
@@ -171,7 +186,11 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_isRemote<'local>(mut env: JNI
 }
 
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_cancelHandle<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, connection: jlong) -> jlong {
+pub extern "system" fn Java_io_redwood_jdbc_Native_cancelHandle<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    connection: jlong,
+) -> jlong {
     entry(&mut env, 0, |_| {
         let cancel = lock(handle::<ConnectionHandle>(connection, "connection")?).cancel_handle();
         Ok(into_handle::<CancelHandle>(cancel))
@@ -180,12 +199,20 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_cancelHandle<'local>(mut env:
 
 /// Cancels what the connection runs; called from any thread, without the connection's lock.
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_cancel<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, cancel: jlong) {
+pub extern "system" fn Java_io_redwood_jdbc_Native_cancel<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    cancel: jlong,
+) {
     entry(&mut env, (), |_| Ok(handle::<CancelHandle>(cancel, "connection")?.cancel()?))
 }
 
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_freeCancelHandle<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, cancel: jlong) {
+pub extern "system" fn Java_io_redwood_jdbc_Native_freeCancelHandle<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    cancel: jlong,
+) {
     entry(&mut env, (), |_| {
         free_handle::<CancelHandle>(cancel);
         Ok(())
@@ -251,13 +278,18 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_prepare<'local>(
         let sql = required_utf8(env, &sql, "SQL")?;
         let types: Vec<Option<DataType>> = int_array(env, &kinds)?.into_iter().map(declared_type).collect();
         let numbered = client::numbered_placeholders(&sql, ParamStyle::Qmark)?;
-        let statement = lock(handle::<ConnectionHandle>(connection, "connection")?).prepare_typed(&numbered.sql, &types)?;
+        let statement =
+            lock(handle::<ConnectionHandle>(connection, "connection")?).prepare_typed(&numbered.sql, &types)?;
         Ok(into_handle::<Statement>(statement))
     })
 }
 
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_parameterCount<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, statement: jlong) -> jint {
+pub extern "system" fn Java_io_redwood_jdbc_Native_parameterCount<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    statement: jlong,
+) -> jint {
     entry(&mut env, 0, |_| Ok(handle::<Statement>(statement, "statement")?.param_count as jint))
 }
 
@@ -278,7 +310,11 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_statementColumns<'local>(
 }
 
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_freeStatement<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, statement: jlong) {
+pub extern "system" fn Java_io_redwood_jdbc_Native_freeStatement<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    statement: jlong,
+) {
     entry(&mut env, (), |_| {
         free_handle::<Statement>(statement);
         Ok(())
@@ -325,7 +361,8 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_executePrepared<'local>(
             });
         }
         let statement = handle::<Statement>(statement, "statement")?;
-        let result = lock(handle::<ConnectionHandle>(connection, "connection")?).execute_prepared(statement, &values)?;
+        let result =
+            lock(handle::<ConnectionHandle>(connection, "connection")?).execute_prepared(statement, &values)?;
         Ok(into_handle::<ResultHandle>(Mutex::new(result)))
     })
 }
@@ -381,7 +418,11 @@ fn columns<'local>(env: &mut JNIEnv<'local>, schema: &SchemaRef) -> Result<JObje
 
 /// The result's columns (see `columns`), or null for a command.
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_resultColumns<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, result: jlong) -> jobjectArray {
+pub extern "system" fn Java_io_redwood_jdbc_Native_resultColumns<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    result: jlong,
+) -> jobjectArray {
     entry(&mut env, std::ptr::null_mut(), |env| {
         let schema = match &*lock(handle::<ResultHandle>(result, "result set")?) {
             QueryResult::Rows(rows) => rows.schema(),
@@ -393,7 +434,11 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_resultColumns<'local>(mut env
 
 /// A command's tag (`INSERT 0 5`), or null for rows.
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_commandTag<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, result: jlong) -> jstring {
+pub extern "system" fn Java_io_redwood_jdbc_Native_commandTag<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    result: jlong,
+) -> jstring {
     entry(&mut env, std::ptr::null_mut(), |env| {
         let tag = match &*lock(handle::<ResultHandle>(result, "result set")?) {
             QueryResult::Command { tag, .. } => tag.clone(),
@@ -405,7 +450,11 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_commandTag<'local>(mut env: J
 
 /// The rows a command affected, or -1 when it does not count them (and for rows).
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_affectedRows<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, result: jlong) -> jlong {
+pub extern "system" fn Java_io_redwood_jdbc_Native_affectedRows<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    result: jlong,
+) -> jlong {
     entry(&mut env, -1, |_| {
         Ok(match &*lock(handle::<ResultHandle>(result, "result set")?) {
             QueryResult::Command { rows: Some(rows), .. } => *rows as jlong,
@@ -484,8 +533,12 @@ fn column_values<'local>(env: &mut JNIEnv<'local>, column: &ArrayRef) -> Result<
         DataType::Int32 => int_values(env, column.as_primitive::<Int32Type>().values())?,
         DataType::Date32 => int_values(env, column.as_primitive::<Date32Type>().values())?,
         DataType::Int64 => long_values(env, column.as_primitive::<Int64Type>().values())?,
-        DataType::Timestamp(TimeUnit::Microsecond, _) => long_values(env, column.as_primitive::<TimestampMicrosecondType>().values())?,
-        DataType::Time64(TimeUnit::Microsecond) => long_values(env, column.as_primitive::<Time64MicrosecondType>().values())?,
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            long_values(env, column.as_primitive::<TimestampMicrosecondType>().values())?
+        }
+        DataType::Time64(TimeUnit::Microsecond) => {
+            long_values(env, column.as_primitive::<Time64MicrosecondType>().values())?
+        }
         DataType::Decimal128(precision, _) if *precision <= LONG_DECIMAL_DIGITS => {
             let values: Vec<i64> = column.as_primitive::<Decimal128Type>().values().iter().map(|v| *v as i64).collect();
             long_values(env, &values)?
@@ -554,7 +607,11 @@ fn byte_values<'local>(env: &mut JNIEnv<'local>, offsets: &[i32], data: &[u8]) -
 }
 
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_freeResult<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, result: jlong) {
+pub extern "system" fn Java_io_redwood_jdbc_Native_freeResult<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    result: jlong,
+) {
     entry(&mut env, (), |_| {
         free_handle::<ResultHandle>(result);
         Ok(())
@@ -562,12 +619,19 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_freeResult<'local>(mut env: J
 }
 
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_liveObjects<'local>(_env: JNIEnv<'local>, _class: JClass<'local>) -> jlong {
+pub extern "system" fn Java_io_redwood_jdbc_Native_liveObjects<'local>(
+    _env: JNIEnv<'local>,
+    _class: JClass<'local>,
+) -> jlong {
     LIVE_OBJECTS.load(Ordering::Relaxed)
 }
 
 #[no_mangle]
-pub extern "system" fn Java_io_redwood_jdbc_Native_countMarkers<'local>(mut env: JNIEnv<'local>, _class: JClass<'local>, sql: JByteArray<'local>) -> jint {
+pub extern "system" fn Java_io_redwood_jdbc_Native_countMarkers<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    sql: JByteArray<'local>,
+) -> jint {
     entry(&mut env, 0, |env| {
         let sql = required_utf8(env, &sql, "SQL")?;
         Ok(client::numbered_placeholders(&sql, ParamStyle::Qmark)?.markers as jint)

@@ -129,7 +129,11 @@ impl DbcState {
             return Err(odbc_error!("08002", "the connection is already open"));
         }
         let target = attributes.target()?;
-        let options = Options { user: attributes.user(), password: attributes.get("PWD").map(str::to_string), ..Default::default() };
+        let options = Options {
+            user: attributes.user(),
+            password: attributes.get("PWD").map(str::to_string),
+            ..Default::default()
+        };
         let mut connection = Connection::open(&target.url, options).map_err(connect_error)?;
         let user = scalar(&mut connection, "SELECT current_user")?;
         let database = scalar(&mut connection, "SELECT current_database()")?;
@@ -290,7 +294,9 @@ impl Attributes {
             return Ok(Target { url: path.clone(), server_name: path });
         };
         let port = match self.get("PORT").filter(|p| !p.is_empty()) {
-            Some(port) => port.parse::<u16>().map_err(|_| odbc_error!("08001", "invalid Port \"{port}\": a number from 1 to 65535"))?,
+            Some(port) => port
+                .parse::<u16>()
+                .map_err(|_| odbc_error!("08001", "invalid Port \"{port}\": a number from 1 to 65535"))?,
             None => redwood_core::client::DEFAULT_PORT,
         };
         let mut query = vec![];
@@ -300,7 +306,8 @@ impl Attributes {
                 query.push(format!("{parameter}={}", percent_encode(&value)));
             }
         }
-        let host = if server.contains(':') && !server.starts_with('[') { format!("[{server}]") } else { server.to_string() };
+        let host =
+            if server.contains(':') && !server.starts_with('[') { format!("[{server}]") } else { server.to_string() };
         let mut url = format!("redwood://{host}:{port}/{}", percent_encode(database.unwrap_or("dev")));
         if !query.is_empty() {
             url = format!("{url}?{}", query.join("&"));
@@ -313,7 +320,13 @@ impl Attributes {
         self.values
             .iter()
             .filter(|(k, _)| k.as_str() != "PWD")
-            .map(|(k, v)| if v.contains([';', '{', '}']) || v != v.trim() { format!("{k}={{{}}}", v.replace('}', "}}")) } else { format!("{k}={v}") })
+            .map(|(k, v)| {
+                if v.contains([';', '{', '}']) || v != v.trim() {
+                    format!("{k}={{{}}}", v.replace('}', "}}"))
+                } else {
+                    format!("{k}={v}")
+                }
+            })
             .collect::<Vec<_>>()
             .join(";")
     }
@@ -348,7 +361,14 @@ fn profile_string(dsn: &str, key: &str) -> Option<String> {
     let mut buffer = vec![0u8; 4096];
     // SAFETY: NUL-terminated inputs; the buffer's size is passed.
     let n = unsafe {
-        SQLGetPrivateProfileString(section.as_ptr(), entry.as_ptr(), empty.as_ptr(), buffer.as_mut_ptr() as *mut c_char, buffer.len() as c_int, file.as_ptr())
+        SQLGetPrivateProfileString(
+            section.as_ptr(),
+            entry.as_ptr(),
+            empty.as_ptr(),
+            buffer.as_mut_ptr() as *mut c_char,
+            buffer.len() as c_int,
+            file.as_ptr(),
+        )
     };
     let len = buffer.iter().position(|b| *b == 0).unwrap_or(0);
     (n > 0 && len > 0).then(|| String::from_utf8_lossy(&buffer[..len]).into_owned())
@@ -360,7 +380,10 @@ mod tests {
 
     #[test]
     fn connection_strings() {
-        let a = Attributes::parse("Driver={Redwood};Server=db.example; port=5440;UID=ann;PWD={p;w}}d};Database=sales;SSLMode=REQUIRE").unwrap();
+        let a = Attributes::parse(
+            "Driver={Redwood};Server=db.example; port=5440;UID=ann;PWD={p;w}}d};Database=sales;SSLMode=REQUIRE",
+        )
+        .unwrap();
         assert_eq!(a.get("pwd"), Some("p;w}d"));
         assert_eq!(a.get("USER"), Some("ann"));
         let target = a.target().unwrap();

@@ -6,8 +6,8 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use odbc_sys::{CDataType, Date, Numeric, Time, Timestamp};
 use redwood_core::arrow::array::{Array, AsArray};
 use redwood_core::arrow::datatypes::{
-    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Time64MicrosecondType,
-    TimestampMicrosecondType,
+    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type,
+    Time64MicrosecondType, TimestampMicrosecondType,
 };
 use redwood_core::client::{ColumnKind, Value};
 use redwood_core::{Error, Result};
@@ -96,7 +96,10 @@ pub(crate) enum Cell<'a> {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Decimal { unscaled: i128, scale: i8 },
+    Decimal {
+        unscaled: i128,
+        scale: i8,
+    },
     /// Days since 1970-01-01.
     Date(i32),
     /// Microseconds since midnight.
@@ -120,7 +123,9 @@ pub(crate) fn cell(array: &dyn Array, row: usize) -> Cell<'_> {
         DataType::Int64 => Cell::Int(array.as_primitive::<Int64Type>().value(row)),
         DataType::Float32 => Cell::Float(array.as_primitive::<Float32Type>().value(row) as f64),
         DataType::Float64 => Cell::Float(array.as_primitive::<Float64Type>().value(row)),
-        DataType::Decimal128(_, scale) => Cell::Decimal { unscaled: array.as_primitive::<Decimal128Type>().value(row), scale: *scale },
+        DataType::Decimal128(_, scale) => {
+            Cell::Decimal { unscaled: array.as_primitive::<Decimal128Type>().value(row), scale: *scale }
+        }
         DataType::Date32 => Cell::Date(array.as_primitive::<Date32Type>().value(row)),
         DataType::Time64(_) => Cell::Time(array.as_primitive::<Time64MicrosecondType>().value(row)),
         DataType::Timestamp(..) => Cell::Timestamp(array.as_primitive::<TimestampMicrosecondType>().value(row)),
@@ -171,7 +176,13 @@ fn bad_character_value(text: &str) -> Error {
 ///
 /// # Safety
 /// The target's pointers are valid for its C type and buffer length.
-pub(crate) unsafe fn store(cell: &Cell, text: Option<&str>, target: &Target, offset: &mut usize, default_kind: ColumnKind) -> Result<Stored> {
+pub(crate) unsafe fn store(
+    cell: &Cell,
+    text: Option<&str>,
+    target: &Target,
+    offset: &mut usize,
+    default_kind: ColumnKind,
+) -> Result<Stored> {
     let c = if target.c_type == c_type::DEFAULT { default_c_type(default_kind) } else { target.c_type };
     if *cell == Cell::Null {
         if target.indicator.is_null() {
@@ -192,7 +203,14 @@ pub(crate) unsafe fn store(cell: &Cell, text: Option<&str>, target: &Target, off
                 Cell::Bytes(b) => Cow::Borrowed(b),
                 _ => Cow::Owned(text_of(cell, text).into_owned().into_bytes()),
             };
-            store_chunk(&bytes, target.ptr as *mut u8, target.buffer_len.max(0) as usize, false, target.indicator, offset)
+            store_chunk(
+                &bytes,
+                target.ptr as *mut u8,
+                target.buffer_len.max(0) as usize,
+                false,
+                target.indicator,
+                offset,
+            )
         }
         _ => {
             if *offset > 0 {
@@ -378,7 +396,8 @@ unsafe fn store_fixed(cell: &Cell, text: Option<&str>, c: i16, ptr: *mut c_void)
                 _ => return Err(restricted(c)),
             };
             let digits = unscaled.unsigned_abs().to_string().len();
-            let mut numeric = Numeric { precision: digits.clamp(1, 38) as u8, scale, sign: u8::from(unscaled >= 0), val: [0; 16] };
+            let mut numeric =
+                Numeric { precision: digits.clamp(1, 38) as u8, scale, sign: u8::from(unscaled >= 0), val: [0; 16] };
             numeric.val = unscaled.unsigned_abs().to_le_bytes();
             (ptr as *mut Numeric).write_unaligned(numeric);
             false
@@ -399,7 +418,11 @@ unsafe fn store_fixed(cell: &Cell, text: Option<&str>, c: i16, ptr: *mut c_void)
                 Moment::Timestamp(t) => t.time(),
                 Moment::Date(_) => return Err(restricted(c)),
             };
-            (ptr as *mut Time).write_unaligned(Time { hour: t.hour() as u16, minute: t.minute() as u16, second: t.second() as u16 });
+            (ptr as *mut Time).write_unaligned(Time {
+                hour: t.hour() as u16,
+                minute: t.minute() as u16,
+                second: t.second() as u16,
+            });
             t.nanosecond() != 0
         }
         TIMESTAMP | TYPE_TIMESTAMP => {
@@ -542,7 +565,18 @@ pub(crate) unsafe fn read_param(source: &ParamSource) -> Result<Value> {
             let t = read!(Timestamp);
             let moment = NaiveDate::from_ymd_opt(t.year as i32, t.month as u32, t.day as u32)
                 .and_then(|d| d.and_hms_nano_opt(t.hour as u32, t.minute as u32, t.second as u32, t.fraction))
-                .ok_or_else(|| odbc_error!("22008", "invalid timestamp {}-{}-{} {}:{}:{}", t.year, t.month, t.day, t.hour, t.minute, t.second))?;
+                .ok_or_else(|| {
+                    odbc_error!(
+                        "22008",
+                        "invalid timestamp {}-{}-{} {}:{}:{}",
+                        t.year,
+                        t.month,
+                        t.day,
+                        t.hour,
+                        t.minute,
+                        t.second
+                    )
+                })?;
             Value::Timestamp(moment.and_utc().timestamp_micros())
         }
         other => return Err(odbc_error!("HY003", "invalid application buffer type {other}")),
@@ -644,7 +678,12 @@ mod tests {
     fn chunked_text_and_truncation() {
         let mut buf = [0u8; 4];
         let mut indicator = 0isize;
-        let target = Target { c_type: c_type::CHAR, ptr: buf.as_mut_ptr() as *mut c_void, buffer_len: 4, indicator: &mut indicator };
+        let target = Target {
+            c_type: c_type::CHAR,
+            ptr: buf.as_mut_ptr() as *mut c_void,
+            buffer_len: 4,
+            indicator: &mut indicator,
+        };
         let mut offset = 0;
         let cell = Cell::Other;
         let stored = unsafe { store(&cell, Some("abcdefg"), &target, &mut offset, ColumnKind::Text) }.unwrap();
@@ -660,13 +699,30 @@ mod tests {
     #[test]
     fn numbers_check_their_range() {
         let mut small = 0i16;
-        let target = Target { c_type: c_type::SSHORT, ptr: &mut small as *mut i16 as *mut c_void, buffer_len: 0, indicator: std::ptr::null_mut() };
+        let target = Target {
+            c_type: c_type::SSHORT,
+            ptr: &mut small as *mut i16 as *mut c_void,
+            buffer_len: 0,
+            indicator: std::ptr::null_mut(),
+        };
         let mut offset = 0;
-        assert_eq!(unsafe { store(&Cell::Int(70_000), None, &target, &mut offset, ColumnKind::Integer) }.unwrap_err().sqlstate, "22003");
+        assert_eq!(
+            unsafe { store(&Cell::Int(70_000), None, &target, &mut offset, ColumnKind::Integer) }.unwrap_err().sqlstate,
+            "22003"
+        );
         offset = 0;
-        assert_eq!(unsafe { store(&Cell::Decimal { unscaled: 1234, scale: 2 }, None, &target, &mut offset, ColumnKind::Decimal) }.unwrap(), Stored::Fraction);
+        assert_eq!(
+            unsafe {
+                store(&Cell::Decimal { unscaled: 1234, scale: 2 }, None, &target, &mut offset, ColumnKind::Decimal)
+            }
+            .unwrap(),
+            Stored::Fraction
+        );
         assert_eq!(small, 12);
         offset = 0;
-        assert_eq!(unsafe { store(&Cell::Other, Some("x1"), &target, &mut offset, ColumnKind::Text) }.unwrap_err().sqlstate, "22018");
+        assert_eq!(
+            unsafe { store(&Cell::Other, Some("x1"), &target, &mut offset, ColumnKind::Text) }.unwrap_err().sqlstate,
+            "22018"
+        );
     }
 }

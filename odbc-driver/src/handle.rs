@@ -5,9 +5,9 @@ use crate::connection::DbcState;
 use crate::statement::StmtState;
 use odbc_sys::SqlReturn;
 use redwood_core::Error;
+use std::collections::BTreeMap;
 use std::ffi::c_void;
 use std::panic::AssertUnwindSafe;
-use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
 /// The type of a live handle.

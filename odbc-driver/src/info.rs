@@ -528,20 +528,12 @@ const CVT_NUMBERS: u32 = SQL_CVT_SMALLINT
 
 /// The numeric types BOOLEAN casts to and from (not NUMERIC/DECIMAL: "Unsupported CAST from
 /// Boolean to Decimal128", as in PostgreSQL).
-const CVT_BIT_NUMBERS: u32 = SQL_CVT_SMALLINT
-    | SQL_CVT_INTEGER
-    | SQL_CVT_BIGINT
-    | SQL_CVT_REAL
-    | SQL_CVT_FLOAT
-    | SQL_CVT_DOUBLE;
+const CVT_BIT_NUMBERS: u32 =
+    SQL_CVT_SMALLINT | SQL_CVT_INTEGER | SQL_CVT_BIGINT | SQL_CVT_REAL | SQL_CVT_FLOAT | SQL_CVT_DOUBLE;
 
 /// The character types (Redwood stores all text as UTF-8, so the wide types are the same).
-const CVT_STRINGS: u32 = SQL_CVT_CHAR
-    | SQL_CVT_VARCHAR
-    | SQL_CVT_LONGVARCHAR
-    | SQL_CVT_WCHAR
-    | SQL_CVT_WVARCHAR
-    | SQL_CVT_WLONGVARCHAR;
+const CVT_STRINGS: u32 =
+    SQL_CVT_CHAR | SQL_CVT_VARCHAR | SQL_CVT_LONGVARCHAR | SQL_CVT_WCHAR | SQL_CVT_WVARCHAR | SQL_CVT_WLONGVARCHAR;
 
 /// Words beyond ODBC's own keyword list that Redshift reserves and that read as SQL (Redwood's
 /// parser accepts all of them as names, so this is advice for portable SQL). Redshift's storage
@@ -611,8 +603,9 @@ pub(crate) fn info(info_type: u16, facts: &ConnectionFacts) -> Option<InfoValue>
         // The Driver Manager answers this one itself; the form is ##.##.0000.
         SQL_ODBC_VER => text("03.80.0000"),
         // Answered by the Driver Manager alone (handles, its own version).
-        SQL_DM_VER | SQL_DRIVER_HDBC | SQL_DRIVER_HENV | SQL_DRIVER_HSTMT | SQL_DRIVER_HDESC
-        | SQL_DRIVER_HLIB => return None,
+        SQL_DM_VER | SQL_DRIVER_HDBC | SQL_DRIVER_HENV | SQL_DRIVER_HSTMT | SQL_DRIVER_HDESC | SQL_DRIVER_HLIB => {
+            return None
+        }
         SQL_ODBC_INTERFACE_CONFORMANCE => U32(SQL_OIC_CORE),
         // The three ODBC 2 conformance types are SQLSMALLINTs: 2 bytes, as U16.
         SQL_ODBC_API_CONFORMANCE => U16(SQL_OAC_LEVEL1),
@@ -646,9 +639,7 @@ pub(crate) fn info(info_type: u16, facts: &ConnectionFacts) -> Option<InfoValue>
 
         // ---------------------------------------------------------- data source and DBMS
         SQL_DBMS_NAME => text("Redwood"),
-        SQL_DBMS_VER => {
-            Text(odbc_version(facts.server_version).unwrap_or_else(|| DEFAULT_DBMS_VER.to_string()))
-        }
+        SQL_DBMS_VER => Text(odbc_version(facts.server_version).unwrap_or_else(|| DEFAULT_DBMS_VER.to_string())),
         SQL_DATA_SOURCE_NAME => text(facts.data_source_name),
         SQL_SERVER_NAME => text(facts.server_name),
         SQL_DATABASE_NAME => text(facts.database),
@@ -785,11 +776,9 @@ pub(crate) fn info(info_type: u16, facts: &ConnectionFacts) -> Option<InfoValue>
         // In WHERE: comparison (scalar), EXISTS, IN, ANY/SOME/ALL, correlated too (EXISTS, IN,
         // = ANY and aggregated scalar subqueries verified; a correlated `> ALL`/`> SOME` subquery
         // fails today, a Redwood bug, as does EXISTS/IN in a select list).
-        SQL_SUBQUERIES => U32(SQL_SQ_COMPARISON
-            | SQL_SQ_EXISTS
-            | SQL_SQ_IN
-            | SQL_SQ_QUANTIFIED
-            | SQL_SQ_CORRELATED_SUBQUERIES),
+        SQL_SUBQUERIES => {
+            U32(SQL_SQ_COMPARISON | SQL_SQ_EXISTS | SQL_SQ_IN | SQL_SQ_QUANTIFIED | SQL_SQ_CORRELATED_SUBQUERIES)
+        }
         // No OVERLAPS, UNIQUE or MATCH predicates.
         SQL_SQL92_PREDICATES => U32(SQL_SP_BETWEEN
             | SQL_SP_COMPARISON
@@ -803,19 +792,11 @@ pub(crate) fn info(info_type: u16, facts: &ConnectionFacts) -> Option<InfoValue>
         // `{escape 'c'}` clause cannot be honored (the JDBC driver answers false too).
         SQL_LIKE_ESCAPE_CLAUSE => text("N"),
         // (a, b) = (1, 'x'), NULL in a row, DEFAULT in VALUES; not (a, b) IN (SELECT a, b ...).
-        SQL_SQL92_ROW_VALUE_CONSTRUCTOR => {
-            U32(SQL_SRVC_VALUE_EXPRESSION | SQL_SRVC_NULL | SQL_SRVC_DEFAULT)
+        SQL_SQL92_ROW_VALUE_CONSTRUCTOR => U32(SQL_SRVC_VALUE_EXPRESSION | SQL_SRVC_NULL | SQL_SRVC_DEFAULT),
+        SQL_SQL92_VALUE_EXPRESSIONS => U32(SQL_SVE_CASE | SQL_SVE_CAST | SQL_SVE_COALESCE | SQL_SVE_NULLIF),
+        SQL_AGGREGATE_FUNCTIONS => {
+            U32(SQL_AF_ALL | SQL_AF_AVG | SQL_AF_COUNT | SQL_AF_DISTINCT | SQL_AF_MAX | SQL_AF_MIN | SQL_AF_SUM)
         }
-        SQL_SQL92_VALUE_EXPRESSIONS => {
-            U32(SQL_SVE_CASE | SQL_SVE_CAST | SQL_SVE_COALESCE | SQL_SVE_NULLIF)
-        }
-        SQL_AGGREGATE_FUNCTIONS => U32(SQL_AF_ALL
-            | SQL_AF_AVG
-            | SQL_AF_COUNT
-            | SQL_AF_DISTINCT
-            | SQL_AF_MAX
-            | SQL_AF_MIN
-            | SQL_AF_SUM),
         // DATE/TIME/TIMESTAMP '...' and single-field intervals (INTERVAL '1' DAY); interval
         // ranges (INTERVAL '1-2' YEAR TO MONTH) fail today.
         SQL_DATETIME_LITERALS => U32(SQL_DL_SQL92_DATE
@@ -883,9 +864,7 @@ pub(crate) fn info(info_type: u16, facts: &ConnectionFacts) -> Option<InfoValue>
             | SQL_ISV_KEY_COLUMN_USAGE),
 
         // ---------------------------------------------------------- functions
-        SQL_SQL92_DATETIME_FUNCTIONS => {
-            U32(SQL_SDF_CURRENT_DATE | SQL_SDF_CURRENT_TIME | SQL_SDF_CURRENT_TIMESTAMP)
-        }
+        SQL_SQL92_DATETIME_FUNCTIONS => U32(SQL_SDF_CURRENT_DATE | SQL_SDF_CURRENT_TIME | SQL_SDF_CURRENT_TIMESTAMP),
         SQL_SQL92_NUMERIC_VALUE_FUNCTIONS => U32(SQL_SNVF_BIT_LENGTH
             | SQL_SNVF_CHAR_LENGTH
             | SQL_SNVF_CHARACTER_LENGTH
@@ -993,20 +972,17 @@ pub(crate) fn info(info_type: u16, facts: &ConnectionFacts) -> Option<InfoValue>
         // (verified for each pair), for when the driver translates CONVERT to CAST. Redwood has
         // no TINYINT, binary (VARBYTE), GUID or interval columns.
         SQL_CONVERT_BIT => U32(SQL_CVT_BIT | CVT_BIT_NUMBERS | CVT_STRINGS),
-        SQL_CONVERT_SMALLINT | SQL_CONVERT_INTEGER | SQL_CONVERT_BIGINT | SQL_CONVERT_REAL
-        | SQL_CONVERT_FLOAT | SQL_CONVERT_DOUBLE => U32(CVT_NUMBERS | CVT_STRINGS | SQL_CVT_BIT),
+        SQL_CONVERT_SMALLINT | SQL_CONVERT_INTEGER | SQL_CONVERT_BIGINT | SQL_CONVERT_REAL | SQL_CONVERT_FLOAT
+        | SQL_CONVERT_DOUBLE => U32(CVT_NUMBERS | CVT_STRINGS | SQL_CVT_BIT),
         SQL_CONVERT_NUMERIC | SQL_CONVERT_DECIMAL => U32(CVT_NUMBERS | CVT_STRINGS),
         SQL_CONVERT_CHAR
         | SQL_CONVERT_VARCHAR
         | SQL_CONVERT_LONGVARCHAR
         | SQL_CONVERT_WCHAR
         | SQL_CONVERT_WVARCHAR
-        | SQL_CONVERT_WLONGVARCHAR => U32(CVT_STRINGS
-            | CVT_NUMBERS
-            | SQL_CVT_BIT
-            | SQL_CVT_DATE
-            | SQL_CVT_TIME
-            | SQL_CVT_TIMESTAMP),
+        | SQL_CONVERT_WLONGVARCHAR => {
+            U32(CVT_STRINGS | CVT_NUMBERS | SQL_CVT_BIT | SQL_CVT_DATE | SQL_CVT_TIME | SQL_CVT_TIMESTAMP)
+        }
         SQL_CONVERT_DATE => U32(SQL_CVT_DATE | SQL_CVT_TIMESTAMP | CVT_STRINGS),
         SQL_CONVERT_TIME => U32(SQL_CVT_TIME | CVT_STRINGS),
         SQL_CONVERT_TIMESTAMP => U32(SQL_CVT_DATE | SQL_CVT_TIME | SQL_CVT_TIMESTAMP | CVT_STRINGS),
@@ -1038,9 +1014,7 @@ fn yes_no(yes: bool) -> InfoValue {
 /// when there is no leading number or a part does not fit its width.
 fn odbc_version(version: &str) -> Option<String> {
     let version = version.trim_start();
-    let end = version
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(version.len());
+    let end = version.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(version.len());
     let mut parts = version[..end].split('.');
     let major: u32 = parts.next()?.parse().ok()?;
     let minor = version_part(parts.next())?;
@@ -1078,10 +1052,7 @@ mod tests {
     fn versions_in_odbc_form() {
         assert_eq!(odbc_version("8.0.2").as_deref(), Some("08.00.0002"));
         assert_eq!(odbc_version("0.1.0").as_deref(), Some("00.01.0000"));
-        assert_eq!(
-            odbc_version("15.4 (Debian 15.4-1)").as_deref(),
-            Some("15.04.0000")
-        );
+        assert_eq!(odbc_version("15.4 (Debian 15.4-1)").as_deref(), Some("15.04.0000"));
         assert_eq!(odbc_version("0.1.0-alpha.1").as_deref(), Some("00.01.0000"));
         assert_eq!(odbc_version("9").as_deref(), Some("09.00.0000"));
         assert_eq!(odbc_version(""), None);
@@ -1097,62 +1068,26 @@ mod tests {
     #[test]
     fn dbms_version_falls_back() {
         let mut f = facts();
-        assert_eq!(
-            info(SQL_DBMS_VER, &f),
-            Some(InfoValue::Text("08.00.0002".into()))
-        );
+        assert_eq!(info(SQL_DBMS_VER, &f), Some(InfoValue::Text("08.00.0002".into())));
         f.server_version = "8.1.7";
-        assert_eq!(
-            info(SQL_DBMS_VER, &f),
-            Some(InfoValue::Text("08.01.0007".into()))
-        );
+        assert_eq!(info(SQL_DBMS_VER, &f), Some(InfoValue::Text("08.01.0007".into())));
         f.server_version = "unknown";
-        assert_eq!(
-            info(SQL_DBMS_VER, &f),
-            Some(InfoValue::Text(DEFAULT_DBMS_VER.into()))
-        );
+        assert_eq!(info(SQL_DBMS_VER, &f), Some(InfoValue::Text(DEFAULT_DBMS_VER.into())));
     }
 
     #[test]
     fn strings() {
         let f = facts();
         assert_eq!(info(17, &f), Some(InfoValue::Text("Redwood".into()))); // SQL_DBMS_NAME
-        assert_eq!(
-            info(SQL_DRIVER_NAME, &f),
-            Some(InfoValue::Text(DRIVER_NAME.into()))
-        );
-        assert_eq!(
-            info(SQL_DRIVER_ODBC_VER, &f),
-            Some(InfoValue::Text("03.80".into()))
-        );
-        assert_eq!(
-            info(SQL_IDENTIFIER_QUOTE_CHAR, &f),
-            Some(InfoValue::Text("\"".into()))
-        );
-        assert_eq!(
-            info(SQL_SEARCH_PATTERN_ESCAPE, &f),
-            Some(InfoValue::Text("\\".into()))
-        );
-        assert_eq!(
-            info(SQL_DATABASE_NAME, &f),
-            Some(InfoValue::Text("dev".into()))
-        );
-        assert_eq!(
-            info(SQL_SERVER_NAME, &f),
-            Some(InfoValue::Text("warehouse.example.com".into()))
-        );
-        assert_eq!(
-            info(SQL_DATA_SOURCE_READ_ONLY, &f),
-            Some(InfoValue::Text("N".into()))
-        );
-        let read_only = ConnectionFacts {
-            read_only: true,
-            ..facts()
-        };
-        assert_eq!(
-            info(SQL_DATA_SOURCE_READ_ONLY, &read_only),
-            Some(InfoValue::Text("Y".into()))
-        );
+        assert_eq!(info(SQL_DRIVER_NAME, &f), Some(InfoValue::Text(DRIVER_NAME.into())));
+        assert_eq!(info(SQL_DRIVER_ODBC_VER, &f), Some(InfoValue::Text("03.80".into())));
+        assert_eq!(info(SQL_IDENTIFIER_QUOTE_CHAR, &f), Some(InfoValue::Text("\"".into())));
+        assert_eq!(info(SQL_SEARCH_PATTERN_ESCAPE, &f), Some(InfoValue::Text("\\".into())));
+        assert_eq!(info(SQL_DATABASE_NAME, &f), Some(InfoValue::Text("dev".into())));
+        assert_eq!(info(SQL_SERVER_NAME, &f), Some(InfoValue::Text("warehouse.example.com".into())));
+        assert_eq!(info(SQL_DATA_SOURCE_READ_ONLY, &f), Some(InfoValue::Text("N".into())));
+        let read_only = ConnectionFacts { read_only: true, ..facts() };
+        assert_eq!(info(SQL_DATA_SOURCE_READ_ONLY, &read_only), Some(InfoValue::Text("Y".into())));
         match info(SQL_KEYWORDS, &f) {
             Some(InfoValue::Text(words)) => {
                 assert!(words.split(',').any(|w| w == "ILIKE"));
@@ -1169,22 +1104,13 @@ mod tests {
         assert_eq!(info(SQL_MAX_COLUMN_NAME_LEN, &f), Some(InfoValue::U16(127)));
         assert_eq!(info(SQL_IDENTIFIER_CASE, &f), Some(InfoValue::U16(2)));
         assert_eq!(info(SQL_DEFAULT_TXN_ISOLATION, &f), Some(InfoValue::U32(8)));
-        assert_eq!(
-            info(SQL_MAX_STATEMENT_LEN, &f),
-            Some(InfoValue::U32(16_777_216))
-        );
+        assert_eq!(info(SQL_MAX_STATEMENT_LEN, &f), Some(InfoValue::U32(16_777_216)));
         // SQL_GD_ANY_COLUMN | SQL_GD_ANY_ORDER | SQL_GD_BOUND
-        assert_eq!(
-            info(SQL_GETDATA_EXTENSIONS, &f),
-            Some(InfoValue::U32(0x1 | 0x2 | 0x8))
-        );
+        assert_eq!(info(SQL_GETDATA_EXTENSIONS, &f), Some(InfoValue::U32(0x1 | 0x2 | 0x8)));
         // SQL_U_UNION | SQL_U_UNION_ALL
         assert_eq!(info(SQL_UNION, &f), Some(InfoValue::U32(3)));
         // SQL_AF_AVG .. SQL_AF_ALL
-        assert_eq!(
-            info(SQL_AGGREGATE_FUNCTIONS, &f),
-            Some(InfoValue::U32(0x7F))
-        );
+        assert_eq!(info(SQL_AGGREGATE_FUNCTIONS, &f), Some(InfoValue::U32(0x7F)));
         match info(SQL_CONVERT_VARCHAR, &f) {
             Some(InfoValue::U32(mask)) => {
                 assert_ne!(mask & SQL_CVT_INTEGER, 0);
@@ -1210,24 +1136,10 @@ mod tests {
     #[test]
     fn every_odbc_type_answered() {
         let f = facts();
-        let dm_only = [
-            SQL_DRIVER_HDBC,
-            SQL_DRIVER_HENV,
-            SQL_DRIVER_HSTMT,
-            SQL_DRIVER_HLIB,
-            SQL_DRIVER_HDESC,
-            SQL_DM_VER,
-        ];
-        for t in (0u16..=173)
-            .chain([1750])
-            .chain(10000..=10005)
-            .chain(10021..=10025)
-        {
-            assert_eq!(
-                info(t, &f).is_some(),
-                !dm_only.contains(&t),
-                "info type {t}"
-            );
+        let dm_only =
+            [SQL_DRIVER_HDBC, SQL_DRIVER_HENV, SQL_DRIVER_HSTMT, SQL_DRIVER_HLIB, SQL_DRIVER_HDESC, SQL_DM_VER];
+        for t in (0u16..=173).chain([1750]).chain(10000..=10005).chain(10021..=10025) {
+            assert_eq!(info(t, &f).is_some(), !dm_only.contains(&t), "info type {t}");
         }
     }
 }

@@ -166,7 +166,13 @@ pub unsafe extern "system" fn SQLSetEnvAttr(handle: Ptr, attribute: i32, value: 
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetEnvAttr(handle: Ptr, attribute: i32, value: Ptr, _buffer_len: i32, length: *mut i32) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetEnvAttr(
+    handle: Ptr,
+    attribute: i32,
+    value: Ptr,
+    _buffer_len: i32,
+    length: *mut i32,
+) -> SqlReturn {
     entry::<Env>(handle, |env| {
         let number = match attribute {
             ATTR_ODBC_VERSION => *lock(&env.odbc_version),
@@ -207,7 +213,9 @@ unsafe fn driver_connect<C: CharUnit>(
         let text = text::read(input, input_len as isize)?.unwrap_or_default();
         let attributes = Attributes::parse(&text)?.with_dsn();
         dbc.state().connect(&attributes)?;
-        if text::write_counted(&attributes.to_connection_string(), output, output_capacity as isize, output_len)?.truncated() {
+        if text::write_counted(&attributes.to_connection_string(), output, output_capacity as isize, output_len)?
+            .truncated()
+        {
             dbc.diag.push(&odbc_error!("01004", "the completed connection string was truncated"));
         }
         OK
@@ -242,7 +250,15 @@ pub unsafe extern "system" fn SQLDriverConnectW(
     driver_connect(handle, input, input_len, output, output_capacity, output_len, completion)
 }
 
-unsafe fn connect<C: CharUnit>(handle: Ptr, dsn: *const C, dsn_len: i16, user: *const C, user_len: i16, password: *const C, password_len: i16) -> SqlReturn {
+unsafe fn connect<C: CharUnit>(
+    handle: Ptr,
+    dsn: *const C,
+    dsn_len: i16,
+    user: *const C,
+    user_len: i16,
+    password: *const C,
+    password_len: i16,
+) -> SqlReturn {
     entry::<Dbc>(handle, |dbc| {
         let mut attributes = Attributes::default();
         attributes.set("DSN", &text::read(dsn, dsn_len as isize)?.unwrap_or_default());
@@ -258,12 +274,28 @@ unsafe fn connect<C: CharUnit>(handle: Ptr, dsn: *const C, dsn_len: i16, user: *
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLConnect(handle: Ptr, dsn: *const u8, dsn_len: i16, user: *const u8, user_len: i16, password: *const u8, password_len: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLConnect(
+    handle: Ptr,
+    dsn: *const u8,
+    dsn_len: i16,
+    user: *const u8,
+    user_len: i16,
+    password: *const u8,
+    password_len: i16,
+) -> SqlReturn {
     connect(handle, dsn, dsn_len, user, user_len, password, password_len)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLConnectW(handle: Ptr, dsn: *const u16, dsn_len: i16, user: *const u16, user_len: i16, password: *const u16, password_len: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLConnectW(
+    handle: Ptr,
+    dsn: *const u16,
+    dsn_len: i16,
+    user: *const u16,
+    user_len: i16,
+    password: *const u16,
+    password_len: i16,
+) -> SqlReturn {
     connect(handle, dsn, dsn_len, user, user_len, password, password_len)
 }
 
@@ -294,8 +326,12 @@ pub unsafe extern "system" fn SQLEndTran(handle_type: i16, handle: Ptr, completi
         ROLLBACK => false,
         _ => {
             return match handle_type {
-                HANDLE_ENV => entry::<Env>(handle, |_| Err(odbc_error!("HY012", "invalid transaction operation code {completion}"))),
-                _ => entry::<Dbc>(handle, |_| Err(odbc_error!("HY012", "invalid transaction operation code {completion}"))),
+                HANDLE_ENV => entry::<Env>(handle, |_| {
+                    Err(odbc_error!("HY012", "invalid transaction operation code {completion}"))
+                }),
+                _ => entry::<Dbc>(handle, |_| {
+                    Err(odbc_error!("HY012", "invalid transaction operation code {completion}"))
+                }),
             }
         }
     };
@@ -319,10 +355,17 @@ pub unsafe extern "system" fn SQLEndTran(handle_type: i16, handle: Ptr, completi
     }
 }
 
-unsafe fn get_info<C: CharUnit>(handle: Ptr, info_type: u16, value: Ptr, buffer_len: i16, length: *mut i16) -> SqlReturn {
+unsafe fn get_info<C: CharUnit>(
+    handle: Ptr,
+    info_type: u16,
+    value: Ptr,
+    buffer_len: i16,
+    length: *mut i16,
+) -> SqlReturn {
     entry::<Dbc>(handle, |dbc| {
         let state = dbc.state();
-        let answer = info::info(info_type, &state.facts()).ok_or_else(|| odbc_error!("HY096", "unknown information type {info_type}"))?;
+        let answer = info::info(info_type, &state.facts())
+            .ok_or_else(|| odbc_error!("HY096", "unknown information type {info_type}"))?;
         match answer {
             InfoValue::Text(text) => {
                 if text::write_bytes_counted(&text, value as *mut C, buffer_len as isize, length)?.truncated() {
@@ -346,12 +389,24 @@ unsafe fn put_value<T: Copy, L: TryFrom<usize> + TryFrom<isize>>(value: Ptr, len
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetInfo(handle: Ptr, info_type: u16, value: Ptr, buffer_len: i16, length: *mut i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetInfo(
+    handle: Ptr,
+    info_type: u16,
+    value: Ptr,
+    buffer_len: i16,
+    length: *mut i16,
+) -> SqlReturn {
     get_info::<u8>(handle, info_type, value, buffer_len, length)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetInfoW(handle: Ptr, info_type: u16, value: Ptr, buffer_len: i16, length: *mut i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetInfoW(
+    handle: Ptr,
+    info_type: u16,
+    value: Ptr,
+    buffer_len: i16,
+    length: *mut i16,
+) -> SqlReturn {
     get_info::<u16>(handle, info_type, value, buffer_len, length)
 }
 
@@ -389,23 +444,35 @@ unsafe fn set_connect_attr<C: CharUnit>(handle: Ptr, attribute: i32, value: Ptr,
             ACCESS_MODE if number <= 1 => state.set_read_only(number == 1)?,
             TXN_ISOLATION if TXN_LEVELS.contains(&(number as u32)) => {
                 if number as u32 != TXN_SERIALIZABLE {
-                    dbc.diag.push(&odbc_error!("01S02", "Redwood runs every transaction SERIALIZABLE: the isolation level was raised to it"));
+                    dbc.diag.push(&odbc_error!(
+                        "01S02",
+                        "Redwood runs every transaction SERIALIZABLE: the isolation level was raised to it"
+                    ));
                 }
             }
             LOGIN_TIMEOUT => state.login_timeout = number as u32,
             CONNECTION_TIMEOUT => state.connection_timeout = number as u32,
             METADATA_ID if number <= 1 => state.metadata_id = number == 1,
             CURRENT_CATALOG => {
-                let catalog = text::read(value as *const C, if length < 0 { length as isize } else { length as isize / C::SIZE as isize })?
-                    .unwrap_or_default();
+                let catalog = text::read(
+                    value as *const C,
+                    if length < 0 { length as isize } else { length as isize / C::SIZE as isize },
+                )?
+                .unwrap_or_default();
                 if !catalog.eq_ignore_ascii_case(&state.facts.database) {
-                    return Err(odbc_error!("HYC00", "a connection stays in its database ({}): connect again to use {catalog}", state.facts.database));
+                    return Err(odbc_error!(
+                        "HYC00",
+                        "a connection stays in its database ({}): connect again to use {catalog}",
+                        state.facts.database
+                    ));
                 }
             }
             ASYNC_ENABLE if number == 0 => {}
             ASYNC_ENABLE => return Err(odbc_error!("HYC00", "asynchronous execution is not supported")),
             PACKET_SIZE | QUIET_MODE | ANSI_APP | TRACE | TRACEFILE | ODBC_CURSORS => {}
-            AUTOCOMMIT | ACCESS_MODE | TXN_ISOLATION | METADATA_ID => return Err(odbc_error!("HY024", "invalid value {number} for attribute {attribute}")),
+            AUTOCOMMIT | ACCESS_MODE | TXN_ISOLATION | METADATA_ID => {
+                return Err(odbc_error!("HY024", "invalid value {number} for attribute {attribute}"))
+            }
             other => return Err(odbc_error!("HY092", "unknown connection attribute {other}")),
         }
         OK
@@ -422,7 +489,13 @@ pub unsafe extern "system" fn SQLSetConnectAttrW(handle: Ptr, attribute: i32, va
     set_connect_attr::<u16>(handle, attribute, value, length)
 }
 
-unsafe fn get_connect_attr<C: CharUnit>(handle: Ptr, attribute: i32, value: Ptr, buffer_len: i32, length: *mut i32) -> SqlReturn {
+unsafe fn get_connect_attr<C: CharUnit>(
+    handle: Ptr,
+    attribute: i32,
+    value: Ptr,
+    buffer_len: i32,
+    length: *mut i32,
+) -> SqlReturn {
     use connect_attr::*;
     entry::<Dbc>(handle, |dbc| {
         let state = dbc.state();
@@ -439,7 +512,9 @@ unsafe fn get_connect_attr<C: CharUnit>(handle: Ptr, attribute: i32, value: Ptr,
                 if state.connection.is_none() {
                     return Err(odbc_error!("08003", "the connection is not open"));
                 }
-                if text::write_bytes_counted(&state.facts.database, value as *mut C, buffer_len as isize, length)?.truncated() {
+                if text::write_bytes_counted(&state.facts.database, value as *mut C, buffer_len as isize, length)?
+                    .truncated()
+                {
                     dbc.diag.push(&odbc_error!("01004", "the catalog name was truncated"));
                 }
                 return OK;
@@ -452,18 +527,38 @@ unsafe fn get_connect_attr<C: CharUnit>(handle: Ptr, attribute: i32, value: Ptr,
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetConnectAttr(handle: Ptr, attribute: i32, value: Ptr, buffer_len: i32, length: *mut i32) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetConnectAttr(
+    handle: Ptr,
+    attribute: i32,
+    value: Ptr,
+    buffer_len: i32,
+    length: *mut i32,
+) -> SqlReturn {
     get_connect_attr::<u8>(handle, attribute, value, buffer_len, length)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetConnectAttrW(handle: Ptr, attribute: i32, value: Ptr, buffer_len: i32, length: *mut i32) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetConnectAttrW(
+    handle: Ptr,
+    attribute: i32,
+    value: Ptr,
+    buffer_len: i32,
+    length: *mut i32,
+) -> SqlReturn {
     get_connect_attr::<u16>(handle, attribute, value, buffer_len, length)
 }
 
-unsafe fn native_sql<C: CharUnit>(handle: Ptr, input: *const C, input_len: i32, output: *mut C, capacity: i32, length: *mut i32) -> SqlReturn {
+unsafe fn native_sql<C: CharUnit>(
+    handle: Ptr,
+    input: *const C,
+    input_len: i32,
+    output: *mut C,
+    capacity: i32,
+    length: *mut i32,
+) -> SqlReturn {
     entry::<Dbc>(handle, |dbc| {
-        let sql = text::read(input, input_len as isize)?.ok_or_else(|| odbc_error!("HY009", "the statement text is a null pointer"))?;
+        let sql = text::read(input, input_len as isize)?
+            .ok_or_else(|| odbc_error!("HY009", "the statement text is a null pointer"))?;
         let sql = redwood_core::client::translate_escapes(&sql)?;
         if text::write_counted(&sql, output, capacity as isize, length)?.truncated() {
             dbc.diag.push(&odbc_error!("01004", "the statement text was truncated"));
@@ -473,12 +568,26 @@ unsafe fn native_sql<C: CharUnit>(handle: Ptr, input: *const C, input_len: i32, 
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLNativeSql(handle: Ptr, input: *const u8, input_len: i32, output: *mut u8, capacity: i32, length: *mut i32) -> SqlReturn {
+pub unsafe extern "system" fn SQLNativeSql(
+    handle: Ptr,
+    input: *const u8,
+    input_len: i32,
+    output: *mut u8,
+    capacity: i32,
+    length: *mut i32,
+) -> SqlReturn {
     native_sql(handle, input, input_len, output, capacity, length)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLNativeSqlW(handle: Ptr, input: *const u16, input_len: i32, output: *mut u16, capacity: i32, length: *mut i32) -> SqlReturn {
+pub unsafe extern "system" fn SQLNativeSqlW(
+    handle: Ptr,
+    input: *const u16,
+    input_len: i32,
+    output: *mut u16,
+    capacity: i32,
+    length: *mut i32,
+) -> SqlReturn {
     native_sql(handle, input, input_len, output, capacity, length)
 }
 
@@ -505,7 +614,8 @@ fn with_stmt(handle: Ptr, body: impl FnOnce(&Stmt, &mut StmtState) -> Result<Sql
 
 unsafe fn exec_direct<C: CharUnit>(handle: Ptr, sql: *const C, len: i32) -> SqlReturn {
     with_stmt(handle, |stmt, state| {
-        let sql = text::read(sql, len as isize)?.ok_or_else(|| odbc_error!("HY009", "the statement text is a null pointer"))?;
+        let sql = text::read(sql, len as isize)?
+            .ok_or_else(|| odbc_error!("HY009", "the statement text is a null pointer"))?;
         statement::execute_direct(stmt, state, &sql)
     })
 }
@@ -522,7 +632,8 @@ pub unsafe extern "system" fn SQLExecDirectW(handle: Ptr, sql: *const u16, len: 
 
 unsafe fn prepare<C: CharUnit>(handle: Ptr, sql: *const C, len: i32) -> SqlReturn {
     with_stmt(handle, |stmt, state| {
-        let sql = text::read(sql, len as isize)?.ok_or_else(|| odbc_error!("HY009", "the statement text is a null pointer"))?;
+        let sql = text::read(sql, len as isize)?
+            .ok_or_else(|| odbc_error!("HY009", "the statement text is a null pointer"))?;
         statement::prepare(stmt, state, &sql)?;
         OK
     })
@@ -663,7 +774,9 @@ unsafe fn describe_col<C: CharUnit>(
 fn column_at(columns: &[statement::ResultColumn], number: u16) -> Result<&statement::ResultColumn, Error> {
     match number {
         0 => Err(odbc_error!("07009", "bookmarks are not supported: columns are numbered from 1")),
-        n if n as usize > columns.len() => Err(odbc_error!("07009", "column {n} does not exist: the result has {} columns", columns.len())),
+        n if n as usize > columns.len() => {
+            Err(odbc_error!("07009", "column {n} does not exist: the result has {} columns", columns.len()))
+        }
         n => Ok(&columns[n as usize - 1]),
     }
 }
@@ -765,7 +878,11 @@ fn column_attribute(columns: &[statement::ResultColumn], number: u16, field_id: 
         CONCISE_TYPE => Attribute::Number(sql.concise_type as isize),
         TYPE => Attribute::Number(sql.verbose_type as isize),
         DATETIME_INTERVAL_CODE => Attribute::Number(sql.datetime_sub as isize),
-        LENGTH | COLUMN_LENGTH => Attribute::Number(if is_numeric_sql_type(sql.sql_type) { sql.octet_length } else { sql.column_size as isize }),
+        LENGTH | COLUMN_LENGTH => Attribute::Number(if is_numeric_sql_type(sql.sql_type) {
+            sql.octet_length
+        } else {
+            sql.column_size as isize
+        }),
         OCTET_LENGTH => Attribute::Number(sql.octet_length),
         PRECISION | COLUMN_PRECISION => Attribute::Number(match sql.sql_type {
             91..=93 => sql.decimal_digits.max(0) as isize,
@@ -787,7 +904,15 @@ fn column_attribute(columns: &[statement::ResultColumn], number: u16, field_id: 
     })
 }
 
-unsafe fn col_attribute<C: CharUnit>(handle: Ptr, number: u16, field_id: u16, text_out: Ptr, buffer_len: i16, text_len: *mut i16, number_out: *mut isize) -> SqlReturn {
+unsafe fn col_attribute<C: CharUnit>(
+    handle: Ptr,
+    number: u16,
+    field_id: u16,
+    text_out: Ptr,
+    buffer_len: i16,
+    text_len: *mut i16,
+    number_out: *mut isize,
+) -> SqlReturn {
     with_stmt(handle, |stmt, state| {
         match state.with_columns(|columns| column_attribute(columns, number, field_id))? {
             Attribute::Text(text) => {
@@ -806,17 +931,40 @@ unsafe fn col_attribute<C: CharUnit>(handle: Ptr, number: u16, field_id: u16, te
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLColAttribute(handle: Ptr, number: u16, field_id: u16, text_out: Ptr, buffer_len: i16, text_len: *mut i16, number_out: *mut isize) -> SqlReturn {
+pub unsafe extern "system" fn SQLColAttribute(
+    handle: Ptr,
+    number: u16,
+    field_id: u16,
+    text_out: Ptr,
+    buffer_len: i16,
+    text_len: *mut i16,
+    number_out: *mut isize,
+) -> SqlReturn {
     col_attribute::<u8>(handle, number, field_id, text_out, buffer_len, text_len, number_out)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLColAttributeW(handle: Ptr, number: u16, field_id: u16, text_out: Ptr, buffer_len: i16, text_len: *mut i16, number_out: *mut isize) -> SqlReturn {
+pub unsafe extern "system" fn SQLColAttributeW(
+    handle: Ptr,
+    number: u16,
+    field_id: u16,
+    text_out: Ptr,
+    buffer_len: i16,
+    text_len: *mut i16,
+    number_out: *mut isize,
+) -> SqlReturn {
     col_attribute::<u16>(handle, number, field_id, text_out, buffer_len, text_len, number_out)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLBindCol(handle: Ptr, number: u16, c_type: i16, ptr: Ptr, buffer_len: isize, indicator: *mut isize) -> SqlReturn {
+pub unsafe extern "system" fn SQLBindCol(
+    handle: Ptr,
+    number: u16,
+    c_type: i16,
+    ptr: Ptr,
+    buffer_len: isize,
+    indicator: *mut isize,
+) -> SqlReturn {
     with_stmt(handle, |_, state| {
         if number == 0 {
             return Err(odbc_error!("07009", "bookmarks are not supported: columns are numbered from 1"));
@@ -853,12 +1001,22 @@ const FETCH_NEXT: i16 = 1;
 pub unsafe extern "system" fn SQLFetchScroll(handle: Ptr, orientation: i16, _offset: isize) -> SqlReturn {
     with_stmt(handle, |stmt, state| match orientation {
         FETCH_NEXT => statement::fetch(state, &stmt.diag),
-        other => Err(odbc_error!("HY106", "fetch orientation {other} needs a scrollable cursor: Redwood's are forward-only (SQL_FETCH_NEXT)")),
+        other => Err(odbc_error!(
+            "HY106",
+            "fetch orientation {other} needs a scrollable cursor: Redwood's are forward-only (SQL_FETCH_NEXT)"
+        )),
     })
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetData(handle: Ptr, number: u16, c_type: i16, ptr: Ptr, buffer_len: isize, indicator: *mut isize) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetData(
+    handle: Ptr,
+    number: u16,
+    c_type: i16,
+    ptr: Ptr,
+    buffer_len: isize,
+    indicator: *mut isize,
+) -> SqlReturn {
     with_stmt(handle, |stmt, state| {
         if buffer_len < 0 {
             return Err(odbc_error!("HY090", "invalid buffer length {buffer_len}"));
@@ -923,12 +1081,22 @@ unsafe fn get_cursor_name<C: CharUnit>(handle: Ptr, name: *mut C, capacity: i16,
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetCursorName(handle: Ptr, name: *mut u8, capacity: i16, length: *mut i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetCursorName(
+    handle: Ptr,
+    name: *mut u8,
+    capacity: i16,
+    length: *mut i16,
+) -> SqlReturn {
     get_cursor_name(handle, name, capacity, length)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetCursorNameW(handle: Ptr, name: *mut u16, capacity: i16, length: *mut i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetCursorNameW(
+    handle: Ptr,
+    name: *mut u16,
+    capacity: i16,
+    length: *mut i16,
+) -> SqlReturn {
     get_cursor_name(handle, name, capacity, length)
 }
 
@@ -987,7 +1155,8 @@ unsafe fn set_stmt_attr(handle: Ptr, attribute: i32, value: Ptr) -> SqlReturn {
     with_stmt(handle, |stmt, state| {
         let number = value as usize;
         let a = &mut state.attributes;
-        let changed = |what: &str| stmt.diag.push(&odbc_error!("01S02", "option value changed: Redwood's cursors are {what}"));
+        let changed =
+            |what: &str| stmt.diag.push(&odbc_error!("01S02", "option value changed: Redwood's cursors are {what}"));
         match attribute {
             QUERY_TIMEOUT => a.query_timeout = number,
             MAX_ROWS => a.max_rows = number,
@@ -1007,17 +1176,25 @@ unsafe fn set_stmt_attr(handle: Ptr, attribute: i32, value: Ptr) -> SqlReturn {
             PARAM_STATUS_PTR => a.param_status = value as *mut u16,
             CURSOR_TYPE if number != CURSOR_FORWARD_ONLY => changed("forward-only"),
             CONCURRENCY if number != CONCUR_READ_ONLY => changed("read-only"),
-            CURSOR_SCROLLABLE if number != 0 => return Err(odbc_error!("HYC00", "scrollable cursors are not supported")),
+            CURSOR_SCROLLABLE if number != 0 => {
+                return Err(odbc_error!("HYC00", "scrollable cursors are not supported"))
+            }
             CURSOR_SENSITIVITY if number > 1 => changed("insensitive"),
             SIMULATE_CURSOR | KEYSET_SIZE if number != 0 => changed("forward-only"),
             ASYNC_ENABLE | USE_BOOKMARKS | ENABLE_AUTO_IPD if number != 0 => {
                 return Err(odbc_error!("HYC00", "attribute {attribute} can only be off"))
             }
-            CURSOR_TYPE | CONCURRENCY | CURSOR_SCROLLABLE | CURSOR_SENSITIVITY | ASYNC_ENABLE | USE_BOOKMARKS | ENABLE_AUTO_IPD | SIMULATE_CURSOR
-            | KEYSET_SIZE => {}
-            ROW_ARRAY_SIZE | ROWSET_SIZE | PARAMSET_SIZE => return Err(odbc_error!("HY024", "the array size must be at least 1")),
-            APP_ROW_DESC | APP_PARAM_DESC => return Err(odbc_error!("HYC00", "explicit descriptors are not supported")),
-            ROW_NUMBER | IMP_ROW_DESC | IMP_PARAM_DESC => return Err(odbc_error!("HY092", "attribute {attribute} is read-only")),
+            CURSOR_TYPE | CONCURRENCY | CURSOR_SCROLLABLE | CURSOR_SENSITIVITY | ASYNC_ENABLE | USE_BOOKMARKS
+            | ENABLE_AUTO_IPD | SIMULATE_CURSOR | KEYSET_SIZE => {}
+            ROW_ARRAY_SIZE | ROWSET_SIZE | PARAMSET_SIZE => {
+                return Err(odbc_error!("HY024", "the array size must be at least 1"))
+            }
+            APP_ROW_DESC | APP_PARAM_DESC => {
+                return Err(odbc_error!("HYC00", "explicit descriptors are not supported"))
+            }
+            ROW_NUMBER | IMP_ROW_DESC | IMP_PARAM_DESC => {
+                return Err(odbc_error!("HY092", "attribute {attribute} is read-only"))
+            }
             other => return Err(odbc_error!("HY092", "unknown statement attribute {other}")),
         }
         OK
@@ -1025,12 +1202,24 @@ unsafe fn set_stmt_attr(handle: Ptr, attribute: i32, value: Ptr) -> SqlReturn {
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetStmtAttr(handle: Ptr, attribute: i32, value: Ptr, buffer_len: i32, length: *mut i32) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetStmtAttr(
+    handle: Ptr,
+    attribute: i32,
+    value: Ptr,
+    buffer_len: i32,
+    length: *mut i32,
+) -> SqlReturn {
     get_stmt_attr(handle, attribute, value, buffer_len, length)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetStmtAttrW(handle: Ptr, attribute: i32, value: Ptr, buffer_len: i32, length: *mut i32) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetStmtAttrW(
+    handle: Ptr,
+    attribute: i32,
+    value: Ptr,
+    buffer_len: i32,
+    length: *mut i32,
+) -> SqlReturn {
     get_stmt_attr(handle, attribute, value, buffer_len, length)
 }
 
@@ -1080,7 +1269,10 @@ unsafe fn arg<C: CharUnit>(ptr: *const C, len: i16) -> Result<Option<String>, Er
     text::read(ptr, len as isize)
 }
 
-fn run_catalog(handle: Ptr, make: impl FnOnce(catalog::ArgumentKind) -> Result<catalog::CatalogQuery, Error>) -> SqlReturn {
+fn run_catalog(
+    handle: Ptr,
+    make: impl FnOnce(catalog::ArgumentKind) -> Result<catalog::CatalogQuery, Error>,
+) -> SqlReturn {
     with_stmt(handle, |stmt, state| {
         let query = make(catalog::ArgumentKind { identifiers: state.attributes.metadata_id })?;
         statement::catalog_query(stmt, state, query)?;
@@ -1092,7 +1284,17 @@ fn required(name: Option<String>, what: &str) -> Result<String, Error> {
     name.ok_or_else(|| odbc_error!("HY009", "the {what} name is required (a null pointer was passed)"))
 }
 
-unsafe fn tables<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C, sl: i16, t: *const C, tl: i16, ty: *const C, tyl: i16) -> SqlReturn {
+unsafe fn tables<C: CharUnit>(
+    handle: Ptr,
+    c: *const C,
+    cl: i16,
+    s: *const C,
+    sl: i16,
+    t: *const C,
+    tl: i16,
+    ty: *const C,
+    tyl: i16,
+) -> SqlReturn {
     run_catalog(handle, |kind| {
         let (c, s, t, ty) = (arg(c, cl)?, arg(s, sl)?, arg(t, tl)?, arg(ty, tyl)?);
         Ok(catalog::tables(c.as_deref(), s.as_deref(), t.as_deref(), ty.as_deref(), kind))
@@ -1100,16 +1302,46 @@ unsafe fn tables<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C, sl
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLTables(h: Ptr, c: *const u8, cl: i16, s: *const u8, sl: i16, t: *const u8, tl: i16, ty: *const u8, tyl: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLTables(
+    h: Ptr,
+    c: *const u8,
+    cl: i16,
+    s: *const u8,
+    sl: i16,
+    t: *const u8,
+    tl: i16,
+    ty: *const u8,
+    tyl: i16,
+) -> SqlReturn {
     tables(h, c, cl, s, sl, t, tl, ty, tyl)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLTablesW(h: Ptr, c: *const u16, cl: i16, s: *const u16, sl: i16, t: *const u16, tl: i16, ty: *const u16, tyl: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLTablesW(
+    h: Ptr,
+    c: *const u16,
+    cl: i16,
+    s: *const u16,
+    sl: i16,
+    t: *const u16,
+    tl: i16,
+    ty: *const u16,
+    tyl: i16,
+) -> SqlReturn {
     tables(h, c, cl, s, sl, t, tl, ty, tyl)
 }
 
-unsafe fn columns<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C, sl: i16, t: *const C, tl: i16, col: *const C, coll: i16) -> SqlReturn {
+unsafe fn columns<C: CharUnit>(
+    handle: Ptr,
+    c: *const C,
+    cl: i16,
+    s: *const C,
+    sl: i16,
+    t: *const C,
+    tl: i16,
+    col: *const C,
+    coll: i16,
+) -> SqlReturn {
     run_catalog(handle, |kind| {
         let (c, s, t, col) = (arg(c, cl)?, arg(s, sl)?, arg(t, tl)?, arg(col, coll)?);
         Ok(catalog::columns(c.as_deref(), s.as_deref(), t.as_deref(), col.as_deref(), kind))
@@ -1117,16 +1349,44 @@ unsafe fn columns<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C, s
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLColumns(h: Ptr, c: *const u8, cl: i16, s: *const u8, sl: i16, t: *const u8, tl: i16, col: *const u8, coll: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLColumns(
+    h: Ptr,
+    c: *const u8,
+    cl: i16,
+    s: *const u8,
+    sl: i16,
+    t: *const u8,
+    tl: i16,
+    col: *const u8,
+    coll: i16,
+) -> SqlReturn {
     columns(h, c, cl, s, sl, t, tl, col, coll)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLColumnsW(h: Ptr, c: *const u16, cl: i16, s: *const u16, sl: i16, t: *const u16, tl: i16, col: *const u16, coll: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLColumnsW(
+    h: Ptr,
+    c: *const u16,
+    cl: i16,
+    s: *const u16,
+    sl: i16,
+    t: *const u16,
+    tl: i16,
+    col: *const u16,
+    coll: i16,
+) -> SqlReturn {
     columns(h, c, cl, s, sl, t, tl, col, coll)
 }
 
-unsafe fn primary_keys<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C, sl: i16, t: *const C, tl: i16) -> SqlReturn {
+unsafe fn primary_keys<C: CharUnit>(
+    handle: Ptr,
+    c: *const C,
+    cl: i16,
+    s: *const C,
+    sl: i16,
+    t: *const C,
+    tl: i16,
+) -> SqlReturn {
     run_catalog(handle, |_| {
         let (c, s, t) = (arg(c, cl)?, arg(s, sl)?, required(arg(t, tl)?, "table")?);
         Ok(catalog::primary_keys(c.as_deref(), s.as_deref(), &t))
@@ -1134,12 +1394,28 @@ unsafe fn primary_keys<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLPrimaryKeys(h: Ptr, c: *const u8, cl: i16, s: *const u8, sl: i16, t: *const u8, tl: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLPrimaryKeys(
+    h: Ptr,
+    c: *const u8,
+    cl: i16,
+    s: *const u8,
+    sl: i16,
+    t: *const u8,
+    tl: i16,
+) -> SqlReturn {
     primary_keys(h, c, cl, s, sl, t, tl)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLPrimaryKeysW(h: Ptr, c: *const u16, cl: i16, s: *const u16, sl: i16, t: *const u16, tl: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLPrimaryKeysW(
+    h: Ptr,
+    c: *const u16,
+    cl: i16,
+    s: *const u16,
+    sl: i16,
+    t: *const u16,
+    tl: i16,
+) -> SqlReturn {
     primary_keys(h, c, cl, s, sl, t, tl)
 }
 
@@ -1162,9 +1438,19 @@ unsafe fn foreign_keys<C: CharUnit>(
         let (pc, ps, pt) = (arg(pc, pcl)?, arg(ps, psl)?, arg(pt, ptl)?);
         let (fc, fs, ft) = (arg(fc, fcl)?, arg(fs, fsl)?, arg(ft, ftl)?);
         if pt.is_none() && ft.is_none() {
-            return Err(odbc_error!("HY009", "SQLForeignKeys needs the primary key table, the foreign key table, or both"));
+            return Err(odbc_error!(
+                "HY009",
+                "SQLForeignKeys needs the primary key table, the foreign key table, or both"
+            ));
         }
-        Ok(catalog::foreign_keys(pc.as_deref(), ps.as_deref(), pt.as_deref(), fc.as_deref(), fs.as_deref(), ft.as_deref()))
+        Ok(catalog::foreign_keys(
+            pc.as_deref(),
+            ps.as_deref(),
+            pt.as_deref(),
+            fc.as_deref(),
+            fs.as_deref(),
+            ft.as_deref(),
+        ))
     })
 }
 
@@ -1210,10 +1496,23 @@ pub unsafe extern "system" fn SQLForeignKeysW(
 const INDEX_UNIQUE: u16 = 0;
 const INDEX_ALL: u16 = 1;
 
-unsafe fn statistics<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C, sl: i16, t: *const C, tl: i16, unique: u16, _reserved: u16) -> SqlReturn {
+unsafe fn statistics<C: CharUnit>(
+    handle: Ptr,
+    c: *const C,
+    cl: i16,
+    s: *const C,
+    sl: i16,
+    t: *const C,
+    tl: i16,
+    unique: u16,
+    _reserved: u16,
+) -> SqlReturn {
     run_catalog(handle, |_| {
         if unique != INDEX_UNIQUE && unique != INDEX_ALL {
-            return Err(odbc_error!("HY100", "uniqueness option {unique} is neither SQL_INDEX_UNIQUE nor SQL_INDEX_ALL"));
+            return Err(odbc_error!(
+                "HY100",
+                "uniqueness option {unique} is neither SQL_INDEX_UNIQUE nor SQL_INDEX_ALL"
+            ));
         }
         let (c, s, t) = (arg(c, cl)?, arg(s, sl)?, required(arg(t, tl)?, "table")?);
         Ok(catalog::statistics(c.as_deref(), s.as_deref(), &t, unique == INDEX_UNIQUE))
@@ -1221,16 +1520,47 @@ unsafe fn statistics<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLStatistics(h: Ptr, c: *const u8, cl: i16, s: *const u8, sl: i16, t: *const u8, tl: i16, unique: u16, reserved: u16) -> SqlReturn {
+pub unsafe extern "system" fn SQLStatistics(
+    h: Ptr,
+    c: *const u8,
+    cl: i16,
+    s: *const u8,
+    sl: i16,
+    t: *const u8,
+    tl: i16,
+    unique: u16,
+    reserved: u16,
+) -> SqlReturn {
     statistics(h, c, cl, s, sl, t, tl, unique, reserved)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLStatisticsW(h: Ptr, c: *const u16, cl: i16, s: *const u16, sl: i16, t: *const u16, tl: i16, unique: u16, reserved: u16) -> SqlReturn {
+pub unsafe extern "system" fn SQLStatisticsW(
+    h: Ptr,
+    c: *const u16,
+    cl: i16,
+    s: *const u16,
+    sl: i16,
+    t: *const u16,
+    tl: i16,
+    unique: u16,
+    reserved: u16,
+) -> SqlReturn {
     statistics(h, c, cl, s, sl, t, tl, unique, reserved)
 }
 
-unsafe fn special_columns<C: CharUnit>(handle: Ptr, id: u16, c: *const C, cl: i16, s: *const C, sl: i16, t: *const C, tl: i16, scope: u16, nullable: u16) -> SqlReturn {
+unsafe fn special_columns<C: CharUnit>(
+    handle: Ptr,
+    id: u16,
+    c: *const C,
+    cl: i16,
+    s: *const C,
+    sl: i16,
+    t: *const C,
+    tl: i16,
+    scope: u16,
+    nullable: u16,
+) -> SqlReturn {
     run_catalog(handle, |_| {
         if !(1..=2).contains(&id) {
             return Err(odbc_error!("HY097", "column type {id} is neither SQL_BEST_ROWID nor SQL_ROWVER"));
@@ -1247,12 +1577,34 @@ unsafe fn special_columns<C: CharUnit>(handle: Ptr, id: u16, c: *const C, cl: i1
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLSpecialColumns(h: Ptr, id: u16, c: *const u8, cl: i16, s: *const u8, sl: i16, t: *const u8, tl: i16, scope: u16, nullable: u16) -> SqlReturn {
+pub unsafe extern "system" fn SQLSpecialColumns(
+    h: Ptr,
+    id: u16,
+    c: *const u8,
+    cl: i16,
+    s: *const u8,
+    sl: i16,
+    t: *const u8,
+    tl: i16,
+    scope: u16,
+    nullable: u16,
+) -> SqlReturn {
     special_columns(h, id, c, cl, s, sl, t, tl, scope, nullable)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLSpecialColumnsW(h: Ptr, id: u16, c: *const u16, cl: i16, s: *const u16, sl: i16, t: *const u16, tl: i16, scope: u16, nullable: u16) -> SqlReturn {
+pub unsafe extern "system" fn SQLSpecialColumnsW(
+    h: Ptr,
+    id: u16,
+    c: *const u16,
+    cl: i16,
+    s: *const u16,
+    sl: i16,
+    t: *const u16,
+    tl: i16,
+    scope: u16,
+    nullable: u16,
+) -> SqlReturn {
     special_columns(h, id, c, cl, s, sl, t, tl, scope, nullable)
 }
 
@@ -1266,7 +1618,15 @@ pub unsafe extern "system" fn SQLGetTypeInfoW(handle: Ptr, data_type: i16) -> Sq
     SQLGetTypeInfo(handle, data_type)
 }
 
-unsafe fn procedures<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C, sl: i16, p: *const C, pl: i16) -> SqlReturn {
+unsafe fn procedures<C: CharUnit>(
+    handle: Ptr,
+    c: *const C,
+    cl: i16,
+    s: *const C,
+    sl: i16,
+    p: *const C,
+    pl: i16,
+) -> SqlReturn {
     run_catalog(handle, |_| {
         let (c, s, p) = (arg(c, cl)?, arg(s, sl)?, arg(p, pl)?);
         Ok(catalog::procedures(c.as_deref(), s.as_deref(), p.as_deref()))
@@ -1274,16 +1634,42 @@ unsafe fn procedures<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLProcedures(h: Ptr, c: *const u8, cl: i16, s: *const u8, sl: i16, p: *const u8, pl: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLProcedures(
+    h: Ptr,
+    c: *const u8,
+    cl: i16,
+    s: *const u8,
+    sl: i16,
+    p: *const u8,
+    pl: i16,
+) -> SqlReturn {
     procedures(h, c, cl, s, sl, p, pl)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLProceduresW(h: Ptr, c: *const u16, cl: i16, s: *const u16, sl: i16, p: *const u16, pl: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLProceduresW(
+    h: Ptr,
+    c: *const u16,
+    cl: i16,
+    s: *const u16,
+    sl: i16,
+    p: *const u16,
+    pl: i16,
+) -> SqlReturn {
     procedures(h, c, cl, s, sl, p, pl)
 }
 
-unsafe fn procedure_columns<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C, sl: i16, p: *const C, pl: i16, col: *const C, coll: i16) -> SqlReturn {
+unsafe fn procedure_columns<C: CharUnit>(
+    handle: Ptr,
+    c: *const C,
+    cl: i16,
+    s: *const C,
+    sl: i16,
+    p: *const C,
+    pl: i16,
+    col: *const C,
+    coll: i16,
+) -> SqlReturn {
     run_catalog(handle, |_| {
         let (c, s, p, col) = (arg(c, cl)?, arg(s, sl)?, arg(p, pl)?, arg(col, coll)?);
         Ok(catalog::procedure_columns(c.as_deref(), s.as_deref(), p.as_deref(), col.as_deref()))
@@ -1291,16 +1677,44 @@ unsafe fn procedure_columns<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLProcedureColumns(h: Ptr, c: *const u8, cl: i16, s: *const u8, sl: i16, p: *const u8, pl: i16, col: *const u8, coll: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLProcedureColumns(
+    h: Ptr,
+    c: *const u8,
+    cl: i16,
+    s: *const u8,
+    sl: i16,
+    p: *const u8,
+    pl: i16,
+    col: *const u8,
+    coll: i16,
+) -> SqlReturn {
     procedure_columns(h, c, cl, s, sl, p, pl, col, coll)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLProcedureColumnsW(h: Ptr, c: *const u16, cl: i16, s: *const u16, sl: i16, p: *const u16, pl: i16, col: *const u16, coll: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLProcedureColumnsW(
+    h: Ptr,
+    c: *const u16,
+    cl: i16,
+    s: *const u16,
+    sl: i16,
+    p: *const u16,
+    pl: i16,
+    col: *const u16,
+    coll: i16,
+) -> SqlReturn {
     procedure_columns(h, c, cl, s, sl, p, pl, col, coll)
 }
 
-unsafe fn table_privileges<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C, sl: i16, t: *const C, tl: i16) -> SqlReturn {
+unsafe fn table_privileges<C: CharUnit>(
+    handle: Ptr,
+    c: *const C,
+    cl: i16,
+    s: *const C,
+    sl: i16,
+    t: *const C,
+    tl: i16,
+) -> SqlReturn {
     run_catalog(handle, |_| {
         let (c, s, t) = (arg(c, cl)?, arg(s, sl)?, arg(t, tl)?);
         Ok(catalog::table_privileges(c.as_deref(), s.as_deref(), t.as_deref()))
@@ -1308,16 +1722,42 @@ unsafe fn table_privileges<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *c
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLTablePrivileges(h: Ptr, c: *const u8, cl: i16, s: *const u8, sl: i16, t: *const u8, tl: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLTablePrivileges(
+    h: Ptr,
+    c: *const u8,
+    cl: i16,
+    s: *const u8,
+    sl: i16,
+    t: *const u8,
+    tl: i16,
+) -> SqlReturn {
     table_privileges(h, c, cl, s, sl, t, tl)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLTablePrivilegesW(h: Ptr, c: *const u16, cl: i16, s: *const u16, sl: i16, t: *const u16, tl: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLTablePrivilegesW(
+    h: Ptr,
+    c: *const u16,
+    cl: i16,
+    s: *const u16,
+    sl: i16,
+    t: *const u16,
+    tl: i16,
+) -> SqlReturn {
     table_privileges(h, c, cl, s, sl, t, tl)
 }
 
-unsafe fn column_privileges<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *const C, sl: i16, t: *const C, tl: i16, col: *const C, coll: i16) -> SqlReturn {
+unsafe fn column_privileges<C: CharUnit>(
+    handle: Ptr,
+    c: *const C,
+    cl: i16,
+    s: *const C,
+    sl: i16,
+    t: *const C,
+    tl: i16,
+    col: *const C,
+    coll: i16,
+) -> SqlReturn {
     run_catalog(handle, |_| {
         let (c, s, t, col) = (arg(c, cl)?, arg(s, sl)?, required(arg(t, tl)?, "table")?, arg(col, coll)?);
         Ok(catalog::column_privileges(c.as_deref(), s.as_deref(), &t, col.as_deref()))
@@ -1325,12 +1765,32 @@ unsafe fn column_privileges<C: CharUnit>(handle: Ptr, c: *const C, cl: i16, s: *
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLColumnPrivileges(h: Ptr, c: *const u8, cl: i16, s: *const u8, sl: i16, t: *const u8, tl: i16, col: *const u8, coll: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLColumnPrivileges(
+    h: Ptr,
+    c: *const u8,
+    cl: i16,
+    s: *const u8,
+    sl: i16,
+    t: *const u8,
+    tl: i16,
+    col: *const u8,
+    coll: i16,
+) -> SqlReturn {
     column_privileges(h, c, cl, s, sl, t, tl, col, coll)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLColumnPrivilegesW(h: Ptr, c: *const u16, cl: i16, s: *const u16, sl: i16, t: *const u16, tl: i16, col: *const u16, coll: i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLColumnPrivilegesW(
+    h: Ptr,
+    c: *const u16,
+    cl: i16,
+    s: *const u16,
+    sl: i16,
+    t: *const u16,
+    tl: i16,
+    col: *const u16,
+    coll: i16,
+) -> SqlReturn {
     column_privileges(h, c, cl, s, sl, t, tl, col, coll)
 }
 
@@ -1378,12 +1838,30 @@ unsafe fn get_diag_rec<C: CharUnit>(
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetDiagRec(t: i16, h: Ptr, n: i16, state: *mut u8, native: *mut i32, message: *mut u8, capacity: i16, length: *mut i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetDiagRec(
+    t: i16,
+    h: Ptr,
+    n: i16,
+    state: *mut u8,
+    native: *mut i32,
+    message: *mut u8,
+    capacity: i16,
+    length: *mut i16,
+) -> SqlReturn {
     get_diag_rec(t, h, n, state, native, message, capacity, length)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetDiagRecW(t: i16, h: Ptr, n: i16, state: *mut u16, native: *mut i32, message: *mut u16, capacity: i16, length: *mut i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetDiagRecW(
+    t: i16,
+    h: Ptr,
+    n: i16,
+    state: *mut u16,
+    native: *mut i32,
+    message: *mut u16,
+    capacity: i16,
+    length: *mut i16,
+) -> SqlReturn {
     get_diag_rec(t, h, n, state, native, message, capacity, length)
 }
 
@@ -1411,7 +1889,15 @@ fn odbc_defined(state: &str) -> bool {
     state.starts_with("HY") || state.starts_with("IM") || state.as_bytes().get(2) == Some(&b'S')
 }
 
-unsafe fn get_diag_field<C: CharUnit>(handle_type: i16, handle: Ptr, number: i16, id: i16, value: Ptr, buffer_len: i16, length: *mut i16) -> SqlReturn {
+unsafe fn get_diag_field<C: CharUnit>(
+    handle_type: i16,
+    handle: Ptr,
+    number: i16,
+    id: i16,
+    value: Ptr,
+    buffer_len: i16,
+    length: *mut i16,
+) -> SqlReturn {
     use diag_field::*;
     let Some((diag, dbc)) = diagnostics_of(handle_type, handle) else {
         return SqlReturn::INVALID_HANDLE;
@@ -1440,10 +1926,16 @@ unsafe fn get_diag_field<C: CharUnit>(handle_type: i16, handle: Ptr, number: i16
                 SQLSTATE => return text_answer(&record.state),
                 NATIVE => put_value(value, length, record.native),
                 MESSAGE_TEXT => return text_answer(&record.message),
-                CLASS_ORIGIN => return text_answer(if odbc_defined(&record.state[..2]) { "ODBC 3.0" } else { "ISO 9075" }),
-                SUBCLASS_ORIGIN => return text_answer(if odbc_defined(&record.state) { "ODBC 3.0" } else { "ISO 9075" }),
+                CLASS_ORIGIN => {
+                    return text_answer(if odbc_defined(&record.state[..2]) { "ODBC 3.0" } else { "ISO 9075" })
+                }
+                SUBCLASS_ORIGIN => {
+                    return text_answer(if odbc_defined(&record.state) { "ODBC 3.0" } else { "ISO 9075" })
+                }
                 CONNECTION_NAME => return text_answer(""),
-                SERVER_NAME => return text_answer(&dbc.map(|d| d.state().facts.server_name.clone()).unwrap_or_default()),
+                SERVER_NAME => {
+                    return text_answer(&dbc.map(|d| d.state().facts.server_name.clone()).unwrap_or_default())
+                }
                 // SQL_NO_ROW_NUMBER / SQL_NO_COLUMN_NUMBER: not known per record.
                 ROW_NUMBER => put_value(value, length, -1isize),
                 COLUMN_NUMBER => put_value(value, length, -1i32),
@@ -1455,11 +1947,27 @@ unsafe fn get_diag_field<C: CharUnit>(handle_type: i16, handle: Ptr, number: i16
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetDiagField(t: i16, h: Ptr, n: i16, id: i16, value: Ptr, buffer_len: i16, length: *mut i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetDiagField(
+    t: i16,
+    h: Ptr,
+    n: i16,
+    id: i16,
+    value: Ptr,
+    buffer_len: i16,
+    length: *mut i16,
+) -> SqlReturn {
     get_diag_field::<u8>(t, h, n, id, value, buffer_len, length)
 }
 
 #[no_mangle]
-pub unsafe extern "system" fn SQLGetDiagFieldW(t: i16, h: Ptr, n: i16, id: i16, value: Ptr, buffer_len: i16, length: *mut i16) -> SqlReturn {
+pub unsafe extern "system" fn SQLGetDiagFieldW(
+    t: i16,
+    h: Ptr,
+    n: i16,
+    id: i16,
+    value: Ptr,
+    buffer_len: i16,
+    length: *mut i16,
+) -> SqlReturn {
     get_diag_field::<u16>(t, h, n, id, value, buffer_len, length)
 }

@@ -11,8 +11,8 @@ use redwood_core::arrow::datatypes::{DataType, Field, Schema};
 use redwood_core::client::{self, ColumnType, ParamStyle, QueryResult, Rows, Statement, Value};
 use redwood_core::{Error, Result};
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use std::ffi::c_void;
+use std::sync::{Arc, Mutex};
 
 /// Row status values (SQL_ATTR_ROW_STATUS_PTR, SQL_ATTR_PARAM_STATUS_PTR).
 const ROW_SUCCESS: u16 = 0;
@@ -191,7 +191,13 @@ impl Cursor {
         let array = batch.column(index);
         let needs_text = !matches!(
             array.data_type(),
-            DataType::Utf8 | DataType::Boolean | DataType::Binary | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::Decimal128(..)
+            DataType::Utf8
+                | DataType::Boolean
+                | DataType::Binary
+                | DataType::Int16
+                | DataType::Int32
+                | DataType::Int64
+                | DataType::Decimal128(..)
         );
         if needs_text && self.texts[index].is_none() {
             let utc = "UTC".parse().map_err(|_| odbc_error!("HY000", "the UTC time zone is unknown"))?;
@@ -228,7 +234,12 @@ pub(crate) type CancelSlot = Arc<Mutex<Option<client::CancelHandle>>>;
 
 impl StmtState {
     pub(crate) fn new(metadata_id: bool, cancel: CancelSlot) -> StmtState {
-        StmtState { attributes: Attributes { metadata_id, ..Default::default() }, row_count: -1, cancel, ..Default::default() }
+        StmtState {
+            attributes: Attributes { metadata_id, ..Default::default() },
+            row_count: -1,
+            cancel,
+            ..Default::default()
+        }
     }
 
     /// Calls `f` with the columns of the open cursor, or of the prepared statement before it
@@ -252,7 +263,9 @@ impl StmtState {
 
     fn check_not_pending(&self) -> Result<()> {
         match self.pending {
-            Some(_) => Err(odbc_error!("HY010", "the statement is waiting for data-at-execution parameters (SQLParamData)")),
+            Some(_) => {
+                Err(odbc_error!("HY010", "the statement is waiting for data-at-execution parameters (SQLParamData)"))
+            }
             None => Ok(()),
         }
     }
@@ -275,7 +288,8 @@ pub(crate) fn prepare(stmt: &Stmt, state: &mut StmtState, sql: &str) -> Result<(
     let numbered = number_markers(sql, state.attributes.noscan)?;
     let statement = stmt.dbc().state().connection()?.prepare(&numbered.sql)?;
     let types = vec![None; numbered.markers];
-    state.prepared = Some(PreparedSql { sql: numbered.sql, markers: numbered.markers, statement: Some((statement, types)) });
+    state.prepared =
+        Some(PreparedSql { sql: numbered.sql, markers: numbered.markers, statement: Some((statement, types)) });
     Ok(())
 }
 
@@ -316,7 +330,10 @@ pub(crate) fn execute(stmt: &Stmt, state: &mut StmtState) -> Result<SqlReturn> {
                 return Ok(SqlReturn::NEED_DATA);
             }
             Ok(Values::DataAtExecution(..)) => {
-                return Err(odbc_error!("HYC00", "data-at-execution parameters with SQL_ATTR_PARAMSET_SIZE > 1 are not supported"))
+                return Err(odbc_error!(
+                    "HYC00",
+                    "data-at-execution parameters with SQL_ATTR_PARAMSET_SIZE > 1 are not supported"
+                ))
             }
             Err(error) => {
                 set_param_status(&state.attributes, row, ROW_ERROR);
@@ -412,7 +429,8 @@ fn param_values(state: &StmtState, row: usize) -> Result<Values> {
             continue;
         }
         // SAFETY: as above.
-        let value = unsafe { convert::read_param(&source) }.map_err(|e| Error { message: format!("parameter {number}: {}", e.message), ..e })?;
+        let value = unsafe { convert::read_param(&source) }
+            .map_err(|e| Error { message: format!("parameter {number}: {}", e.message), ..e })?;
         values.push(value);
     }
     Ok(if later.is_empty() { Values::Ready(values) } else { Values::DataAtExecution(values, later) })
@@ -441,7 +459,11 @@ fn execute_values(stmt: &Stmt, state: &mut StmtState, values: Vec<Value>) -> Res
 /// Runs `body` on the connection in the statement's transaction, cancellable by SQLCancel and by
 /// the query timeout. A query's cancel handle stays with the statement while its cursor is open:
 /// its later batches are computed in SQLFetch.
-fn run(stmt: &Stmt, query_timeout: usize, body: impl FnOnce(&mut DbcState) -> Result<QueryResult>) -> Result<QueryResult> {
+fn run(
+    stmt: &Stmt,
+    query_timeout: usize,
+    body: impl FnOnce(&mut DbcState) -> Result<QueryResult>,
+) -> Result<QueryResult> {
     let dbc = stmt.dbc();
     let mut dbc_state = dbc.state();
     dbc_state.before_statement()?;
@@ -491,10 +513,11 @@ struct QueryTimer {
 impl QueryTimer {
     fn start(cancel: client::CancelHandle, seconds: usize) -> QueryTimer {
         let (done, finished) = std::sync::mpsc::channel::<()>();
-        let thread = std::thread::spawn(move || match finished.recv_timeout(std::time::Duration::from_secs(seconds as u64)) {
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => cancel.cancel().is_ok(),
-            _ => false,
-        });
+        let thread =
+            std::thread::spawn(move || match finished.recv_timeout(std::time::Duration::from_secs(seconds as u64)) {
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => cancel.cancel().is_ok(),
+                _ => false,
+            });
         QueryTimer { done, thread }
     }
 
@@ -544,7 +567,13 @@ pub(crate) fn param_data(stmt: &Stmt, state: &mut StmtState, token: *mut *mut c_
     if let Some((number, bytes)) = pending.current.take() {
         let binding = state.params[&number];
         let length = bytes.len() as isize;
-        let source = ParamSource { c_type: binding.c_type, sql_type: binding.sql_type, ptr: bytes.as_ptr() as *const c_void, buffer_len: length, indicator: &length };
+        let source = ParamSource {
+            c_type: binding.c_type,
+            sql_type: binding.sql_type,
+            ptr: bytes.as_ptr() as *const c_void,
+            buffer_len: length,
+            indicator: &length,
+        };
         // SAFETY: the source points to the bytes collected from SQLPutData.
         pending.values[number as usize - 1] = unsafe { convert::read_param(&source) }?;
     }
@@ -568,9 +597,11 @@ pub(crate) fn param_data(stmt: &Stmt, state: &mut StmtState, token: *mut *mut c_
 /// # Safety
 /// `data` is valid for `length` bytes (or NUL-terminated when `length` is SQL_NTS).
 pub(crate) unsafe fn put_data(state: &mut StmtState, data: *const c_void, length: isize) -> Result<()> {
-    let pending = state.pending.as_mut().filter(|p| p.current.is_some()).ok_or_else(|| {
-        odbc_error!("HY010", "SQLPutData is only valid after SQLParamData asked for a parameter")
-    })?;
+    let pending = state
+        .pending
+        .as_mut()
+        .filter(|p| p.current.is_some())
+        .ok_or_else(|| odbc_error!("HY010", "SQLPutData is only valid after SQLParamData asked for a parameter"))?;
     let number = pending.current.as_ref().map_or(0, |(n, _)| *n);
     let c_type = state.params[&number].c_type;
     if length == -1 {
@@ -582,7 +613,9 @@ pub(crate) unsafe fn put_data(state: &mut StmtState, data: *const c_void, length
     let Some((_, bytes)) = pending.current.as_mut() else { unreachable!("checked above") };
     let chunk: &[u8] = match (length, convert::fixed_size(c_type)) {
         (_, Some(size)) => std::slice::from_raw_parts(data as *const u8, size),
-        (crate::text::NTS, None) => std::slice::from_raw_parts(data as *const u8, convert::terminated_len(data, c_type)),
+        (crate::text::NTS, None) => {
+            std::slice::from_raw_parts(data as *const u8, convert::terminated_len(data, c_type))
+        }
         (n, None) if n >= 0 => std::slice::from_raw_parts(data as *const u8, n as usize),
         (n, None) => return Err(odbc_error!("HY090", "invalid length {n}")),
     };
@@ -594,7 +627,9 @@ pub(crate) unsafe fn put_data(state: &mut StmtState, data: *const c_void, length
 pub(crate) fn fetch(state: &mut StmtState, diag: &Diag) -> Result<SqlReturn> {
     state.check_not_pending()?;
     let StmtState { attributes, bindings, cursor, cancel, .. } = state;
-    let cursor = cursor.as_mut().ok_or_else(|| odbc_error!("24000", "there is no result set to fetch from (no query ran, or its cursor was closed)"))?;
+    let cursor = cursor.as_mut().ok_or_else(|| {
+        odbc_error!("24000", "there is no result set to fetch from (no query ran, or its cursor was closed)")
+    })?;
     let rowset = attributes.row_array_size.max(1);
     let mut fetched = 0;
     let mut warned = false;
@@ -634,7 +669,10 @@ pub(crate) fn fetch(state: &mut StmtState, diag: &Diag) -> Result<SqlReturn> {
                 Err(error) if rowset == 1 => return Err(error),
                 Err(error) => {
                     status = ROW_ERROR;
-                    diag.push(&Error { message: format!("row {}, column {}: {}", row + 1, index + 1, error.message), ..error });
+                    diag.push(&Error {
+                        message: format!("row {}, column {}: {}", row + 1, index + 1, error.message),
+                        ..error
+                    });
                 }
             }
         }
@@ -667,7 +705,11 @@ pub(crate) fn get_data(state: &mut StmtState, diag: &Diag, number: u16, target: 
     }
     let index = number as usize - 1;
     if index >= cursor.columns.len() {
-        return Err(odbc_error!("07009", "column {number} does not exist: the result has {} columns", cursor.columns.len()));
+        return Err(odbc_error!(
+            "07009",
+            "column {number} does not exist: the result has {} columns",
+            cursor.columns.len()
+        ));
     }
     if !convert::known(target.c_type) {
         return Err(odbc_error!("HY003", "invalid application buffer type {}", target.c_type));

@@ -20,13 +20,28 @@ use std::time::Duration;
 
 create_exception!(_redwood, Warning, PyException, "PEP 249: an important warning.");
 create_exception!(_redwood, Error, PyException, "PEP 249: the base of Redwood's errors.");
-create_exception!(_redwood, InterfaceError, Error, "PEP 249: a misuse of the interface (a closed connection or cursor).");
+create_exception!(
+    _redwood,
+    InterfaceError,
+    Error,
+    "PEP 249: a misuse of the interface (a closed connection or cursor)."
+);
 create_exception!(_redwood, DatabaseError, Error, "PEP 249: an error the database reported.");
 create_exception!(_redwood, DataError, DatabaseError, "SQLSTATE class 22: a value out of range, of the wrong form, …");
-create_exception!(_redwood, OperationalError, DatabaseError, "Connections, cancels, resources, conflicts (08, 40, 53, 57, …).");
+create_exception!(
+    _redwood,
+    OperationalError,
+    DatabaseError,
+    "Connections, cancels, resources, conflicts (08, 40, 53, 57, …)."
+);
 create_exception!(_redwood, IntegrityError, DatabaseError, "SQLSTATE class 23: a constraint was violated.");
 create_exception!(_redwood, InternalError, DatabaseError, "Transaction state and internal errors (25, XX, …).");
-create_exception!(_redwood, ProgrammingError, DatabaseError, "SQL that cannot run: syntax, unknown objects, wrong parameters (42, …).");
+create_exception!(
+    _redwood,
+    ProgrammingError,
+    DatabaseError,
+    "SQL that cannot run: syntax, unknown objects, wrong parameters (42, …)."
+);
 create_exception!(_redwood, NotSupportedError, DatabaseError, "SQLSTATE 0A000: a feature Redwood does not have.");
 
 /// The PEP 249 exception for a Redwood error, with its `sqlstate`.
@@ -117,7 +132,11 @@ impl Connection {
             "22023" => programming_error(e.message),
             _ => database_error(py, e),
         })?;
-        Ok(Connection { cancel: connection.cancel_handle(), remote: connection.is_remote(), inner: Mutex::new(Some(connection)) })
+        Ok(Connection {
+            cancel: connection.cancel_handle(),
+            remote: connection.is_remote(),
+            inner: Mutex::new(Some(connection)),
+        })
     }
 
     /// Runs `sql`. Without `params` it may hold several statements (the last one's result is
@@ -180,7 +199,9 @@ impl Connection {
             )));
         }
         let capsule = data.call_method0("__arrow_c_stream__")?;
-        let capsule = capsule.cast::<PyCapsule>().map_err(|_| programming_error("__arrow_c_stream__ did not return a capsule"))?;
+        let capsule = capsule
+            .cast::<PyCapsule>()
+            .map_err(|_| programming_error("__arrow_c_stream__ did not return a capsule"))?;
         let pointer = capsule.pointer_checked(Some(c"arrow_array_stream"))?.cast::<FFI_ArrowArrayStream>();
         // Moves the stream out of the capsule (the capsule is left released, as the protocol asks).
         let reader = unsafe { ArrowArrayStreamReader::from_raw(pointer.as_ptr()) }
@@ -214,7 +235,8 @@ fn common_types(sets: &[Vec<Value>]) -> Vec<Option<DataType>> {
     let width = sets.iter().map(Vec::len).max().unwrap_or(0);
     (0..width)
         .map(|i| {
-            let mut declared = sets.iter().filter_map(|set| set.get(i)).filter(|v| **v != Value::Null).map(Value::declared_type);
+            let mut declared =
+                sets.iter().filter_map(|set| set.get(i)).filter(|v| **v != Value::Null).map(Value::declared_type);
             let first = declared.next().flatten();
             declared.all(|t| t == first).then_some(first).flatten()
         })
@@ -381,8 +403,10 @@ fn describe(py: Python<'_>, schema: &SchemaRef) -> PyResult<Py<PyAny>> {
                 client::ColumnKind::Decimal => (Some(column.precision), Some(column.scale)),
                 _ => (None, None),
             };
-            let size = matches!(column.kind, client::ColumnKind::Varchar | client::ColumnKind::Char).then_some(column.precision);
-            (field.name().as_str(), column.pg_oid(), size, size, precision, scale, field.is_nullable()).into_pyobject(py)
+            let size = matches!(column.kind, client::ColumnKind::Varchar | client::ColumnKind::Char)
+                .then_some(column.precision);
+            (field.name().as_str(), column.pg_oid(), size, size, precision, scale, field.is_nullable())
+                .into_pyobject(py)
         })
         .collect::<PyResult<Vec<_>>>()?;
     Ok(PyList::new(py, columns)?.into_any().unbind())
@@ -425,7 +449,11 @@ impl QueryResult {
     /// The rows not yet read, as an Arrow C stream (the PyCapsule protocol): pyarrow, polars
     /// and duckdb read it without copies. `requested_schema` is not applied.
     #[pyo3(signature = (requested_schema=None))]
-    fn __arrow_c_stream__<'py>(&self, py: Python<'py>, requested_schema: Option<Py<PyAny>>) -> PyResult<Bound<'py, PyCapsule>> {
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Py<PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
         let _ = requested_schema;
         let mut state = lock(&self.state, "result")?;
         let mut rows = state.rows.take().ok_or_else(|| programming_error("the result has no rows left to read"))?;
@@ -466,9 +494,7 @@ fn rows_to_tuples<'py>(
         .iter()
         .map(|column| column_values(py, &column.slice(first, count), types))
         .collect::<PyResult<Vec<_>>>()?;
-    (0..count)
-        .map(|row| Ok(PyTuple::new(py, columns.iter().map(|c| &c[row]))?.into_any()))
-        .collect()
+    (0..count).map(|row| Ok(PyTuple::new(py, columns.iter().map(|c| &c[row]))?.into_any())).collect()
 }
 
 /// A column's values as Python objects.
@@ -527,8 +553,11 @@ fn column_values<'py>(py: Python<'py>, column: &ArrayRef, types: &PyTypes<'py>) 
                 let micros = a.value(i);
                 let (days, of_day) = (micros.div_euclid(86_400_000_000), micros.rem_euclid(86_400_000_000));
                 let date = types.date.call_method1("fromordinal", (days + UNIX_EPOCH_ORDINAL,))?;
-                let (year, month, day): (i32, u8, u8) =
-                    (date.getattr("year")?.extract()?, date.getattr("month")?.extract()?, date.getattr("day")?.extract()?);
+                let (year, month, day): (i32, u8, u8) = (
+                    date.getattr("year")?.extract()?,
+                    date.getattr("month")?.extract()?,
+                    date.getattr("day")?.extract()?,
+                );
                 let (hour, minute, second, micro) = time_parts(of_day);
                 types.datetime.call1((year, month, day, hour, minute, second, micro, utc))
             })

@@ -20,7 +20,8 @@ async fn both() -> (Connection, Connection) {
     tokio::spawn(endpoint.run());
     let mut embedded = Connection::from_database(&db);
     let url = format!("redwood://{ADMIN_USER}:{ADMIN_PASSWORD}@{}:{}/dev", addr.ip(), addr.port());
-    let remote = tokio::task::spawn_blocking(move || Connection::open(&url, Options::default())).await.unwrap().unwrap();
+    let remote =
+        tokio::task::spawn_blocking(move || Connection::open(&url, Options::default())).await.unwrap().unwrap();
     for sql in [
         "CREATE TABLE client_types (id INT, small SMALLINT, big BIGINT, amount DECIMAL(12,2), ratio REAL, \
          score DOUBLE PRECISION, name VARCHAR(20), code CHAR(3), flag BOOLEAN, day DATE, created TIMESTAMP, \
@@ -72,8 +73,15 @@ async fn embedded_and_remote_return_identical_batches() {
             assert_eq!(a, b, "{sql}");
         }
         let (schema, _) = embedded.execute("SELECT name, code, amount FROM client_types").unwrap().collect().unwrap();
-        let types: Vec<String> = schema.fields().iter().map(|f| format!("{} {:?}", f.data_type(), f.metadata().get("redwood.type"))).collect();
-        assert_eq!(types, ["Utf8 Some(\"character varying(20)\")", "Utf8 Some(\"character(3)\")", "Decimal128(12, 2) None"]);
+        let types: Vec<String> = schema
+            .fields()
+            .iter()
+            .map(|f| format!("{} {:?}", f.data_type(), f.metadata().get("redwood.type")))
+            .collect();
+        assert_eq!(
+            types,
+            ["Utf8 Some(\"character varying(20)\")", "Utf8 Some(\"character(3)\")", "Decimal128(12, 2) None"]
+        );
     })
     .await;
 }
@@ -148,7 +156,11 @@ async fn cancel_stops_a_running_query_in_both_modes() {
             // join of a large build side runs on in DataFusion until a probe batch is done).
             let slow = "SELECT sum(value) FROM generate_series(1, 20000000000)";
             assert_eq!(sqlstate(c.execute(slow)), "57014", "{mode}");
-            assert!(started.elapsed() < Duration::from_secs(20), "{mode}: cancelled only after {:?}", started.elapsed());
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{mode}: cancelled only after {:?}",
+                started.elapsed()
+            );
             canceller.join().unwrap();
             assert_eq!(rows(&mut c, "SELECT 1 AS one").num_rows(), 1, "{mode}: the connection works after a cancel");
         }
@@ -177,8 +189,12 @@ fn a_server_that_goes_away_mid_result_fails_the_next_call() {
     let mut line = String::new();
     std::io::BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let address = line.trim().rsplit(' ').next().unwrap().to_string();
-    let mut remote = Connection::open(&format!("redwood://{ADMIN_USER}:{ADMIN_PASSWORD}@{address}/dev"), Options::default()).unwrap();
-    let QueryResult::Rows(mut rows) = remote.execute("SELECT value FROM generate_series(1, 5000000)").unwrap() else { panic!("rows") };
+    let mut remote =
+        Connection::open(&format!("redwood://{ADMIN_USER}:{ADMIN_PASSWORD}@{address}/dev"), Options::default())
+            .unwrap();
+    let QueryResult::Rows(mut rows) = remote.execute("SELECT value FROM generate_series(1, 5000000)").unwrap() else {
+        panic!("rows")
+    };
     assert!(rows.next_batch().unwrap().is_some());
     server.kill().unwrap();
     server.wait().unwrap();
@@ -213,7 +229,10 @@ async fn tls_modes_check_the_certificate_as_libpq_does() {
     let (ca_file, other_file) = (ca.ca.display().to_string(), other_ca.ca.display().to_string());
     blocking(move || {
         let open = |host: &str, query: &str| {
-            Connection::open(&format!("redwood://{ADMIN_USER}:{ADMIN_PASSWORD}@{host}:{port}/dev?{query}"), Options::default())
+            Connection::open(
+                &format!("redwood://{ADMIN_USER}:{ADMIN_PASSWORD}@{host}:{port}/dev?{query}"),
+                Options::default(),
+            )
         };
         for (host, query) in [
             ("127.0.0.1", format!("sslmode=verify-full&sslrootcert={ca_file}")),
@@ -274,8 +293,14 @@ fn external_tables_survive_a_restart() {
          JOIN svv_external_partitions p ON p.tablename = t.tablename",
     );
     let text = redwood_core::arrow::util::display::array_value_to_string(batch.column(0), 0).unwrap();
-    assert_eq!(text, r#"lakedb {"IAM_ROLE":"arn:aws:iam::1:role/r","REGION":"us-east-1"} {"EXTERNAL":"TRUE","numrows":"6"} ["2008-02"]"#);
-    let batch = rows(&mut connection, "SELECT CAST(count(*) AS VARCHAR) || ' ' || CAST(sum(pricepaid) AS VARCHAR) FROM lake.sales");
+    assert_eq!(
+        text,
+        r#"lakedb {"IAM_ROLE":"arn:aws:iam::1:role/r","REGION":"us-east-1"} {"EXTERNAL":"TRUE","numrows":"6"} ["2008-02"]"#
+    );
+    let batch = rows(
+        &mut connection,
+        "SELECT CAST(count(*) AS VARCHAR) || ' ' || CAST(sum(pricepaid) AS VARCHAR) FROM lake.sales",
+    );
     let text = redwood_core::arrow::util::display::array_value_to_string(batch.column(0), 0).unwrap();
     assert_eq!(text, "3 237.75");
 }

@@ -84,7 +84,10 @@ async fn distkey_joins_move_no_rows() {
     // On a column that is not the distribution key, rows have to move.
     let other = "SELECT count(*) FROM a JOIN b ON a.k = b.w";
     let plan = text(&mut session, &format!("EXPLAIN {other}")).await;
-    assert!(["DS_DIST_INNER", "DS_DIST_OUTER", "DS_DIST_BOTH", "DS_BCAST_INNER"].iter().any(|l| plan.contains(l)), "{plan}");
+    assert!(
+        ["DS_DIST_INNER", "DS_DIST_OUTER", "DS_DIST_BOTH", "DS_BCAST_INNER"].iter().any(|l| plan.contains(l)),
+        "{plan}"
+    );
     assert!(rows_moved_between_nodes(&mut session, other).await > 0);
     assert_eq!(text(&mut session, other).await, "1960");
     assert_ne!(text(&mut session, moved).await, "0");
@@ -112,7 +115,12 @@ async fn a_lost_node_fails_the_query_and_the_cluster_recovers() {
     test.compute_nodes()[1].kill();
     let error = running.await.unwrap().expect_err("the query must fail when a node dies");
     assert!(killed_at.elapsed() < Duration::from_secs(5), "failed only after {:?}", killed_at.elapsed());
-    assert!(error.sqlstate.starts_with("08") || error.sqlstate.starts_with("58"), "{} {}", error.sqlstate, error.message);
+    assert!(
+        error.sqlstate.starts_with("08") || error.sqlstate.starts_with("58"),
+        "{} {}",
+        error.sqlstate,
+        error.message
+    );
 
     // The leader and other sessions stay up; queries that need the lost node fail the same way.
     let mut other = db.connect();
@@ -121,7 +129,10 @@ async fn a_lost_node_fails_the_query_and_the_cluster_recovers() {
     assert!(error.sqlstate.starts_with("08"), "{} {}", error.sqlstate, error.message);
 
     // A write that needs the lost node fails as a whole: node 0's share is not published either.
-    let error = other.execute("INSERT INTO a SELECT value, 0 FROM generate_series(3001, 3100)").await.expect_err("node 1 is down");
+    let error = other
+        .execute("INSERT INTO a SELECT value, 0 FROM generate_series(3001, 3100)")
+        .await
+        .expect_err("node 1 is down");
     assert!(error.sqlstate.starts_with("08"), "{} {}", error.sqlstate, error.message);
 
     // Back on its address, the node serves all committed data again.
@@ -180,7 +191,8 @@ async fn misconfigured_nodes_are_refused_at_startup() {
     assert!(error.message.contains("belongs to another cluster"), "{}", error.message);
     // A node with another slice count than the catalog records.
     let third = ComputeProcess::start(dir.path().join("node-3-slices"), 3).unwrap();
-    let error = open("l1", vec![addresses[0].clone(), third.address.clone()], CLUSTER_SECRET).err().expect("slices differ");
+    let error =
+        open("l1", vec![addresses[0].clone(), third.address.clone()], CLUSTER_SECRET).err().expect("slices differ");
     assert!(error.message.contains("same number of slices"), "{}", error.message);
     let reopened = open("l1", addresses.clone(), CLUSTER_SECRET).expect("the right nodes in the right order");
     assert_eq!(reopened.layout(), ClusterLayout { nodes: 2, slices_per_node: 2 });
@@ -192,7 +204,12 @@ async fn misconfigured_nodes_are_refused_at_startup() {
     let error = open("l3", vec![ca_node.address.clone()], CLUSTER_SECRET).err().expect("keyed leader, node with a CA");
     assert_eq!(error.sqlstate, "28000", "{}", error.message);
     let with_ca = |leader: &str, compute: Vec<String>| {
-        let config = Config { compute, cluster_secret: CLUSTER_SECRET.to_string(), cluster_tls: ca.cluster_tls(), ..Config::default() };
+        let config = Config {
+            compute,
+            cluster_secret: CLUSTER_SECRET.to_string(),
+            cluster_tls: ca.cluster_tls(),
+            ..Config::default()
+        };
         Database::open(dir.path().join(leader).to_str().unwrap(), config)
     };
     let error = with_ca("l4", addresses).err().expect("leader with a CA, keyed nodes");

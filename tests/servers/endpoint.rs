@@ -30,7 +30,11 @@ async fn failed_logins_carry_their_sqlstate() {
     assert_eq!(login_error(addr, "nobody", ADMIN_PASSWORD, "dev").await, "28000");
     assert_eq!(login_error(addr, ADMIN_USER, ADMIN_PASSWORD, "other").await, "3D000");
     let client = connect(addr).await.unwrap();
-    assert_eq!(client.query_one("SELECT 1", &[]).await.unwrap().get::<_, i32>(0), 1, "SELECT 1 is an INTEGER column, as in PostgreSQL");
+    assert_eq!(
+        client.query_one("SELECT 1", &[]).await.unwrap().get::<_, i32>(0),
+        1,
+        "SELECT 1 is an INTEGER column, as in PostgreSQL"
+    );
 }
 
 #[tokio::test]

@@ -221,9 +221,12 @@ impl Acl {
 
     /// What the principal holds through this list (and what it may grant on).
     pub fn held_by(&self, principal: &Principal) -> (Privileges, Privileges) {
-        self.0.iter().filter(|i| principal.is(&i.grantee)).fold((Privileges::NONE, Privileges::NONE), |(held, grantable), i| {
-            (held | i.privileges, grantable | i.grantable)
-        })
+        self.0
+            .iter()
+            .filter(|i| principal.is(&i.grantee))
+            .fold((Privileges::NONE, Privileges::NONE), |(held, grantable), i| {
+                (held | i.privileges, grantable | i.grantable)
+            })
     }
 
     /// Redshift's `aclitem[]` text (`{alice=arwd/owner,"group g=r/owner"}`), the owner's own
@@ -387,6 +390,9 @@ mod tests {
         acl.grant(&Grantee::User("alice".into()), Privileges::SELECT, true, "o");
         acl.grant(&Grantee::Group("g".into()), Privileges::SELECT | Privileges::INSERT, false, "o");
         acl.grant(&Grantee::Public, Privileges::SELECT, false, "o");
-        assert_eq!(acl.to_text("o", Privileges::ALL_TABLE).unwrap(), "{o=arwdRxtDPA/o,alice=r*/o,\"group g=ar/o\",=r/o}");
+        assert_eq!(
+            acl.to_text("o", Privileges::ALL_TABLE).unwrap(),
+            "{o=arwdRxtDPA/o,alice=r*/o,\"group g=ar/o\",=r/o}"
+        );
     }
 }

@@ -9,7 +9,9 @@
 pub mod access;
 pub mod store;
 
-pub use access::{Acl, AclItem, DefaultAcl, Grantee, Group, Principal, Privileges, RlsAttachment, RlsConjunction, RlsPolicy, Role};
+pub use access::{
+    Acl, AclItem, DefaultAcl, Grantee, Group, Principal, Privileges, RlsAttachment, RlsConjunction, RlsPolicy, Role,
+};
 
 use crate::error::Result;
 use crate::storage::SegmentRef;
@@ -253,12 +255,9 @@ impl TableDef {
     /// Rows counted once even for ALL tables, which hold a copy per node.
     pub fn logical_rows(&self, layout: &ClusterLayout) -> u64 {
         match self.distribution.placement() {
-            Placement::All => self
-                .segments
-                .iter()
-                .filter(|s| layout.node_of(s.slice) == 0)
-                .map(|s| s.live_rows())
-                .sum(),
+            Placement::All => {
+                self.segments.iter().filter(|s| layout.node_of(s.slice) == 0).map(|s| s.live_rows()).sum()
+            }
             _ => self.live_rows(),
         }
     }
@@ -311,7 +310,9 @@ pub struct ExternalColumn {
 pub enum ExternalFormat {
     Parquet,
     /// `STORED AS TEXTFILE`: one row per line, fields split by `delimiter`, `\N` for NULL.
-    Text { delimiter: u8 },
+    Text {
+        delimiter: u8,
+    },
 }
 
 impl ExternalFormat {
@@ -517,7 +518,9 @@ impl CatalogState {
     /// A new database: just the `public` schema.
     pub fn bootstrap() -> Self {
         let mut state = CatalogState::default();
-        state.schemas.insert(DEFAULT_SCHEMA.into(), SchemaEntry::new(DEFAULT_SCHEMA.into(), DEFAULT_OWNER.into(), None));
+        state
+            .schemas
+            .insert(DEFAULT_SCHEMA.into(), SchemaEntry::new(DEFAULT_SCHEMA.into(), DEFAULT_OWNER.into(), None));
         state
     }
 
@@ -631,9 +634,11 @@ impl CatalogState {
 
     /// Every access control list: the database's, the schemas', the relations' and their columns'.
     pub fn acls(&self) -> impl Iterator<Item = &Acl> {
-        std::iter::once(&self.database_acl).chain(self.schemas.values().map(|s| &s.acl)).chain(self.relations.values().flat_map(|r| {
-            std::iter::once(&r.acl).chain(r.table().into_iter().flat_map(|t| t.columns.iter().map(|c| &c.acl)))
-        }))
+        std::iter::once(&self.database_acl).chain(self.schemas.values().map(|s| &s.acl)).chain(
+            self.relations.values().flat_map(|r| {
+                std::iter::once(&r.acl).chain(r.table().into_iter().flat_map(|t| t.columns.iter().map(|c| &c.acl)))
+            }),
+        )
     }
 
     pub fn require_user(&self, name: &str) -> Result<&User> {
@@ -641,9 +646,7 @@ impl CatalogState {
     }
 
     pub fn require_schema(&self, schema: &str) -> Result<&SchemaEntry> {
-        self.schemas
-            .get(schema)
-            .ok_or_else(|| err!(UNDEFINED_SCHEMA, "schema \"{schema}\" does not exist"))
+        self.schemas.get(schema).ok_or_else(|| err!(UNDEFINED_SCHEMA, "schema \"{schema}\" does not exist"))
     }
 
     /// The relation or 42P01.

@@ -150,9 +150,8 @@ impl CatalogStore {
             ("columns", "acl"),
             ("relations", "rls"),
         ] {
-            let exists = conn
-                .prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2")?
-                .exists(params![table, column])?;
+            let exists =
+                conn.prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2")?.exists(params![table, column])?;
             if !exists {
                 conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} TEXT"))?;
             }
@@ -170,10 +169,7 @@ impl CatalogStore {
             ] {
                 tx.execute("INSERT INTO meta(key, value) VALUES (?1, ?2)", params![k, v])?;
             }
-            tx.execute(
-                "INSERT INTO schemas(name, owner) VALUES (?1, ?2)",
-                params![DEFAULT_SCHEMA, DEFAULT_OWNER],
-            )?;
+            tx.execute("INSERT INTO schemas(name, owner) VALUES (?1, ?2)", params![DEFAULT_SCHEMA, DEFAULT_OWNER])?;
             tx.commit()?;
         } else if existing.as_deref() != Some(FORMAT_VERSION) {
             return Err(err!(
@@ -235,7 +231,8 @@ impl CatalogStore {
             state.schemas.insert(name, entry);
         }
         state.database_acl = from_json(self.optional_meta("database_acl")?, "the database")?.unwrap_or_default();
-        state.default_acls = from_json(self.optional_meta("default_acls")?, "the default privileges")?.unwrap_or_default();
+        state.default_acls =
+            from_json(self.optional_meta("default_acls")?, "the default privileges")?.unwrap_or_default();
         let mut stmt = self.conn.prepare("SELECT name, definition FROM policies")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -259,9 +256,9 @@ impl CatalogStore {
             let roles = from_json(r.get(4)?, &name)?.unwrap_or_default();
             state.roles.insert(name.clone(), Role { id: r.get(1)?, name, owner: r.get(2)?, users, roles });
         }
-        let mut stmt = self.conn.prepare(
-            "SELECT name, id, superuser, create_db, scram, md5, valid_until, connection_limit FROM users",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, id, superuser, create_db, scram, md5, valid_until, connection_limit FROM users")?;
         for row in stmt.query_map([], |r| {
             let md5: Option<String> = r.get(5)?;
             Ok(User {
@@ -269,7 +266,9 @@ impl CatalogStore {
                 id: r.get(1)?,
                 superuser: r.get(2)?,
                 create_db: r.get(3)?,
-                password: md5.map(|md5| Ok::<_, rusqlite::Error>(PasswordVerifier { scram: r.get(4)?, md5 })).transpose()?,
+                password: md5
+                    .map(|md5| Ok::<_, rusqlite::Error>(PasswordVerifier { scram: r.get(4)?, md5 }))
+                    .transpose()?,
                 valid_until: r.get(6)?,
                 connection_limit: r.get(7)?,
             })
@@ -324,7 +323,8 @@ impl CatalogStore {
             segments.entry(rel).or_default().push(seg);
         }
         let mut statistics: HashMap<RelId, Vec<ColumnStats>> = HashMap::new();
-        let mut stmt = self.conn.prepare("SELECT rel_id, column_id, null_count, min_value, max_value FROM column_stats")?;
+        let mut stmt =
+            self.conn.prepare("SELECT rel_id, column_id, null_count, min_value, max_value FROM column_stats")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             statistics.entry(r.get(0)?).or_default().push(ColumnStats {
@@ -411,12 +411,7 @@ impl CatalogStore {
 
     /// Every segment id the catalog references (what orphan cleanup must keep).
     pub fn referenced_segments(state: &CatalogState) -> HashSet<u64> {
-        state
-            .relations
-            .values()
-            .filter_map(|r| r.table())
-            .flat_map(|t| t.segments.iter().map(|s| s.id()))
-            .collect()
+        state.relations.values().filter_map(|r| r.table()).flat_map(|t| t.segments.iter().map(|s| s.id())).collect()
     }
 
     /// Writes one commit atomically.
@@ -439,7 +434,10 @@ impl CatalogStore {
         }
         if let Some((acl, default_acls)) = &changes.database_grants {
             tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('database_acl', ?1)", [to_json(&Some(acl))?])?;
-            tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('default_acls', ?1)", [to_json(&Some(default_acls))?])?;
+            tx.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('default_acls', ?1)",
+                [to_json(&Some(default_acls))?],
+            )?;
         }
         for name in changes.users.drop.iter().chain(changes.users.put.iter().map(|u| &u.name)) {
             tx.execute("DELETE FROM users WHERE name=?1", [name])?;
@@ -448,7 +446,10 @@ impl CatalogStore {
             tx.execute("DELETE FROM groups WHERE name=?1", [name])?;
         }
         for g in &changes.groups.put {
-            tx.execute("INSERT INTO groups(name, id, members) VALUES (?1, ?2, ?3)", params![g.name, g.id, to_json(&Some(&g.members))?])?;
+            tx.execute(
+                "INSERT INTO groups(name, id, members) VALUES (?1, ?2, ?3)",
+                params![g.name, g.id, to_json(&Some(&g.members))?],
+            )?;
         }
         for name in changes.roles.drop.iter().chain(changes.roles.put.iter().map(|r| &r.name)) {
             tx.execute("DELETE FROM roles WHERE name=?1", [name])?;
@@ -505,8 +506,10 @@ fn to_json<T: serde::Serialize>(value: &Option<T>) -> Result<Option<String>> {
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(text: Option<String>, owner: &str) -> Result<Option<T>> {
-    text.map(|t| serde_json::from_str(&t).map_err(|e| err!(DATA_CORRUPTED, "catalog entry of {owner} is unreadable: {e}")))
-        .transpose()
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|e| err!(DATA_CORRUPTED, "catalog entry of {owner} is unreadable: {e}"))
+    })
+    .transpose()
 }
 
 fn write_relation(tx: &rusqlite::Transaction, sealer: &Sealer, rel: &Relation) -> Result<()> {
@@ -514,7 +517,11 @@ fn write_relation(tx: &rusqlite::Transaction, sealer: &Sealer, rel: &Relation) -
     if !rel.acl.is_empty() || rel.row_level_security.is_some() {
         tx.execute(
             "UPDATE relations SET acl=?2, rls=?3 WHERE id=?1",
-            params![rel.id, to_json(&(!rel.acl.is_empty()).then_some(&rel.acl))?, rel.row_level_security.map(RlsConjunction::name)],
+            params![
+                rel.id,
+                to_json(&(!rel.acl.is_empty()).then_some(&rel.acl))?,
+                rel.row_level_security.map(RlsConjunction::name)
+            ],
         )?;
     }
     Ok(())

@@ -3,15 +3,15 @@
 use super::{client_schema, to_client_batch, QueryResult, RowSource, Rows, Statement, StatementKind, Value};
 use crate::err;
 use crate::error::{Error, Result};
-use crate::runtime::{wait_on, CLIENT};
 use crate::leader::database::WeakDatabase;
+use crate::runtime::{wait_on, CLIENT};
 use crate::{Database, Output, Param, Prepared, Session};
-use std::collections::HashMap;
-use std::path::PathBuf;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::physical_plan::SendableRecordBatchStream;
 use futures::StreamExt;
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
@@ -47,7 +47,10 @@ fn cancelled() -> Error {
 }
 
 /// Runs `work` on the client runtime until it ends or `token` is cancelled.
-fn run<T: Send + 'static>(token: CancellationToken, work: impl std::future::Future<Output = Result<T>> + Send + 'static) -> Result<T> {
+fn run<T: Send + 'static>(
+    token: CancellationToken,
+    work: impl std::future::Future<Output = Result<T>> + Send + 'static,
+) -> Result<T> {
     wait_on(&CLIENT, async move {
         tokio::select! {
             result = work => result,
@@ -61,7 +64,8 @@ impl EmbeddedConnection {
     /// open in this process is shared (its first opener's configuration holds), as a process
     /// may hold a directory only once.
     pub(super) fn open(target: &str, config: crate::Config) -> Result<EmbeddedConnection> {
-        static OPEN: std::sync::LazyLock<Mutex<HashMap<PathBuf, WeakDatabase>>> = std::sync::LazyLock::new(Default::default);
+        static OPEN: std::sync::LazyLock<Mutex<HashMap<PathBuf, WeakDatabase>>> =
+            std::sync::LazyLock::new(Default::default);
         if target == crate::MEMORY {
             return Ok(EmbeddedConnection::new(Self::open_database(target, config)?));
         }
@@ -91,7 +95,11 @@ impl EmbeddedConnection {
     pub(super) fn new(database: Database) -> EmbeddedConnection {
         let session = database.connect();
         let result_failure = session.result_failure();
-        EmbeddedConnection { session: Arc::new(tokio::sync::Mutex::new(session)), cancel: Cancel::default(), result_failure }
+        EmbeddedConnection {
+            session: Arc::new(tokio::sync::Mutex::new(session)),
+            cancel: Cancel::default(),
+            result_failure,
+        }
     }
 
     pub(super) fn cancel_handle(&self) -> Cancel {
@@ -112,7 +120,9 @@ impl EmbeddedConnection {
                 _ => {
                     let outcome = session.execute(&sql).await?.pop().expect("several outcomes");
                     Ok(match outcome {
-                        crate::Outcome::Rows { schema, batches } => Output::Rows(crate::QueryStream::from_batches(schema, batches)),
+                        crate::Outcome::Rows { schema, batches } => {
+                            Output::Rows(crate::QueryStream::from_batches(schema, batches))
+                        }
                         crate::Outcome::Command { tag, rows } => Output::Command { tag, rows },
                     })
                 }
@@ -122,26 +132,35 @@ impl EmbeddedConnection {
     }
 
     pub(super) fn prepare(&mut self, sql: &str, types: &[Option<DataType>]) -> Result<Statement> {
-        let (session, sql, sql_text, types) = (Arc::clone(&self.session), sql.to_string(), sql.to_string(), types.to_vec());
+        let (session, sql, sql_text, types) =
+            (Arc::clone(&self.session), sql.to_string(), sql.to_string(), types.to_vec());
         let (prepared, description) = run(self.cancel.start(), async move {
             let mut session = session.lock().await;
-            let prepared = session
-                .prepare(&sql)?
-                .ok_or_else(|| err!(SYNTAX_ERROR, "there is no statement to prepare"))?;
+            let prepared =
+                session.prepare(&sql)?.ok_or_else(|| err!(SYNTAX_ERROR, "there is no statement to prepare"))?;
             let description = session.describe(&prepared, &types).await?;
             Ok((prepared, description))
         })?;
         Ok(Statement {
             sql: sql_text,
             param_count: description.params.len(),
-            param_types: description.params.iter().map(|t| t.as_ref().map(crate::endpoint::encode::wire_arrow_type)).collect(),
+            param_types: description
+                .params
+                .iter()
+                .map(|t| t.as_ref().map(crate::endpoint::encode::wire_arrow_type))
+                .collect(),
             columns: description.columns.map(|schema| client_schema(&schema)),
             inner: StatementKind::Embedded(prepared, description.params),
         })
     }
 
     /// Binds the values as text read as the parameters' described types, as the endpoint does.
-    pub(super) fn execute_prepared(&mut self, prepared: &Prepared, types: &[Option<DataType>], params: &[Value]) -> Result<QueryResult> {
+    pub(super) fn execute_prepared(
+        &mut self,
+        prepared: &Prepared,
+        types: &[Option<DataType>],
+        params: &[Value],
+    ) -> Result<QueryResult> {
         let params: Vec<Param> =
             params.iter().zip(types).map(|(v, t)| Param { value: v.to_text(), data_type: t.clone() }).collect();
         let (session, prepared, token) = (Arc::clone(&self.session), prepared.clone(), self.cancel.start());
@@ -178,8 +197,9 @@ pub(super) struct EmbeddedRows {
 impl EmbeddedRows {
     pub(super) fn next_batch(&mut self, schema: &SchemaRef) -> Result<Option<RecordBatch>> {
         let stream = Arc::clone(&self.stream);
-        let next = run(self.token.clone(), async move { stream.lock().await.next().await.transpose().map_err(Error::from) })
-            .and_then(|batch| batch.map(|batch| to_client_batch(&batch, schema)).transpose());
+        let next =
+            run(self.token.clone(), async move { stream.lock().await.next().await.transpose().map_err(Error::from) })
+                .and_then(|batch| batch.map(|batch| to_client_batch(&batch, schema)).transpose());
         if next.is_err() {
             self.result_failure.store(true, Ordering::Relaxed);
         }

@@ -26,7 +26,9 @@ fn translate_from(sql: &str, start: usize, nested: bool) -> Result<(String, usiz
         let next = match bytes[i] {
             b'\'' => quoted_end(bytes, i, b'\'', escapes_backslash(bytes, i)),
             b'"' => quoted_end(bytes, i, b'"', false),
-            b'-' if bytes.get(i + 1) == Some(&b'-') => bytes[i..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |n| i + n),
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                bytes[i..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |n| i + n)
+            }
             b'/' if bytes.get(i + 1) == Some(&b'*') => block_comment_end(bytes, i),
             b'$' => dollar_quote_end(sql, i).unwrap_or(i + 1),
             b'{' => {
@@ -81,7 +83,9 @@ fn function(call: &str) -> Result<String> {
         None => return Err(err!(SYNTAX_ERROR, "malformed {{fn {call}}}: expected name(arguments)")),
     };
     let arg = |n: usize| -> Result<&str> {
-        args.get(n).map(String::as_str).ok_or_else(|| err!(SYNTAX_ERROR, "{{fn {name}}} takes more arguments than were given"))
+        args.get(n)
+            .map(String::as_str)
+            .ok_or_else(|| err!(SYNTAX_ERROR, "{{fn {name}}} takes more arguments than were given"))
     };
     let all = args.join(", ");
     let upper = name.to_ascii_uppercase();
@@ -115,7 +119,9 @@ fn function(call: &str) -> Result<String> {
         "DAYOFMONTH" => extract("day", arg(0)?),
         "DAYOFWEEK" => format!("({} + 1)", extract("dow", arg(0)?)),
         "DAYOFYEAR" => extract("doy", arg(0)?),
-        "YEAR" | "MONTH" | "QUARTER" | "WEEK" | "HOUR" | "MINUTE" | "SECOND" => extract(&name.to_ascii_lowercase(), arg(0)?),
+        "YEAR" | "MONTH" | "QUARTER" | "WEEK" | "HOUR" | "MINUTE" | "SECOND" => {
+            extract(&name.to_ascii_lowercase(), arg(0)?)
+        }
         "TIMESTAMPADD" => format!("dateadd({}, {}, {})", interval_part(arg(0)?)?, arg(1)?, arg(2)?),
         "TIMESTAMPDIFF" => format!("datediff({}, {}, {})", interval_part(arg(0)?)?, arg(1)?, arg(2)?),
         "CONVERT" => format!("CAST({} AS {})", arg(0)?, sql_type_name(arg(1)?)?),
@@ -199,14 +205,23 @@ mod tests {
     #[test]
     fn literals_joins_and_functions() {
         let t = |sql: &str| translate_escapes(sql).unwrap();
-        assert_eq!(t("SELECT {d '2024-01-02'}, {ts '2024-01-02 03:04:05'}"), "SELECT DATE '2024-01-02', TIMESTAMP '2024-01-02 03:04:05'");
-        assert_eq!(t("SELECT * FROM {oj a LEFT OUTER JOIN b ON a.x = b.x}"), "SELECT * FROM a LEFT OUTER JOIN b ON a.x = b.x");
+        assert_eq!(
+            t("SELECT {d '2024-01-02'}, {ts '2024-01-02 03:04:05'}"),
+            "SELECT DATE '2024-01-02', TIMESTAMP '2024-01-02 03:04:05'"
+        );
+        assert_eq!(
+            t("SELECT * FROM {oj a LEFT OUTER JOIN b ON a.x = b.x}"),
+            "SELECT * FROM a LEFT OUTER JOIN b ON a.x = b.x"
+        );
         assert_eq!(t("SELECT {fn UCASE({fn LTRIM(name)})} FROM t"), "SELECT upper(LTRIM(name)) FROM t");
         assert_eq!(t("SELECT {fn TIMESTAMPADD(SQL_TSI_DAY, 3, d)}"), "SELECT dateadd(day, 3, d)");
         assert_eq!(t("SELECT {fn CONVERT(x, SQL_INTEGER)}, {fn MOD(a, 2)}"), "SELECT CAST(x AS integer), ((a) % (2))");
         assert_eq!(t("SELECT {fn CONCAT('a,b', f(1, 2))}"), "SELECT CONCAT('a,b', f(1, 2))");
         assert_eq!(t("SELECT {fn CURDATE()}, {fn NOW()}"), "SELECT current_date, current_timestamp");
-        assert_eq!(t("SELECT a FROM t WHERE a LIKE 'x\\_%' {escape '\\'}"), "SELECT a FROM t WHERE a LIKE 'x\\_%' ESCAPE '\\'");
+        assert_eq!(
+            t("SELECT a FROM t WHERE a LIKE 'x\\_%' {escape '\\'}"),
+            "SELECT a FROM t WHERE a LIKE 'x\\_%' ESCAPE '\\'"
+        );
         assert_eq!(t("SELECT '{d x}', \"{fn}\" -- {oj\n"), "SELECT '{d x}', \"{fn}\" -- {oj\n");
         assert_eq!(t("SELECT {fn YEAR(d)}"), "SELECT CAST(EXTRACT(year FROM d) AS integer)");
     }

@@ -61,7 +61,10 @@ impl Target {
     pub fn parse(target: &str, user: Option<&str>, password: Option<&str>) -> Result<Target> {
         let Some((scheme, _)) = target.split_once("://") else {
             if target.is_empty() {
-                return Err(err!(INVALID_PARAMETER_VALUE, "empty database target: give :memory:, a directory or a redwood:// URL"));
+                return Err(err!(
+                    INVALID_PARAMETER_VALUE,
+                    "empty database target: give :memory:, a directory or a redwood:// URL"
+                ));
             }
             return Ok(Target::Embedded(target.to_string()));
         };
@@ -71,7 +74,8 @@ impl Target {
                 "unknown URL scheme \"{scheme}\": use redwood://, postgres:// or postgresql://"
             ));
         }
-        let url = url::Url::parse(target).map_err(|e| err!(INVALID_PARAMETER_VALUE, "invalid URL \"{target}\": {e}"))?;
+        let url =
+            url::Url::parse(target).map_err(|e| err!(INVALID_PARAMETER_VALUE, "invalid URL \"{target}\": {e}"))?;
         let decode = |s: &str| percent_decode(s);
         let host = url.host_str().filter(|h| !h.is_empty()).unwrap_or("localhost").trim_matches(['[', ']']).to_string();
         let url_user = (!url.username().is_empty()).then(|| decode(url.username()));
@@ -80,7 +84,8 @@ impl Target {
         })?;
         let password = url.password().map(decode).or_else(|| password.map(str::to_string));
         let database = url.path().trim_start_matches('/');
-        let database = if database.is_empty() { crate::catalog::DEFAULT_DATABASE.to_string() } else { decode(database) };
+        let database =
+            if database.is_empty() { crate::catalog::DEFAULT_DATABASE.to_string() } else { decode(database) };
         let mut tls = tls::TlsSettings::default();
         for (key, value) in url.query_pairs() {
             match key.as_ref() {
@@ -90,7 +95,14 @@ impl Target {
                 other => return Err(err!(INVALID_PARAMETER_VALUE, "unknown connection parameter \"{other}\"")),
             }
         }
-        Ok(Target::Remote(RemoteTarget { host, port: url.port().unwrap_or(DEFAULT_PORT), user, password, database, tls }))
+        Ok(Target::Remote(RemoteTarget {
+            host,
+            port: url.port().unwrap_or(DEFAULT_PORT),
+            user,
+            password,
+            database,
+            tls,
+        }))
     }
 }
 
@@ -191,7 +203,10 @@ impl Value {
 pub enum QueryResult {
     Rows(Rows),
     /// A command with its tag (`INSERT 0 5`, `CREATE TABLE`) and the rows it affected, if counted.
-    Command { tag: String, rows: Option<u64> },
+    Command {
+        tag: String,
+        rows: Option<u64>,
+    },
 }
 
 impl QueryResult {
@@ -329,8 +344,8 @@ pub struct ColumnType {
 impl ColumnType {
     /// The type of a column of a result's schema.
     pub fn of(field: &Field) -> ColumnType {
-        use datafusion::arrow::datatypes::DataType;
         use crate::types::SqlType;
+        use datafusion::arrow::datatypes::DataType;
         let declared = crate::leader::origins::field_type(field);
         let (kind, precision, scale) = match (field.data_type(), declared) {
             (DataType::Utf8, Some(SqlType::Varchar(n))) => (ColumnKind::Varchar, n as i32, -1),
@@ -506,7 +521,9 @@ impl Connection {
         }
         params.iter().try_for_each(Value::check)?;
         match (&mut self.kind, &statement.inner) {
-            (Kind::Embedded(c), StatementKind::Embedded(prepared, types)) => c.execute_prepared(prepared, types, params),
+            (Kind::Embedded(c), StatementKind::Embedded(prepared, types)) => {
+                c.execute_prepared(prepared, types, params)
+            }
             (Kind::Remote(c), StatementKind::Remote(_)) => c.execute_prepared(statement, params),
             _ => Err(err!(INVALID_PARAMETER_VALUE, "the statement was prepared on another connection")),
         }
@@ -522,10 +539,7 @@ impl Connection {
 
     /// Schemas: `schema_name`, `schema_owner`.
     pub fn schemas(&mut self) -> Result<QueryResult> {
-        self.metadata(
-            "SELECT schema_name, schema_owner FROM information_schema.schemata ORDER BY schema_name",
-            &[],
-        )
+        self.metadata("SELECT schema_name, schema_owner FROM information_schema.schemata ORDER BY schema_name", &[])
     }
 
     /// Tables and views whose schema and name match the LIKE patterns (`None`: any):
@@ -622,15 +636,25 @@ mod tests {
                 tls: Default::default(),
             })
         );
-        let Target::Remote(remote) = Target::parse("redwood://u@h/db?sslmode=verify-full&sslrootcert=/ca.pem", None, None).unwrap() else { panic!() };
+        let Target::Remote(remote) =
+            Target::parse("redwood://u@h/db?sslmode=verify-full&sslrootcert=/ca.pem", None, None).unwrap()
+        else {
+            panic!()
+        };
         assert_eq!(remote.tls.mode, tls::SslMode::VerifyFull);
         assert_eq!(remote.tls.root_certs, Some(tls::RootCerts::File("/ca.pem".into())));
-        assert!(Target::parse("redwood://u@h/db?sslmode=on", None, None).unwrap_err().message.contains("invalid sslmode"));
+        assert!(Target::parse("redwood://u@h/db?sslmode=on", None, None)
+            .unwrap_err()
+            .message
+            .contains("invalid sslmode"));
         let Target::Remote(remote) = Target::parse("postgres://h", Some("bob"), Some("pw")).unwrap() else { panic!() };
         assert_eq!((remote.port, remote.user.as_str(), remote.database.as_str()), (DEFAULT_PORT, "bob", "dev"));
         assert!(Target::parse("mysql://h/db", Some("u"), None).unwrap_err().message.contains("unknown URL scheme"));
         assert!(Target::parse("redwood://h/db", None, None).unwrap_err().message.contains("no user"));
-        assert!(Target::parse("redwood://u@h/db?color=red", None, None).unwrap_err().message.contains("unknown connection parameter"));
+        assert!(Target::parse("redwood://u@h/db?color=red", None, None)
+            .unwrap_err()
+            .message
+            .contains("unknown connection parameter"));
     }
 
     #[test]

@@ -37,7 +37,9 @@ pub fn numbered_placeholders(sql: &str, style: ParamStyle) -> Result<Numbered> {
         let skip_to = match bytes[i] {
             b'\'' => quoted_end(bytes, i, b'\'', escapes_backslash(bytes, i)),
             b'"' => quoted_end(bytes, i, b'"', false),
-            b'-' if bytes.get(i + 1) == Some(&b'-') => bytes[i..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |n| i + n),
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                bytes[i..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |n| i + n)
+            }
             b'/' if bytes.get(i + 1) == Some(&b'*') => block_comment_end(bytes, i),
             b'$' => dollar_quote_end(sql, i).unwrap_or(i + 1),
             b'?' if style == ParamStyle::Qmark => {
@@ -60,7 +62,11 @@ pub fn numbered_placeholders(sql: &str, style: ParamStyle) -> Result<Numbered> {
                     }
                     (ParamStyle::Pyformat, Some(b'(')) => {
                         let close = sql[i..].find(")s").map(|n| i + n).ok_or_else(|| {
-                            err!(SYNTAX_ERROR, "unterminated parameter marker at \"{}\": write %(name)s", excerpt(sql, i))
+                            err!(
+                                SYNTAX_ERROR,
+                                "unterminated parameter marker at \"{}\": write %(name)s",
+                                excerpt(sql, i)
+                            )
                         })?;
                         let name = &sql[i + 2..close];
                         count += 1;

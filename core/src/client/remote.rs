@@ -14,8 +14,8 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::datatypes::{DataType, Field, IntervalMonthDayNano, Schema, SchemaRef};
 use futures::StreamExt;
-use tokio_postgres::types::{FromSql, IsNull, ToSql, Type};
 use std::sync::Arc;
+use tokio_postgres::types::{FromSql, IsNull, ToSql, Type};
 use tokio_postgres::{Client, RowStream};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
@@ -213,9 +213,11 @@ impl RemoteConnection {
     pub(super) fn prepare(&mut self, sql: &str, types: &[Option<DataType>]) -> Result<Statement> {
         self.set_aside_rows();
         // `unknown` leaves a parameter's type to the server, as an undeclared one.
-        let types: Vec<Type> = types.iter().map(|t| t.as_ref().map_or(Type::UNKNOWN, crate::endpoint::encode::pg_type)).collect();
+        let types: Vec<Type> =
+            types.iter().map(|t| t.as_ref().map_or(Type::UNKNOWN, crate::endpoint::encode::pg_type)).collect();
         let (client, text) = (Arc::clone(&self.client), sql.to_string());
-        let prepared = wait_on(&CLIENT, async move { client.prepare_typed(&text, &types).await }).map_err(wire_error)?;
+        let prepared =
+            wait_on(&CLIENT, async move { client.prepare_typed(&text, &types).await }).map_err(wire_error)?;
         let columns = (!prepared.columns().is_empty()).then(|| result_schema(&prepared)).transpose()?;
         let param_types = prepared
             .params()
@@ -240,7 +242,8 @@ impl RemoteConnection {
         let StatementKind::Remote(prepared) = &statement.inner else { unreachable!("a remote statement") };
         let texts: Vec<TextParam> = params.iter().map(|v| TextParam(v.to_text())).collect();
         let (client, prepared_copy) = (Arc::clone(&self.client), prepared.clone());
-        let stream = wait_on(&CLIENT, async move { client.query_raw(&prepared_copy, texts).await }).map_err(wire_error)?;
+        let stream =
+            wait_on(&CLIENT, async move { client.query_raw(&prepared_copy, texts).await }).map_err(wire_error)?;
         match &statement.columns {
             Some(schema) => {
                 let types = prepared.columns().iter().map(|c| c.type_().clone()).collect();
@@ -295,9 +298,15 @@ fn result_schema(statement: &tokio_postgres::Statement) -> Result<SchemaRef> {
         .columns()
         .iter()
         .map(|column| {
-            let data_type = crate::endpoint::encode::client_arrow_type(column.type_(), column.type_modifier()).ok_or_else(|| {
-                err!(FEATURE_NOT_SUPPORTED, "column \"{}\" has type {}, which the client cannot read yet", column.name(), column.type_())
-            })?;
+            let data_type = crate::endpoint::encode::client_arrow_type(column.type_(), column.type_modifier())
+                .ok_or_else(|| {
+                    err!(
+                        FEATURE_NOT_SUPPORTED,
+                        "column \"{}\" has type {}, which the client cannot read yet",
+                        column.name(),
+                        column.type_()
+                    )
+                })?;
             let field = Field::new(column.name(), data_type, true);
             let length = (column.type_modifier() - 4).max(0) as u32;
             Ok(match *column.type_() {
@@ -328,10 +337,13 @@ fn command_tag(sql: &str, rows: Option<u64>) -> (String, Option<u64>) {
     let count = rows.unwrap_or(0);
     let tag = match first {
         "INSERT" => return (format!("INSERT 0 {count}"), Some(count)),
-        "UPDATE" | "DELETE" | "SELECT" | "COPY" | "MERGE" | "FETCH" | "MOVE" => return (format!("{first} {count}"), Some(count)),
+        "UPDATE" | "DELETE" | "SELECT" | "COPY" | "MERGE" | "FETCH" | "MOVE" => {
+            return (format!("{first} {count}"), Some(count))
+        }
         "CREATE" | "DROP" | "ALTER" => {
             let modifiers = ["OR", "REPLACE", "TEMP", "TEMPORARY", "LOCAL", "GLOBAL", "EXTERNAL"];
-            let object: Vec<&str> = words[1..].iter().map(String::as_str).skip_while(|w| modifiers.contains(w)).take(1).collect();
+            let object: Vec<&str> =
+                words[1..].iter().map(String::as_str).skip_while(|w| modifiers.contains(w)).take(1).collect();
             match object.first() {
                 Some(&"MATERIALIZED") => format!("{first} MATERIALIZED VIEW"),
                 Some(&"RLS") => format!("{first} RLS POLICY"),
@@ -391,7 +403,11 @@ fn split_statements(sql: &str) -> Vec<String> {
 struct TextParam(Option<String>);
 
 impl ToSql for TextParam {
-    fn to_sql(&self, _ty: &Type, out: &mut bytes::BytesMut) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+    fn to_sql(
+        &self,
+        _ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
         match &self.0 {
             Some(text) => {
                 out.extend_from_slice(text.as_bytes());
@@ -494,9 +510,15 @@ fn decode_column(rows: &[tokio_postgres::Row], index: usize, ty: &Type, data_typ
 
 fn new_builder(data_type: &DataType, capacity: usize) -> Result<Box<dyn ArrayBuilder>> {
     Ok(match data_type {
-        DataType::Decimal128(p, s) => Box::new(Decimal128Builder::with_capacity(capacity).with_precision_and_scale(*p, *s)?),
-        DataType::Timestamp(_, tz) => Box::new(TimestampMicrosecondBuilder::with_capacity(capacity).with_timezone_opt(tz.clone())),
-        DataType::List(element) => Box::new(ListBuilder::new(new_builder(element.data_type(), capacity)?).with_field(Arc::clone(element))),
+        DataType::Decimal128(p, s) => {
+            Box::new(Decimal128Builder::with_capacity(capacity).with_precision_and_scale(*p, *s)?)
+        }
+        DataType::Timestamp(_, tz) => {
+            Box::new(TimestampMicrosecondBuilder::with_capacity(capacity).with_timezone_opt(tz.clone()))
+        }
+        DataType::List(element) => {
+            Box::new(ListBuilder::new(new_builder(element.data_type(), capacity)?).with_field(Arc::clone(element)))
+        }
         other => datafusion::arrow::array::make_builder(other, capacity),
     })
 }
@@ -524,14 +546,22 @@ fn append(builder: &mut dyn ArrayBuilder, value: Option<&[u8]>, ty: &Type, data_
         DataType::Float32 => put!(Float32Builder, |raw| Ok::<_, Error>(f32::from_be_bytes(fixed(raw, ty)?))),
         DataType::Float64 => put!(Float64Builder, |raw| Ok::<_, Error>(f64::from_be_bytes(fixed(raw, ty)?))),
         DataType::Decimal128(_, scale) => put!(Decimal128Builder, |raw| decode_numeric(raw, *scale as i32)),
-        DataType::Utf8 if matches!(*ty, Type::INT2_VECTOR | Type::OID_VECTOR) => put!(StringBuilder, |raw| vector_text(raw, ty)),
+        DataType::Utf8 if matches!(*ty, Type::INT2_VECTOR | Type::OID_VECTOR) => {
+            put!(StringBuilder, |raw| vector_text(raw, ty))
+        }
         DataType::Utf8 => put!(StringBuilder, |raw| std::str::from_utf8(raw).map_err(|_| bad_value(ty))),
         DataType::Binary => put!(BinaryBuilder, |raw| Ok::<_, Error>(raw)),
-        DataType::Date32 => put!(Date32Builder, |raw| Ok::<_, Error>(i32::from_be_bytes(fixed(raw, ty)?) + PG_EPOCH_DAYS)),
-        DataType::Timestamp(..) => {
-            put!(TimestampMicrosecondBuilder, |raw| Ok::<_, Error>(i64::from_be_bytes(fixed(raw, ty)?) + PG_EPOCH_MICROS))
+        DataType::Date32 => {
+            put!(Date32Builder, |raw| Ok::<_, Error>(i32::from_be_bytes(fixed(raw, ty)?) + PG_EPOCH_DAYS))
         }
-        DataType::Time64(_) => put!(Time64MicrosecondBuilder, |raw| Ok::<_, Error>(i64::from_be_bytes(fixed(raw, ty)?))),
+        DataType::Timestamp(..) => {
+            put!(TimestampMicrosecondBuilder, |raw| Ok::<_, Error>(
+                i64::from_be_bytes(fixed(raw, ty)?) + PG_EPOCH_MICROS
+            ))
+        }
+        DataType::Time64(_) => {
+            put!(Time64MicrosecondBuilder, |raw| Ok::<_, Error>(i64::from_be_bytes(fixed(raw, ty)?)))
+        }
         DataType::Interval(_) => put!(IntervalMonthDayNanoBuilder, |raw| {
             let raw: [u8; 16] = fixed(raw, ty)?;
             let micros = i64::from_be_bytes(raw[0..8].try_into().expect("8 bytes"));
@@ -646,10 +676,16 @@ mod tests {
         assert_eq!(tag("begin", Some(0)), ("BEGIN".to_string(), None));
         assert_eq!(tag("create table t distkey(a) as select 1 as a", Some(1)), ("SELECT 1".to_string(), Some(1)));
         assert_eq!(tag("create table t (a int default cast(1 as int))", Some(0)), ("CREATE TABLE".to_string(), None));
-        assert_eq!(tag("create external table s.t (a int) stored as parquet location 's3://b/'", None), ("CREATE EXTERNAL TABLE".to_string(), None));
+        assert_eq!(
+            tag("create external table s.t (a int) stored as parquet location 's3://b/'", None),
+            ("CREATE EXTERNAL TABLE".to_string(), None)
+        );
         assert_eq!(tag("create rls policy p using (true)", None), ("CREATE RLS POLICY".to_string(), None));
         assert_eq!(tag("detach rls policy p on t from u", None), ("DETACH RLS POLICY".to_string(), None));
-        assert_eq!(tag("create external schema s from data catalog database 'd' iam_role 'r'", None), ("CREATE SCHEMA".to_string(), None));
+        assert_eq!(
+            tag("create external schema s from data catalog database 'd' iam_role 'r'", None),
+            ("CREATE SCHEMA".to_string(), None)
+        );
     }
 
     #[test]

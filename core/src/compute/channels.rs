@@ -64,8 +64,16 @@ impl ClusterTls {
         }
         let mut seed = [0u8; 32];
         let rounds = NonZeroU32::new(KEY_DERIVATION_ROUNDS).expect("rounds");
-        ring::pbkdf2::derive(ring::pbkdf2::PBKDF2_HMAC_SHA256, rounds, KEY_DERIVATION_SALT, secret.as_bytes(), &mut seed);
-        let ca_key = KeyPair::try_from(&tokio_rustls::rustls::pki_types::PrivatePkcs8KeyDer::from(ed25519_pkcs8(&seed))).map_err(failed)?;
+        ring::pbkdf2::derive(
+            ring::pbkdf2::PBKDF2_HMAC_SHA256,
+            rounds,
+            KEY_DERIVATION_SALT,
+            secret.as_bytes(),
+            &mut seed,
+        );
+        let ca_key =
+            KeyPair::try_from(&tokio_rustls::rustls::pki_types::PrivatePkcs8KeyDer::from(ed25519_pkcs8(&seed)))
+                .map_err(failed)?;
         let mut ca_params = CertificateParams::new(vec![]).map_err(failed)?;
         ca_params.distinguished_name.push(DnType::CommonName, "Redwood cluster CA");
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -98,8 +106,8 @@ impl ClusterTls {
     /// `https://host:port`; `address` is `host:port` or an https URL.
     pub fn node_url(&self, address: &str) -> Result<String> {
         let url = if address.contains("://") { address.to_string() } else { format!("https://{address}") };
-        let parsed =
-            Url::parse(&url).map_err(|e| err!(INVALID_PARAMETER_VALUE, "invalid compute node address \"{address}\": {e}"))?;
+        let parsed = Url::parse(&url)
+            .map_err(|e| err!(INVALID_PARAMETER_VALUE, "invalid compute node address \"{address}\": {e}"))?;
         if parsed.port().is_none() {
             return Err(err!(INVALID_PARAMETER_VALUE, "compute node address \"{address}\" needs a port (host:port)"));
         }
@@ -134,7 +142,10 @@ impl ClusterTls {
     /// certificates it requires.
     pub fn server_config(&self) -> Result<ServerTlsConfig> {
         let identity = self.identity.clone().ok_or_else(|| {
-            err!(INVALID_PARAMETER_VALUE, "a compute node with --cluster-ca needs its certificate (--tls-cert/--tls-key)")
+            err!(
+                INVALID_PARAMETER_VALUE,
+                "a compute node with --cluster-ca needs its certificate (--tls-cert/--tls-key)"
+            )
         })?;
         let config = ServerTlsConfig::new().identity(identity);
         Ok(if self.keyed { config.client_ca_root(self.ca.clone()) } else { config })
@@ -143,7 +154,8 @@ impl ClusterTls {
 
 /// The PKCS#8 (v1) document of the Ed25519 key with `seed` (RFC 8410): a fixed prefix, then the seed.
 fn ed25519_pkcs8(seed: &[u8; 32]) -> Vec<u8> {
-    const PREFIX: [u8; 16] = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+    const PREFIX: [u8; 16] =
+        [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
     [PREFIX.as_slice(), seed].concat()
 }
 
@@ -151,9 +163,12 @@ fn ed25519_pkcs8(seed: &[u8; 32]) -> Vec<u8> {
 pub fn handshake_failure(address: &str, source: &(dyn std::error::Error + 'static)) -> Option<Error> {
     let mut next = Some(source);
     while let Some(error) = next {
-        let tls = error
-            .downcast_ref::<tokio_rustls::rustls::Error>()
-            .or_else(|| error.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()).and_then(|e| e.downcast_ref::<tokio_rustls::rustls::Error>()));
+        let tls = error.downcast_ref::<tokio_rustls::rustls::Error>().or_else(|| {
+            error
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|e| e.downcast_ref::<tokio_rustls::rustls::Error>())
+        });
         if let Some(tls) = tls {
             return Some(err!(
                 INVALID_AUTHORIZATION,
@@ -198,7 +213,10 @@ impl NodeChannels {
 
 #[async_trait]
 impl ChannelResolver for NodeChannels {
-    async fn get_worker_client_for_url(&self, url: &Url) -> std::result::Result<Box<dyn WorkerChannel>, DataFusionError> {
+    async fn get_worker_client_for_url(
+        &self,
+        url: &Url,
+    ) -> std::result::Result<Box<dyn WorkerChannel>, DataFusionError> {
         self.channel(url).map(create_worker_client).map_err(Error::into_datafusion)
     }
 }

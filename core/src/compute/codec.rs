@@ -125,7 +125,14 @@ impl PhysicalExtensionCodec for RedwoodCodec {
             if let Some(d) = &s.deleted {
                 d.serialize_into(&mut deleted).map_err(proto_err)?;
             }
-            Ok(SegmentNode { id: s.id(), table: s.file.table, slice: s.slice, rows: s.rows, bytes: s.file.bytes, deleted })
+            Ok(SegmentNode {
+                id: s.id(),
+                table: s.file.table,
+                slice: s.slice,
+                rows: s.rows,
+                bytes: s.file.bytes,
+                deleted,
+            })
         };
         let message = ScanNode {
             table_name: spec.table_name.clone(),

@@ -15,8 +15,8 @@ use crate::storage::remote::MAX_MESSAGE_BYTES;
 use crate::storage::Storage;
 use arrow_flight::flight_service_server::{FlightService, FlightServiceServer};
 use arrow_flight::{
-    Action, ActionType, Criteria, Empty, FlightData, FlightDescriptor, FlightInfo, HandshakeRequest,
-    HandshakeResponse, PollInfo, PutResult, SchemaResult, Ticket,
+    Action, ActionType, Criteria, Empty, FlightData, FlightDescriptor, FlightInfo, HandshakeRequest, HandshakeResponse,
+    PollInfo, PutResult, SchemaResult, Ticket,
 };
 use datafusion::execution::SessionState;
 use datafusion_distributed::{DistributedExt, Worker, WorkerQueryContext};
@@ -109,7 +109,12 @@ impl ComputeNode {
             }
             return Ok(identity.clone());
         }
-        let joined = NodeIdentity { cluster_id: request.cluster_id, node: request.node, slices: identity.slices, ..Default::default() };
+        let joined = NodeIdentity {
+            cluster_id: request.cluster_id,
+            node: request.node,
+            slices: identity.slices,
+            ..Default::default()
+        };
         let path = self.dir.join(IDENTITY_FILE);
         let text = format!("cluster_id={}\nnode={}\nslices={}\n", joined.cluster_id, joined.node, joined.slices);
         let write = || -> std::io::Result<()> {
@@ -166,7 +171,8 @@ impl ComputeNode {
                 Ok(vec![])
             }
             action::REMOVE_ORPHANS => {
-                let referenced: HashSet<u64> = SegmentIds::decode(body).map_err(decode_error)?.ids.into_iter().collect();
+                let referenced: HashSet<u64> =
+                    SegmentIds::decode(body).map_err(decode_error)?.ids.into_iter().collect();
                 let count = self.storage.remove_orphans(&referenced)? as u64;
                 Ok(vec![Count { count }.encode_to_vec()])
             }
@@ -304,12 +310,20 @@ impl FlightService for NodeService {
             .await
             .map_err(|e| Status::internal(format!("compute node action failed: {e}")))?;
         let bodies = result.map_err(|e| protocol::to_status(&e))?;
-        let stream = futures::stream::iter(bodies.into_iter().map(|body| Ok(arrow_flight::Result { body: body.into() })));
+        let stream =
+            futures::stream::iter(bodies.into_iter().map(|body| Ok(arrow_flight::Result { body: body.into() })));
         Ok(Response::new(stream.boxed()))
     }
 
     async fn list_actions(&self, _: Request<Empty>) -> Reply<ActionType> {
-        let actions = [action::IDENTIFY, action::JOIN, action::PUT_SEGMENT, action::GET_SEGMENT, action::REMOVE_SEGMENTS, action::REMOVE_ORPHANS];
+        let actions = [
+            action::IDENTIFY,
+            action::JOIN,
+            action::PUT_SEGMENT,
+            action::GET_SEGMENT,
+            action::REMOVE_SEGMENTS,
+            action::REMOVE_ORPHANS,
+        ];
         let stream = futures::stream::iter(
             actions.map(|a| Ok(ActionType { r#type: a.to_string(), description: String::new() })),
         );

@@ -95,7 +95,9 @@ pub fn from_status(address: &str, status: &tonic::Status) -> Error {
     if status.code() == tonic::Code::Unauthenticated {
         return Error::new(
             sqlstate::INVALID_AUTHORIZATION,
-            format!("compute node {address} refused the cluster secret: start the leader with the nodes' --cluster-secret"),
+            format!(
+                "compute node {address} refused the cluster secret: start the leader with the nodes' --cluster-secret"
+            ),
         );
     }
     if let Ok(state) = std::str::from_utf8(status.details()) {

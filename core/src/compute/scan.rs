@@ -6,12 +6,12 @@
 //! distribution as its output partitioning so DataFusion plans distkey joins without moving rows.
 
 use crate::error::{sqlstate, Error};
-use crate::storage::{SegmentRef, SegmentReader};
+use crate::storage::{SegmentReader, SegmentRef};
 use datafusion::arrow::array::{ArrayRef, BooleanArray, RecordBatch, RecordBatchOptions, UInt64Array};
 use datafusion::arrow::datatypes::{Schema, SchemaRef};
 use datafusion::common::pruning::PruningStatistics;
-use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::stats::Precision;
+use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{Column, Result, ScalarValue, Statistics};
 use datafusion::execution::TaskContext;
 use datafusion::parquet::arrow::arrow_reader::statistics::StatisticsConverter;
@@ -20,11 +20,13 @@ use datafusion::parquet::arrow::ProjectionMask;
 use datafusion::parquet::file::metadata::ParquetMetaData;
 use datafusion::parquet::schema::types::SchemaDescriptor;
 use datafusion::physical_expr::{EquivalenceProperties, Partitioning, PhysicalExpr};
+use datafusion::physical_optimizer::pruning::PruningPredicate;
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
 use datafusion::physical_plan::metrics::{Count, ExecutionPlanMetricsSet, MetricBuilder, MetricsSet, Time};
 use datafusion::physical_plan::stream::RecordBatchReceiverStreamBuilder;
-use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, SendableRecordBatchStream};
-use datafusion::physical_optimizer::pruning::PruningPredicate;
+use datafusion::physical_plan::{
+    DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, SendableRecordBatchStream,
+};
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
@@ -214,7 +216,11 @@ impl ExecutionPlan for SliceScanExec {
     /// tables rather than redistributing the big one.
     fn partition_statistics(&self, partition: Option<usize>) -> Result<Arc<Statistics>> {
         // A DISTSTYLE ALL table counts one copy; a partition of a multi-task scan, its share.
-        let copies = if self.spec.replicated { &self.spec.partitions[..1.min(self.spec.partitions.len())] } else { &self.spec.partitions[..] };
+        let copies = if self.spec.replicated {
+            &self.spec.partitions[..1.min(self.spec.partitions.len())]
+        } else {
+            &self.spec.partitions[..]
+        };
         let all_rows = copies.iter().flatten().map(|s| s.live_rows() as usize).sum::<usize>();
         let mut rows = match partition {
             Some(p) if self.spec.tasks == 1 => {
@@ -226,7 +232,8 @@ impl ExecutionPlan for SliceScanExec {
         if let Some(limit) = self.limit {
             rows = rows.min(limit);
         }
-        let row_width: usize = self.schema.fields().iter().map(|f| f.data_type().primitive_width().unwrap_or(STRING_WIDTH)).sum();
+        let row_width: usize =
+            self.schema.fields().iter().map(|f| f.data_type().primitive_width().unwrap_or(STRING_WIDTH)).sum();
         let mut statistics = self.spec.statistics.clone().project(Some(&self.projection));
         statistics.num_rows = Precision::Inexact(rows);
         statistics.total_byte_size = Precision::Inexact(rows * row_width);
@@ -354,12 +361,8 @@ impl SegmentScan {
         self.metrics.segments_scanned.add(1);
 
         let file_schema = Arc::clone(footer.schema());
-        let wanted: HashSet<&str> = self
-            .projection
-            .iter()
-            .filter_map(|i| self.spec.sources.get(*i))
-            .map(|s| s.physical.as_str())
-            .collect();
+        let wanted: HashSet<&str> =
+            self.projection.iter().filter_map(|i| self.spec.sources.get(*i)).map(|s| s.physical.as_str()).collect();
         let roots: Vec<usize> = file_schema
             .fields()
             .iter()

@@ -32,7 +32,10 @@ enum Stage {
     Md5([u8; 4]),
     Cleartext,
     /// Temporary credentials for this login name and database.
-    Temporary { login: String, database: String },
+    Temporary {
+        login: String,
+        database: String,
+    },
 }
 
 pub(super) struct Authenticator {
@@ -52,14 +55,23 @@ fn password_failed(user: &str) -> PgWireError {
 
 impl Authenticator {
     pub(super) fn new(shared: Arc<Shared>, connection: Arc<ConnectionState>) -> Authenticator {
-        Authenticator { shared, connection, stage: tokio::sync::Mutex::new(Stage::Start), user: std::sync::Mutex::new(None) }
+        Authenticator {
+            shared,
+            connection,
+            stage: tokio::sync::Mutex::new(Stage::Start),
+            user: std::sync::Mutex::new(None),
+        }
     }
 
     /// The catalog user a login name refers to, if they may log in now.
     fn lookup(&self, login: &str) -> PgWireResult<User> {
         let name = login.to_ascii_lowercase();
         let snapshot = self.shared.db.snapshot();
-        let user = snapshot.users.get(&name).cloned().ok_or_else(|| fatal("28000", format!("user \"{name}\" does not exist")))?;
+        let user = snapshot
+            .users
+            .get(&name)
+            .cloned()
+            .ok_or_else(|| fatal("28000", format!("user \"{name}\" does not exist")))?;
         if let Some(until) = &user.valid_until {
             let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
             if now.as_str() >= until.as_str() {
@@ -84,7 +96,8 @@ impl Authenticator {
         if self.shared.config.require_ssl && !client.is_secure() {
             return Err(fatal("28000", "this server requires SSL connections (sslmode=require)".into()));
         }
-        let login = client.metadata().get(METADATA_USER).cloned().ok_or_else(|| fatal("28000", "no user name given".into()))?;
+        let login =
+            client.metadata().get(METADATA_USER).cloned().ok_or_else(|| fatal("28000", "no user name given".into()))?;
         let database = client.metadata().get(METADATA_DATABASE).cloned().unwrap_or_else(|| login.clone());
         if database != self.shared.database_name() {
             return Err(fatal("3D000", format!("database \"{database}\" does not exist")));
@@ -152,7 +165,10 @@ impl Authenticator {
         if let Stage::Temporary { login, database } = &*stage {
             let password = message.into_password()?.password;
             let db = &self.shared.db;
-            let claim = db.credentials().verify(login, database, &password, chrono::Utc::now()).map_err(|e| fatal(e.sqlstate, e.message))?;
+            let claim = db
+                .credentials()
+                .verify(login, database, &password, chrono::Utc::now())
+                .map_err(|e| fatal(e.sqlstate, e.message))?;
             crate::leader::users::admit_temporary_user(db, &claim).map_err(|e| fatal(e.sqlstate, e.message))?;
             let user = self.lookup(&claim.user)?;
             *self.user.lock().unwrap() = Some(user.clone());
@@ -197,13 +213,17 @@ impl Authenticator {
                 } else {
                     PasswordMessageFamily::SASLResponse(message.into_sasl_response()?)
                 };
-                let (iterations, _, _) = verifier.scram.as_deref().and_then(parse_scram).ok_or_else(|| password_failed(&user.name))?;
+                let (iterations, _, _) =
+                    verifier.scram.as_deref().and_then(parse_scram).ok_or_else(|| password_failed(&user.name))?;
                 let mut scram = ScramAuth::new(Arc::new(StoredVerifier(user.clone())));
                 scram.set_iterations(iterations);
-                let (response, next) = scram.process_scram_message(client, message, state).await.map_err(|e| match e {
-                    PgWireError::InvalidPassword(_) | PgWireError::InvalidScramMessage(_) => password_failed(&user.name),
-                    other => other,
-                })?;
+                let (response, next) =
+                    scram.process_scram_message(client, message, state).await.map_err(|e| match e {
+                        PgWireError::InvalidPassword(_) | PgWireError::InvalidScramMessage(_) => {
+                            password_failed(&user.name)
+                        }
+                        other => other,
+                    })?;
                 client.send(PgWireBackendMessage::Authentication(response)).await?;
                 *state = next;
                 matches!(state, SASLState::Finished)
@@ -222,7 +242,13 @@ impl Authenticator {
 
     /// Opens the session of `user`, who proved who they are by `method`, in `groups` for the
     /// session besides their own.
-    async fn authenticated<C>(&self, client: &mut C, user: &User, method: &'static str, groups: Vec<String>) -> PgWireResult<()>
+    async fn authenticated<C>(
+        &self,
+        client: &mut C,
+        user: &User,
+        method: &'static str,
+        groups: Vec<String>,
+    ) -> PgWireResult<()>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::Error: Debug,

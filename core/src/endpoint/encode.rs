@@ -8,12 +8,13 @@
 use crate::err;
 use crate::error::{Error, Result};
 use crate::sql::format::column_to_text;
-use datafusion::arrow::array::timezone::Tz;
 use crate::types::SqlType;
 use bytes::{BufMut, BytesMut};
+use chrono::Datelike;
+use datafusion::arrow::array::timezone::Tz;
+use datafusion::arrow::array::IntervalMonthDayNanoArray;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::array::IntervalMonthDayNanoArray;
 use datafusion::arrow::datatypes::{
     DataType, Date32Type, Decimal128Type, DurationMicrosecondType, Float32Type, Float64Type, Int16Type, Int32Type,
     Int64Type, IntervalMonthDayNano, IntervalMonthDayNanoType, IntervalUnit, Time64MicrosecondType, TimeUnit,
@@ -21,7 +22,6 @@ use datafusion::arrow::datatypes::{
 };
 use pgwire::api::results::{FieldFormat, FieldInfo};
 use pgwire::api::Type;
-use chrono::Datelike;
 use pgwire::messages::data::DataRow;
 
 /// Days from 1970-01-01 (Arrow's epoch) to 2000-01-01 (PostgreSQL's).
@@ -59,7 +59,9 @@ pub fn pg_type(data_type: &DataType) -> Type {
 /// The Arrow type a client reads a result column of wire type `ty` (with modifier `typmod`) as:
 /// the client API's result types (`None`: a type it cannot read).
 pub fn client_arrow_type(ty: &Type, typmod: i32) -> Option<DataType> {
-    let list = |element: DataType| DataType::List(std::sync::Arc::new(datafusion::arrow::datatypes::Field::new_list_field(element, true)));
+    let list = |element: DataType| {
+        DataType::List(std::sync::Arc::new(datafusion::arrow::datatypes::Field::new_list_field(element, true)))
+    };
     Some(match *ty {
         Type::BOOL => DataType::Boolean,
         Type::INT2 => DataType::Int16,
@@ -71,7 +73,13 @@ pub fn client_arrow_type(ty: &Type, typmod: i32) -> Option<DataType> {
         Type::NUMERIC if typmod >= 4 => DataType::Decimal128(((typmod - 4) >> 16) as u8, ((typmod - 4) & 0xffff) as i8),
         Type::NUMERIC => DataType::Decimal128(38, 10),
         // int2vector and oidvector (system columns) as PostgreSQL prints them: `1 2`.
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN | Type::CHAR | Type::INT2_VECTOR
+        Type::TEXT
+        | Type::VARCHAR
+        | Type::BPCHAR
+        | Type::NAME
+        | Type::UNKNOWN
+        | Type::CHAR
+        | Type::INT2_VECTOR
         | Type::OID_VECTOR => DataType::Utf8,
         Type::DATE => DataType::Date32,
         Type::TIMESTAMP => DataType::Timestamp(TimeUnit::Microsecond, None),
@@ -106,10 +114,21 @@ fn numeric_typmod(data_type: &DataType) -> Option<i32> {
 /// or a type bound as text; the statement's context decides).
 pub fn arrow_type(pg_type: &Type) -> Option<DataType> {
     match *pg_type {
-        Type::BOOL | Type::INT2 | Type::INT4 | Type::OID | Type::INT8 | Type::FLOAT4 | Type::FLOAT8 | Type::NUMERIC
-        | Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::DATE | Type::TIMESTAMP | Type::TIMESTAMPTZ => {
-            client_arrow_type(pg_type, -1)
-        }
+        Type::BOOL
+        | Type::INT2
+        | Type::INT4
+        | Type::OID
+        | Type::INT8
+        | Type::FLOAT4
+        | Type::FLOAT8
+        | Type::NUMERIC
+        | Type::TEXT
+        | Type::VARCHAR
+        | Type::BPCHAR
+        | Type::NAME
+        | Type::DATE
+        | Type::TIMESTAMP
+        | Type::TIMESTAMPTZ => client_arrow_type(pg_type, -1),
         _ => None,
     }
 }
@@ -122,13 +141,19 @@ pub fn fields(schema: &datafusion::arrow::datatypes::Schema, format: impl Fn(usi
         .enumerate()
         .map(|(i, f)| {
             // A system column of a PostgreSQL type Arrow lacks (pg_index.indkey is int2vector).
-            if let Some(ty) = f.metadata().get(crate::leader::origins::PG_OID_METADATA).and_then(|o| o.parse().ok()).and_then(Type::from_oid) {
+            if let Some(ty) = f
+                .metadata()
+                .get(crate::leader::origins::PG_OID_METADATA)
+                .and_then(|o| o.parse().ok())
+                .and_then(Type::from_oid)
+            {
                 return FieldInfo::new(f.name().clone(), None, None, ty, format(i));
             }
             // A column traced to a CHAR(n)/VARCHAR(n) column reports its type and length.
             if let Some(sql_type @ (SqlType::Char(_) | SqlType::Varchar(_))) = crate::leader::origins::field_type(f) {
                 let ty = Type::from_oid(sql_type.pg_oid() as u32).unwrap_or(Type::VARCHAR);
-                return FieldInfo::new(f.name().clone(), None, None, ty, format(i)).with_type_modifier(sql_type.pg_typmod());
+                return FieldInfo::new(f.name().clone(), None, None, ty, format(i))
+                    .with_type_modifier(sql_type.pg_typmod());
             }
             let ty = pg_type(f.data_type());
             let info = FieldInfo::new(f.name().clone(), None, None, ty, format(i));
@@ -143,7 +168,8 @@ pub fn fields(schema: &datafusion::arrow::datatypes::Schema, format: impl Fn(usi
 
 /// Encodes a batch as DataRow messages; TIMESTAMPTZ values as text are shown in `zone`.
 pub fn encode_batch(batch: &RecordBatch, formats: &[FieldFormat], zone: &Tz) -> Result<Vec<DataRow>> {
-    let mut rows: Vec<BytesMut> = (0..batch.num_rows()).map(|_| BytesMut::with_capacity(16 * batch.num_columns())).collect();
+    let mut rows: Vec<BytesMut> =
+        (0..batch.num_rows()).map(|_| BytesMut::with_capacity(16 * batch.num_columns())).collect();
     for (i, column) in batch.columns().iter().enumerate() {
         let column = normalise(column)?;
         match formats.get(i).copied().unwrap_or(FieldFormat::Text) {
@@ -173,14 +199,18 @@ pub fn normalise(column: &ArrayRef) -> Result<ArrayRef> {
             DataType::Timestamp(TimeUnit::Microsecond, tz.clone())
         }
         DataType::Time32(_) | DataType::Time64(TimeUnit::Nanosecond) => DataType::Time64(TimeUnit::Microsecond),
-        DataType::Interval(IntervalUnit::DayTime | IntervalUnit::YearMonth) => DataType::Interval(IntervalUnit::MonthDayNano),
+        DataType::Interval(IntervalUnit::DayTime | IntervalUnit::YearMonth) => {
+            DataType::Interval(IntervalUnit::MonthDayNano)
+        }
         // The difference of two timestamps: whole days, then the time of day, as PostgreSQL's.
         DataType::Duration(_) => {
             let micros = cast(column, &DataType::Duration(TimeUnit::Microsecond))?;
             let intervals: IntervalMonthDayNanoArray = micros
                 .as_primitive::<DurationMicrosecondType>()
                 .iter()
-                .map(|v| v.map(|us| IntervalMonthDayNano::new(0, (us / MICROS_PER_DAY) as i32, us % MICROS_PER_DAY * 1_000)))
+                .map(|v| {
+                    v.map(|us| IntervalMonthDayNano::new(0, (us / MICROS_PER_DAY) as i32, us % MICROS_PER_DAY * 1_000))
+                })
                 .collect();
             return Ok(std::sync::Arc::new(intervals));
         }
@@ -254,7 +284,8 @@ fn encode_text(column: &ArrayRef, rows: &mut [BytesMut], zone: &Tz) -> Result<()
         DataType::Date32 if column.as_primitive::<Date32Type>().iter().flatten().all(|d| date_in_range(d)) => {
             let a = column.as_primitive::<Date32Type>();
             for_each(a, rows, |i, b| {
-                let date = chrono::NaiveDate::from_num_days_from_ce_opt(a.value(i) + UNIX_EPOCH_DAYS_FROM_CE).expect("in range");
+                let date = chrono::NaiveDate::from_num_days_from_ce_opt(a.value(i) + UNIX_EPOCH_DAYS_FROM_CE)
+                    .expect("in range");
                 let _ = write!(b, "{:04}-{:02}-{:02}", date.year(), date.month(), date.day());
             });
         }
@@ -382,7 +413,9 @@ fn encode_vectors(column: &ArrayRef, element: Type, rows: &mut [BytesMut]) -> Re
         let numbers = texts
             .value(i)
             .split_whitespace()
-            .map(|n| n.parse::<i64>().map_err(|_| Error::internal(format!("not a {element} vector: {:?}", texts.value(i)))))
+            .map(|n| {
+                n.parse::<i64>().map_err(|_| Error::internal(format!("not a {element} vector: {:?}", texts.value(i))))
+            })
             .collect::<Result<Vec<_>>>()?;
         put_value(buf, |b| {
             b.put_i32(if numbers.is_empty() { 0 } else { 1 });
@@ -451,7 +484,13 @@ fn put_numeric(buf: &mut BytesMut, unscaled: i128, scale: i8) {
 /// A bound parameter in binary format, as text (the form `sql::params` binds).
 pub fn binary_param_to_text(pg_type: &Type, bytes: &[u8]) -> Result<String> {
     let bad = || err!(PROTOCOL_VIOLATION, "incorrect binary data format in bind parameter of type {}", pg_type.name());
-    let fixed = |n: usize| -> Result<&[u8]> { if bytes.len() == n { Ok(bytes) } else { Err(bad()) } };
+    let fixed = |n: usize| -> Result<&[u8]> {
+        if bytes.len() == n {
+            Ok(bytes)
+        } else {
+            Err(bad())
+        }
+    };
     Ok(match *pg_type {
         Type::BOOL => (if fixed(1)?[0] != 0 { "t" } else { "f" }).to_string(),
         Type::INT2 => i16::from_be_bytes(fixed(2)?.try_into().expect("2 bytes")).to_string(),
@@ -459,9 +498,8 @@ pub fn binary_param_to_text(pg_type: &Type, bytes: &[u8]) -> Result<String> {
         Type::INT8 => i64::from_be_bytes(fixed(8)?.try_into().expect("8 bytes")).to_string(),
         Type::FLOAT4 => f32::from_be_bytes(fixed(4)?.try_into().expect("4 bytes")).to_string(),
         Type::FLOAT8 => f64::from_be_bytes(fixed(8)?.try_into().expect("8 bytes")).to_string(),
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
-            String::from_utf8(bytes.to_vec()).map_err(|_| err!(CHARACTER_NOT_IN_REPERTOIRE, "invalid UTF-8 in bind parameter"))?
-        }
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => String::from_utf8(bytes.to_vec())
+            .map_err(|_| err!(CHARACTER_NOT_IN_REPERTOIRE, "invalid UTF-8 in bind parameter"))?,
         Type::DATE => {
             let days = i32::from_be_bytes(fixed(4)?.try_into().expect("4 bytes")) + PG_EPOCH_DAYS;
             chrono::DateTime::from_timestamp(days as i64 * 86_400, 0).ok_or_else(bad)?.format("%Y-%m-%d").to_string()
@@ -470,7 +508,11 @@ pub fn binary_param_to_text(pg_type: &Type, bytes: &[u8]) -> Result<String> {
             let micros = i64::from_be_bytes(fixed(8)?.try_into().expect("8 bytes")) + PG_EPOCH_MICROS;
             let t = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
             let text = t.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
-            if *pg_type == Type::TIMESTAMPTZ { format!("{text}+00") } else { text }
+            if *pg_type == Type::TIMESTAMPTZ {
+                format!("{text}+00")
+            } else {
+                text
+            }
         }
         Type::NUMERIC => numeric_to_text(bytes).ok_or_else(bad)?,
         _ => {
@@ -493,7 +535,11 @@ fn numeric_to_text(bytes: &[u8]) -> Option<String> {
     let mut integer = String::new();
     for pos in 0..=weight.max(0) {
         let d = if weight < 0 { 0 } else { digits.get(pos as usize).copied().unwrap_or(0) };
-        if integer.is_empty() { integer = d.to_string() } else { integer.push_str(&format!("{d:04}")) }
+        if integer.is_empty() {
+            integer = d.to_string()
+        } else {
+            integer.push_str(&format!("{d:04}"))
+        }
     }
     let mut fraction = String::new();
     for k in 1..=dscale.div_ceil(4) as i16 {
@@ -530,8 +576,16 @@ mod tests {
     fn text_fast_paths_match_the_shared_formatting() {
         use datafusion::arrow::array::{Date32Array, Decimal128Array};
         let columns: Vec<ArrayRef> = vec![
-            Arc::new(Decimal128Array::from(vec![Some(12345), Some(-5), Some(0), None, Some(-123_456_789)]).with_precision_and_scale(12, 2).unwrap()),
-            Arc::new(Decimal128Array::from(vec![Some(7), Some(-7), None, Some(0), Some(1)]).with_precision_and_scale(5, 0).unwrap()),
+            Arc::new(
+                Decimal128Array::from(vec![Some(12345), Some(-5), Some(0), None, Some(-123_456_789)])
+                    .with_precision_and_scale(12, 2)
+                    .unwrap(),
+            ),
+            Arc::new(
+                Decimal128Array::from(vec![Some(7), Some(-7), None, Some(0), Some(1)])
+                    .with_precision_and_scale(5, 0)
+                    .unwrap(),
+            ),
             Arc::new(Date32Array::from(vec![Some(0), Some(19_754), Some(-1), None, Some(-719_162)])),
         ];
         for column in columns {

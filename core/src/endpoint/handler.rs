@@ -13,31 +13,31 @@ use crate::err;
 use crate::error::{Error, Result};
 use crate::leader::session::{Output, Prepared, QueryStream, Session, TransactionStatus};
 use crate::sql::copy::{CopyOptions, CopyPlan};
-use datafusion::arrow::array::timezone::Tz;
 use crate::sql::params::Param;
-use datafusion::arrow::array::RecordBatch;
-use pgwire::api::copy::CopyHandler;
-use pgwire::messages::copy::{CopyData, CopyDone, CopyFail};
 use async_trait::async_trait;
+use datafusion::arrow::array::timezone::Tz;
+use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::DataType;
 use futures::{stream, Sink, SinkExt, Stream, StreamExt};
 use pgwire::api::cancel::CancelHandler;
+use pgwire::api::copy::CopyHandler;
 use pgwire::api::portal::{Format, Portal};
 use pgwire::api::query::{send_describe_response, ExtendedQueryHandler, SimpleQueryHandler};
-use pgwire::api::store::{Entry, PortalStore};
-use pgwire::api::ClientPortalStore;
-use pgwire::messages::data::{NoData, ParameterDescription};
-use pgwire::messages::extendedquery::{Describe, TARGET_TYPE_BYTE_PORTAL, TARGET_TYPE_BYTE_STATEMENT};
-use pgwire::messages::simplequery::Query;
 use pgwire::api::results::{
     CopyResponse, DescribePortalResponse, DescribeStatementResponse, FieldFormat, FieldInfo, QueryResponse, Response,
     Tag,
 };
 use pgwire::api::stmt::{QueryParser, StoredStatement};
+use pgwire::api::store::{Entry, PortalStore};
+use pgwire::api::ClientPortalStore;
 use pgwire::api::{ClientInfo, PgWireServerHandlers, Type};
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::cancel::CancelRequest;
+use pgwire::messages::copy::{CopyData, CopyDone, CopyFail};
+use pgwire::messages::data::{NoData, ParameterDescription};
+use pgwire::messages::extendedquery::{Describe, TARGET_TYPE_BYTE_PORTAL, TARGET_TYPE_BYTE_STATEMENT};
 use pgwire::messages::response::NoticeResponse;
+use pgwire::messages::simplequery::Query;
 use pgwire::messages::PgWireBackendMessage;
 use std::fmt::Debug;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -162,21 +162,34 @@ pub(super) struct StatementParser {
 impl QueryParser for StatementParser {
     type Statement = ParsedStatement;
 
-    async fn parse_sql<C>(&self, _client: &C, sql: &str, types: &[Option<Type>]) -> PgWireResult<Option<ParsedStatement>>
+    async fn parse_sql<C>(
+        &self,
+        _client: &C,
+        sql: &str,
+        types: &[Option<Type>],
+    ) -> PgWireResult<Option<ParsedStatement>>
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
         let mut guard = self.connection.session.lock().await;
         let session = active(&mut guard)?;
         let prepared = session.prepare(sql).map_err(to_pgwire)?;
-        Ok(prepared.map(|prepared| ParsedStatement { prepared, declared: types.to_vec(), inferred: Default::default() }))
+        Ok(prepared.map(|prepared| ParsedStatement {
+            prepared,
+            declared: types.to_vec(),
+            inferred: Default::default(),
+        }))
     }
 
     fn get_parameter_types(&self, _statement: &ParsedStatement) -> PgWireResult<Vec<Type>> {
         Ok(vec![])
     }
 
-    fn get_result_schema(&self, _statement: &ParsedStatement, _format: Option<&Format>) -> PgWireResult<Vec<FieldInfo>> {
+    fn get_result_schema(
+        &self,
+        _statement: &ParsedStatement,
+        _format: Option<&Format>,
+    ) -> PgWireResult<Vec<FieldInfo>> {
         Ok(vec![])
     }
 }
@@ -423,27 +436,42 @@ impl ExtendedQueryHandler for QueryHandler {
         self._on_describe(client, message).await
     }
 
-    async fn do_describe_statement<C>(&self, _client: &mut C, target: &StoredStatement<ParsedStatement>) -> PgWireResult<DescribeStatementResponse>
+    async fn do_describe_statement<C>(
+        &self,
+        _client: &mut C,
+        target: &StoredStatement<ParsedStatement>,
+    ) -> PgWireResult<DescribeStatementResponse>
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
         let statement = &target.statement;
         let description = self.describe(statement).await?;
-        let params = (0..statement.prepared.param_count()).map(|i| statement.wire_type(&description.params, i)).collect();
+        let params =
+            (0..statement.prepared.param_count()).map(|i| statement.wire_type(&description.params, i)).collect();
         let columns = description.columns.map(|s| fields(&s, |_| FieldFormat::Text)).unwrap_or_default();
         Ok(DescribeStatementResponse::new(params, columns))
     }
 
-    async fn do_describe_portal<C>(&self, _client: &mut C, portal: &Portal<ParsedStatement>) -> PgWireResult<DescribePortalResponse>
+    async fn do_describe_portal<C>(
+        &self,
+        _client: &mut C,
+        portal: &Portal<ParsedStatement>,
+    ) -> PgWireResult<DescribePortalResponse>
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
         let description = self.describe(&portal.statement.statement).await?;
-        let columns = description.columns.map(|s| fields(&s, |i| portal.result_column_format.format_for(i))).unwrap_or_default();
+        let columns =
+            description.columns.map(|s| fields(&s, |i| portal.result_column_format.format_for(i))).unwrap_or_default();
         Ok(DescribePortalResponse::new(columns))
     }
 
-    async fn do_query<C>(&self, client: &mut C, portal: &Portal<ParsedStatement>, _max_rows: usize) -> PgWireResult<Response>
+    async fn do_query<C>(
+        &self,
+        client: &mut C,
+        portal: &Portal<ParsedStatement>,
+        _max_rows: usize,
+    ) -> PgWireResult<Response>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::Error: Debug,
@@ -479,9 +507,8 @@ impl QueryHandler {
                 let options = options.clone();
                 let zone = session.time_zone();
                 let token = self.connection.start_query(session.statement_timeout());
-                let data = batch_stream(rows, token, session.result_failure(), move |batch| {
-                    copy_rows(batch, &options, &zone)
-                });
+                let data =
+                    batch_stream(rows, token, session.result_failure(), move |batch| copy_rows(batch, &options, &zone));
                 Ok(Response::CopyOut(CopyResponse::new(0, width, data)))
             }
         }
@@ -490,13 +517,19 @@ impl QueryHandler {
     async fn describe(&self, statement: &ParsedStatement) -> PgWireResult<crate::leader::session::Description> {
         let mut guard = self.connection.session.lock().await;
         let session = active(&mut guard)?;
-        let description = session.describe(&statement.prepared, &statement.declared_types()).await.map_err(to_pgwire)?;
+        let description =
+            session.describe(&statement.prepared, &statement.declared_types()).await.map_err(to_pgwire)?;
         statement.inferred.get_or_init(|| description.params.clone());
         Ok(description)
     }
 
     /// Decodes a Bind message's values. Types come from the client, else from the statement.
-    async fn bind(&self, session: &mut Session, statement: &ParsedStatement, portal: &Portal<ParsedStatement>) -> Result<Vec<Param>> {
+    async fn bind(
+        &self,
+        session: &mut Session,
+        statement: &ParsedStatement,
+        portal: &Portal<ParsedStatement>,
+    ) -> Result<Vec<Param>> {
         let count = statement.prepared.param_count();
         if portal.parameters.len() != count {
             return Err(err!(
@@ -534,7 +567,9 @@ impl QueryHandler {
 /// A batch as COPY rows, one CopyData message each.
 fn copy_rows(batch: &RecordBatch, options: &CopyOptions, zone: &Tz) -> Result<Vec<CopyData>> {
     let mut rows = Vec::with_capacity(batch.num_rows());
-    crate::sql::copy::encode_batch(batch, options, zone, |line| rows.push(CopyData::new(bytes::Bytes::copy_from_slice(line))))?;
+    crate::sql::copy::encode_batch(batch, options, zone, |line| {
+        rows.push(CopyData::new(bytes::Bytes::copy_from_slice(line)))
+    })?;
     Ok(rows)
 }
 

@@ -14,8 +14,8 @@ mod tls;
 
 use crate::catalog::DEFAULT_DATABASE;
 use crate::error::{Error, Result};
-use crate::leader::database::Database;
 use crate::leader::audit::ConnectionEvent;
+use crate::leader::database::Database;
 use crate::leader::session::Session;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -182,7 +182,15 @@ impl Endpoint {
             .map_err(|e| Error::io(format!("listening on {}", config.listen), e))?;
         let tls = tls::acceptor(&config)?;
         let api = match &config.api {
-            Some(api) => Some(redshift_api::RedshiftApi::bind(db.clone(), api, listener.local_addr().expect("bound socket"), tls.clone()).await?),
+            Some(api) => Some(
+                redshift_api::RedshiftApi::bind(
+                    db.clone(),
+                    api,
+                    listener.local_addr().expect("bound socket"),
+                    tls.clone(),
+                )
+                .await?,
+            ),
             None => None,
         };
         let shared = Arc::new(Shared {

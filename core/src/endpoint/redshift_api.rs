@@ -133,7 +133,12 @@ pub struct RedshiftApi {
 }
 
 impl RedshiftApi {
-    pub(super) async fn bind(db: Database, config: &ApiConfig, sql_endpoint: SocketAddr, tls: pgwire::tokio::TlsAcceptor) -> Result<RedshiftApi> {
+    pub(super) async fn bind(
+        db: Database,
+        config: &ApiConfig,
+        sql_endpoint: SocketAddr,
+        tls: pgwire::tokio::TlsAcceptor,
+    ) -> Result<RedshiftApi> {
         let keys = load_access_keys(&config.access_keys)?;
         let listener = TcpListener::bind(config.listen)
             .await
@@ -180,10 +185,13 @@ impl Api {
             Err(e) => Err(e),
         };
         match result {
-            Ok((action, result)) => xml(StatusCode::OK, format!(
-                "<{action}Response xmlns=\"{XMLNS}\"><{action}Result>{result}</{action}Result>\
+            Ok((action, result)) => xml(
+                StatusCode::OK,
+                format!(
+                    "<{action}Response xmlns=\"{XMLNS}\"><{action}Result>{result}</{action}Result>\
                  <ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{action}Response>"
-            )),
+                ),
+            ),
             Err(e) => {
                 tracing::info!("Redshift API: request from {peer} refused: {} {}", e.code, e.message);
                 let kind = if e.status.is_server_error() { "Receiver" } else { "Sender" };
@@ -198,18 +206,27 @@ impl Api {
     }
 
     /// Checks the signature, then runs the action: its name and its result's XML.
-    fn handle(&self, parts: &http::request::Parts, body: &[u8]) -> std::result::Result<(&'static str, String), ApiError> {
+    fn handle(
+        &self,
+        parts: &http::request::Parts,
+        body: &[u8],
+    ) -> std::result::Result<(&'static str, String), ApiError> {
         let query = parts.uri.query().unwrap_or_default();
-        let authorization = parts
-            .headers
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::forbidden("MissingAuthenticationToken", "Request is missing Authentication Token"))?;
+        let authorization =
+            parts.headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or_else(|| {
+                ApiError::forbidden("MissingAuthenticationToken", "Request is missing Authentication Token")
+            })?;
         let authorization = Authorization::parse(authorization)?;
         let key = self.keys.get(&authorization.access_key_id).ok_or_else(|| {
             ApiError::forbidden("InvalidClientTokenId", "The security token included in the request is invalid.")
         })?;
-        let signed = SignedRequest { method: parts.method.as_str(), path: parts.uri.path(), query, headers: &parts.headers, body };
+        let signed = SignedRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query,
+            headers: &parts.headers,
+            body,
+        };
         authorization.verify(&signed, &key.secret_access_key, "redshift", chrono::Utc::now())?;
         let form = if parts.method == Method::POST { body } else { query.as_bytes() };
         let params: HashMap<String, String> = url::form_urlencoded::parse(form).into_owned().collect();
@@ -246,10 +263,18 @@ impl Api {
         }
     }
 
-    fn get_cluster_credentials(&self, key: &AccessKey, params: &HashMap<String, String>) -> std::result::Result<String, ApiError> {
+    fn get_cluster_credentials(
+        &self,
+        key: &AccessKey,
+        params: &HashMap<String, String>,
+    ) -> std::result::Result<String, ApiError> {
         self.check_cluster(params)?;
         let user = params.get("DbUser").ok_or_else(|| ApiError::invalid("DbUser is required"))?.to_ascii_lowercase();
-        if user.is_empty() || user.len() > 128 || user == "public" || user.contains(|c: char| c.is_control() || c == '"') {
+        if user.is_empty()
+            || user.len() > 128
+            || user == "public"
+            || user.contains(|c: char| c.is_control() || c == '"')
+        {
             return Err(ApiError::invalid(format!("DbUser {user:?} is not a valid database user name")));
         }
         let database = params.get("DbName").cloned().unwrap_or_else(|| DEFAULT_DATABASE.to_string());
@@ -277,7 +302,10 @@ impl Api {
         let denied = |resource: String| {
             ApiError::forbidden(
                 "AccessDenied",
-                format!("User: {} is not authorized to perform: redshift:GetClusterCredentials on resource: {resource}", key.arn()),
+                format!(
+                    "User: {} is not authorized to perform: redshift:GetClusterCredentials on resource: {resource}",
+                    key.arn()
+                ),
             )
         };
         let cluster = &self.cluster_identifier;
@@ -304,7 +332,11 @@ impl Api {
         ))
     }
 
-    fn describe_clusters(&self, params: &HashMap<String, String>, parts: &http::request::Parts) -> std::result::Result<String, ApiError> {
+    fn describe_clusters(
+        &self,
+        params: &HashMap<String, String>,
+        parts: &http::request::Parts,
+    ) -> std::result::Result<String, ApiError> {
         self.check_cluster(params)?;
         // A server listening on every address is reached by the name the client used for this API.
         let address = match self.sql_endpoint.ip() {

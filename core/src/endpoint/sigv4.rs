@@ -38,7 +38,8 @@ pub struct Authorization {
 
 impl Authorization {
     pub fn parse(header: &str) -> Result<Authorization, ApiError> {
-        let incomplete = |what: &str| ApiError::forbidden("IncompleteSignature", format!("Authorization header: {what}"));
+        let incomplete =
+            |what: &str| ApiError::forbidden("IncompleteSignature", format!("Authorization header: {what}"));
         let fields = header.strip_prefix(ALGORITHM).ok_or_else(|| incomplete("only AWS4-HMAC-SHA256 is accepted"))?;
         let field = |name: &str| {
             fields.split(',').map(str::trim).find_map(|f| f.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
@@ -61,9 +62,18 @@ impl Authorization {
     }
 
     /// Succeeds when `request` was signed with `secret_access_key` for `service`, recently.
-    pub fn verify(&self, request: &SignedRequest, secret_access_key: &str, service: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+    pub fn verify(
+        &self,
+        request: &SignedRequest,
+        secret_access_key: &str,
+        service: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
         if self.service != service {
-            return Err(ApiError::forbidden("SignatureDoesNotMatch", format!("the credential scope names service {}, not {service}", self.service)));
+            return Err(ApiError::forbidden(
+                "SignatureDoesNotMatch",
+                format!("the credential scope names service {}, not {service}", self.service),
+            ));
         }
         if !self.signed_headers.iter().any(|h| h == "host") {
             return Err(ApiError::forbidden("IncompleteSignature", "the Host header must be signed"));
@@ -71,17 +81,25 @@ impl Authorization {
         let amz_date = header(request.headers, "x-amz-date")
             .ok_or_else(|| ApiError::forbidden("IncompleteSignature", "the request has no X-Amz-Date header"))?;
         let signed_at = NaiveDateTime::parse_from_str(&amz_date, "%Y%m%dT%H%M%SZ")
-            .map_err(|_| ApiError::forbidden("IncompleteSignature", format!("X-Amz-Date {amz_date} is not YYYYMMDDTHHMMSSZ")))?
+            .map_err(|_| {
+                ApiError::forbidden("IncompleteSignature", format!("X-Amz-Date {amz_date} is not YYYYMMDDTHHMMSSZ"))
+            })?
             .and_utc();
         if (now - signed_at).num_minutes().abs() > MAX_SKEW_MINUTES || !amz_date.starts_with(&self.date) {
             return Err(ApiError::forbidden(
                 "RequestExpired",
-                format!("request signed at {amz_date}, more than {MAX_SKEW_MINUTES} minutes from the server's time {}", now.format("%Y%m%dT%H%M%SZ")),
+                format!(
+                    "request signed at {amz_date}, more than {MAX_SKEW_MINUTES} minutes from the server's time {}",
+                    now.format("%Y%m%dT%H%M%SZ")
+                ),
             ));
         }
         let canonical = self.canonical_request(request);
         let scope = format!("{}/{}/{}/aws4_request", self.date, self.region, self.service);
-        let to_sign = format!("{ALGORITHM}\n{amz_date}\n{scope}\n{}", hex(digest::digest(&digest::SHA256, canonical.as_bytes()).as_ref()));
+        let to_sign = format!(
+            "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
+            hex(digest::digest(&digest::SHA256, canonical.as_bytes()).as_ref())
+        );
         let mut key = format!("AWS4{secret_access_key}").into_bytes();
         for part in [self.date.as_str(), &self.region, &self.service, "aws4_request"] {
             key = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, &key), part.as_bytes()).as_ref().to_vec();
@@ -215,6 +233,9 @@ mod tests {
         };
         authorization.verify(&signed, "s3cr3t/key+x", "redshift", Utc::now()).unwrap();
         let other_body = SignedRequest { body: b"Action=GetClusterCredentials&DbUser=admin", ..signed };
-        assert_eq!(authorization.verify(&other_body, "s3cr3t/key+x", "redshift", Utc::now()).unwrap_err().code, "SignatureDoesNotMatch");
+        assert_eq!(
+            authorization.verify(&other_body, "s3cr3t/key+x", "redshift", Utc::now()).unwrap_err().code,
+            "SignatureDoesNotMatch"
+        );
     }
 }

@@ -45,7 +45,8 @@ fn self_signed(dir: Option<&Path>) -> Result<(Vec<u8>, Vec<u8>)> {
         }
     }
     let names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
-    let generated = rcgen::generate_simple_self_signed(names).map_err(|e| err!(INTERNAL_ERROR, "generating a TLS certificate: {e}"))?;
+    let generated = rcgen::generate_simple_self_signed(names)
+        .map_err(|e| err!(INTERNAL_ERROR, "generating a TLS certificate: {e}"))?;
     let (cert_pem, key_pem) = (generated.cert.pem().into_bytes(), generated.signing_key.serialize_pem().into_bytes());
     if let Some((cert, key)) = &paths {
         crate::storage::secret_file::write_owner_only(key, &key_pem)?;

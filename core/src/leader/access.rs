@@ -6,8 +6,8 @@
 //! here by the statement that performs them.
 
 use crate::catalog::{
-    next_id, Acl, CatalogState, DefaultAcl, Grantee, Group, Principal, Privileges, QualifiedName, Relation, RelationKind, RlsAttachment, RlsPolicy, Role,
-    DEFAULT_DATABASE,
+    next_id, Acl, CatalogState, DefaultAcl, Grantee, Group, Principal, Privileges, QualifiedName, Relation,
+    RelationKind, RlsAttachment, RlsPolicy, Role, DEFAULT_DATABASE,
 };
 use crate::err;
 use crate::error::{Error, Result};
@@ -137,14 +137,18 @@ impl Session {
             AccessCommand::CreateRole { name } => self.create_role(name)?,
             AccessCommand::DropRole { names, if_exists, force } => self.drop_roles(&names, if_exists, force)?,
             AccessCommand::SetOwner { object, owner } => self.set_owner(object, &owner)?,
-            AccessCommand::CreatePolicy { name, columns, alias, using } => self.create_policy(name, columns, alias, using)?,
+            AccessCommand::CreatePolicy { name, columns, alias, using } => {
+                self.create_policy(name, columns, alias, using)?
+            }
             AccessCommand::AlterPolicy { name, using } => {
                 let mut policy = self.policy_to_change(&name)?;
                 policy.using = using;
                 self.txn().put_policy(policy);
             }
             AccessCommand::DropPolicy { name, if_exists, cascade } => self.drop_policy(&name, if_exists, cascade)?,
-            AccessCommand::AttachPolicy { attach, name, tables, grantees } => self.attach_policy(attach, &name, &tables, &grantees)?,
+            AccessCommand::AttachPolicy { attach, name, tables, grantees } => {
+                self.attach_policy(attach, &name, &tables, &grantees)?
+            }
             AccessCommand::RowLevelSecurity { table, conjunction } => {
                 let mut rel = (**self.txn().state().require(&table)?).clone();
                 if rel.table().is_none() && !rel.is_view() {
@@ -232,7 +236,10 @@ impl Session {
                 let owners = if owners.is_empty() { vec![principal.user.clone()] } else { owners.clone() };
                 for owner in &owners {
                     if owner != &principal.user && !principal.superuser {
-                        return Err(err!(INSUFFICIENT_PRIVILEGE, "permission denied to change default privileges of user {owner}"));
+                        return Err(err!(
+                            INSUFFICIENT_PRIVILEGE,
+                            "permission denied to change default privileges of user {owner}"
+                        ));
                     }
                     if owner != &principal.user {
                         state.require_user(owner)?;
@@ -241,7 +248,11 @@ impl Session {
                 for schema in schemas {
                     state.require_schema(schema)?;
                 }
-                let privileges = privileges_for(&change, Privileges::ALL_TABLE.without(Privileges::RULE | Privileges::TRIGGER), "tables")?;
+                let privileges = privileges_for(
+                    &change,
+                    Privileges::ALL_TABLE.without(Privileges::RULE | Privileges::TRIGGER),
+                    "tables",
+                )?;
                 let scopes: Vec<Option<String>> =
                     if schemas.is_empty() { vec![None] } else { schemas.iter().cloned().map(Some).collect() };
                 let mut defaults = state.default_acls.clone();
@@ -251,7 +262,11 @@ impl Session {
                         let entry = match position {
                             Some(i) => &mut defaults[i],
                             None => {
-                                defaults.push(DefaultAcl { owner: owner.clone(), schema: schema.clone(), acl: Acl::default() });
+                                defaults.push(DefaultAcl {
+                                    owner: owner.clone(),
+                                    schema: schema.clone(),
+                                    acl: Acl::default(),
+                                });
                                 defaults.last_mut().expect("just pushed")
                             }
                         };
@@ -278,19 +293,28 @@ impl Session {
     }
 
     /// GRANT / REVOKE on one relation (and its columns).
-    fn change_relation_privileges(&mut self, principal: &Principal, rel: &Arc<Relation>, change: &PrivilegeChange) -> Result<()> {
+    fn change_relation_privileges(
+        &mut self,
+        principal: &Principal,
+        rel: &Arc<Relation>,
+        change: &PrivilegeChange,
+    ) -> Result<()> {
         let state = Arc::clone(self.txn().state());
         let grantable = state.relation_privileges(principal, rel).1;
         let mut rel = (**rel).clone();
         let columns_named = change.privileges.iter().flatten().any(|(_, columns)| !columns.is_empty());
         if columns_named {
             let object = format!("relation {}", rel.name);
-            let table = rel.table_mut().ok_or_else(|| {
-                err!(FEATURE_NOT_SUPPORTED, "column privileges are supported on tables only")
-            })?;
+            let table = rel
+                .table_mut()
+                .ok_or_else(|| err!(FEATURE_NOT_SUPPORTED, "column privileges are supported on tables only"))?;
             for (privilege, columns) in change.privileges.iter().flatten().filter(|(_, columns)| !columns.is_empty()) {
                 if !Privileges::ALL_COLUMN.contains(*privilege) {
-                    return Err(err!(INVALID_GRANT_OPERATION, "invalid privilege type {} for column", privilege.names().next().unwrap_or("")));
+                    return Err(err!(
+                        INVALID_GRANT_OPERATION,
+                        "invalid privilege type {} for column",
+                        privilege.names().next().unwrap_or("")
+                    ));
                 }
                 check_grantable(grantable, *privilege, &object)?;
                 for column in columns {
@@ -314,7 +338,11 @@ impl Session {
                 apply(&mut rel.acl, change, whole, &principal.user);
             }
         } else {
-            let privileges = privileges_for(change, Privileges::ALL_TABLE.without(Privileges::RULE | Privileges::TRIGGER), "relation")?;
+            let privileges = privileges_for(
+                change,
+                Privileges::ALL_TABLE.without(Privileges::RULE | Privileges::TRIGGER),
+                "relation",
+            )?;
             check_grantable(grantable, privileges, &format!("relation {}", rel.name))?;
             apply(&mut rel.acl, change, privileges, &principal.user);
             if !change.grant && change.privileges.is_none() {
@@ -382,7 +410,8 @@ impl Session {
     pub(crate) fn alter_group(&mut self, name: &str, change: GroupChange) -> Result<()> {
         self.require_superuser("alter groups")?;
         let state = Arc::clone(self.txn().state());
-        let mut group = state.groups.get(name).cloned().ok_or_else(|| err!(UNDEFINED_OBJECT, "group \"{name}\" does not exist"))?;
+        let mut group =
+            state.groups.get(name).cloned().ok_or_else(|| err!(UNDEFINED_OBJECT, "group \"{name}\" does not exist"))?;
         match change {
             GroupChange::AddUsers(users) => {
                 for user in users {
@@ -472,7 +501,13 @@ impl Session {
         Ok(())
     }
 
-    fn create_policy(&mut self, name: String, columns: Vec<(String, String)>, alias: Option<String>, using: String) -> Result<()> {
+    fn create_policy(
+        &mut self,
+        name: String,
+        columns: Vec<(String, String)>,
+        alias: Option<String>,
+        using: String,
+    ) -> Result<()> {
         self.require_superuser("create row-level security policies")?;
         let state = Arc::clone(self.txn().state());
         if state.policies.contains_key(&name) {
@@ -486,7 +521,12 @@ impl Session {
 
     fn policy_to_change(&mut self, name: &str) -> Result<RlsPolicy> {
         self.require_superuser("change row-level security policies")?;
-        self.txn().state().policies.get(name).cloned().ok_or_else(|| err!(UNDEFINED_OBJECT, "policy \"{name}\" does not exist"))
+        self.txn()
+            .state()
+            .policies
+            .get(name)
+            .cloned()
+            .ok_or_else(|| err!(UNDEFINED_OBJECT, "policy \"{name}\" does not exist"))
     }
 
     fn drop_policy(&mut self, name: &str, if_exists: bool, cascade: bool) -> Result<()> {
@@ -505,7 +545,13 @@ impl Session {
     }
 
     /// ATTACH / DETACH RLS POLICY: a table must have the columns the policy names.
-    fn attach_policy(&mut self, attach: bool, name: &str, tables: &[QualifiedName], grantees: &[Grantee]) -> Result<()> {
+    fn attach_policy(
+        &mut self,
+        attach: bool,
+        name: &str,
+        tables: &[QualifiedName],
+        grantees: &[Grantee],
+    ) -> Result<()> {
         let mut policy = self.policy_to_change(name)?;
         let state = Arc::clone(self.txn().state());
         let grantor = self.user.clone();
@@ -515,28 +561,50 @@ impl Session {
                 RelationKind::Table(t) => t.columns.iter().map(|c| c.name.as_str()).collect(),
                 RelationKind::View(_) => policy.columns.iter().map(|(c, _)| c.as_str()).collect(),
                 RelationKind::External(_) => {
-                    return Err(err!(FEATURE_NOT_SUPPORTED, "row-level security policies cannot be attached to external tables"))
+                    return Err(err!(
+                        FEATURE_NOT_SUPPORTED,
+                        "row-level security policies cannot be attached to external tables"
+                    ))
                 }
             };
             if let Some((missing, _)) = policy.columns.iter().find(|(c, _)| !columns.contains(&c.as_str())) {
-                return Err(err!(UNDEFINED_COLUMN, "column \"{missing}\" of policy \"{name}\" does not exist in relation \"{}\"", rel.name));
+                return Err(err!(
+                    UNDEFINED_COLUMN,
+                    "column \"{missing}\" of policy \"{name}\" does not exist in relation \"{}\"",
+                    rel.name
+                ));
             }
             for grantee in grantees {
                 if matches!(grantee, Grantee::Group(_)) {
-                    return Err(err!(FEATURE_NOT_SUPPORTED, "row-level security policies are attached to users, roles or PUBLIC"));
+                    return Err(err!(
+                        FEATURE_NOT_SUPPORTED,
+                        "row-level security policies are attached to users, roles or PUBLIC"
+                    ));
                 }
                 check_grantee(&state, grantee)?;
                 let position = policy.attachments.iter().position(|a| a.relation == rel.id && &a.grantee == grantee);
                 match (attach, position) {
-                    (true, None) => policy.attachments.push(RlsAttachment { relation: rel.id, grantee: grantee.clone(), grantor: grantor.clone() }),
+                    (true, None) => policy.attachments.push(RlsAttachment {
+                        relation: rel.id,
+                        grantee: grantee.clone(),
+                        grantor: grantor.clone(),
+                    }),
                     (true, Some(_)) => {
-                        return Err(err!(DUPLICATE_OBJECT, "policy \"{name}\" is already attached to relation \"{}\" for this grantee", rel.name))
+                        return Err(err!(
+                            DUPLICATE_OBJECT,
+                            "policy \"{name}\" is already attached to relation \"{}\" for this grantee",
+                            rel.name
+                        ))
                     }
                     (false, Some(i)) => {
                         policy.attachments.remove(i);
                     }
                     (false, None) => {
-                        return Err(err!(UNDEFINED_OBJECT, "policy \"{name}\" is not attached to relation \"{}\" for this grantee", rel.name))
+                        return Err(err!(
+                            UNDEFINED_OBJECT,
+                            "policy \"{name}\" is not attached to relation \"{}\" for this grantee",
+                            rel.name
+                        ))
                     }
                 }
             }

@@ -124,7 +124,8 @@ impl AuditLog {
     /// An audit log that also appends to files in `dir` (created if missing).
     pub fn new(dir: Option<&Path>) -> Result<AuditLog> {
         if let Some(dir) = dir {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating the audit log directory {}", dir.display()), e))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::io(format!("creating the audit log directory {}", dir.display()), e))?;
         }
         Ok(AuditLog { dir: dir.map(Path::to_path_buf), next_query: 1.into(), ..Default::default() })
     }
@@ -228,11 +229,8 @@ impl AuditLog {
         let Some(dir) = &self.dir else { return };
         let _serialised = self.files.lock().unwrap();
         let path = dir.join(file);
-        let written = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .and_then(|mut f| writeln!(f, "{line}"));
+        let written =
+            std::fs::OpenOptions::new().create(true).append(true).open(&path).and_then(|mut f| writeln!(f, "{line}"));
         if let Err(e) = written {
             tracing::error!("cannot append to the audit log {}: {e}", path.display());
         }

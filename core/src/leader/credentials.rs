@@ -79,7 +79,11 @@ impl CredentialSigner {
         let fresh: [u8; 32] = rand::random();
         let bytes = secret_file::create_or_read_owner_only(&dir.join(KEY_FILE), "credential key file", &fresh)?;
         if bytes.len() != 32 {
-            return Err(err!(DATA_CORRUPTED, "credential key file {} is not a 256-bit key", dir.join(KEY_FILE).display()));
+            return Err(err!(
+                DATA_CORRUPTED,
+                "credential key file {} is not a 256-bit key",
+                dir.join(KEY_FILE).display()
+            ));
         }
         Ok(CredentialSigner { key: hmac::Key::new(hmac::HMAC_SHA256, &bytes) })
     }
@@ -104,11 +108,8 @@ impl CredentialSigner {
         let (body, tag) = password.strip_prefix(TOKEN_PREFIX).and_then(|t| t.split_once('.')).ok_or_else(refused)?;
         let tag = BASE64URL.decode(tag).map_err(|_| refused())?;
         hmac::verify(&self.key, body.as_bytes(), &tag).map_err(|_| refused())?;
-        let claim: Claim = BASE64URL
-            .decode(body)
-            .ok()
-            .and_then(|json| serde_json::from_slice(&json).ok())
-            .ok_or_else(refused)?;
+        let claim: Claim =
+            BASE64URL.decode(body).ok().and_then(|json| serde_json::from_slice(&json).ok()).ok_or_else(refused)?;
         if parse_login(login) != Some((claim.user.clone(), claim.auto_create)) || claim.database != database {
             return Err(refused());
         }
@@ -129,7 +130,13 @@ mod tests {
     use super::*;
 
     fn claim(expires: i64) -> Claim {
-        Claim { user: "alice".into(), database: "dev".into(), groups: vec!["analysts".into()], auto_create: true, expires }
+        Claim {
+            user: "alice".into(),
+            database: "dev".into(),
+            groups: vec!["analysts".into()],
+            auto_create: true,
+            expires,
+        }
     }
 
     #[test]

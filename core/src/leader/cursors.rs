@@ -9,9 +9,9 @@ use crate::leader::session::{Outcome, QueryStream, Session};
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::SendableRecordBatchStream;
-use std::sync::Arc;
 use datafusion::sql::sqlparser::ast::{CloseCursor, DeclareType, FetchDirection, Statement, Value};
 use futures::StreamExt;
+use std::sync::Arc;
 
 pub struct Cursor {
     schema: SchemaRef,
@@ -70,7 +70,10 @@ impl Session {
                 self.require_transaction_block("DECLARE CURSOR")?;
                 self.check_not_failed()?;
                 if self.cursors.contains_key(&name.value) {
-                    return self.finish_statement(false, Err(err!(DUPLICATE_CURSOR, "cursor \"{}\" already exists", name.value)));
+                    return self.finish_statement(
+                        false,
+                        Err(err!(DUPLICATE_CURSOR, "cursor \"{}\" already exists", name.value)),
+                    );
                 }
                 self.begin_statement();
                 let stream = self.start_query(Statement::Query(query.clone()), parsed.reads_catalog).await;

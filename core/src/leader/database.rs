@@ -1,15 +1,15 @@
 //! [`Database`]: one cluster — its layout, storage, committed catalog and commit protocol.
 
 use crate::catalog::store::{CatalogStore, ChangeSet, Changes};
-use crate::compute::channels::{ClusterTls, NodeChannels};
 use crate::catalog::{CatalogState, ClusterLayout, RelId};
+use crate::compute::channels::{ClusterTls, NodeChannels};
+use crate::compute::protocol::NodeIdentity;
 use crate::err;
 use crate::error::{Error, Result};
-use crate::leader::session::Session;
-use crate::leader::transaction::{EntryKey, Transaction};
 use crate::leader::distribution::ComputeNodes;
 use crate::leader::query_log::QueryLog;
-use crate::compute::protocol::NodeIdentity;
+use crate::leader::session::Session;
+use crate::leader::transaction::{EntryKey, Transaction};
 use crate::storage::remote::NodeClient;
 use crate::storage::{ClusterStorage, SegmentId};
 use std::collections::HashSet;
@@ -123,7 +123,10 @@ impl Database {
             ));
         }
         if config.encrypt || config.root_key.is_some() {
-            return Err(err!(INVALID_PARAMETER_VALUE, "encryption at rest is for databases in a directory; :memory: keeps nothing at rest"));
+            return Err(err!(
+                INVALID_PARAMETER_VALUE,
+                "encryption at rest is for databases in a directory; :memory: keeps nothing at rest"
+            ));
         }
         let layout = config.layout.unwrap_or_default();
         Ok(Database {
@@ -153,11 +156,9 @@ impl Database {
 
     fn open_dir(dir: &Path, config: Config) -> Result<Database> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-        let lock = File::create(dir.join("redwood.lock"))
-            .map_err(|e| Error::io(format!("opening {}", dir.display()), e))?;
-        lock.try_lock().map_err(|_| {
-            err!(IO_ERROR, "database {} is already open in another process", dir.display())
-        })?;
+        let lock =
+            File::create(dir.join("redwood.lock")).map_err(|e| Error::io(format!("opening {}", dir.display()), e))?;
+        lock.try_lock().map_err(|_| err!(IO_ERROR, "database {} is already open in another process", dir.display()))?;
         let tls = match (&config.cluster_tls, config.compute.is_empty()) {
             (_, true) => None,
             (Some(tls), false) => Some(tls.clone()),
@@ -202,7 +203,8 @@ impl Database {
             None => config.layout.unwrap_or_default(),
         };
         let new = !dir.join("catalog.db").exists();
-        let keyring = crate::storage::encryption::Keyring::for_directory(dir, config.root_key.as_ref(), config.encrypt, new)?;
+        let keyring =
+            crate::storage::encryption::Keyring::for_directory(dir, config.root_key.as_ref(), config.encrypt, new)?;
         let cipher = keyring.as_ref().map(|k| k.cipher());
         let (store, _created) = CatalogStore::open(dir, layout, cipher.clone())?;
         let storage = match nodes.is_empty() {
@@ -236,7 +238,10 @@ impl Database {
             let formed = formed_before;
             for (index, (node, probe)) in nodes.iter().zip(&probes).enumerate() {
                 let Some(identity) = probe else {
-                    tracing::warn!("compute node {index} ({}) is down: queries that read its slices fail until it is back", node.address());
+                    tracing::warn!(
+                        "compute node {index} ({}) is down: queries that read its slices fail until it is back",
+                        node.address()
+                    );
                     continue;
                 };
                 check_membership(node, identity, cluster_id, index as u32, formed)?;
@@ -338,11 +343,16 @@ impl Database {
                 let node = index as u32;
                 let (problem, disk) = match client.identify() {
                     Ok(identity) if identity.cluster_id == cluster_id && identity.node == node => {
-                        let disk = (identity.disk_bytes > 0)
-                            .then_some(crate::storage::DiskSpace { total: identity.disk_bytes, free: identity.disk_free_bytes });
+                        let disk = (identity.disk_bytes > 0).then_some(crate::storage::DiskSpace {
+                            total: identity.disk_bytes,
+                            free: identity.disk_free_bytes,
+                        });
                         (None, disk)
                     }
-                    Ok(identity) => (Some(format!("answers as node {} of cluster \"{}\"", identity.node, identity.cluster_id)), None),
+                    Ok(identity) => (
+                        Some(format!("answers as node {} of cluster \"{}\"", identity.node, identity.cluster_id)),
+                        None,
+                    ),
                     Err(e) => (Some(e.message), None),
                 };
                 NodeStatus { node, address: client.address().to_string(), problem, disk }
@@ -384,7 +394,11 @@ impl Database {
 
     /// `ROTATE ENCRYPTION KEY`: a new cluster key wraps the database key (no data rewritten).
     pub(crate) fn rotate_encryption_key(&self) -> Result<()> {
-        let keyring = self.inner.keyring.as_ref().ok_or_else(|| err!(OBJECT_NOT_IN_PREREQUISITE_STATE, "the database is not encrypted"))?;
+        let keyring = self
+            .inner
+            .keyring
+            .as_ref()
+            .ok_or_else(|| err!(OBJECT_NOT_IN_PREREQUISITE_STATE, "the database is not encrypted"))?;
         // One rotation at a time, and not during a commit.
         let _store = self.inner.store.lock().unwrap();
         keyring.rotate()
@@ -439,7 +453,9 @@ impl Database {
                 EntryKey::User(name) => merge_entry(&working.users, &mut merged.users, name, &mut changes.users),
                 EntryKey::Group(name) => merge_entry(&working.groups, &mut merged.groups, name, &mut changes.groups),
                 EntryKey::Role(name) => merge_entry(&working.roles, &mut merged.roles, name, &mut changes.roles),
-                EntryKey::Policy(name) => merge_entry(&working.policies, &mut merged.policies, name, &mut changes.policies),
+                EntryKey::Policy(name) => {
+                    merge_entry(&working.policies, &mut merged.policies, name, &mut changes.policies)
+                }
             }
         }
         for id in txn.touched_relations() {
@@ -502,7 +518,13 @@ fn merge_entry<T: Clone>(
     }
 }
 
-fn check_membership(node: &NodeClient, identity: &NodeIdentity, cluster_id: &str, index: u32, formed: bool) -> Result<()> {
+fn check_membership(
+    node: &NodeClient,
+    identity: &NodeIdentity,
+    cluster_id: &str,
+    index: u32,
+    formed: bool,
+) -> Result<()> {
     if identity.cluster_id.is_empty() && !formed {
         node.join(cluster_id, index)?;
         return Ok(());

@@ -132,7 +132,12 @@ impl Session {
 
     /// CREATE TABLE … (LIKE parent [INCLUDING|EXCLUDING DEFAULTS]): columns, NOT NULL, encodings,
     /// distribution and sort key come from the parent; defaults only when asked for.
-    fn table_like(&self, state: &CatalogState, like: &CreateTableLikeKind, attrs: &TableAttributes) -> Result<TableDef> {
+    fn table_like(
+        &self,
+        state: &CatalogState,
+        like: &CreateTableLikeKind,
+        attrs: &TableAttributes,
+    ) -> Result<TableDef> {
         let like = match like {
             CreateTableLikeKind::Parenthesized(l) | CreateTableLikeKind::Plain(l) => l,
         };
@@ -168,7 +173,10 @@ impl Session {
             return Err(err!(FEATURE_NOT_SUPPORTED, "materialized views are not supported yet"));
         }
         if !view.columns.is_empty() {
-            return Err(err!(FEATURE_NOT_SUPPORTED, "a column list in CREATE VIEW is not supported yet; alias the query's columns instead"));
+            return Err(err!(
+                FEATURE_NOT_SUPPORTED,
+                "a column list in CREATE VIEW is not supported yet; alias the query's columns instead"
+            ));
         }
         let name = qualified_name(&view.name)?;
         let state = Arc::clone(self.txn().state());
@@ -200,7 +208,12 @@ impl Session {
                 names.push(field.name().clone());
             }
             let columns: Vec<String> = names.iter().map(|n| format!("\"{}\"", n.replace('"', "\"\""))).collect();
-            let sql = format!("SELECT {} FROM ({}) AS \"{}\"", columns.join(", "), view.query, name.name.replace('"', "\"\""));
+            let sql = format!(
+                "SELECT {} FROM ({}) AS \"{}\"",
+                columns.join(", "),
+                view.query,
+                name.name.replace('"', "\"\"")
+            );
             let df_statement = datafusion::sql::parser::Statement::Statement(Box::new(statement));
             let (references, _) = datafusion::sql::resolve::resolve_table_references(&df_statement, true)?;
             let depends_on = references
@@ -227,19 +240,29 @@ impl Session {
             comment: existing.as_ref().and_then(|r| r.comment.clone()),
             acl,
             row_level_security: existing.as_ref().and_then(|r| r.row_level_security),
-            kind: RelationKind::View(ViewDef { sql, text: view.query.to_string(), depends_on, late_binding: view.with_no_schema_binding }),
+            kind: RelationKind::View(ViewDef {
+                sql,
+                text: view.query.to_string(),
+                depends_on,
+                late_binding: view.with_no_schema_binding,
+            }),
         });
         Ok(Outcome::command("CREATE VIEW"))
     }
 
-    pub(crate) fn create_schema(&mut self, schema_name: &SchemaName, if_not_exists: bool, external: Option<ExternalSchema>) -> Result<Outcome> {
+    pub(crate) fn create_schema(
+        &mut self,
+        schema_name: &SchemaName,
+        if_not_exists: bool,
+        external: Option<ExternalSchema>,
+    ) -> Result<Outcome> {
         let name = match schema_name {
-            SchemaName::Simple(n) | SchemaName::NamedAuthorization(n, _) => n
-                .0
-                .last()
-                .and_then(|p| p.as_ident())
-                .map(ident_name)
-                .ok_or_else(|| Error::syntax("invalid schema name"))?,
+            SchemaName::Simple(n) | SchemaName::NamedAuthorization(n, _) => {
+                n.0.last()
+                    .and_then(|p| p.as_ident())
+                    .map(ident_name)
+                    .ok_or_else(|| Error::syntax("invalid schema name"))?
+            }
             SchemaName::UnnamedAuthorization(user) => ident_name(user),
         };
         let principal = self.principal();
@@ -270,7 +293,13 @@ impl Session {
         Ok(Outcome::command("CREATE SCHEMA"))
     }
 
-    pub(crate) fn drop(&mut self, object_type: ObjectType, if_exists: bool, names: &[ObjectName], cascade: bool) -> Result<Outcome> {
+    pub(crate) fn drop(
+        &mut self,
+        object_type: ObjectType,
+        if_exists: bool,
+        names: &[ObjectName],
+        cascade: bool,
+    ) -> Result<Outcome> {
         let tag = match object_type {
             ObjectType::Table => "DROP TABLE",
             ObjectType::View => "DROP VIEW",
@@ -294,7 +323,8 @@ impl Session {
             };
             if rel.is_view() != (object_type == ObjectType::View) {
                 let (is, use_) = if rel.is_view() { ("a view", "DROP VIEW") } else { ("a table", "DROP TABLE") };
-                return Err(err!(WRONG_OBJECT_TYPE, "\"{}\" is {is}", qname.name).with_hint(format!("Use {use_} to remove it.")));
+                return Err(err!(WRONG_OBJECT_TYPE, "\"{}\" is {is}", qname.name)
+                    .with_hint(format!("Use {use_} to remove it.")));
             }
             self.require_on_relation(rel, Privileges::DROP)?;
             self.drop_relation(&state, rel.id, cascade)?;
@@ -354,7 +384,11 @@ impl Session {
         Ok(())
     }
 
-    pub(crate) async fn alter_table(&mut self, alter: &AlterTable, partition_locations: Vec<String>) -> Result<Outcome> {
+    pub(crate) async fn alter_table(
+        &mut self,
+        alter: &AlterTable,
+        partition_locations: Vec<String>,
+    ) -> Result<Outcome> {
         let qname = qualified_name(&alter.name)?;
         let state = Arc::clone(self.txn().state());
         let Some(rel) = state.lookup(&qname) else {
@@ -375,7 +409,11 @@ impl Session {
             return Ok(Outcome::command("ALTER TABLE"));
         }
         if !partition_locations.is_empty() {
-            return Err(err!(WRONG_OBJECT_TYPE, "\"{}\" is not an external table: it has no partitions", old_name.name));
+            return Err(err!(
+                WRONG_OBJECT_TYPE,
+                "\"{}\" is not an external table: it has no partitions",
+                old_name.name
+            ));
         }
         for operation in &alter.operations {
             self.alter_one(&state, &mut rel, operation).await?;
@@ -409,7 +447,12 @@ impl Session {
         Ok(Outcome::command("ALTER TABLE"))
     }
 
-    async fn alter_one(&mut self, state: &CatalogState, rel: &mut Relation, operation: &AlterTableOperation) -> Result<()> {
+    async fn alter_one(
+        &mut self,
+        state: &CatalogState,
+        rel: &mut Relation,
+        operation: &AlterTableOperation,
+    ) -> Result<()> {
         if let AlterTableOperation::RenameTable { table_name } = operation {
             let (RenameTableNameKind::As(new) | RenameTableNameKind::To(new)) = table_name;
             let new = ident_name(new.0.last().and_then(|p| p.as_ident()).ok_or_else(|| Error::syntax("invalid name"))?);
@@ -431,7 +474,10 @@ impl Session {
                     if *if_not_exists {
                         return Ok(());
                     }
-                    return Err(err!(DUPLICATE_COLUMN, "column \"{name}\" of relation \"{table_name}\" already exists"));
+                    return Err(err!(
+                        DUPLICATE_COLUMN,
+                        "column \"{name}\" of relation \"{table_name}\" already exists"
+                    ));
                 }
                 let (mut column, _, _) = ddl::column(column_def, table.next_column_id, None)?;
                 if column.default.is_some() {
@@ -466,7 +512,10 @@ impl Session {
                         return Err(err!(FEATURE_NOT_SUPPORTED, "cannot drop sort key column \"{name}\""));
                     }
                     if table.columns.len() == 1 {
-                        return Err(err!(FEATURE_NOT_SUPPORTED, "cannot drop the only column of table \"{table_name}\""));
+                        return Err(err!(
+                            FEATURE_NOT_SUPPORTED,
+                            "cannot drop the only column of table \"{table_name}\""
+                        ));
                     }
                     table.columns.remove(index);
                     table.primary_key.retain(|c| *c != id);
@@ -491,14 +540,20 @@ impl Session {
             .project(vec![self.default_value(column)?.alias("value")])?
             .build()?;
         let (_, batches) = self.run_plan(plan).await?;
-        let batch = batches.iter().find(|b| b.num_rows() > 0).ok_or_else(|| Error::internal("default produced no row"))?;
+        let batch =
+            batches.iter().find(|b| b.num_rows() > 0).ok_or_else(|| Error::internal("default produced no row"))?;
         Ok(datafusion::common::ScalarValue::try_from_array(batch.column(0), 0)?)
     }
 
     /// TRUNCATE empties tables. As on Redshift it commits the transaction it runs in.
     /// `COMMENT ON TABLE | VIEW | COLUMN name IS 'text' | NULL` (NULL or '' removes it), shown in
     /// pg_description, `obj_description` and `col_description`.
-    pub(crate) fn comment(&mut self, object_type: ast::CommentObject, name: &ObjectName, comment: Option<&str>) -> Result<Outcome> {
+    pub(crate) fn comment(
+        &mut self,
+        object_type: ast::CommentObject,
+        name: &ObjectName,
+        comment: Option<&str>,
+    ) -> Result<Outcome> {
         let comment = comment.filter(|c| !c.is_empty()).map(str::to_string);
         let state = Arc::clone(self.txn().state());
         let rel = match object_type {
@@ -515,7 +570,8 @@ impl Session {
                 rel
             }
             ast::CommentObject::Column => {
-                let (column, table) = name.0.split_last().ok_or_else(|| Error::syntax("COMMENT ON COLUMN needs table.column"))?;
+                let (column, table) =
+                    name.0.split_last().ok_or_else(|| Error::syntax("COMMENT ON COLUMN needs table.column"))?;
                 if table.is_empty() {
                     return Err(Error::syntax("COMMENT ON COLUMN needs table.column"));
                 }
@@ -557,13 +613,13 @@ impl Session {
     }
 }
 
-
 /// A view's SQL with every reference to table `from` pointing at `to` instead (ALTER TABLE … RENAME).
 fn rename_relation(sql: &str, from: &QualifiedName, to: &QualifiedName) -> Result<String> {
     let mut statement = crate::sql::parser::parse_one(sql)?;
     let _ = ast::visit_relations_mut(&mut statement, |name| {
         if qualified_name(name).is_ok_and(|n| &n == from) {
-            *name = ObjectName::from(vec![ast::Ident::with_quote('"', &to.schema), ast::Ident::with_quote('"', &to.name)]);
+            *name =
+                ObjectName::from(vec![ast::Ident::with_quote('"', &to.schema), ast::Ident::with_quote('"', &to.name)]);
         }
         std::ops::ControlFlow::<()>::Continue(())
     });

@@ -21,17 +21,16 @@
 
 use crate::compute::channels::NodeChannels;
 use crate::compute::codec::RedwoodCodec;
-use crate::compute::protocol::SECRET_HEADER;
 use crate::compute::first_task::FirstTaskExec;
+use crate::compute::protocol::SECRET_HEADER;
 use crate::compute::scan::SliceScanExec;
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
-use datafusion::physical_expr::ScalarFunctionExpr;
-use std::collections::HashSet;
-use std::sync::OnceLock;
 use datafusion::common::{plan_err, JoinType, Result};
 use datafusion::config::ConfigOptions;
 use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::datasource::source::DataSourceExec;
+use datafusion::execution::SessionStateBuilder;
+use datafusion::physical_expr::ScalarFunctionExpr;
 use datafusion::physical_expr::{Partitioning, PhysicalExpr};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode};
@@ -41,14 +40,17 @@ use datafusion::physical_plan::joins::{CrossJoinExec, HashJoinExec, NestedLoopJo
 use datafusion::physical_plan::placeholder_row::PlaceholderRowExec;
 use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
-use datafusion::physical_plan::{ChildrenPropertiesMode, Distribution, ExecutionPlan, ExecutionPlanProperties, ReplaceChildrenOptions};
-use datafusion::execution::SessionStateBuilder;
-use datafusion_distributed::{
-    DesiredTaskCountEvent, DesiredTaskCountEventResponse, DistributedExt, SessionStateBuilderExt,
-    BroadcastExec, DistributedLeafExec, NetworkBroadcastExec, NetworkCoalesceExec, NetworkShuffleExec,
-    RouteTasksEvent, RouteTasksEventResponse, ScaleUpLeafNodeEvent, ScaleUpLeafNodeEventResponse, WorkerResolver,
+use datafusion::physical_plan::{
+    ChildrenPropertiesMode, Distribution, ExecutionPlan, ExecutionPlanProperties, ReplaceChildrenOptions,
 };
+use datafusion_distributed::{
+    BroadcastExec, DesiredTaskCountEvent, DesiredTaskCountEventResponse, DistributedExt, DistributedLeafExec,
+    NetworkBroadcastExec, NetworkCoalesceExec, NetworkShuffleExec, RouteTasksEvent, RouteTasksEventResponse,
+    ScaleUpLeafNodeEvent, ScaleUpLeafNodeEventResponse, SessionStateBuilderExt, WorkerResolver,
+};
+use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::OnceLock;
 use url::Url;
 
 /// The compute nodes, in node order (node `i` holds slices `i * slices_per_node ..`).
@@ -150,10 +152,16 @@ impl PhysicalOptimizerRule for CoLocatedJoins {
                 return Ok(Transformed::no(node));
             };
             let on = join.on();
-            let matches = |exprs: &[Arc<dyn PhysicalExpr>], side: fn(&(Arc<dyn PhysicalExpr>, Arc<dyn PhysicalExpr>)) -> &Arc<dyn PhysicalExpr>| {
-                exprs.len() == on.len() && exprs.iter().zip(on).all(|(e, pair)| e.as_ref() == side(pair).as_ref())
-            };
-            if coalesce.fetch().is_some() || left_count != right_count || !matches(&left, |p| &p.0) || !matches(&right, |p| &p.1) {
+            let matches =
+                |exprs: &[Arc<dyn PhysicalExpr>],
+                 side: fn(&(Arc<dyn PhysicalExpr>, Arc<dyn PhysicalExpr>)) -> &Arc<dyn PhysicalExpr>| {
+                    exprs.len() == on.len() && exprs.iter().zip(on).all(|(e, pair)| e.as_ref() == side(pair).as_ref())
+                };
+            if coalesce.fetch().is_some()
+                || left_count != right_count
+                || !matches(&left, |p| &p.0)
+                || !matches(&right, |p| &p.1)
+            {
                 return Ok(Transformed::no(node));
             }
             let partitioned = join
@@ -178,7 +186,10 @@ impl PhysicalOptimizerRule for CoLocatedJoins {
 /// A join that emits only matches of probe-side rows can run where the probe rows are, with all
 /// of the build side there too; others (LEFT, FULL, …) would emit unmatched build rows once per node.
 fn probe_driven(join_type: &JoinType) -> bool {
-    matches!(join_type, JoinType::Inner | JoinType::Right | JoinType::RightSemi | JoinType::RightAnti | JoinType::RightMark)
+    matches!(
+        join_type,
+        JoinType::Inner | JoinType::Right | JoinType::RightSemi | JoinType::RightAnti | JoinType::RightMark
+    )
 }
 
 /// For joins whose left input is collected whole (the build side): whether rows may stay where
@@ -229,9 +240,8 @@ fn calls_leader_functions(plan: &Arc<dyn ExecutionPlan>) -> Result<bool> {
     let known = worker_function_names();
     let mut leader_only = false;
     plan.apply_expressions(&mut |expr| {
-        leader_only |= expr.exists(|e| {
-            Ok(e.downcast_ref::<ScalarFunctionExpr>().is_some_and(|f| !known.contains(f.fun().name())))
-        })?;
+        leader_only |= expr
+            .exists(|e| Ok(e.downcast_ref::<ScalarFunctionExpr>().is_some_and(|f| !known.contains(f.fun().name()))))?;
         Ok(if leader_only { TreeNodeRecursion::Stop } else { TreeNodeRecursion::Continue })
     })?;
     Ok(leader_only)
@@ -326,9 +336,8 @@ impl PlaceNetworkBoundaries {
             // for one input partition, or for partitions by key, get them so again.
             if let (Distribution::KeyPartitioned(keys), Locus::Leader { .. }) = (requirement, child.locus) {
                 let partitioning = child.plan.output_partitioning();
-                let satisfied = partitioning
-                    .satisfaction(requirement, child.plan.equivalence_properties(), true)
-                    .is_satisfied();
+                let satisfied =
+                    partitioning.satisfaction(requirement, child.plan.equivalence_properties(), true).is_satisfied();
                 if !satisfied {
                     let by_key = Partitioning::Hash(keys.clone(), self.partitions_per_node);
                     child.plan = Arc::new(RepartitionExec::try_new(Arc::clone(&child.plan), by_key)?);
@@ -339,7 +348,8 @@ impl PlaceNetworkBoundaries {
                     let taken = std::mem::replace(child, Placed { plan: Arc::clone(&child.plan), locus: child.locus });
                     *child = Placed { plan: self.to_leader(taken)?, locus: Locus::Leader { shippable: false } };
                 }
-                if matches!(child.locus, Locus::Leader { .. }) && child.plan.output_partitioning().partition_count() > 1 {
+                if matches!(child.locus, Locus::Leader { .. }) && child.plan.output_partitioning().partition_count() > 1
+                {
                     child.plan = Arc::new(CoalescePartitionsExec::new(Arc::clone(&child.plan)));
                 }
             }
@@ -373,7 +383,9 @@ impl PlaceNetworkBoundaries {
                 });
             }
             (plans, Locus::Leader { shippable: false })
-        } else if loci.contains(&Locus::Nodes) || (loci.contains(&Locus::Replicated) && loci.iter().any(|l| *l != Locus::Replicated)) {
+        } else if loci.contains(&Locus::Nodes)
+            || (loci.contains(&Locus::Replicated) && loci.iter().any(|l| *l != Locus::Replicated))
+        {
             let plans = children.into_iter().map(|c| self.to_nodes(c)).collect::<Result<_>>()?;
             (plans, Locus::Nodes)
         } else if loci.iter().all(|l| *l == Locus::Replicated) {
@@ -419,7 +431,9 @@ impl PlaceNetworkBoundaries {
             // A hash join that also emits unmatched build rows (LEFT, FULL, semi and anti joins):
             // both sides meet by join key on the nodes, each moved unless already distributed on it.
             (Locus::Nodes | Locus::Replicated, _) | (_, Locus::Nodes | Locus::Replicated)
-                if !build_leader_only && probe.locus != (Locus::Leader { shippable: false }) && build_fetch.is_none() =>
+                if !build_leader_only
+                    && probe.locus != (Locus::Leader { shippable: false })
+                    && build_fetch.is_none() =>
             {
                 if let Some(join) = plan.downcast_ref::<HashJoinExec>().filter(|j| !j.null_aware) {
                     let (build_keys, probe_keys): (Vec<_>, Vec<_>) = join.on().iter().cloned().unzip();
@@ -449,7 +463,8 @@ impl PlaceNetworkBoundaries {
     /// results meet by group key on the nodes (AGG_DIST_BY_KEY), or on the leader when there are
     /// no groups or grouping sets (AGG_ON_LEADER).
     fn split_aggregate(&self, aggregate: &AggregateExec, input: Placed) -> Result<Placed> {
-        let (group, filters, input_schema) = (aggregate.group_expr(), aggregate.filter_expr().to_vec(), aggregate.input_schema());
+        let (group, filters, input_schema) =
+            (aggregate.group_expr(), aggregate.filter_expr().to_vec(), aggregate.input_schema());
         let limit = aggregate.limit_options();
         let grouped = !group.is_empty() && !group.has_grouping_set();
         if grouped && distributed_on(&input.plan, &group.input_exprs()) {
@@ -476,7 +491,8 @@ impl PlaceNetworkBoundaries {
         let (mode, input, locus) = if grouped {
             let by_key = Partitioning::Hash(final_group.input_exprs(), self.partitions_per_node);
             let repartition = RepartitionExec::try_new(partial, by_key)?;
-            let shuffle: Arc<dyn ExecutionPlan> = Arc::new(NetworkShuffleExec::try_new(Arc::new(repartition), self.nodes)?);
+            let shuffle: Arc<dyn ExecutionPlan> =
+                Arc::new(NetworkShuffleExec::try_new(Arc::new(repartition), self.nodes)?);
             (AggregateMode::FinalPartitioned, shuffle, Locus::Nodes)
         } else {
             let gathered = self.to_leader(Placed { plan: partial, locus: Locus::Nodes })?;
@@ -560,7 +576,10 @@ pub fn with_cluster_secret(builder: SessionStateBuilder, secret: &str) -> Sessio
     }
 }
 
-fn with_children(plan: &Arc<dyn ExecutionPlan>, children: Vec<Arc<dyn ExecutionPlan>>) -> Result<Arc<dyn ExecutionPlan>> {
+fn with_children(
+    plan: &Arc<dyn ExecutionPlan>,
+    children: Vec<Arc<dyn ExecutionPlan>>,
+) -> Result<Arc<dyn ExecutionPlan>> {
     Arc::clone(plan).replace_children(children, ReplaceChildrenOptions::new(ChildrenPropertiesMode::Recompute))
 }
 

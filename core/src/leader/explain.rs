@@ -14,11 +14,15 @@ use crate::compute::scan::SliceScanExec;
 use datafusion::physical_expr::Partitioning;
 use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode};
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
-use datafusion::physical_plan::joins::{CrossJoinExec, HashJoinExec, NestedLoopJoinExec, PartitionMode, SortMergeJoinExec};
+use datafusion::physical_plan::joins::{
+    CrossJoinExec, HashJoinExec, NestedLoopJoinExec, PartitionMode, SortMergeJoinExec,
+};
 use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
 use datafusion::physical_plan::{displayable, ExecutionPlan};
-use datafusion_distributed::{BroadcastExec, DistributedLeafExec, NetworkBroadcastExec, NetworkCoalesceExec, NetworkShuffleExec};
+use datafusion_distributed::{
+    BroadcastExec, DistributedLeafExec, NetworkBroadcastExec, NetworkCoalesceExec, NetworkShuffleExec,
+};
 use std::fmt::Write;
 use std::sync::Arc;
 

@@ -77,9 +77,9 @@ fn literal_as(expr: &Expr, other: Option<&DataType>) -> Option<Expr> {
     match other? {
         DataType::Boolean => as_boolean(expr).map(boolean),
         // Read by Redwood's date reader (the session time zone rule turns such casts into it).
-        temporal @ (DataType::Date32 | DataType::Timestamp(..)) => {
-            Some(Expr::Literal(ScalarValue::Utf8(Some(text.clone())), None).cast_to(temporal, &DFSchema::empty()).ok()?)
-        }
+        temporal @ (DataType::Date32 | DataType::Timestamp(..)) => Some(
+            Expr::Literal(ScalarValue::Utf8(Some(text.clone())), None).cast_to(temporal, &DFSchema::empty()).ok()?,
+        ),
         _ => None,
     }
 }

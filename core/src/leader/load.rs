@@ -17,7 +17,9 @@ use crate::sql::copy::{LoadFormat, LoadPlan};
 use bytes::{Bytes, BytesMut};
 use datafusion::arrow::datatypes::{Schema, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use datafusion::parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use futures::TryStreamExt;
 use object_store::ObjectStoreExt;
 use std::collections::VecDeque;
@@ -159,14 +161,21 @@ impl Session {
             _ => None,
         };
         let xid = self.txn.as_ref().map_or(0, |t| t.xid) as i64;
-        let logged = self.db.query_log().start(load.user_id, self.pid, xid, &format!("COPY {} FROM '{}'", plan.table, plan.source));
+        let logged = self.db.query_log().start(
+            load.user_id,
+            self.pid,
+            xid,
+            &format!("COPY {} FROM '{}'", plan.table, plan.source),
+        );
         load.query = Some(logged.query);
         self.progress.start("COPY");
         let mut result = Ok(());
         for (lake, object) in &objects {
             result = match (&plan.format, &json) {
                 (LoadFormat::Delimited(format), _) => self.load_text(&mut load, lake, object, format, &plan).await,
-                (LoadFormat::Json { .. }, Some(mapping)) => self.load_json(&mut load, lake, object, mapping, plan.compression).await,
+                (LoadFormat::Json { .. }, Some(mapping)) => {
+                    self.load_json(&mut load, lake, object, mapping, plan.compression).await
+                }
                 _ => self.load_parquet(&mut load, lake, object).await,
             };
             if result.is_err() {
@@ -212,7 +221,11 @@ impl Session {
         let listed = self.copy_columns(table, columns)?;
         let targets = target_columns(def);
         if let Some(missing) = targets.iter().enumerate().find(|(i, c)| c.required && !listed.contains(i)) {
-            return Err(err!(NOT_NULL_VIOLATION, "column \"{}\" is NOT NULL but not in COPY's column list", missing.1.name));
+            return Err(err!(
+                NOT_NULL_VIOLATION,
+                "column \"{}\" is NOT NULL but not in COPY's column list",
+                missing.1.name
+            ));
         }
         let mut defaults = vec![];
         for (i, column) in def.columns.iter().enumerate() {
@@ -256,11 +269,17 @@ impl Session {
 
     /// The files a manifest lists (`{"entries": [{"url": "s3://…", "mandatory": true}, …]}`);
     /// a missing mandatory one is an error, a missing optional one is skipped.
-    async fn manifest_objects(&self, lake: &Lake, location: &Location, plan: &LoadPlan) -> Result<Vec<(Lake, LakeObject)>> {
+    async fn manifest_objects(
+        &self,
+        lake: &Lake,
+        location: &Location,
+        plan: &LoadPlan,
+    ) -> Result<Vec<(Lake, LakeObject)>> {
         let data = lake.read(&Lake::path_of(location)?).await?;
         let invalid = |why: &str| err!(INVALID_PARAMETER_VALUE, "invalid manifest \"{}\": {why}", plan.source);
         let manifest: serde_json::Value = serde_json::from_slice(&data).map_err(|e| invalid(&e.to_string()))?;
-        let entries = manifest.get("entries").and_then(|e| e.as_array()).ok_or_else(|| invalid("no \"entries\" list"))?;
+        let entries =
+            manifest.get("entries").and_then(|e| e.as_array()).ok_or_else(|| invalid("no \"entries\" list"))?;
         let mut objects = vec![];
         for entry in entries {
             let url = entry.get("url").and_then(|u| u.as_str()).ok_or_else(|| invalid("an entry has no \"url\""))?;
@@ -284,7 +303,14 @@ impl Session {
     }
 
     /// A delimited text file, read in pieces whose conversion overlaps the reading.
-    async fn load_text(&mut self, load: &mut Load, lake: &Lake, object: &LakeObject, format: &DelimitedFormat, plan: &LoadPlan) -> Result<()> {
+    async fn load_text(
+        &mut self,
+        load: &mut Load,
+        lake: &Lake,
+        object: &LakeObject,
+        format: &DelimitedFormat,
+        plan: &LoadPlan,
+    ) -> Result<()> {
         let (input, compression) = (open_input(lake, object).await?, plan.compression);
         let (sender, mut pieces) = tokio::sync::mpsc::channel::<Result<(TextRows, Bytes)>>(1);
         let tokenizer = Tokenizer::new(format.clone(), load.listed.len(), plan.ignore_header);
@@ -301,8 +327,11 @@ impl Session {
                 }
             };
             self.progress.add(0, raw.len() as u64);
-            let (table, listed, rules, schema) = (load.table.clone(), load.listed.clone(), Arc::clone(&load.rules), Arc::clone(&load.schema));
-            converting.push_back(tokio::task::spawn_blocking(move || text_to_batch(rows, &raw, &table, &listed, &rules, &schema)));
+            let (table, listed, rules, schema) =
+                (load.table.clone(), load.listed.clone(), Arc::clone(&load.rules), Arc::clone(&load.schema));
+            converting.push_back(tokio::task::spawn_blocking(move || {
+                text_to_batch(rows, &raw, &table, &listed, &rules, &schema)
+            }));
             if converting.len() > PIECES_IN_FLIGHT {
                 let done = converting.pop_front().expect("not empty");
                 if let Err(e) = self.take_piece(load, &object.name, joined(done.await)) {
@@ -322,10 +351,18 @@ impl Session {
         result
     }
 
-    async fn load_json(&mut self, load: &mut Load, lake: &Lake, object: &LakeObject, mapping: &JsonMapping, compression: Compression) -> Result<()> {
+    async fn load_json(
+        &mut self,
+        load: &mut Load,
+        lake: &Lake,
+        object: &LakeObject,
+        mapping: &JsonMapping,
+        compression: Compression,
+    ) -> Result<()> {
         let input = open_input(lake, object).await?;
         let names: Vec<String> = load.listed.iter().map(|&i| load.table[i].name.clone()).collect();
-        let (table, listed, rules, schema) = (load.table.clone(), load.listed.clone(), Arc::clone(&load.rules), Arc::clone(&load.schema));
+        let (table, listed, rules, schema) =
+            (load.table.clone(), load.listed.clone(), Arc::clone(&load.rules), Arc::clone(&load.schema));
         let (mapping, name, progress) = (mapping.clone(), object.name.clone(), Arc::clone(&self.progress));
         let piece = tokio::task::spawn_blocking(move || {
             let mut data = vec![];
@@ -373,7 +410,8 @@ impl Session {
             })
             .collect::<Vec<_>>();
         for group in 0..groups {
-            let decoded = receivers[group % threads].recv().await.ok_or_else(|| Error::internal("Parquet decoding stopped"))?;
+            let decoded =
+                receivers[group % threads].recv().await.ok_or_else(|| Error::internal("Parquet decoding stopped"))?;
             for batch in decoded? {
                 self.take_piece(load, &object.name, Ok((batch, vec![])))?;
             }
@@ -410,7 +448,8 @@ impl Session {
         if load.rejected > load.max_errors {
             let (file, first) = load.first_reject.as_ref().expect("a row was rejected");
             let column = first.column.map(|i| format!(", column \"{}\"", load.table[i].name)).unwrap_or_default();
-            let value = if first.raw_value.is_empty() { String::new() } else { format!(", value \"{}\"", first.raw_value) };
+            let value =
+                if first.raw_value.is_empty() { String::new() } else { format!(", value \"{}\"", first.raw_value) };
             let mut message = format!(
                 "Load into table '{}' failed: {} (file \"{file}\", line {}{column}{value})",
                 load.rel.name,
@@ -421,7 +460,11 @@ impl Session {
                 message.push_str(&format!("; {} rows rejected, more than MAXERROR {}", load.rejected, load.max_errors));
             }
             let error = Error::new(first.kind.sqlstate(), message);
-            return Err(if load.query.is_some() { error.with_hint("check 'stl_load_errors' system table for details") } else { error });
+            return Err(if load.query.is_some() {
+                error.with_hint("check 'stl_load_errors' system table for details")
+            } else {
+                error
+            });
         }
         let batch = with_defaults(batch, &load.defaults)?;
         self.progress.add(batch.num_rows() as u64, 0);
@@ -512,17 +555,34 @@ impl ParquetTarget {
 
     fn convert(&self, batch: RecordBatch) -> Result<RecordBatch> {
         if batch.num_columns() != self.listed.len() {
-            return Err(err!(BAD_COPY_FILE_FORMAT, "\"{}\" has {} columns but COPY fills {}", self.name, batch.num_columns(), self.listed.len()));
+            return Err(err!(
+                BAD_COPY_FILE_FORMAT,
+                "\"{}\" has {} columns but COPY fills {}",
+                self.name,
+                batch.num_columns(),
+                self.listed.len()
+            ));
         }
         let rows = batch.num_rows();
-        let mut columns: Vec<datafusion::arrow::array::ArrayRef> =
-            self.schema.fields().iter().map(|f| datafusion::arrow::array::new_null_array(f.data_type(), rows)).collect();
+        let mut columns: Vec<datafusion::arrow::array::ArrayRef> = self
+            .schema
+            .fields()
+            .iter()
+            .map(|f| datafusion::arrow::array::new_null_array(f.data_type(), rows))
+            .collect();
         let options = datafusion::arrow::compute::CastOptions { safe: false, ..Default::default() };
         for (source, &target) in batch.columns().iter().zip(&self.listed) {
             let field = self.schema.field(target);
-            columns[target] = datafusion::arrow::compute::cast_with_options(source, field.data_type(), &options).map_err(|e| {
-                err!(DATATYPE_MISMATCH, "\"{}\": column \"{}\" cannot be loaded as {}: {e}", self.name, field.name(), self.sql_types[target])
-            })?;
+            columns[target] = datafusion::arrow::compute::cast_with_options(source, field.data_type(), &options)
+                .map_err(|e| {
+                    err!(
+                        DATATYPE_MISMATCH,
+                        "\"{}\": column \"{}\" cannot be loaded as {}: {e}",
+                        self.name,
+                        field.name(),
+                        self.sql_types[target]
+                    )
+                })?;
         }
         Ok(RecordBatch::try_new(Arc::clone(&self.schema), columns)?)
     }
@@ -558,7 +618,11 @@ fn with_defaults(batch: RecordBatch, defaults: &[(usize, datafusion::scalar::Sca
 fn target_columns(def: &TableDef) -> Vec<TargetColumn> {
     def.columns
         .iter()
-        .map(|c| TargetColumn { name: c.name.clone(), sql_type: c.sql_type.clone(), required: c.not_null && c.identity.is_none() })
+        .map(|c| TargetColumn {
+            name: c.name.clone(),
+            sql_type: c.sql_type.clone(),
+            required: c.not_null && c.identity.is_none(),
+        })
         .collect()
 }
 
@@ -608,7 +672,10 @@ fn read_pieces(
 
 fn read_error(name: &str, error: std::io::Error) -> Error {
     let text = error.to_string();
-    let corrupt = matches!(error.kind(), std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput | std::io::ErrorKind::UnexpectedEof);
+    let corrupt = matches!(
+        error.kind(),
+        std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput | std::io::ErrorKind::UnexpectedEof
+    );
     if corrupt {
         err!(BAD_COPY_FILE_FORMAT, "\"{name}\" could not be decompressed (corrupt or truncated?): {text}")
     } else {

@@ -70,7 +70,8 @@ impl Session {
         let spec = RedwoodTable::new(Arc::clone(&rel), self.db.layout(), 1, false)?.spec();
         let mut rewritten = vec![];
         for (slice, segments) in &groups {
-            let batches: Vec<_> = read_rows(Arc::clone(&spec), segments)?.into_iter().filter(|b| b.num_rows() > 0).collect();
+            let batches: Vec<_> =
+                read_rows(Arc::clone(&spec), segments)?.into_iter().filter(|b| b.num_rows() > 0).collect();
             if !batches.is_empty() {
                 rewritten.extend(self.write_segments(rel.id, table, BTreeMap::from([(*slice, batches)]))?);
             }
@@ -110,13 +111,21 @@ fn column_statistics(rel: &Relation, layout: &ClusterLayout) -> Result<Vec<Colum
     let mut bounds: Vec<(u64, Option<ScalarValue>, Option<ScalarValue>)> = vec![(0, None, None); table.columns.len()];
     for segment in segments {
         let storage = segment.file.storage();
-        let footer = storage.open(&segment.file).and_then(|reader| storage.footer(&segment.file, &reader)).map_err(|e| {
-            err!(DATA_CORRUPTED, "table \"{}\" has a damaged segment ({}): {}", rel.name, storage.describe(&segment.file), e.message)
-        })?;
+        let footer =
+            storage.open(&segment.file).and_then(|reader| storage.footer(&segment.file, &reader)).map_err(|e| {
+                err!(
+                    DATA_CORRUPTED,
+                    "table \"{}\" has a damaged segment ({}): {}",
+                    rel.name,
+                    storage.describe(&segment.file),
+                    e.message
+                )
+            })?;
         let row_groups = footer.metadata().row_groups();
         for (column, (nulls, min, max)) in table.columns.iter().zip(bounds.iter_mut()) {
             let physical = physical_column_name(column.id);
-            let Ok(converter) = StatisticsConverter::try_new(&physical, footer.schema(), footer.parquet_schema()) else {
+            let Ok(converter) = StatisticsConverter::try_new(&physical, footer.schema(), footer.parquet_schema())
+            else {
                 // Written before the column existed: every row holds the column's fill value.
                 match &column.missing {
                     Some(text) => {

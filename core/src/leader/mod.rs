@@ -8,20 +8,20 @@ pub mod cursors;
 pub mod database;
 mod ddl;
 pub mod distribution;
+pub mod dml;
 pub mod explain;
 mod literals;
-pub(crate) mod timezone;
+pub mod load;
 mod maintenance;
 pub mod origins;
-pub mod dml;
-pub mod load;
-mod spectrum;
-mod unload;
 pub mod provider;
 pub mod query_log;
 pub mod session;
+mod spectrum;
 pub mod system;
+pub(crate) mod timezone;
 pub mod transaction;
+mod unload;
 pub mod users;
 
 /// The functions that Redwood's plans call and that compute nodes must know by name (planning

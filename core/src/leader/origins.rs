@@ -89,13 +89,16 @@ fn column_type(plan: &LogicalPlan, column: &Column, state: &CatalogState, depth:
                 recurse(&join.right, column)
             }
         }
-        LogicalPlan::Aggregate(aggregate) if index < aggregate.group_expr.len() => match unalias(&aggregate.group_expr[index]) {
-            Expr::Column(c) => recurse(&aggregate.input, c),
-            _ => None,
-        },
+        LogicalPlan::Aggregate(aggregate) if index < aggregate.group_expr.len() => {
+            match unalias(&aggregate.group_expr[index]) {
+                Expr::Column(c) => recurse(&aggregate.input, c),
+                _ => None,
+            }
+        }
         // A set operation's column has a type when every branch agrees on it.
         LogicalPlan::Union(union) => {
-            let types: Vec<Option<SqlType>> = union.inputs.iter().map(|input| recurse(input, &input_column(input, index))).collect();
+            let types: Vec<Option<SqlType>> =
+                union.inputs.iter().map(|input| recurse(input, &input_column(input, index))).collect();
             let first = types.first().cloned().flatten()?;
             types.iter().all(|t| *t == Some(first)).then_some(first)
         }

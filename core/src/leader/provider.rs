@@ -2,10 +2,12 @@
 //! tables come from the snapshot the running statement sees, and a `TableProvider` per table
 //! whose scan is a [`SliceScanExec`].
 
-use crate::catalog::{CatalogState, ClusterLayout, Placement, Privileges, QualifiedName, RelId, Relation, RelationKind};
-use crate::leader::access::{denied_relation, denied_schema, readable_columns};
+use crate::catalog::{
+    CatalogState, ClusterLayout, Placement, Privileges, QualifiedName, RelId, Relation, RelationKind,
+};
 use crate::compute::scan::{ColumnSource, ScanSpec, SliceScanExec, ROW_COLUMN, SEGMENT_COLUMN};
 use crate::error::Error;
+use crate::leader::access::{denied_relation, denied_schema, readable_columns};
 use crate::storage::{physical_column_name, SegmentRef};
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
@@ -17,8 +19,8 @@ use datafusion::execution::context::SessionContext;
 use datafusion::logical_expr::utils::conjunction;
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_expr::create_physical_expr;
-use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_optimizer::pruning::PruningPredicateBuilder;
+use datafusion::physical_plan::ExecutionPlan;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
@@ -52,7 +54,11 @@ pub struct SnapshotCell {
 impl SnapshotCell {
     /// A view's query planned in this session (its result schema is the view's columns).
     /// Its tables are read with the rights of `owner`, the view's owner.
-    pub async fn plan_view(&self, view: &crate::catalog::ViewDef, owner: &str) -> Result<datafusion::logical_expr::LogicalPlan> {
+    pub async fn plan_view(
+        &self,
+        view: &crate::catalog::ViewDef,
+        owner: &str,
+    ) -> Result<datafusion::logical_expr::LogicalPlan> {
         let outer = self.view_owner.lock().unwrap().replace(owner.to_string());
         let plan = self.plan_sql(&view.sql).await;
         *self.view_owner.lock().unwrap() = outer;
@@ -243,7 +249,9 @@ impl SchemaProvider for RedwoodSchema {
             }
             RelationKind::External(def) => {
                 let schema = state.schemas.get(&rel.schema).and_then(|s| s.external.as_ref());
-                let schema = schema.ok_or_else(|| Error::internal(format!("external table {} outside an external schema", rel.name)).into_datafusion())?;
+                let schema = schema.ok_or_else(|| {
+                    Error::internal(format!("external table {} outside an external schema", rel.name)).into_datafusion()
+                })?;
                 let config = self.cell.database.lake_config();
                 Ok(Some(Arc::new(crate::leader::spectrum::ExternalTable::new(rel, def, schema, config))))
             }
@@ -267,11 +275,7 @@ pub struct RedwoodTable {
 pub fn table_schema(rel: &Relation) -> SchemaRef {
     let table = rel.table().expect("a table");
     Arc::new(Schema::new(
-        table
-            .columns
-            .iter()
-            .map(|c| Field::new(&c.name, c.sql_type.arrow_type(), !c.not_null))
-            .collect::<Vec<_>>(),
+        table.columns.iter().map(|c| Field::new(&c.name, c.sql_type.arrow_type(), !c.not_null)).collect::<Vec<_>>(),
     ))
 }
 
@@ -331,7 +335,9 @@ impl RedwoodTable {
             let Some(stats) = table.statistics.iter().find(|s| s.column == column.id) else { continue };
             let data_type = column.sql_type.arrow_type();
             let bound = |text: &Option<String>| match text {
-                Some(t) => ScalarValue::try_from_string(t.clone(), &data_type).map_or(Precision::Absent, Precision::Inexact),
+                Some(t) => {
+                    ScalarValue::try_from_string(t.clone(), &data_type).map_or(Precision::Absent, Precision::Inexact)
+                }
                 None => Precision::Absent,
             };
             slot.null_count = Precision::Inexact(stats.null_count as usize);

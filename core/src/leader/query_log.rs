@@ -126,7 +126,11 @@ impl LoggedQuery {
     pub fn gather_steps(self: &Arc<Self>, plan: Arc<dyn ExecutionPlan>) {
         let query = Arc::clone(self);
         let gathered = async move {
-            let rewritten = tokio::time::timeout(METRICS_WAIT, rewrite_distributed_plan_with_metrics(plan, DistributedMetricsFormat::Aggregated)).await;
+            let rewritten = tokio::time::timeout(
+                METRICS_WAIT,
+                rewrite_distributed_plan_with_metrics(plan, DistributedMetricsFormat::Aggregated),
+            )
+            .await;
             let steps = match rewritten {
                 Ok(Ok(plan)) => steps_of(&plan),
                 Ok(Err(e)) => {
@@ -189,7 +193,11 @@ fn collect(plan: &Arc<dyn ExecutionPlan>, segment: i32, last_segment: &mut i32, 
         rows: metrics.output_rows().unwrap_or(0) as i64,
         // Only network steps count bytes: those they moved between nodes.
         // (datafusion-distributed's counter is a custom metric, which `sum_by_name` leaves out.)
-        bytes: metrics.iter().filter(|m| m.value().name() == "bytes_transferred").map(|m| m.value().as_usize() as i64).sum(),
+        bytes: metrics
+            .iter()
+            .filter(|m| m.value().name() == "bytes_transferred")
+            .map(|m| m.value().as_usize() as i64)
+            .sum(),
         time_us: metrics.elapsed_compute().map_or(0, |ns| ns as i64 / 1000),
     });
 }
@@ -224,7 +232,9 @@ fn step_label(plan: &Arc<dyn ExecutionPlan>) -> Option<String> {
         "NetworkCoalesceExec" => "return",
         "CoalescePartitionsExec" => "merge",
         "DataSourceExec" | "LazyMemoryExec" | "PlaceholderRowExec" => "scan",
-        "DistributedExec" | "CoalesceBatchesExec" | "CooperativeExec" | "MetricsWrapperExec" | "BroadcastExec" => return None,
+        "DistributedExec" | "CoalesceBatchesExec" | "CooperativeExec" | "MetricsWrapperExec" | "BroadcastExec" => {
+            return None
+        }
         other => return Some(other.trim_end_matches("Exec").to_ascii_lowercase()),
     };
     Some(label.to_string())

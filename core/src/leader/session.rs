@@ -7,27 +7,27 @@
 use crate::catalog::{DEFAULT_DATABASE, DEFAULT_SCHEMA};
 use crate::err;
 use crate::error::{Error, Result};
-use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
-use datafusion::physical_plan::SendableRecordBatchStream;
-use futures::StreamExt;
 use crate::leader::database::Database;
+use crate::leader::origins::typed_schema;
 use crate::leader::provider::{RedwoodCatalog, SnapshotCell};
 use crate::leader::query_log::LoggedQuery;
-use crate::leader::origins::typed_schema;
 use crate::leader::transaction::{Savepoint, Transaction};
-use crate::sql::parser::{parse, ParsedStatement};
-use datafusion::arrow::array::{AsArray, RecordBatch};
-use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::arrow::array::timezone::Tz;
-use datafusion::execution::context::{SessionConfig, SessionContext};
-use std::str::FromStr;
-use datafusion::logical_expr::LogicalPlan;
 use crate::sql::copy::{copy_plan, CopyPlan};
 use crate::sql::ddl::ident_name;
 use crate::sql::params::{bind, placeholder_count, placeholder_index, Param};
+use crate::sql::parser::{parse, ParsedStatement};
+use datafusion::arrow::array::timezone::Tz;
+use datafusion::arrow::array::{AsArray, RecordBatch};
 use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::execution::context::{SessionConfig, SessionContext};
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::sql::sqlparser::ast::{ObjectType, Statement, Value};
+use futures::StreamExt;
 use std::collections::BTreeMap;
+use std::str::FromStr;
 use std::sync::Arc;
 
 /// What a statement produced.
@@ -111,8 +111,10 @@ impl Session {
         // (drivers' metadata queries rely on it).
         config.options_mut().sql_parser.enable_subquery_sort_elimination = false;
         // Redwood's analyzer rules run before DataFusion's type coercion.
-        let mut analyzer_rules: Vec<Arc<dyn datafusion::optimizer::AnalyzerRule + Send + Sync>> =
-            vec![Arc::new(crate::leader::literals::UntypedLiterals), Arc::new(crate::leader::timezone::SessionTimeZone)];
+        let mut analyzer_rules: Vec<Arc<dyn datafusion::optimizer::AnalyzerRule + Send + Sync>> = vec![
+            Arc::new(crate::leader::literals::UntypedLiterals),
+            Arc::new(crate::leader::timezone::SessionTimeZone),
+        ];
         analyzer_rules.extend(datafusion::optimizer::Analyzer::new().rules);
         // pg_catalog's static tables (pg_type, pg_proc, …) and functions come from
         // datafusion-pg-catalog, set up once per process: it decodes about a megabyte of tables.
@@ -133,7 +135,12 @@ impl Session {
             builder = builder.with_runtime_env(runtime);
         }
         if let (Some(nodes), true) = (db.compute_nodes(), tasks > 1) {
-            builder = crate::leader::distribution::on_compute_nodes(builder, nodes, layout.slices_per_node, db.cluster_secret());
+            builder = crate::leader::distribution::on_compute_nodes(
+                builder,
+                nodes,
+                layout.slices_per_node,
+                db.cluster_secret(),
+            );
         }
         let context = Arc::new(SessionContext::new_with_state(builder.build()));
         let cell = SnapshotCell::new(&db, tasks);
@@ -142,7 +149,11 @@ impl Session {
         // Redwood's tables for the user's objects go in front of datafusion-pg-catalog's, which
         // answer the rest (their tables that list the user's objects are all Redwood's).
         if let Some(pg_catalog) = &template.pg_catalog {
-            let _ = datafusion::catalog::CatalogProvider::register_schema(catalog.as_ref(), "pg_catalog", Arc::clone(pg_catalog));
+            let _ = datafusion::catalog::CatalogProvider::register_schema(
+                catalog.as_ref(),
+                "pg_catalog",
+                Arc::clone(pg_catalog),
+            );
         }
         context.register_catalog(DEFAULT_DATABASE, catalog);
         context.register_udf(redshift_version());
@@ -348,7 +359,11 @@ impl Session {
             (0..statement.param_count).map(|i| declared.get(i).cloned().flatten()).collect();
         let plans = matches!(
             statement.parsed.statement,
-            Statement::Query(_) | Statement::Explain { .. } | Statement::Update { .. } | Statement::Delete(_) | Statement::Insert(_)
+            Statement::Query(_)
+                | Statement::Explain { .. }
+                | Statement::Update { .. }
+                | Statement::Delete(_)
+                | Statement::Insert(_)
         );
         if !plans {
             // Described without a snapshot: ROLLBACK must be describable in a failed block.
@@ -421,7 +436,11 @@ impl Session {
     }
 
     /// Plans `statement` with its parameters of these types (those still unknown as text).
-    async fn plan_with_parameter_types(&mut self, statement: &Statement, params: &[Option<DataType>]) -> Result<LogicalPlan> {
+    async fn plan_with_parameter_types(
+        &mut self,
+        statement: &Statement,
+        params: &[Option<DataType>],
+    ) -> Result<LogicalPlan> {
         let plan = self.plan(prepared_with_text_parameters(statement, params)).await?;
         let LogicalPlan::Statement(datafusion::logical_expr::Statement::Prepare(prepare)) = plan else {
             return Err(Error::internal("PREPARE did not plan as a prepared statement"));
@@ -432,7 +451,8 @@ impl Session {
     /// Fills the parameter types a plan determines into the slots not declared by the client.
     fn take_parameter_types(&self, plan: &LogicalPlan, params: &mut [Option<DataType>]) -> Result<()> {
         for (name, data_type) in plan.get_parameter_types()? {
-            if let (Some(slot), Some(data_type)) = (placeholder_index(&name).and_then(|i| params.get_mut(i)), data_type) {
+            if let (Some(slot), Some(data_type)) = (placeholder_index(&name).and_then(|i| params.get_mut(i)), data_type)
+            {
                 slot.get_or_insert(data_type);
             }
         }
@@ -451,7 +471,16 @@ impl Session {
         };
         let xid = self.txn.as_ref().map_or(xid, |t| t.xid as i64);
         let (user_id, user) = (self.user_id(), self.user.clone());
-        self.db.audit().statement(user_id, &user, self.pid, xid, start, kind, &statement.parsed.text, result.as_ref().err());
+        self.db.audit().statement(
+            user_id,
+            &user,
+            self.pid,
+            xid,
+            start,
+            kind,
+            &statement.parsed.text,
+            result.as_ref().err(),
+        );
         result
     }
 
@@ -500,7 +529,12 @@ impl Session {
         started
     }
 
-    async fn run_query(&mut self, statement: Statement, reads_catalog: bool, logged: &Arc<LoggedQuery>) -> Result<QueryStream> {
+    async fn run_query(
+        &mut self,
+        statement: Statement,
+        reads_catalog: bool,
+        logged: &Arc<LoggedQuery>,
+    ) -> Result<QueryStream> {
         let plan = self.plan(statement).await?;
         let typed = typed_schema(&plan, plan.schema().as_arrow(), &self.cell.get());
         let mut state = self.context.state();
@@ -739,17 +773,18 @@ impl Session {
     }
 
     /// The columns `COPY table [(columns)] FROM STDIN` fills, by index into the table.
-    pub(crate) fn copy_columns(&mut self, table: &crate::catalog::QualifiedName, columns: &[String]) -> Result<Vec<usize>> {
+    pub(crate) fn copy_columns(
+        &mut self,
+        table: &crate::catalog::QualifiedName,
+        columns: &[String],
+    ) -> Result<Vec<usize>> {
         // The open transaction's view (it may have created the table), else the committed one.
         let state = self.txn.as_ref().map_or_else(|| self.db.snapshot(), |t| Arc::clone(t.state()));
         let (rel, def) = state.require_table(table)?;
         if columns.is_empty() {
             return Ok((0..def.columns.len()).collect());
         }
-        columns
-            .iter()
-            .map(|c| def.column_index(c).ok_or_else(|| Error::undefined_column(c, &rel.name)))
-            .collect()
+        columns.iter().map(|c| def.column_index(c).ok_or_else(|| Error::undefined_column(c, &rel.name))).collect()
     }
 
     /// Starts `COPY table [(columns)] FROM STDIN`: one statement, all rows or none, whose data
@@ -947,8 +982,12 @@ impl Session {
                 // Redwood is the external database's catalog: dropping it drops its tables.
                 self.drop(object_type, if_exists, &names, cascade || parsed.attributes.external.drop_database)
             }
-            Statement::AlterTable(alter) => self.alter_table(&alter, parsed.attributes.external.partition_locations).await,
-            Statement::Comment { object_type, object_name, comment, .. } => self.comment(object_type, &object_name, comment.as_deref()),
+            Statement::AlterTable(alter) => {
+                self.alter_table(&alter, parsed.attributes.external.partition_locations).await
+            }
+            Statement::Comment { object_type, object_name, comment, .. } => {
+                self.comment(object_type, &object_name, comment.as_deref())
+            }
             Statement::Truncate(truncate) => self.truncate(&truncate),
             Statement::Vacuum(vacuum) => self.vacuum(&vacuum).await,
             Statement::Analyze(analyze) => self.analyze(&analyze),
@@ -961,17 +1000,18 @@ impl Session {
             Statement::AlterUser(alter) => {
                 self.alter_user(&ident_name(&alter.name), &parsed.attributes.user.unwrap_or_default())
             }
-            unload @ Statement::Unload { .. } => match crate::sql::copy::unload_plan(&unload, &parsed.attributes.load)? {
+            unload @ Statement::Unload { .. } => match crate::sql::copy::unload_plan(&unload, &parsed.attributes.load)?
+            {
                 Some(plan) => self.unload(plan).await,
                 None => unreachable!("an UNLOAD statement"),
             },
             copy @ Statement::Copy { .. } => match crate::sql::copy::load_plan(&copy, &parsed.attributes.load)? {
                 Some(plan) => self.copy_from_lake(plan).await,
                 None => Err(copy_plan(&copy).err().unwrap_or_else(|| {
-                err!(
-                    FEATURE_NOT_SUPPORTED,
-                    "COPY … FROM STDIN / TO STDOUT needs a client that exchanges the data (psql \\copy, psycopg)"
-                )
+                    err!(
+                        FEATURE_NOT_SUPPORTED,
+                        "COPY … FROM STDIN / TO STDOUT needs a client that exchanges the data (psql \\copy, psycopg)"
+                    )
                 })),
             },
             other => Err(err!(FEATURE_NOT_SUPPORTED, "statement not supported: {}", first_words(&other.to_string()))),
@@ -1022,7 +1062,9 @@ impl Session {
                     .join(", ");
                 (setting_name(&variable.to_string()), value)
             }
-            Set::SetTimeZone { value, .. } => ("timezone".to_string(), value.to_string().trim_matches('\'').to_string()),
+            Set::SetTimeZone { value, .. } => {
+                ("timezone".to_string(), value.to_string().trim_matches('\'').to_string())
+            }
             // Every transaction is SERIALIZABLE: only the access mode has an effect.
             Set::SetTransaction { modes, session: true, .. } => match access_mode(modes) {
                 Some(read_only) => ("default_transaction_read_only".to_string(), on_off(read_only).to_string()),
@@ -1039,7 +1081,8 @@ impl Session {
             other => return Err(err!(FEATURE_NOT_SUPPORTED, "{other} is not supported")),
         };
         let default = default_setting(&name)?;
-        let value = if value.eq_ignore_ascii_case("default") { default.to_string() } else { checked_setting(&name, value)? };
+        let value =
+            if value.eq_ignore_ascii_case("default") { default.to_string() } else { checked_setting(&name, value)? };
         self.cell.settings.write().unwrap().insert(name, value);
         self.apply_time_zone();
         Ok(Outcome::command("SET"))
@@ -1081,9 +1124,12 @@ impl Session {
             .ok_or_else(|| err!(UNDEFINED_OBJECT, "unrecognized configuration parameter \"{name}\""))?;
         // The column is named as PostgreSQL spells the parameter (`DateStyle`, `TimeZone`).
         let column = DEFAULT_SETTINGS.iter().find(|(k, _, _)| *k == name).map_or(name, |(_, display, _)| display);
-        let schema = Arc::new(datafusion::arrow::datatypes::Schema::new(vec![
-            datafusion::arrow::datatypes::Field::new(column, datafusion::arrow::datatypes::DataType::Utf8, false),
-        ]));
+        let schema =
+            Arc::new(datafusion::arrow::datatypes::Schema::new(vec![datafusion::arrow::datatypes::Field::new(
+                column,
+                datafusion::arrow::datatypes::DataType::Utf8,
+                false,
+            )]));
         let batch = RecordBatch::try_new(
             Arc::clone(&schema),
             vec![Arc::new(datafusion::arrow::array::StringArray::from(vec![value]))],
@@ -1228,7 +1274,11 @@ fn access_mode(modes: &[datafusion::sql::sqlparser::ast::TransactionMode]) -> Op
 }
 
 fn on_off(on: bool) -> &'static str {
-    if on { "on" } else { "off" }
+    if on {
+        "on"
+    } else {
+        "off"
+    }
 }
 
 /// The command a statement that writes is named by in errors (`None`: it does not write).
@@ -1256,10 +1306,8 @@ fn write_command(statement: &Statement) -> Option<&'static str> {
 /// `PREPARE s(types) AS statement`, with the parameters of unknown type declared as text.
 fn prepared_with_text_parameters(statement: &Statement, params: &[Option<DataType>]) -> Statement {
     use datafusion::sql::sqlparser::ast::{DataType as SqlDataType, Ident};
-    let data_types = params
-        .iter()
-        .map(|p| p.as_ref().and_then(crate::sql::params::ast_type).unwrap_or(SqlDataType::Text))
-        .collect();
+    let data_types =
+        params.iter().map(|p| p.as_ref().and_then(crate::sql::params::ast_type).unwrap_or(SqlDataType::Text)).collect();
     Statement::Prepare { name: Ident::new("describe"), data_types, statement: Box::new(statement.clone()) }
 }
 
@@ -1270,7 +1318,9 @@ const MAX_LATERAL_ALIASES: usize = 16;
 fn missing_column(error: &datafusion::error::DataFusionError) -> Option<String> {
     let datafusion::error::DataFusionError::SchemaError(schema_error, _) = error.find_root() else { return None };
     match schema_error.as_ref() {
-        datafusion::common::SchemaError::FieldNotFound { field, .. } if field.relation.is_none() => Some(field.name.clone()),
+        datafusion::common::SchemaError::FieldNotFound { field, .. } if field.relation.is_none() => {
+            Some(field.name.clone())
+        }
         _ => None,
     }
 }
@@ -1330,7 +1380,10 @@ struct LoggedStream {
 impl futures::Stream for LoggedStream {
     type Item = datafusion::common::Result<RecordBatch>;
 
-    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
         let polled = self.inner.poll_next_unpin(cx);
         match &polled {
             std::task::Poll::Ready(None) => {
@@ -1452,7 +1505,8 @@ impl Output {
         match self {
             Output::Rows(stream) => {
                 let schema = stream.schema;
-                let batches: Vec<RecordBatch> = stream.batches.collect::<Vec<_>>().await.into_iter().collect::<std::result::Result<_, _>>()?;
+                let batches: Vec<RecordBatch> =
+                    stream.batches.collect::<Vec<_>>().await.into_iter().collect::<std::result::Result<_, _>>()?;
                 Ok(Outcome::Rows { schema, batches })
             }
             Output::Command { tag, rows } => Ok(Outcome::Command { tag, rows }),
@@ -1467,4 +1521,3 @@ fn variable_name(variable: &[datafusion::sql::sqlparser::ast::Ident]) -> String 
 fn first_words(sql: &str) -> String {
     sql.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
 }
-

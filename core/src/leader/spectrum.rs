@@ -173,8 +173,12 @@ impl Session {
                     }
                 }
             }
-            AlterTableOperation::RenameTable { .. } => return Err(err!(FEATURE_NOT_SUPPORTED, "renaming external tables is not supported yet")),
-            other => return Err(err!(FEATURE_NOT_SUPPORTED, "ALTER TABLE {other} is not supported for external tables")),
+            AlterTableOperation::RenameTable { .. } => {
+                return Err(err!(FEATURE_NOT_SUPPORTED, "renaming external tables is not supported yet"))
+            }
+            other => {
+                return Err(err!(FEATURE_NOT_SUPPORTED, "ALTER TABLE {other} is not supported for external tables"))
+            }
         }
         Ok(())
     }
@@ -202,7 +206,11 @@ fn external_columns(defs: &[ast::ColumnDef]) -> Result<Vec<ExternalColumn>> {
     defs.iter()
         .map(|def| {
             if let Some(option) = def.options.first() {
-                return Err(err!(FEATURE_NOT_SUPPORTED, "column option {} is not supported for external tables", option.option));
+                return Err(err!(
+                    FEATURE_NOT_SUPPORTED,
+                    "column option {} is not supported for external tables",
+                    option.option
+                ));
             }
             Ok(ExternalColumn { name: ident_name(&def.name), sql_type: SqlType::from_ast(&def.data_type)? })
         })
@@ -214,7 +222,9 @@ fn external_columns(defs: &[ast::ColumnDef]) -> Result<Vec<ExternalColumn>> {
 fn text_delimiter(row_format: Option<&HiveRowFormat>) -> Result<u8> {
     let text = match row_format {
         None => return Ok(HIVE_DEFAULT_DELIMITER),
-        Some(HiveRowFormat::SERDE { class }) if class.ends_with("LazySimpleSerDe") => return Ok(HIVE_DEFAULT_DELIMITER),
+        Some(HiveRowFormat::SERDE { class }) if class.ends_with("LazySimpleSerDe") => {
+            return Ok(HIVE_DEFAULT_DELIMITER)
+        }
         Some(HiveRowFormat::SERDE { class }) => {
             return Err(err!(FEATURE_NOT_SUPPORTED, "ROW FORMAT SERDE '{class}' is not supported yet"))
         }
@@ -301,14 +311,20 @@ fn partition_values(def: &ExternalTableDef, exprs: &[ast::Expr], table: &str) ->
         let text = literal_text(right);
         let column = &def.partition_columns[index];
         ScalarValue::try_from_string(text.clone(), &column.sql_type.arrow_type()).map_err(|_| {
-            err!(INVALID_TEXT_REPRESENTATION, "invalid value \"{text}\" for partition column \"{name}\" of type {}", column.sql_type)
+            err!(
+                INVALID_TEXT_REPRESENTATION,
+                "invalid value \"{text}\" for partition column \"{name}\" of type {}",
+                column.sql_type
+            )
         })?;
         values[index] = Some(text);
     }
     values
         .into_iter()
         .zip(&def.partition_columns)
-        .map(|(v, c)| v.ok_or_else(|| Error::syntax(format!("PARTITION needs a value for partition column \"{}\"", c.name))))
+        .map(|(v, c)| {
+            v.ok_or_else(|| Error::syntax(format!("PARTITION needs a value for partition column \"{}\"", c.name)))
+        })
         .collect()
 }
 
@@ -357,7 +373,12 @@ impl ExternalTable {
             && !filter.column_refs().is_empty()
             && expr_applicable_for_cols(&names, filter)
             && !filter
-                .exists(|e| Ok(matches!(e, Expr::ScalarSubquery(_) | Expr::Exists(_) | Expr::InSubquery(_) | Expr::SetComparison(_))))
+                .exists(|e| {
+                    Ok(matches!(
+                        e,
+                        Expr::ScalarSubquery(_) | Expr::Exists(_) | Expr::InSubquery(_) | Expr::SetComparison(_)
+                    ))
+                })
                 .unwrap_or(true)
     }
 
@@ -376,7 +397,8 @@ impl ExternalTable {
                     .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<Vec<_>>>()?;
-        let predicate = conjunction(filters.iter().filter(|f| self.on_partitions(f)).map(|f| unnormalize_col(f.clone())));
+        let predicate =
+            conjunction(filters.iter().filter(|f| self.on_partitions(f)).map(|f| unnormalize_col(f.clone())));
         let Some(predicate) = predicate else { return Ok(typed.into_iter().enumerate().collect()) };
         if typed.is_empty() {
             return Ok(vec![]);
@@ -412,12 +434,16 @@ impl ExternalTable {
                 let mut source = ParquetSource::new(table_schema);
                 // The filters prune row groups by their statistics (rows are filtered above).
                 let df_schema = DFSchema::try_from(self.schema.as_ref().clone())?;
-                let usable = filters
-                    .iter()
-                    .map(|f| unnormalize_col(f.clone()))
-                    .filter(|f| create_physical_expr(f, &df_schema, state.execution_props(), &Default::default()).is_ok());
+                let usable = filters.iter().map(|f| unnormalize_col(f.clone())).filter(|f| {
+                    create_physical_expr(f, &df_schema, state.execution_props(), &Default::default()).is_ok()
+                });
                 if let Some(predicate) = conjunction(usable) {
-                    source = source.with_predicate(create_physical_expr(&predicate, &df_schema, state.execution_props(), &Default::default())?);
+                    source = source.with_predicate(create_physical_expr(
+                        &predicate,
+                        &df_schema,
+                        state.execution_props(),
+                        &Default::default(),
+                    )?);
                 }
                 Arc::new(source)
             }
@@ -447,7 +473,8 @@ impl ExternalTable {
                         when(value.clone().eq(lit(HIVE_NULL)), null()).otherwise(value)?
                     }
                     Some(c) => cast(
-                        when(value.clone().eq(lit(HIVE_NULL)).or(value.clone().eq(lit(""))), null()).otherwise(value)?,
+                        when(value.clone().eq(lit(HIVE_NULL)).or(value.clone().eq(lit(""))), null())
+                            .otherwise(value)?,
                         c.sql_type.arrow_type(),
                     ),
                     None => value,
@@ -468,10 +495,19 @@ impl TableProvider for ExternalTable {
     fn table_type(&self) -> TableType {
         TableType::Base
     }
-    fn supports_filters_pushdown(&self, filters: &[&Expr]) -> datafusion::common::Result<Vec<TableProviderFilterPushDown>> {
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> datafusion::common::Result<Vec<TableProviderFilterPushDown>> {
         Ok(filters
             .iter()
-            .map(|f| if self.on_partitions(f) { TableProviderFilterPushDown::Exact } else { TableProviderFilterPushDown::Inexact })
+            .map(|f| {
+                if self.on_partitions(f) {
+                    TableProviderFilterPushDown::Exact
+                } else {
+                    TableProviderFilterPushDown::Inexact
+                }
+            })
             .collect())
     }
     fn statistics(&self) -> Option<Statistics> {
@@ -507,7 +543,8 @@ impl ExternalTable {
             (vec![(self.def.location.clone(), vec![])], 1)
         } else {
             let kept = self.kept_partitions(state, filters)?;
-            let folders = kept.into_iter().map(|(i, values)| (self.def.partitions[i].location.clone(), values)).collect();
+            let folders =
+                kept.into_iter().map(|(i, values)| (self.def.partitions[i].location.clone(), values)).collect();
             (folders, self.def.partitions.len())
         };
         let lake = Lake::open(&Location::parse(&self.def.location)?, &self.credentials, &self.config)?;
@@ -605,15 +642,24 @@ impl ExecutionPlan for ExternalScanExec {
     }
     fn apply_expressions(
         &self,
-        _f: &mut dyn FnMut(&Arc<dyn datafusion::physical_expr::PhysicalExpr>) -> datafusion::common::Result<TreeNodeRecursion>,
+        _f: &mut dyn FnMut(
+            &Arc<dyn datafusion::physical_expr::PhysicalExpr>,
+        ) -> datafusion::common::Result<TreeNodeRecursion>,
     ) -> datafusion::common::Result<TreeNodeRecursion> {
         Ok(TreeNodeRecursion::Continue)
     }
-    fn with_new_children(self: Arc<Self>, children: Vec<Arc<dyn ExecutionPlan>>) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
+    fn with_new_children(
+        self: Arc<Self>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
+    ) -> datafusion::common::Result<Arc<dyn ExecutionPlan>> {
         let input = children.into_iter().next().expect("one input");
         Ok(Arc::new(ExternalScanExec::new(self.summary.clone(), input)))
     }
-    fn execute(&self, partition: usize, context: Arc<TaskContext>) -> datafusion::common::Result<SendableRecordBatchStream> {
+    fn execute(
+        &self,
+        partition: usize,
+        context: Arc<TaskContext>,
+    ) -> datafusion::common::Result<SendableRecordBatchStream> {
         self.input.execute(partition, context)
     }
     fn partition_statistics(&self, partition: Option<usize>) -> datafusion::common::Result<Arc<Statistics>> {

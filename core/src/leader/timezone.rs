@@ -13,10 +13,10 @@
 //! `timezone(zone, t)` is `t AT TIME ZONE zone`.
 
 use crate::sql::datetime::{self, Unreadable};
-use datafusion::arrow::compute::kernels::cast_utils;
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, StringArray, TimestampMicrosecondArray};
 use datafusion::arrow::compute::cast;
+use datafusion::arrow::compute::kernels::cast_utils;
 use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMicrosecondType};
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TransformedResult, TreeNode};
@@ -24,7 +24,8 @@ use datafusion::common::{exec_err, DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::{Cast, ScalarFunction, TryCast};
 use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{
-    ColumnarValue, Expr, ExprSchemable, LogicalPlan, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, Expr, ExprSchemable, LogicalPlan, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
+    Volatility,
 };
 use datafusion::optimizer::AnalyzerRule;
 use std::sync::Arc;
@@ -53,7 +54,9 @@ fn rewrite(expr: Expr, schema: &DFSchema, zone: &Arc<str>) -> Result<Transformed
     match expr {
         Expr::Cast(Cast { expr, field }) => Ok(convert(*expr, field.data_type().clone(), false, schema, zone)),
         Expr::TryCast(TryCast { expr, field }) => Ok(convert(*expr, field.data_type().clone(), true, schema, zone)),
-        Expr::ScalarFunction(ScalarFunction { func, args }) if matches!(func.name(), "date_trunc" | "date_part" | "date_bin") => {
+        Expr::ScalarFunction(ScalarFunction { func, args })
+            if matches!(func.name(), "date_trunc" | "date_part" | "date_bin") =>
+        {
             let mut changed = false;
             let args = args
                 .into_iter()
@@ -76,7 +79,11 @@ fn rewrite(expr: Expr, schema: &DFSchema, zone: &Arc<str>) -> Result<Transformed
 fn convert(expr: Expr, target: DataType, safe: bool, schema: &DFSchema, zone: &Arc<str>) -> Transformed<Expr> {
     let rebuild = |expr: Expr, data_type: DataType| {
         let expr = Box::new(expr);
-        if safe { Expr::TryCast(TryCast::new(expr, data_type)) } else { Expr::Cast(Cast::new(expr, data_type)) }
+        if safe {
+            Expr::TryCast(TryCast::new(expr, data_type))
+        } else {
+            Expr::Cast(Cast::new(expr, data_type))
+        }
     };
     let Ok(from) = expr.get_type(schema) else { return Transformed::no(rebuild(expr, target)) };
     let zoned = |unit: TimeUnit| DataType::Timestamp(unit, Some(Arc::clone(zone)));
@@ -100,7 +107,11 @@ fn convert(expr: Expr, target: DataType, safe: bool, schema: &DFSchema, zone: &A
         }
         (DataType::Timestamp(..) | DataType::Date32, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) => {
             let text = ScalarUDF::new_from_impl(TemporalToText::new()).call(vec![expr, zone_literal(zone)]);
-            if target == DataType::Utf8 { text } else { rebuild(text, target) }
+            if target == DataType::Utf8 {
+                text
+            } else {
+                rebuild(text, target)
+            }
         }
         _ => return Transformed::no(rebuild(expr, target)),
     };
@@ -116,7 +127,8 @@ fn zone_literal(zone: &str) -> Expr {
 }
 
 fn parse_zone(name: &str) -> Result<Tz> {
-    name.parse().map_err(|_| datafusion::error::DataFusionError::Execution(format!("time zone \"{name}\" not recognized")))
+    name.parse()
+        .map_err(|_| datafusion::error::DataFusionError::Execution(format!("time zone \"{name}\" not recognized")))
 }
 
 /// The time zone argument of these functions: a constant (the session's, or AT TIME ZONE's).
@@ -173,7 +185,11 @@ struct TextToTemporal {
 
 impl TextToTemporal {
     fn new(kind: Temporal, safe: bool) -> Self {
-        TextToTemporal { kind, safe, signature: Signature::exact(vec![DataType::Utf8, DataType::Utf8], Volatility::Stable) }
+        TextToTemporal {
+            kind,
+            safe,
+            signature: Signature::exact(vec![DataType::Utf8, DataType::Utf8], Volatility::Stable),
+        }
     }
 
     /// Microseconds since the epoch (days for a date).
@@ -185,7 +201,8 @@ impl TextToTemporal {
         })?;
         match self.kind {
             Temporal::Date => {
-                let days = written.local.date().signed_duration_since(chrono::DateTime::UNIX_EPOCH.date_naive()).num_days();
+                let days =
+                    written.local.date().signed_duration_since(chrono::DateTime::UNIX_EPOCH.date_naive()).num_days();
                 Ok(days)
             }
             Temporal::Timestamp => Ok(written.local.and_utc().timestamp_micros()),
@@ -229,16 +246,25 @@ impl TextToTemporal {
                     Ok(value) => Some(value),
                     Err(_) if self.safe => None,
                     Err(Unreadable::Syntax) => {
-                        return Err(crate::err!(INVALID_DATETIME_FORMAT, "invalid input syntax for type {}: \"{text}\"", self.kind.pg_name()))
+                        return Err(crate::err!(
+                            INVALID_DATETIME_FORMAT,
+                            "invalid input syntax for type {}: \"{text}\"",
+                            self.kind.pg_name()
+                        ))
                     }
                     Err(Unreadable::OutOfRange) => {
-                        return Err(crate::err!(DATETIME_FIELD_OVERFLOW, "date/time field value out of range: \"{text}\""))
+                        return Err(crate::err!(
+                            DATETIME_FIELD_OVERFLOW,
+                            "date/time field value out of range: \"{text}\""
+                        ))
                     }
                 },
             });
         }
         Ok(match self.kind {
-            Temporal::Date => Arc::new(Date32Array::from_iter(values.into_iter().map(|d| d.and_then(|d| i32::try_from(d).ok())))),
+            Temporal::Date => {
+                Arc::new(Date32Array::from_iter(values.into_iter().map(|d| d.and_then(|d| i32::try_from(d).ok()))))
+            }
             Temporal::Timestamp => Arc::new(TimestampMicrosecondArray::from(values)),
             Temporal::TimestampTz => Arc::new(TimestampMicrosecondArray::from(values).with_timezone(UTC)),
         })
@@ -251,7 +277,11 @@ impl TextToTemporal {
 pub fn read_text_as(texts: &StringArray, target: &DataType, zone: &Tz, safe: bool) -> Option<crate::Result<ArrayRef>> {
     let kind = Temporal::of(target)?;
     Some(TextToTemporal::new(kind, safe).read_all(texts, zone).and_then(|values| {
-        if values.data_type() == target { Ok(values) } else { Ok(cast(&values, target)?) }
+        if values.data_type() == target {
+            Ok(values)
+        } else {
+            Ok(cast(&values, target)?)
+        }
     }))
 }
 

@@ -98,7 +98,10 @@ impl Transaction {
     }
 
     pub fn has_changes(&self) -> bool {
-        !self.touched.is_empty() || !self.touched_schemas.is_empty() || !self.touched_entries.is_empty() || self.touched_database
+        !self.touched.is_empty()
+            || !self.touched_schemas.is_empty()
+            || !self.touched_entries.is_empty()
+            || self.touched_database
     }
 
     fn touch(&mut self, id: RelId) {

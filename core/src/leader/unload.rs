@@ -11,8 +11,8 @@ use crate::error::Result;
 use crate::load::lake::{lake_error, Lake, Location};
 use crate::load::Compressor;
 use crate::sql::copy::{encode_row, CopyOptions, UnloadFormat, UnloadPlan};
-use datafusion::arrow::array::{ArrayRef, RecordBatch};
 use datafusion::arrow::array::timezone::Tz;
+use datafusion::arrow::array::{ArrayRef, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::sql::sqlparser::ast::Statement;
@@ -43,8 +43,13 @@ impl Session {
                 lake.store().delete(&object.path).await.map_err(|e| lake_error(e, &object.name))?;
             }
         } else if let (Some(first), false) = (existing.first(), plan.allow_overwrite) {
-            return Err(err!(DUPLICATE_FILE, "UNLOAD would overwrite \"{}\" (and maybe other files under \"{}\")", first.name, plan.target)
-                .with_hint("add ALLOWOVERWRITE (or CLEANPATH to remove them first), or choose another prefix"));
+            return Err(err!(
+                DUPLICATE_FILE,
+                "UNLOAD would overwrite \"{}\" (and maybe other files under \"{}\")",
+                first.name,
+                plan.target
+            )
+            .with_hint("add ALLOWOVERWRITE (or CLEANPATH to remove them first), or choose another prefix"));
         }
         let statement = crate::sql::parser::parse_one(&plan.query)?;
         if !matches!(statement, Statement::Query(_)) {
@@ -57,11 +62,16 @@ impl Session {
             None => vec![],
             Some((columns, _)) => columns
                 .iter()
-                .map(|c| schema.index_of(c).map_err(|_| err!(UNDEFINED_COLUMN, "PARTITION BY column \"{c}\" is not in the query's columns")))
+                .map(|c| {
+                    schema.index_of(c).map_err(|_| {
+                        err!(UNDEFINED_COLUMN, "PARTITION BY column \"{c}\" is not in the query's columns")
+                    })
+                })
                 .collect::<Result<Vec<_>>>()?,
         };
         let include = plan.partition_by.as_ref().is_some_and(|(_, include)| *include);
-        let file_columns: Vec<usize> = (0..schema.fields().len()).filter(|i| include || !partition_columns.contains(i)).collect();
+        let file_columns: Vec<usize> =
+            (0..schema.fields().len()).filter(|i| include || !partition_columns.contains(i)).collect();
         let file_schema = Arc::new(schema.project(&file_columns)?);
         let slices = if plan.parallel { self.db.layout().slice_count().max(1) } else { 1 };
         let mut writer = Unloader {
@@ -205,7 +215,9 @@ impl Unloader<'_> {
         extension.push_str(self.plan.compression.extension());
         let path = ObjectPath::from(format!("{dir}{directory}{base}{number}{extension}"));
         let mut encoder = match &self.plan.format {
-            UnloadFormat::Text(options) => Encoder::Text { options: options.clone(), compressor: self.plan.compression.encoder()? },
+            UnloadFormat::Text(options) => {
+                Encoder::Text { options: options.clone(), compressor: self.plan.compression.encoder()? }
+            }
             UnloadFormat::Json => Encoder::Json {
                 compressor: self.plan.compression.encoder()?,
                 kinds: self.schema.fields().iter().map(|f| json_kind(f.data_type())).collect(),
@@ -214,7 +226,10 @@ impl Unloader<'_> {
                 let properties = datafusion::parquet::file::properties::WriterProperties::builder()
                     .set_compression(datafusion::parquet::basic::Compression::SNAPPY)
                     .build();
-                Encoder::Parquet(Box::new(ArrowWriter::try_new(vec![], Arc::clone(&self.schema), Some(properties)).map_err(|e| err!(INTERNAL_ERROR, "{e}"))?))
+                Encoder::Parquet(Box::new(
+                    ArrowWriter::try_new(vec![], Arc::clone(&self.schema), Some(properties))
+                        .map_err(|e| err!(INTERNAL_ERROR, "{e}"))?,
+                ))
             }
         };
         if self.plan.header {
@@ -267,14 +282,19 @@ impl Encoder {
             }
             Encoder::Json { compressor, kinds } => {
                 let names: Vec<&str> = rows.schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
-                let columns = rows.columns().iter().map(|c| crate::sql::format::column_to_text(c, zone)).collect::<Result<Vec<_>>>()?;
+                let columns = rows
+                    .columns()
+                    .iter()
+                    .map(|c| crate::sql::format::column_to_text(c, zone))
+                    .collect::<Result<Vec<_>>>()?;
                 let mut out = vec![];
                 for row in 0..rows.num_rows() {
                     let mut object = serde_json::Map::new();
                     for ((name, column), kind) in names.iter().zip(&columns).zip(kinds.iter()) {
                         let Some(text) = column[row].as_deref() else { continue };
                         let value = match kind {
-                            JsonKind::Number => serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_string())),
+                            JsonKind::Number => serde_json::from_str(text)
+                                .unwrap_or_else(|_| serde_json::Value::String(text.to_string())),
                             JsonKind::Boolean => serde_json::Value::Bool(text == "t" || text == "true"),
                             JsonKind::Text => serde_json::Value::String(text.to_string()),
                         };
@@ -324,7 +344,10 @@ fn partitions(batch: &RecordBatch, columns: &[usize], zone: &Tz) -> Result<Vec<(
         return Ok(vec![(String::new(), batch.clone())]);
     }
     let schema = batch.schema();
-    let texts = columns.iter().map(|&c| crate::sql::format::column_to_text(batch.column(c), zone)).collect::<Result<Vec<_>>>()?;
+    let texts = columns
+        .iter()
+        .map(|&c| crate::sql::format::column_to_text(batch.column(c), zone))
+        .collect::<Result<Vec<_>>>()?;
     let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for row in 0..batch.num_rows() {
         let mut directory = String::new();
@@ -352,7 +375,9 @@ fn partitions(batch: &RecordBatch, columns: &[usize], zone: &Tz) -> Result<Vec<(
 fn escape_partition_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
-        if c.is_control() || matches!(c, '/' | '\\' | '%' | '=' | ':' | '#' | '?' | '"' | '\'' | '*' | '[' | ']' | '^' | '{') {
+        if c.is_control()
+            || matches!(c, '/' | '\\' | '%' | '=' | ':' | '#' | '?' | '"' | '\'' | '*' | '[' | ']' | '^' | '{')
+        {
             for b in c.to_string().bytes() {
                 out.push_str(&format!("%{b:02X}"));
             }

@@ -14,7 +14,9 @@ pub const SCRAM_ITERATIONS: usize = 4096;
 
 /// Verifiers for `password` (or for an md5 hash given as `md5…`, as Redshift accepts).
 pub fn password_verifier(user: &str, password: &str) -> Result<PasswordVerifier> {
-    if let Some(hash) = password.strip_prefix("md5").filter(|h| h.len() == 32 && h.chars().all(|c| c.is_ascii_hexdigit())) {
+    if let Some(hash) =
+        password.strip_prefix("md5").filter(|h| h.len() == 32 && h.chars().all(|c| c.is_ascii_hexdigit()))
+    {
         return Ok(PasswordVerifier { scram: None, md5: format!("md5{}", hash.to_ascii_lowercase()) });
     }
     check_password_rules(password)?;
@@ -101,7 +103,11 @@ impl Session {
         apply_options(&mut user, options);
         self.log_user_change(&user, "", "create");
         for group in &options.groups {
-            let mut group = state.groups.get(group).cloned().ok_or_else(|| err!(UNDEFINED_OBJECT, "group \"{group}\" does not exist"))?;
+            let mut group = state
+                .groups
+                .get(group)
+                .cloned()
+                .ok_or_else(|| err!(UNDEFINED_OBJECT, "group \"{group}\" does not exist"))?;
             group.members.insert(name.to_string());
             self.txn().put_group(group);
         }
@@ -114,7 +120,8 @@ impl Session {
         if !options.groups.is_empty() {
             return Err(err!(SYNTAX_ERROR, "ALTER USER has no IN GROUP; use ALTER GROUP g ADD USER {name}"));
         }
-        let changes_only_password = options == &UserOptions { password: options.password.clone(), ..Default::default() };
+        let changes_only_password =
+            options == &UserOptions { password: options.password.clone(), ..Default::default() };
         if !(own && changes_only_password) {
             self.require_superuser("alter other users or their privileges")?;
         }

@@ -12,13 +12,15 @@ use crate::err;
 use crate::error::Result;
 use crate::types::SqlType;
 use chrono::Datelike;
-use datafusion::arrow::array::{new_null_array, Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, StringArray};
+use datafusion::arrow::array::timezone::Tz;
+use datafusion::arrow::array::{
+    new_null_array, Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, StringArray,
+};
 use datafusion::arrow::buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
-use datafusion::arrow::datatypes::ArrowNativeType;
 use datafusion::arrow::compute::{cast_with_options, CastOptions};
+use datafusion::arrow::datatypes::ArrowNativeType;
 use datafusion::arrow::datatypes::{DataType, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::arrow::array::timezone::Tz;
 use std::sync::Arc;
 
 /// A column of the target table, as loading needs it.
@@ -150,7 +152,9 @@ pub fn text_to_batch(
                 rejected[row] = true;
                 let (start, end) = rows.spans[row];
                 let raw_line = String::from_utf8_lossy(trim_line(&raw[start as usize..end as usize])).into_owned();
-                rejects.push(Reject::new(kind, rows.lines[row], Some(column), raw_line, value.to_string()).with_detail(detail));
+                rejects.push(
+                    Reject::new(kind, rows.lines[row], Some(column), raw_line, value.to_string()).with_detail(detail),
+                );
             }
         };
         let strings = utf8_column(text, rules.replace_invalid, &mut refuse);
@@ -177,14 +181,19 @@ pub fn text_to_batch(
             }
         })
         .collect::<Result<Vec<_>>>()?;
-    let options = datafusion::arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(count - rejected.iter().filter(|r| **r).count()));
+    let options = datafusion::arrow::record_batch::RecordBatchOptions::new()
+        .with_row_count(Some(count - rejected.iter().filter(|r| **r).count()));
     rejects.sort_by_key(|r| r.line);
     Ok((RecordBatch::try_new_with_options(Arc::clone(schema), columns, &options)?, rejects))
 }
 
 /// The column's bytes as a string array; rows with invalid UTF-8 are rejected (NULL here) or
 /// repaired.
-fn utf8_column(text: TextColumn, replace: Option<char>, refuse: &mut impl FnMut(usize, RejectKind, &str, String)) -> StringArray {
+fn utf8_column(
+    text: TextColumn,
+    replace: Option<char>,
+    refuse: &mut impl FnMut(usize, RejectKind, &str, String),
+) -> StringArray {
     let rows = text.len();
     let nulls = NullBuffer::from(text.valid.clone());
     if text.bytes.is_ascii() {
@@ -258,8 +267,10 @@ fn convert_column(
             };
             let values = match (simple, format) {
                 (Some(values), _) => values,
-                (None, TimeFormat::Auto) => crate::leader::timezone::read_text_as(strings, &data_type, &rules.zone, true)
-                    .expect("a date or time type")?,
+                (None, TimeFormat::Auto) => {
+                    crate::leader::timezone::read_text_as(strings, &data_type, &rules.zone, true)
+                        .expect("a date or time type")?
+                }
                 (None, other) => read_formatted(strings, other, &data_type, &rules.zone)?,
             };
             refuse_unconverted(strings, &values, kind, &format!("not a valid {}", target.sql_type), refuse);
@@ -275,12 +286,19 @@ fn convert_column(
             };
             if let SqlType::Decimal { precision, scale } = target.sql_type {
                 if let Some(values) = read_all(strings, |v| simple_decimal(v, precision, scale)) {
-                    return Ok(Arc::new(Decimal128Array::new(values, strings.nulls().cloned()).with_precision_and_scale(precision, scale as i8)?));
+                    return Ok(Arc::new(
+                        Decimal128Array::new(values, strings.nulls().cloned())
+                            .with_precision_and_scale(precision, scale as i8)?,
+                    ));
                 }
             }
             let safe = CastOptions { safe: true, ..Default::default() };
             let values = cast_with_options(strings, &data_type, &safe)?;
-            let kind = if target.sql_type == SqlType::Boolean { RejectKind::InvalidBoolean } else { RejectKind::InvalidNumber };
+            let kind = if target.sql_type == SqlType::Boolean {
+                RejectKind::InvalidBoolean
+            } else {
+                RejectKind::InvalidNumber
+            };
             if values.null_count() > strings.null_count() {
                 let strict = CastOptions { safe: false, ..Default::default() };
                 for row in (0..strings.len()).filter(|r| strings.is_valid(*r) && values.is_null(*r)) {
@@ -317,7 +335,8 @@ fn simple_date(text: &str) -> Option<i32> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let number = |digits: &[u8]| digits.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32));
+    let number =
+        |digits: &[u8]| digits.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32));
     let date = chrono::NaiveDate::from_ymd_opt(number(&b[..4])? as i32, number(&b[5..7])?, number(&b[8..])?)?;
     Some(date.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE)
 }
@@ -378,7 +397,12 @@ fn refuse_unconverted(
 
 /// CHAR/VARCHAR values within the column's length in bytes (cut at a character boundary with
 /// TRUNCATECOLUMNS); CHAR takes single-byte characters only.
-fn fit_text(strings: &StringArray, target: &TargetColumn, rules: &ValueRules, refuse: &mut impl FnMut(usize, RejectKind, &str, String)) -> StringArray {
+fn fit_text(
+    strings: &StringArray,
+    target: &TargetColumn,
+    rules: &ValueRules,
+    refuse: &mut impl FnMut(usize, RejectKind, &str, String),
+) -> StringArray {
     let max = target.sql_type.max_bytes().map_or(usize::MAX, |m| m as usize);
     let is_char = matches!(target.sql_type, SqlType::Char(_));
     let trimmed: StringArray;
@@ -411,7 +435,12 @@ fn fit_text(strings: &StringArray, target: &TargetColumn, rules: &ValueRules, re
                 }
                 return Some(v[..cut].to_string());
             }
-            refuse(row, RejectKind::TooLong, v, format!("{} bytes into {} of column \"{}\"", v.len(), target.sql_type, target.name));
+            refuse(
+                row,
+                RejectKind::TooLong,
+                v,
+                format!("{} bytes into {} of column \"{}\"", v.len(), target.sql_type, target.name),
+            );
             None
         })
         .collect()
@@ -426,11 +455,13 @@ fn read_formatted(strings: &StringArray, format: &TimeFormat, data_type: &DataTy
             TimeFormat::EpochSeconds => v.parse::<i64>().ok().and_then(|s| s.checked_mul(1_000_000)),
             TimeFormat::EpochMillis => v.parse::<i64>().ok().and_then(|s| s.checked_mul(1_000)),
             TimeFormat::Pattern(pattern) => {
-                let local = NaiveDateTime::parse_from_str(v, pattern)
-                    .ok()
-                    .or_else(|| NaiveDate::parse_from_str(v, pattern).ok().map(|d| d.and_hms_opt(0, 0, 0).expect("midnight")))?;
+                let local = NaiveDateTime::parse_from_str(v, pattern).ok().or_else(|| {
+                    NaiveDate::parse_from_str(v, pattern).ok().map(|d| d.and_hms_opt(0, 0, 0).expect("midnight"))
+                })?;
                 match data_type {
-                    DataType::Timestamp(_, Some(_)) => zone.from_local_datetime(&local).earliest().map(|t| t.timestamp_micros()),
+                    DataType::Timestamp(_, Some(_)) => {
+                        zone.from_local_datetime(&local).earliest().map(|t| t.timestamp_micros())
+                    }
                     _ => Some(local.and_utc().timestamp_micros()),
                 }
             }
@@ -442,8 +473,10 @@ fn read_formatted(strings: &StringArray, format: &TimeFormat, data_type: &DataTy
             strings.iter().map(|v| v.and_then(micros).map(|m| m.div_euclid(86_400_000_000) as i32)).collect::<Vec<_>>(),
         )),
         DataType::Timestamp(_, zone_name) => Arc::new(
-            datafusion::arrow::array::TimestampMicrosecondArray::from(strings.iter().map(|v| v.and_then(micros)).collect::<Vec<_>>())
-                .with_timezone_opt(zone_name.clone()),
+            datafusion::arrow::array::TimestampMicrosecondArray::from(
+                strings.iter().map(|v| v.and_then(micros)).collect::<Vec<_>>(),
+            )
+            .with_timezone_opt(zone_name.clone()),
         ),
         other => return Err(err!(INTERNAL_ERROR, "not a date or time type: {other}")),
     };
@@ -491,16 +524,28 @@ mod tests {
         let rules = ValueRules::new("UTC".parse().unwrap());
         let (batch, rejects) = text_to_batch(rows, data, &table, &[0, 1, 2], &rules, &schema).unwrap();
         assert_eq!(batch.num_rows(), 2);
-        let found: Vec<(u64, RejectKind, &str)> = rejects.iter().map(|r| (r.line, r.kind, r.raw_value.as_str())).collect();
-        assert_eq!(found, vec![(2, RejectKind::InvalidNumber, "x"), (3, RejectKind::TooLong, "abcd"), (4, RejectKind::NotNull, "")]);
-        assert_eq!(batch.column(1).as_any().downcast_ref::<StringArray>().unwrap().value(1), "", "an empty VARCHAR stays empty");
+        let found: Vec<(u64, RejectKind, &str)> =
+            rejects.iter().map(|r| (r.line, r.kind, r.raw_value.as_str())).collect();
+        assert_eq!(
+            found,
+            vec![(2, RejectKind::InvalidNumber, "x"), (3, RejectKind::TooLong, "abcd"), (4, RejectKind::NotNull, "")]
+        );
+        assert_eq!(
+            batch.column(1).as_any().downcast_ref::<StringArray>().unwrap().value(1),
+            "",
+            "an empty VARCHAR stays empty"
+        );
         assert!(batch.column(2).is_null(1) == false, "01/02/2024 is a date SQL reads");
         let patterned = ValueRules { date_format: TimeFormat::parse(Some("DD/MM/YYYY"), false).unwrap(), ..rules };
-        let (rows, _) = Tokenizer::new(DelimitedFormat { delimiter: b',', ..Default::default() }, 1, 0).read(b"02/01/2024\n", true);
+        let (rows, _) =
+            Tokenizer::new(DelimitedFormat { delimiter: b',', ..Default::default() }, 1, 0).read(b"02/01/2024\n", true);
         let date_only = vec![table[2].clone()];
         let schema1: SchemaRef = Arc::new(Schema::new(vec![Field::new("day", DataType::Date32, true)]));
         let (batch, rejects) = text_to_batch(rows, b"02/01/2024\n", &date_only, &[0], &patterned, &schema1).unwrap();
         assert!(rejects.is_empty());
-        assert_eq!(crate::sql::format::column_to_text(batch.column(0), &"UTC".parse().unwrap()).unwrap()[0].as_deref(), Some("2024-01-02"));
+        assert_eq!(
+            crate::sql::format::column_to_text(batch.column(0), &"UTC".parse().unwrap()).unwrap()[0].as_deref(),
+            Some("2024-01-02")
+        );
     }
 }

@@ -187,7 +187,14 @@ impl Tokenizer {
 
     /// Reads the record at `start` into `rows`; returns where the next one starts, or `None`
     /// when the data ends inside it (and more may come).
-    fn record(&mut self, data: &[u8], start: usize, last: bool, rows: &mut TextRows, scratch: &mut Vec<u8>) -> Option<usize> {
+    fn record(
+        &mut self,
+        data: &[u8],
+        start: usize,
+        last: bool,
+        rows: &mut TextRows,
+        scratch: &mut Vec<u8>,
+    ) -> Option<usize> {
         let format = &self.format;
         let row = rows.lines.len();
         let first_line = self.line;
@@ -225,7 +232,8 @@ impl Tokenizer {
                             lines += count_lines(&data[pos..at]);
                             out.extend_from_slice(&data[pos..at]);
                             let next = data.get(at + 1).copied();
-                            if data[at] == escape && (next == Some(quote) || (next == Some(escape) && escape != quote)) {
+                            if data[at] == escape && (next == Some(quote) || (next == Some(escape) && escape != quote))
+                            {
                                 out.push(next.expect("checked"));
                                 pos = at + 2;
                             } else if data[at] == quote {
@@ -295,7 +303,12 @@ impl Tokenizer {
                 FieldEnd::Data => pos,
                 _ => pos - 1,
             };
-            if matches!(end, FieldEnd::LineBreak | FieldEnd::Data) && raw_end > raw_start && data[raw_end - 1] == b'\r' && out.len() > out_start && out.last() == Some(&b'\r') {
+            if matches!(end, FieldEnd::LineBreak | FieldEnd::Data)
+                && raw_end > raw_start
+                && data[raw_end - 1] == b'\r'
+                && out.len() > out_start
+                && out.last() == Some(&b'\r')
+            {
                 out.pop();
                 raw_end -= 1;
             }
@@ -335,7 +348,13 @@ impl Tokenizer {
                 column.truncate(row);
             }
             let raw_line = trim_line(&data[start..record_end]);
-            rows.rejects.push(Reject::new(kind, first_line, None, String::from_utf8_lossy(raw_line).into_owned(), String::new()));
+            rows.rejects.push(Reject::new(
+                kind,
+                first_line,
+                None,
+                String::from_utf8_lossy(raw_line).into_owned(),
+                String::new(),
+            ));
             return Some(record_end);
         }
         for column in rows.columns.iter_mut().skip(fields) {
@@ -401,7 +420,8 @@ mod tests {
         assert_eq!(used, data.len());
         assert_eq!(values(&rows), vec![vec![s("1"), s("a")], vec![s("2"), None], vec![s("5"), s("")]]);
         assert_eq!(rows.lines, vec![1, 2, 5]);
-        let rejects: Vec<(u64, RejectKind, &str)> = rows.rejects.iter().map(|r| (r.line, r.kind, r.raw_line.as_str())).collect();
+        let rejects: Vec<(u64, RejectKind, &str)> =
+            rows.rejects.iter().map(|r| (r.line, r.kind, r.raw_line.as_str())).collect();
         assert_eq!(rejects, vec![(3, RejectKind::MissingColumns, "3"), (4, RejectKind::ExtraColumns, "4|b|c")]);
     }
 
@@ -425,7 +445,8 @@ mod tests {
         let literal = DelimitedFormat { escapes: Escapes::Literal, ..redshift_text() };
         let (rows, _) = Tokenizer::new(literal, 2, 0).read(b"a\\|b|c\\\nd\n", true);
         assert_eq!(values(&rows), vec![vec![s("a|b"), s("c\nd")]]);
-        let postgres = DelimitedFormat { delimiter: b'\t', escapes: Escapes::Postgres, end_marker: true, ..redshift_text() };
+        let postgres =
+            DelimitedFormat { delimiter: b'\t', escapes: Escapes::Postgres, end_marker: true, ..redshift_text() };
         let (rows, _) = Tokenizer::new(postgres, 2, 0).read(b"a\\tb\t\\N\n\\.\nignored\tx\n", true);
         assert_eq!(values(&rows), vec![vec![s("a\tb"), None]]);
         let (rows, _) = Tokenizer::new(csv(), 3, 0).read(b"\"\",,\"a,b\"\n\"open\n", true);

@@ -61,10 +61,19 @@ impl JsonPath {
 
     /// The paths of a JSONPaths file (`{"jsonpaths": ["$.a", …]}`).
     pub fn parse_file(data: &[u8]) -> Result<Vec<JsonPath>> {
-        let invalid = |why: String| err!(INVALID_PARAMETER_VALUE, "invalid JSONPaths file: {why} (expected {{\"jsonpaths\": [\"$.column\", …]}})");
+        let invalid = |why: String| {
+            err!(
+                INVALID_PARAMETER_VALUE,
+                "invalid JSONPaths file: {why} (expected {{\"jsonpaths\": [\"$.column\", …]}})"
+            )
+        };
         let file: serde_json::Value = serde_json::from_slice(data).map_err(|e| invalid(e.to_string()))?;
-        let paths = file.get("jsonpaths").and_then(|p| p.as_array()).ok_or_else(|| invalid("no \"jsonpaths\" array".into()))?;
-        paths.iter().map(|p| JsonPath::parse(p.as_str().ok_or_else(|| invalid(format!("{p} is not a string")))?)).collect()
+        let paths =
+            file.get("jsonpaths").and_then(|p| p.as_array()).ok_or_else(|| invalid("no \"jsonpaths\" array".into()))?;
+        paths
+            .iter()
+            .map(|p| JsonPath::parse(p.as_str().ok_or_else(|| invalid(format!("{p} is not a string")))?))
+            .collect()
     }
 
     fn find<'a>(&self, object: &'a RawValue) -> Option<&'a RawValue> {
@@ -124,7 +133,10 @@ pub fn read_rows(data: &[u8], mapping: &JsonMapping, names: &[String]) -> Result
         match next {
             None => break,
             Some(Err(e)) => {
-                rows.rejects.push(Reject::new(RejectKind::InvalidJson, last_line, None, raw_text(), String::new()).with_detail(e.to_string()));
+                rows.rejects.push(
+                    Reject::new(RejectKind::InvalidJson, last_line, None, raw_text(), String::new())
+                        .with_detail(e.to_string()),
+                );
                 // Nothing after malformed JSON can be trusted to start an object.
                 break;
             }
@@ -132,7 +144,10 @@ pub fn read_rows(data: &[u8], mapping: &JsonMapping, names: &[String]) -> Result
                 let values = match row_values(value, mapping, names) {
                     Ok(values) => values,
                     Err(detail) => {
-                        rows.rejects.push(Reject::new(RejectKind::InvalidJson, last_line, None, raw_text(), String::new()).with_detail(detail));
+                        rows.rejects.push(
+                            Reject::new(RejectKind::InvalidJson, last_line, None, raw_text(), String::new())
+                                .with_detail(detail),
+                        );
                         line = last_line;
                         start = end;
                         continue;
@@ -197,11 +212,14 @@ mod tests {
         let names = vec!["id".to_string(), "name".to_string(), "price".to_string()];
         let rows = read_rows(data, &JsonMapping::Auto { ignore_case: true }, &names).unwrap();
         let s = |v: &str| Some(v.to_string());
-        assert_eq!(texts(&rows), vec![
-            vec![s("1"), s("a\"b"), s("12345678901234567890.125")],
-            vec![s("2"), None, None],
-            vec![s("3"), None, None],
-        ]);
+        assert_eq!(
+            texts(&rows),
+            vec![
+                vec![s("1"), s("a\"b"), s("12345678901234567890.125")],
+                vec![s("2"), None, None],
+                vec![s("3"), None, None],
+            ]
+        );
         assert_eq!(rows.lines, vec![1, 2, 3]);
         let exact = read_rows(data, &JsonMapping::Auto { ignore_case: false }, &names).unwrap();
         assert_eq!(exact.columns[1].value(0), None, "'auto' matches names exactly");

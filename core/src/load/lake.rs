@@ -127,7 +127,8 @@ impl Lake {
                     ..Default::default()
                 };
                 let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket).with_retry(retry);
-                let env_endpoint = std::env::var("AWS_ENDPOINT_URL_S3").or_else(|_| std::env::var("AWS_ENDPOINT_URL")).ok();
+                let env_endpoint =
+                    std::env::var("AWS_ENDPOINT_URL_S3").or_else(|_| std::env::var("AWS_ENDPOINT_URL")).ok();
                 if let Some(endpoint) = env_endpoint.or_else(|| config.s3_endpoint.clone()) {
                     // A local S3-compatible server: path-style requests, plain HTTP when it says so.
                     builder = builder
@@ -209,12 +210,8 @@ impl Lake {
                 return Err(err!(UNDEFINED_FILE, "no files found under \"{shown}\""));
             }
         }
-        let listed: Vec<object_store::ObjectMeta> = self
-            .store
-            .list(parent.as_ref())
-            .try_collect()
-            .await
-            .map_err(|e| lake_error(e, &shown))?;
+        let listed: Vec<object_store::ObjectMeta> =
+            self.store.list(parent.as_ref()).try_collect().await.map_err(|e| lake_error(e, &shown))?;
         let mut objects: Vec<LakeObject> = listed
             .into_iter()
             .filter(|meta| meta.location.as_ref().starts_with(&prefix) && !meta.location.as_ref().ends_with('/'))
@@ -233,7 +230,8 @@ impl Lake {
     /// ending with `~`. A missing folder has no files.
     pub async fn files_in(&self, folder: &Location) -> Result<Vec<object_store::ObjectMeta>> {
         let prefix = Lake::path_of(folder)?;
-        let listed: std::result::Result<Vec<object_store::ObjectMeta>, _> = self.store.list(Some(&prefix)).try_collect().await;
+        let listed: std::result::Result<Vec<object_store::ObjectMeta>, _> =
+            self.store.list(Some(&prefix)).try_collect().await;
         let mut files = match listed {
             Ok(files) => files,
             Err(object_store::Error::NotFound { .. }) => vec![],
@@ -303,7 +301,10 @@ mod tests {
         assert!(Location::parse("relative/path").is_err());
         assert!(Location::parse("gs://b/k").is_err());
         let c = Credentials::parse_legacy("aws_access_key_id=AK;aws_secret_access_key=SK;token=T").unwrap();
-        assert_eq!((c.access_key_id.as_deref(), c.secret_access_key.as_deref(), c.session_token.as_deref()), (Some("AK"), Some("SK"), Some("T")));
+        assert_eq!(
+            (c.access_key_id.as_deref(), c.secret_access_key.as_deref(), c.session_token.as_deref()),
+            (Some("AK"), Some("SK"), Some("T"))
+        );
         assert!(Credentials::parse_legacy("nonsense").is_err());
     }
 }

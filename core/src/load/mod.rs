@@ -42,7 +42,11 @@ impl Progress {
     pub fn snapshot(&self) -> Option<(&'static str, u64, u64)> {
         let what = *self.what.lock().unwrap();
         (!what.is_empty()).then(|| {
-            (what, self.rows.load(std::sync::atomic::Ordering::Relaxed), self.bytes.load(std::sync::atomic::Ordering::Relaxed))
+            (
+                what,
+                self.rows.load(std::sync::atomic::Ordering::Relaxed),
+                self.bytes.load(std::sync::atomic::Ordering::Relaxed),
+            )
         })
     }
 }
@@ -58,7 +62,10 @@ pub enum Compression {
 
 impl Compression {
     /// A reader of the uncompressed bytes.
-    pub fn decoder<'a>(self, input: Box<dyn std::io::Read + Send + 'a>) -> std::io::Result<Box<dyn std::io::Read + Send + 'a>> {
+    pub fn decoder<'a>(
+        self,
+        input: Box<dyn std::io::Read + Send + 'a>,
+    ) -> std::io::Result<Box<dyn std::io::Read + Send + 'a>> {
         Ok(match self {
             Compression::None => input,
             // Multi-member: concatenated gzip files are one stream, as gzip -d reads them.
@@ -72,8 +79,12 @@ impl Compression {
     pub fn encoder(self) -> crate::Result<Compressor> {
         Ok(match self {
             Compression::None => Compressor::None(vec![]),
-            Compression::Gzip => Compressor::Gzip(flate2::write::GzEncoder::new(vec![], flate2::Compression::default())),
-            Compression::Bzip2 => Compressor::Bzip2(bzip2::write::BzEncoder::new(vec![], bzip2::Compression::default())),
+            Compression::Gzip => {
+                Compressor::Gzip(flate2::write::GzEncoder::new(vec![], flate2::Compression::default()))
+            }
+            Compression::Bzip2 => {
+                Compressor::Bzip2(bzip2::write::BzEncoder::new(vec![], bzip2::Compression::default()))
+            }
             Compression::Zstd => Compressor::Zstd(
                 zstd::stream::write::Encoder::new(vec![], 3).map_err(|e| crate::err!(INTERNAL_ERROR, "zstd: {e}"))?,
             ),
@@ -189,9 +200,10 @@ impl RejectKind {
     /// The SQLSTATE of a COPY that fails on this.
     pub fn sqlstate(self) -> &'static str {
         match self {
-            RejectKind::ExtraColumns | RejectKind::MissingColumns | RejectKind::UnterminatedQuote | RejectKind::InvalidJson => {
-                sqlstate::BAD_COPY_FILE_FORMAT
-            }
+            RejectKind::ExtraColumns
+            | RejectKind::MissingColumns
+            | RejectKind::UnterminatedQuote
+            | RejectKind::InvalidJson => sqlstate::BAD_COPY_FILE_FORMAT,
             RejectKind::TooLong => sqlstate::STRING_DATA_RIGHT_TRUNCATION,
             RejectKind::InvalidDate | RejectKind::InvalidTimestamp => sqlstate::INVALID_DATETIME_FORMAT,
             RejectKind::InvalidNumber | RejectKind::InvalidBoolean => sqlstate::INVALID_TEXT_REPRESENTATION,

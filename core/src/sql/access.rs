@@ -13,34 +13,81 @@ pub enum AccessCommand {
     /// GRANT / REVOKE privileges ON objects.
     Privileges(PrivilegeChange),
     /// `GRANT ROLE r TO …` / `REVOKE ROLE r FROM …`.
-    Roles { grant: bool, roles: Vec<String>, grantees: Vec<Grantee> },
-    CreateGroup { name: String, users: Vec<String> },
-    AlterGroup { name: String, change: GroupChange },
-    DropGroup { names: Vec<String>, if_exists: bool },
-    CreateRole { name: String },
-    DropRole { names: Vec<String>, if_exists: bool, force: bool },
+    Roles {
+        grant: bool,
+        roles: Vec<String>,
+        grantees: Vec<Grantee>,
+    },
+    CreateGroup {
+        name: String,
+        users: Vec<String>,
+    },
+    AlterGroup {
+        name: String,
+        change: GroupChange,
+    },
+    DropGroup {
+        names: Vec<String>,
+        if_exists: bool,
+    },
+    CreateRole {
+        name: String,
+    },
+    DropRole {
+        names: Vec<String>,
+        if_exists: bool,
+        force: bool,
+    },
     /// `ALTER TABLE|VIEW|SCHEMA name OWNER TO user`.
-    SetOwner { object: OwnedObject, owner: String },
+    SetOwner {
+        object: OwnedObject,
+        owner: String,
+    },
     /// `CREATE RLS POLICY name [WITH (column type, …) [AS alias]] USING (predicate)`.
-    CreatePolicy { name: String, columns: Vec<(String, String)>, alias: Option<String>, using: String },
+    CreatePolicy {
+        name: String,
+        columns: Vec<(String, String)>,
+        alias: Option<String>,
+        using: String,
+    },
     /// `ALTER RLS POLICY name USING (predicate)`.
-    AlterPolicy { name: String, using: String },
-    DropPolicy { name: String, if_exists: bool, cascade: bool },
+    AlterPolicy {
+        name: String,
+        using: String,
+    },
+    DropPolicy {
+        name: String,
+        if_exists: bool,
+        cascade: bool,
+    },
     /// `ATTACH RLS POLICY p ON t, … TO grantee, …` / `DETACH … FROM …`.
-    AttachPolicy { attach: bool, name: String, tables: Vec<QualifiedName>, grantees: Vec<Grantee> },
+    AttachPolicy {
+        attach: bool,
+        name: String,
+        tables: Vec<QualifiedName>,
+        grantees: Vec<Grantee>,
+    },
     /// `ALTER TABLE t ROW LEVEL SECURITY ON [CONJUNCTION TYPE AND|OR] | OFF` (`None`: OFF).
-    RowLevelSecurity { table: QualifiedName, conjunction: Option<RlsConjunction> },
+    RowLevelSecurity {
+        table: QualifiedName,
+        conjunction: Option<RlsConjunction>,
+    },
     /// `ROTATE ENCRYPTION KEY`: a new cluster key for an encrypted database.
     RotateEncryptionKey,
     /// `SET SESSION AUTHORIZATION user` (`None`: DEFAULT), `RESET SESSION AUTHORIZATION`.
-    SetSessionAuthorization { user: Option<String>, reset: bool },
+    SetSessionAuthorization {
+        user: Option<String>,
+        reset: bool,
+    },
 }
 
 impl AccessCommand {
     /// The command tag; `None` for the statements that do not change the catalog.
     pub fn tag(&self) -> &'static str {
         match self {
-            AccessCommand::Privileges(PrivilegeChange { target: GrantTarget::FutureTables { .. }, .. }) => "ALTER DEFAULT PRIVILEGES",
+            AccessCommand::Privileges(PrivilegeChange { target: GrantTarget::FutureTables { .. }, .. }) => {
+                "ALTER DEFAULT PRIVILEGES"
+            }
             AccessCommand::Privileges(p) if p.grant => "GRANT",
             AccessCommand::Privileges(_) => "REVOKE",
             AccessCommand::Roles { grant: true, .. } => "GRANT",
@@ -90,7 +137,10 @@ pub enum GrantTarget {
     Databases(Vec<String>),
     /// ALTER DEFAULT PRIVILEGES: tables the `owners` (none: the current user) create later, in
     /// `schemas` (none: anywhere).
-    FutureTables { owners: Vec<String>, schemas: Vec<String> },
+    FutureTables {
+        owners: Vec<String>,
+        schemas: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -297,7 +347,8 @@ impl Cursor<'_> {
     }
 
     fn name(&mut self) -> Result<String> {
-        let name = self.peek().and_then(|t| normalise(&t.token)).ok_or_else(|| syntax_at(self.peek(), "expected a name"))?;
+        let name =
+            self.peek().and_then(|t| normalise(&t.token)).ok_or_else(|| syntax_at(self.peek(), "expected a name"))?;
         self.at += 1;
         Ok(name)
     }
@@ -336,7 +387,8 @@ impl Cursor<'_> {
         let inside = self.parenthesized()?;
         let mut columns = vec![];
         for piece in split_top_level(inside) {
-            let (name, data_type) = piece.split_first().ok_or_else(|| Error::syntax("expected a column name and type"))?;
+            let (name, data_type) =
+                piece.split_first().ok_or_else(|| Error::syntax("expected a column name and type"))?;
             let name = normalise(&name.token).ok_or_else(|| syntax_at(Some(name), "expected a column name"))?;
             let mut parser = sql_parser(data_type);
             let data_type = parser.parse_data_type().map_err(|e| Error::syntax(e.to_string()))?;
@@ -488,7 +540,8 @@ mod tests {
 
     fn parsed(sql: &str) -> Option<AccessCommand> {
         let tokens = Tokenizer::new(&RedshiftSqlDialect {}, sql).tokenize_with_location().unwrap();
-        let tokens: Vec<_> = tokens.into_iter().filter(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF)).collect();
+        let tokens: Vec<_> =
+            tokens.into_iter().filter(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF)).collect();
         parse(&tokens).unwrap()
     }
 
@@ -498,9 +551,9 @@ mod tests {
 
     #[test]
     fn grants_in_redshift_grammar() {
-        let Some(AccessCommand::Privileges(change)) =
-            parsed("GRANT SELECT (a, b), ALTER, truncate ON TABLE s.t, u TO alice, GROUP g, ROLE r, PUBLIC WITH GRANT OPTION")
-        else {
+        let Some(AccessCommand::Privileges(change)) = parsed(
+            "GRANT SELECT (a, b), ALTER, truncate ON TABLE s.t, u TO alice, GROUP g, ROLE r, PUBLIC WITH GRANT OPTION",
+        ) else {
             panic!("not a grant")
         };
         assert!(change.grant && change.with_grant_option);
@@ -517,7 +570,8 @@ mod tests {
             change.grantees,
             vec![Grantee::User("alice".into()), Grantee::Group("g".into()), Grantee::Role("r".into()), Grantee::Public]
         );
-        let Some(AccessCommand::Privileges(change)) = parsed("REVOKE GRANT OPTION FOR ALL ON ALL TABLES IN SCHEMA s FROM bob CASCADE")
+        let Some(AccessCommand::Privileges(change)) =
+            parsed("REVOKE GRANT OPTION FOR ALL ON ALL TABLES IN SCHEMA s FROM bob CASCADE")
         else {
             panic!("not a revoke")
         };
@@ -540,11 +594,21 @@ mod tests {
             Some(AccessCommand::SetOwner { object: OwnedObject::Relation(table("s", "t")), owner: "bob".into() })
         );
         assert_eq!(parsed("ALTER TABLE t ADD COLUMN c INT"), None);
-        assert_eq!(parsed("SET SESSION AUTHORIZATION 'alice'"), Some(AccessCommand::SetSessionAuthorization { user: Some("alice".into()), reset: false }));
-        assert_eq!(parsed("RESET SESSION AUTHORIZATION"), Some(AccessCommand::SetSessionAuthorization { user: None, reset: true }));
+        assert_eq!(
+            parsed("SET SESSION AUTHORIZATION 'alice'"),
+            Some(AccessCommand::SetSessionAuthorization { user: Some("alice".into()), reset: false })
+        );
+        assert_eq!(
+            parsed("RESET SESSION AUTHORIZATION"),
+            Some(AccessCommand::SetSessionAuthorization { user: None, reset: true })
+        );
         assert_eq!(
             parsed("GRANT ROLE r TO alice"),
-            Some(AccessCommand::Roles { grant: true, roles: vec!["r".into()], grantees: vec![Grantee::User("alice".into())] })
+            Some(AccessCommand::Roles {
+                grant: true,
+                roles: vec!["r".into()],
+                grantees: vec![Grantee::User("alice".into())]
+            })
         );
         assert_eq!(parsed("SELECT 1"), None);
         let Some(AccessCommand::Privileges(change)) =
@@ -554,7 +618,9 @@ mod tests {
         };
         assert_eq!(change.target, GrantTarget::FutureTables { owners: vec!["etl".into()], schemas: vec!["s".into()] });
         assert_eq!(
-            parsed("CREATE RLS POLICY p WITH (region VARCHAR(10), n INT) AS s USING (s.region = current_user AND n > 0)"),
+            parsed(
+                "CREATE RLS POLICY p WITH (region VARCHAR(10), n INT) AS s USING (s.region = current_user AND n > 0)"
+            ),
             Some(AccessCommand::CreatePolicy {
                 name: "p".into(),
                 columns: vec![("region".into(), "VARCHAR(10)".into()), ("n".into(), "INT".into())],
@@ -564,7 +630,10 @@ mod tests {
         );
         assert_eq!(
             parsed("ALTER TABLE t ROW LEVEL SECURITY ON CONJUNCTION TYPE AND"),
-            Some(AccessCommand::RowLevelSecurity { table: table("public", "t"), conjunction: Some(RlsConjunction::And) })
+            Some(AccessCommand::RowLevelSecurity {
+                table: table("public", "t"),
+                conjunction: Some(RlsConjunction::And)
+            })
         );
         assert_eq!(
             parsed("DETACH RLS POLICY p ON TABLE t FROM ROLE r, PUBLIC"),

@@ -30,7 +30,9 @@ impl CopyOptions {
         };
         match self.format {
             CopyFormat::Text => (DelimitedFormat { escapes: Escapes::Postgres, ..base }, 0),
-            CopyFormat::Csv { quote, escape, header } => (DelimitedFormat { quote: Some(quote), quote_escape: escape, ..base }, header as u64),
+            CopyFormat::Csv { quote, escape, header } => {
+                (DelimitedFormat { quote: Some(quote), quote_escape: escape, ..base }, header as u64)
+            }
             CopyFormat::Plain { .. } => (base, 0),
         }
     }
@@ -44,7 +46,8 @@ pub fn encode_batch(
     zone: &datafusion::arrow::array::timezone::Tz,
     mut each: impl FnMut(&[u8]),
 ) -> Result<()> {
-    let columns = batch.columns().iter().map(|c| crate::sql::format::column_to_text(c, zone)).collect::<Result<Vec<_>>>()?;
+    let columns =
+        batch.columns().iter().map(|c| crate::sql::format::column_to_text(c, zone)).collect::<Result<Vec<_>>>()?;
     let mut line = vec![];
     for r in 0..batch.num_rows() {
         line.clear();
@@ -59,11 +62,18 @@ pub fn encode_batch(
 pub enum CopyFormat {
     /// PostgreSQL's text format: delimited, `\N` for NULL, backslash escapes.
     Text,
-    Csv { quote: u8, escape: u8, header: bool },
+    Csv {
+        quote: u8,
+        escape: u8,
+        header: bool,
+    },
     /// Redshift's delimited text (UNLOAD's default): values as they are, in double quotes with
     /// ADDQUOTES; with ESCAPE a backslash before line breaks, the delimiter, backslashes (and
     /// quotes, with ADDQUOTES).
-    Plain { add_quotes: bool, escape: bool },
+    Plain {
+        add_quotes: bool,
+        escape: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,10 +100,15 @@ pub fn copy_plan(statement: &Statement) -> Result<Option<CopyPlan>> {
         (false, CopyTarget::Stdin) | (true, CopyTarget::Stdout) => {}
         (false, CopyTarget::File { .. }) => return Ok(None),
         (true, CopyTarget::File { .. }) => {
-            return Err(err!(FEATURE_NOT_SUPPORTED, "COPY … TO a file is not supported; use UNLOAD, or COPY … TO STDOUT (psql \\copy)"))
+            return Err(err!(
+                FEATURE_NOT_SUPPORTED,
+                "COPY … TO a file is not supported; use UNLOAD, or COPY … TO STDOUT (psql \\copy)"
+            ))
         }
         (_, CopyTarget::Program { .. }) => return Err(err!(FEATURE_NOT_SUPPORTED, "COPY … PROGRAM is not supported")),
-        (true, CopyTarget::Stdin) | (false, CopyTarget::Stdout) => return Err(err!(SYNTAX_ERROR, "COPY FROM STDOUT / TO STDIN")),
+        (true, CopyTarget::Stdin) | (false, CopyTarget::Stdout) => {
+            return Err(err!(SYNTAX_ERROR, "COPY FROM STDOUT / TO STDIN"))
+        }
     }
     let options = copy_options(options, legacy_options)?;
     Ok(Some(match (source, to) {
@@ -180,20 +195,28 @@ pub struct LoadPlan {
 pub enum LoadFormat {
     Delimited(DelimitedFormat),
     /// `'auto'`, `'auto ignorecase'`, or where a JSONPaths file is.
-    Json { paths: Option<String>, ignore_case: bool },
+    Json {
+        paths: Option<String>,
+        ignore_case: bool,
+    },
     Parquet,
 }
 
 /// The load a `COPY … FROM 'location'` asks for.
 pub fn load_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<LoadPlan>> {
-    let Statement::Copy { source, to: false, target: CopyTarget::File { filename }, options, legacy_options, .. } = statement else {
+    let Statement::Copy { source, to: false, target: CopyTarget::File { filename }, options, legacy_options, .. } =
+        statement
+    else {
         return Ok(None);
     };
     let CopySource::Table { table_name, columns } = source else {
         return Err(err!(SYNTAX_ERROR, "COPY FROM needs a table, not a query"));
     };
     if !options.is_empty() {
-        return Err(err!(SYNTAX_ERROR, "COPY from a file takes Redshift's options (CSV, DELIMITER 'x', GZIP, …), not a parenthesised list"));
+        return Err(err!(
+            SYNTAX_ERROR,
+            "COPY from a file takes Redshift's options (CSV, DELIMITER 'x', GZIP, …), not a parenthesised list"
+        ));
     }
     let mut credentials = extras.credentials();
     let mut plan = LoadPlan {
@@ -217,7 +240,8 @@ pub fn load_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<Lo
     if plan.max_errors > MAX_ERRORS_LIMIT {
         return Err(err!(INVALID_PARAMETER_VALUE, "MAXERROR must be at most {MAX_ERRORS_LIMIT}"));
     }
-    let (mut csv, mut quote, mut delimiter, mut escape, mut remove_quotes, mut null) = (false, None, None, false, false, None);
+    let (mut csv, mut quote, mut delimiter, mut escape, mut remove_quotes, mut null) =
+        (false, None, None, false, false, None);
     let mut compressions = vec![];
     for option in legacy_options {
         use CopyLegacyOption as O;
@@ -279,7 +303,11 @@ pub fn load_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<Lo
     plan.compression = one_compression(&compressions, "COPY")?;
     if let LoadFormat::Delimited(format) = &mut plan.format {
         if csv && (escape || remove_quotes) {
-            return Err(err!(SYNTAX_ERROR, "CSV cannot be used with {}", if escape { "ESCAPE" } else { "REMOVEQUOTES" }));
+            return Err(err!(
+                SYNTAX_ERROR,
+                "CSV cannot be used with {}",
+                if escape { "ESCAPE" } else { "REMOVEQUOTES" }
+            ));
         }
         format.delimiter = delimiter.unwrap_or(if csv { b',' } else { b'|' });
         if csv {
@@ -298,7 +326,10 @@ pub fn load_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<Lo
         format.fill_record = extras.fill_record;
         format.ignore_blank_lines = extras.ignore_blank_lines;
     } else if csv || delimiter.is_some() || escape || remove_quotes {
-        return Err(err!(SYNTAX_ERROR, "CSV, DELIMITER, ESCAPE and REMOVEQUOTES apply to text files, not JSON or Parquet"));
+        return Err(err!(
+            SYNTAX_ERROR,
+            "CSV, DELIMITER, ESCAPE and REMOVEQUOTES apply to text files, not JSON or Parquet"
+        ));
     }
     if plan.format == LoadFormat::Parquet && plan.compression != Compression::None {
         return Err(err!(SYNTAX_ERROR, "Parquet files carry their own compression: leave out GZIP, BZIP2 and ZSTD"));
@@ -398,7 +429,9 @@ pub fn unload_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<
             O::AllowOverwrite => plan.allow_overwrite = true,
             O::CleanPath => plan.clean_path = true,
             O::Extension(ext) => plan.extension = Some(ext.trim_start_matches('.').to_string()),
-            O::Credentials(text) => credentials = Credentials { region: credentials.region.take(), ..Credentials::parse_legacy(text)? },
+            O::Credentials(text) => {
+                credentials = Credentials { region: credentials.region.take(), ..Credentials::parse_legacy(text)? }
+            }
             O::IamRole(role) => credentials.iam_role = Some(role.to_string()),
             O::Region(region) => credentials.region = Some(region.clone()),
             other => return Err(err!(FEATURE_NOT_SUPPORTED, "UNLOAD option {other} is not supported")),
@@ -410,7 +443,10 @@ pub fn unload_plan(statement: &Statement, extras: &LoadExtras) -> Result<Option<
     plan.format = match (parquet, json) {
         (true, true) => return Err(err!(SYNTAX_ERROR, "UNLOAD takes one FORMAT")),
         (true, false) | (false, true) if text_options || plan.compression != Compression::None => {
-            return Err(err!(SYNTAX_ERROR, "CSV, DELIMITER, NULL AS, HEADER, ADDQUOTES, ESCAPE and compression apply to text files only"))
+            return Err(err!(
+                SYNTAX_ERROR,
+                "CSV, DELIMITER, NULL AS, HEADER, ADDQUOTES, ESCAPE and compression apply to text files only"
+            ))
         }
         (true, false) => UnloadFormat::Parquet,
         (false, true) => UnloadFormat::Json,
@@ -507,7 +543,11 @@ fn copy_options(options: &[CopyOption], legacy: &[CopyLegacyOption]) -> Result<C
             return Err(err!(FEATURE_NOT_SUPPORTED, "COPY HEADER is available only in CSV mode"));
         }
         let text = CopyOptions::text();
-        CopyOptions { format: CopyFormat::Text, delimiter: delimiter.unwrap_or(text.delimiter), null: null.unwrap_or(text.null) }
+        CopyOptions {
+            format: CopyFormat::Text,
+            delimiter: delimiter.unwrap_or(text.delimiter),
+            null: null.unwrap_or(text.null),
+        }
     })
 }
 
@@ -593,7 +633,11 @@ mod tests {
     }
 
     fn csv(header: bool) -> CopyOptions {
-        CopyOptions { format: CopyFormat::Csv { quote: b'"', escape: b'"', header }, delimiter: b',', null: String::new() }
+        CopyOptions {
+            format: CopyFormat::Csv { quote: b'"', escape: b'"', header },
+            delimiter: b',',
+            null: String::new(),
+        }
     }
 
     #[test]
@@ -602,7 +646,10 @@ mod tests {
         let mut out = vec![];
         encode_row(&values, &CopyOptions::text(), &mut out);
         assert_eq!(out, b"a\\tb\\\\c\\nd\t\\N\t\n");
-        assert_eq!(read(&out, &CopyOptions::text(), 3), vec![vec![Some("a\tb\\c\nd".to_string()), None, Some(String::new())]]);
+        assert_eq!(
+            read(&out, &CopyOptions::text(), 3),
+            vec![vec![Some("a\tb\\c\nd".to_string()), None, Some(String::new())]]
+        );
     }
 
     #[test]
@@ -619,15 +666,19 @@ mod tests {
     #[test]
     fn csv_fields_span_lines_and_markers_end_the_data() {
         let data = b"a,b\r\n1,\"two\r\nlines\"\n\"\",\n\\.\nignored,row\n";
-        assert_eq!(read(data, &csv(true), 2), vec![
-            vec![Some("1".to_string()), Some("two\r\nlines".to_string())],
-            vec![Some(String::new()), None],
-        ]);
+        assert_eq!(
+            read(data, &csv(true), 2),
+            vec![vec![Some("1".to_string()), Some("two\r\nlines".to_string())], vec![Some(String::new()), None],]
+        );
     }
 
     #[test]
     fn redshift_plain_text_escapes_what_would_break_a_row() {
-        let options = CopyOptions { format: CopyFormat::Plain { add_quotes: false, escape: true }, delimiter: b'|', null: String::new() };
+        let options = CopyOptions {
+            format: CopyFormat::Plain { add_quotes: false, escape: true },
+            delimiter: b'|',
+            null: String::new(),
+        };
         let mut out = vec![];
         encode_row(&[Some("a|b\nc\\"), None], &options, &mut out);
         assert_eq!(out, b"a\\|b\\\nc\\\\|\n");

@@ -28,7 +28,9 @@ impl Written {
     pub fn instant(&self, session: &Tz) -> Option<DateTime<Utc>> {
         let in_zone = |zone: &Tz| zone.from_local_datetime(&self.local).earliest().map(|t| t.with_timezone(&Utc));
         match &self.zone {
-            Some(Zone::Fixed(offset)) => offset.from_local_datetime(&self.local).single().map(|t| t.with_timezone(&Utc)),
+            Some(Zone::Fixed(offset)) => {
+                offset.from_local_datetime(&self.local).single().map(|t| t.with_timezone(&Utc))
+            }
             Some(Zone::Named(zone)) => in_zone(zone),
             None => in_zone(session),
         }
@@ -77,11 +79,17 @@ fn special_value(text: &str, session: &Tz) -> Option<Written> {
 fn split_date(text: &str) -> Result<(NaiveDate, &str), Unreadable> {
     let end = text.find([' ', 'T', 't']).unwrap_or(text.len());
     let (date, rest) = text.split_at(end);
-    let numbers: Vec<u32> = date
-        .split(['-', '/'])
-        .map(|n| if n.is_empty() || n.len() > 9 || !n.bytes().all(|b| b.is_ascii_digit()) { None } else { n.parse().ok() })
-        .collect::<Option<_>>()
-        .ok_or(Unreadable::Syntax)?;
+    let numbers: Vec<u32> =
+        date.split(['-', '/'])
+            .map(|n| {
+                if n.is_empty() || n.len() > 9 || !n.bytes().all(|b| b.is_ascii_digit()) {
+                    None
+                } else {
+                    n.parse().ok()
+                }
+            })
+            .collect::<Option<_>>()
+            .ok_or(Unreadable::Syntax)?;
     let [a, b, c] = numbers.as_slice() else { return Err(Unreadable::Syntax) };
     let year_first = date.find(['-', '/']).is_some_and(|i| i >= 3);
     let (year, month, day) = if year_first { (a, b, c) } else { (c, a, b) };
@@ -107,7 +115,8 @@ fn split_time(text: &str) -> Result<(NaiveTime, &str), Unreadable> {
     if fraction.len() > 9 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Unreadable::Syntax);
     }
-    let nanos = if fraction.is_empty() { 0 } else { format!("{fraction:0<9}").parse().map_err(|_| Unreadable::Syntax)? };
+    let nanos =
+        if fraction.is_empty() { 0 } else { format!("{fraction:0<9}").parse().map_err(|_| Unreadable::Syntax)? };
     let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos).ok_or(Unreadable::OutOfRange)?;
     Ok((time, rest))
 }
@@ -211,7 +220,10 @@ mod tests {
         let micros = 1_706_720_400_000_000; // 2024-01-31 17:00:00 UTC
         assert_eq!(format_timestamp(micros, None), "2024-01-31 17:00:00");
         assert_eq!(format_timestamp(micros, Some(&utc())), "2024-01-31 17:00:00+00");
-        assert_eq!(format_timestamp(micros + 120_000, Some(&"America/New_York".parse().unwrap())), "2024-01-31 12:00:00.12-05");
+        assert_eq!(
+            format_timestamp(micros + 120_000, Some(&"America/New_York".parse().unwrap())),
+            "2024-01-31 12:00:00.12-05"
+        );
         assert_eq!(format_timestamp(micros, Some(&"Asia/Kolkata".parse().unwrap())), "2024-01-31 22:30:00+05:30");
     }
 }

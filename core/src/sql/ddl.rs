@@ -96,11 +96,7 @@ pub fn column(def: &ColumnDef, id: ColumnId, attrs: Option<&ColumnAttributes>) -
 }
 
 /// Builds a table definition from CREATE TABLE's columns, constraints and Redshift attributes.
-pub fn table_def(
-    defs: &[ColumnDef],
-    constraints: &[TableConstraint],
-    attrs: &TableAttributes,
-) -> Result<TableDef> {
+pub fn table_def(defs: &[ColumnDef], constraints: &[TableConstraint], attrs: &TableAttributes) -> Result<TableDef> {
     let mut columns: Vec<Column> = vec![];
     let mut primary_key = vec![];
     let mut constraint_text = vec![];

@@ -3,12 +3,13 @@
 //! tests and the text format of the wire protocol.
 
 use crate::error::Result;
-use datafusion::arrow::array::{Array, ArrayRef, AsArray};
-use datafusion::arrow::datatypes::{DataType, DurationMicrosecondType, DurationMillisecondType, DurationNanosecondType,
-    DurationSecondType, Float32Type, Float64Type, IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit,
-    IntervalYearMonthType, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
-    TimestampSecondType};
 use datafusion::arrow::array::timezone::Tz;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray};
+use datafusion::arrow::datatypes::{
+    DataType, DurationMicrosecondType, DurationMillisecondType, DurationNanosecondType, DurationSecondType,
+    Float32Type, Float64Type, IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit, IntervalYearMonthType,
+    TimeUnit, TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
+};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
 /// Formats every value of a column, TIMESTAMPTZ values in `zone`; `None` for NULL.
@@ -25,7 +26,9 @@ pub fn column_to_text(array: &ArrayRef, zone: &Tz) -> Result<Vec<Option<String>>
             DataType::Boolean => (if array.as_boolean().value(row) { "t" } else { "f" }).to_string(),
             DataType::Float64 => float(array.as_primitive::<Float64Type>().value(row)),
             // Shortest digits of the f32 itself, not of its widened f64 (0.1, not 0.10000000149…).
-            DataType::Float32 => float(array.as_primitive::<Float32Type>().value(row).to_string().parse().unwrap_or(f64::NAN)),
+            DataType::Float32 => {
+                float(array.as_primitive::<Float32Type>().value(row).to_string().parse().unwrap_or(f64::NAN))
+            }
             DataType::Timestamp(unit, tz) => {
                 let micros = match unit {
                     TimeUnit::Second => array.as_primitive::<TimestampSecondType>().value(row) * 1_000_000,
@@ -44,7 +47,9 @@ pub fn column_to_text(array: &ArrayRef, zone: &Tz) -> Result<Vec<Option<String>>
                 let v = array.as_primitive::<IntervalDayTimeType>().value(row);
                 interval_text(0, v.days, v.milliseconds as i64 * 1_000)
             }
-            DataType::Interval(IntervalUnit::YearMonth) => interval_text(array.as_primitive::<IntervalYearMonthType>().value(row), 0, 0),
+            DataType::Interval(IntervalUnit::YearMonth) => {
+                interval_text(array.as_primitive::<IntervalYearMonthType>().value(row), 0, 0)
+            }
             // The difference of two timestamps: whole days, then the time of day.
             DataType::Duration(unit) => {
                 let micros = match unit {
@@ -98,7 +103,9 @@ fn array_literal(values: &ArrayRef, zone: &Tz) -> Result<String> {
         .into_iter()
         .map(|value| match value {
             None => "NULL".to_string(),
-            Some(v) if v.is_empty() || v.eq_ignore_ascii_case("null") || v.contains([',', '{', '}', '"', '\\', ' ']) => {
+            Some(v)
+                if v.is_empty() || v.eq_ignore_ascii_case("null") || v.contains([',', '{', '}', '"', '\\', ' ']) =>
+            {
                 format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
             }
             Some(v) => v,

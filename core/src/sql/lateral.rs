@@ -42,9 +42,9 @@ fn substitute_in_body(body: &mut SetExpr, name: &str) -> bool {
 }
 
 fn substitute_in_select(select: &mut Select, name: &str) -> bool {
-    let Some(position) = select.projection.iter().position(|item| {
-        matches!(item, SelectItem::ExprWithAlias { alias, .. } if alias.value.eq_ignore_ascii_case(name))
-    }) else {
+    let Some(position) = select.projection.iter().position(
+        |item| matches!(item, SelectItem::ExprWithAlias { alias, .. } if alias.value.eq_ignore_ascii_case(name)),
+    ) else {
         return false;
     };
     let SelectItem::ExprWithAlias { expr: aliased, .. } = &select.projection[position] else { return false };

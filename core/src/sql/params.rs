@@ -81,7 +81,9 @@ fn cast(expr: Expr, data_type: ast::DataType) -> Expr {
 /// A number literal, as the parser would produce it for `-12.5`.
 fn number(text: &str) -> Expr {
     match text.strip_prefix('-') {
-        Some(abs) => Expr::UnaryOp { op: UnaryOperator::Minus, expr: Box::new(value(Value::Number(abs.into(), false))) },
+        Some(abs) => {
+            Expr::UnaryOp { op: UnaryOperator::Minus, expr: Box::new(value(Value::Number(abs.into(), false))) }
+        }
         None => value(Value::Number(text.into(), false)),
     }
 }
@@ -94,7 +96,8 @@ fn literal(param: &Param) -> Result<Expr> {
             None => value(Value::Null),
         });
     };
-    let invalid = |type_name: &str| err!(INVALID_TEXT_REPRESENTATION, "invalid input syntax for type {type_name}: \"{text}\"");
+    let invalid =
+        |type_name: &str| err!(INVALID_TEXT_REPRESENTATION, "invalid input syntax for type {type_name}: \"{text}\"");
     let text = text.trim();
     Ok(match &param.data_type {
         Some(DataType::Boolean) => match text.to_ascii_lowercase().as_str() {

@@ -7,9 +7,9 @@
 //! the rest is handed to sqlparser.
 
 use crate::catalog::SortKind;
-use crate::sql::access::AccessCommand;
 use crate::err;
 use crate::error::{Error, Result};
+use crate::sql::access::AccessCommand;
 use datafusion::sql::sqlparser::ast::Statement;
 use datafusion::sql::sqlparser::dialect::RedshiftSqlDialect;
 use datafusion::sql::sqlparser::keywords::Keyword;
@@ -94,7 +94,13 @@ impl ParsedStatement {
             granted_by: None,
             current_grants: None,
         });
-        ParsedStatement { statement, attributes: TableAttributes::default(), reads_catalog: false, text, access: Some(command) }
+        ParsedStatement {
+            statement,
+            attributes: TableAttributes::default(),
+            reads_catalog: false,
+            text,
+            access: Some(command),
+        }
     }
 }
 
@@ -104,7 +110,8 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
     let tokens = Tokenizer::new(&dialect, sql)
         .tokenize_with_location()
         .map_err(|e| position_error(sql, Error::syntax(e.message.clone()), e.location.line, e.location.column))?;
-    let mut tokens: Vec<TokenWithSpan> = tokens.into_iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+    let mut tokens: Vec<TokenWithSpan> =
+        tokens.into_iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
     fold_quoted_identifiers(&mut tokens);
     let catalog_word = |w: &str| is_system_relation(w) || OID_ALIAS_TYPES.contains(&w);
     if tokens.iter().any(|t| matches!(&t.token, Token::Word(w) if catalog_word(&w.value.to_ascii_lowercase()))) {
@@ -132,7 +139,8 @@ pub fn parse(sql: &str) -> Result<Vec<ParsedStatement>> {
         // COMMENT ON is Redshift's too, but sqlparser reads it only in some dialects.
         let postgres = datafusion::sql::sqlparser::dialect::PostgreSqlDialect {};
         let is_comment = matches!(statement_tokens.first().map(|t| &t.token), Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("comment"));
-        let statement_dialect: &dyn datafusion::sql::sqlparser::dialect::Dialect = if is_comment { &postgres } else { &dialect };
+        let statement_dialect: &dyn datafusion::sql::sqlparser::dialect::Dialect =
+            if is_comment { &postgres } else { &dialect };
         let mut parser = Parser::new(statement_dialect).with_tokens_with_locations(statement_tokens);
         let mut statement = parser.parse_statement().map_err(|e| parser_error(sql, &e.to_string()))?;
         if parser.peek_token().token != Token::EOF {
@@ -161,7 +169,8 @@ fn source_text(sql: &str, tokens: &[TokenWithSpan]) -> String {
             sql.split_inclusive('\n').take(line.saturating_sub(1) as usize).map(|l| l.chars().count()).sum();
         start_of_line + column.saturating_sub(1) as usize
     };
-    let (start, end) = (offset(first.span.start.line, first.span.start.column), offset(last.span.end.line, last.span.end.column));
+    let (start, end) =
+        (offset(first.span.start.line, first.span.start.column), offset(last.span.end.line, last.span.end.column));
     sql.chars().skip(start).take(end.saturating_sub(start)).collect()
 }
 
@@ -173,7 +182,10 @@ fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
     static PARSER: std::sync::OnceLock<PostgresCompatibilityParser> = std::sync::OnceLock::new();
     let aggregated = catalog_query_fixups(sql);
     let text = aggregated.as_deref().unwrap_or(sql);
-    let statements = PARSER.get_or_init(PostgresCompatibilityParser::new).parse(text).map_err(|e| parser_error(sql, &e.to_string()))?;
+    let statements = PARSER
+        .get_or_init(PostgresCompatibilityParser::new)
+        .parse(text)
+        .map_err(|e| parser_error(sql, &e.to_string()))?;
     statements
         .into_iter()
         .map(|mut statement| {
@@ -181,7 +193,13 @@ fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
             keep_subquery_order(&mut statement);
             crate::sql::names::name_output_columns(&mut statement);
             crate::sql::rewrite::redshift_to_standard(&mut statement)?;
-            Ok(ParsedStatement { statement, attributes: TableAttributes::default(), reads_catalog: true, text: sql.trim().to_string(), access: None })
+            Ok(ParsedStatement {
+                statement,
+                attributes: TableAttributes::default(),
+                reads_catalog: true,
+                text: sql.trim().to_string(),
+                access: None,
+            })
         })
         .collect()
 }
@@ -201,7 +219,9 @@ fn parse_catalog_query(sql: &str) -> Result<Vec<ParsedStatement>> {
 /// `CASE WHEN a.atthasdef THEN (SELECT max(…) … WHERE d.adrelid = a.attrelid …) END`, which the
 /// parser leaves alone.
 fn catalog_query_fixups(sql: &str) -> Option<String> {
-    use datafusion::sql::sqlparser::ast::{BinaryOperator, Expr, GroupByExpr, Query, SelectItem, SetExpr, TableFactor, VisitMut, VisitorMut};
+    use datafusion::sql::sqlparser::ast::{
+        BinaryOperator, Expr, GroupByExpr, Query, SelectItem, SetExpr, TableFactor, VisitMut, VisitorMut,
+    };
     use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
     fn conjuncts(expr: Expr, out: &mut Vec<Expr>) {
         match expr {
@@ -209,7 +229,9 @@ fn catalog_query_fixups(sql: &str) -> Option<String> {
                 conjuncts(*left, out);
                 conjuncts(*right, out);
             }
-            Expr::Nested(inner) if matches!(inner.as_ref(), Expr::BinaryOp { op: BinaryOperator::And, .. }) => conjuncts(*inner, out),
+            Expr::Nested(inner) if matches!(inner.as_ref(), Expr::BinaryOp { op: BinaryOperator::And, .. }) => {
+                conjuncts(*inner, out)
+            }
             other => out.push(other),
         }
     }
@@ -260,10 +282,12 @@ fn catalog_query_fixups(sql: &str) -> Option<String> {
         if inner.iter().any(|c| qualifiers(c).iter().any(is_outer) && !correlated_by_equality(c)) {
             return None;
         }
-        let (SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }) = &select.projection[0] else {
+        let (SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }) = &select.projection[0]
+        else {
             return None;
         };
-        let aggregate = ["max(", "min(", "count(", "sum(", "avg(", "array_agg(", "string_agg(", "bool_and(", "bool_or("];
+        let aggregate =
+            ["max(", "min(", "count(", "sum(", "avg(", "array_agg(", "string_agg(", "bool_and(", "bool_or("];
         let text = value.to_string().to_ascii_lowercase();
         if aggregate.iter().any(|a| text.starts_with(a)) {
             return None;
@@ -277,7 +301,11 @@ fn catalog_query_fixups(sql: &str) -> Option<String> {
         };
         let from: Vec<String> = select.from.iter().map(|t| t.to_string()).collect();
         let subquery = format!("(SELECT max({value}) FROM {} WHERE {})", from.join(", "), join(&inner, "true"));
-        Some(if outer_only.is_empty() { format!("({subquery})") } else { format!("CASE WHEN {} THEN {subquery} END", join(&outer_only, "")) })
+        Some(if outer_only.is_empty() {
+            format!("({subquery})")
+        } else {
+            format!("CASE WHEN {} THEN {subquery} END", join(&outer_only, ""))
+        })
     }
     struct Aggregate {
         changed: bool,
@@ -300,12 +328,17 @@ fn catalog_query_fixups(sql: &str) -> Option<String> {
             }
             std::ops::ControlFlow::Continue(())
         }
-        fn pre_visit_select(&mut self, select: &mut datafusion::sql::sqlparser::ast::Select) -> std::ops::ControlFlow<()> {
+        fn pre_visit_select(
+            &mut self,
+            select: &mut datafusion::sql::sqlparser::ast::Select,
+        ) -> std::ops::ControlFlow<()> {
             for item in &mut select.projection {
                 let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else { continue };
                 let Expr::Subquery(query) = expr else { continue };
                 let Some(text) = aggregated(query) else { continue };
-                if let Ok(rewritten) = Parser::new(&PostgreSqlDialect {}).try_with_sql(&text).and_then(|mut p| p.parse_expr()) {
+                if let Ok(rewritten) =
+                    Parser::new(&PostgreSqlDialect {}).try_with_sql(&text).and_then(|mut p| p.parse_expr())
+                {
                     *expr = rewritten;
                     self.changed = true;
                 }
@@ -335,7 +368,8 @@ fn keep_subquery_order(statement: &mut Statement) {
             if let TableFactor::Derived { subquery, .. } = factor {
                 if subquery.order_by.is_some() && subquery.limit_clause.is_none() {
                     let unbounded = Expr::value(Value::Number(i64::MAX.to_string(), false));
-                    subquery.limit_clause = Some(LimitClause::LimitOffset { limit: Some(unbounded), offset: None, limit_by: vec![] });
+                    subquery.limit_clause =
+                        Some(LimitClause::LimitOffset { limit: Some(unbounded), offset: None, limit_by: vec![] });
                 }
             }
             std::ops::ControlFlow::Continue(())
@@ -481,7 +515,9 @@ fn extract_load_extras(tokens: &mut Vec<TokenWithSpan>) -> Result<crate::sql::co
     if !(is_word(tokens.first(), "copy") || is_word(tokens.first(), "unload")) {
         return Ok(extras);
     }
-    let Some(start) = tokens.iter().position(|t| is_word(Some(t), "from") || is_word(Some(t), "to")) else { return Ok(extras) };
+    let Some(start) = tokens.iter().position(|t| is_word(Some(t), "from") || is_word(Some(t), "to")) else {
+        return Ok(extras);
+    };
     let string = |tokens: &[TokenWithSpan], i: usize, what: &str| -> Result<(String, usize)> {
         let at = if is_word(tokens.get(i), "as") { i + 1 } else { i };
         Ok((quoted(tokens.get(at), what)?, at + 1))
@@ -537,7 +573,9 @@ fn extract_load_extras(tokens: &mut Vec<TokenWithSpan>) -> Result<crate::sql::co
 /// PROPERTIES`, `ALTER TABLE … ADD PARTITION … LOCATION` and `DROP SCHEMA … DROP EXTERNAL DATABASE`.
 fn extract_external_clauses(tokens: &mut Vec<TokenWithSpan>) -> Result<ExternalClauses> {
     let mut clauses = ExternalClauses::default();
-    let words = |tokens: &[TokenWithSpan], at: usize, words: &[&str]| words.iter().enumerate().all(|(i, w)| is_word(tokens.get(at + i), w));
+    let words = |tokens: &[TokenWithSpan], at: usize, words: &[&str]| {
+        words.iter().enumerate().all(|(i, w)| is_word(tokens.get(at + i), w))
+    };
     let string = |tokens: &[TokenWithSpan], at: usize, what: &str| quoted(tokens.get(at), what);
     if words(tokens, 0, &["create", "external", "schema"]) {
         tokens.remove(1);
@@ -633,7 +671,8 @@ fn extract_table_attributes(tokens: &mut Vec<TokenWithSpan>) -> Result<TableAttr
     if !is_word(tokens.first(), "create") {
         return Ok(attrs);
     }
-    let Some(table_at) = tokens.iter().take(6).position(|t| matches!(&t.token, Token::Word(w) if w.keyword == Keyword::TABLE))
+    let Some(table_at) =
+        tokens.iter().take(6).position(|t| matches!(&t.token, Token::Word(w) if w.keyword == Keyword::TABLE))
     else {
         return Ok(attrs);
     };
@@ -655,7 +694,10 @@ fn extract_table_attributes(tokens: &mut Vec<TokenWithSpan>) -> Result<TableAttr
     loop {
         let t = tokens.get(i);
         if is_word(t, "diststyle") {
-            let style = tokens.get(i + 1).and_then(|t| normalise(&t.token)).ok_or_else(|| Error::syntax("DISTSTYLE needs a style"))?;
+            let style = tokens
+                .get(i + 1)
+                .and_then(|t| normalise(&t.token))
+                .ok_or_else(|| Error::syntax("DISTSTYLE needs a style"))?;
             attrs.diststyle = Some(style.to_ascii_uppercase());
             mark(&mut remove, i, 2);
             i += 2;

@@ -28,8 +28,9 @@
 use crate::err;
 use crate::error::{Error, Result};
 use datafusion::sql::sqlparser::ast::{
-    AccessExpr, BinaryOperator, CastKind, DataType, Expr, SelectItem, Subscript, FunctionArg, FunctionArgExpr, FunctionArguments, LimitClause, Query, SetExpr, SetOperator,
-    Statement, TopQuantity, TypedString, Value, VisitMut, VisitorMut,
+    AccessExpr, BinaryOperator, CastKind, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, LimitClause,
+    Query, SelectItem, SetExpr, SetOperator, Statement, Subscript, TopQuantity, TypedString, Value, VisitMut,
+    VisitorMut,
 };
 use datafusion::sql::sqlparser::dialect::RedshiftSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
@@ -88,9 +89,13 @@ impl VisitorMut for Rewriter {
                     None => return ControlFlow::Continue(()),
                 };
                 if top.percent || top.with_ties || query.limit_clause.is_some() {
-                    return ControlFlow::Break(err!(FEATURE_NOT_SUPPORTED, "TOP with PERCENT, WITH TIES or LIMIT is not supported"));
+                    return ControlFlow::Break(err!(
+                        FEATURE_NOT_SUPPORTED,
+                        "TOP with PERCENT, WITH TIES or LIMIT is not supported"
+                    ));
                 }
-                query.limit_clause = Some(LimitClause::LimitOffset { limit: Some(limit), offset: None, limit_by: vec![] });
+                query.limit_clause =
+                    Some(LimitClause::LimitOffset { limit: Some(limit), offset: None, limit_by: vec![] });
             }
         }
         ControlFlow::Continue(())
@@ -254,7 +259,9 @@ fn rewrite(expr: &Expr) -> Result<Option<String>> {
         // `(information_schema._pg_expandarray(a)).n` (pgJDBC's key queries): by now the call
         // is `unnest(…)`; `.x` is its value, `.n` its position. `(keys).x` on a column that
         // held such a value is the column itself.
-        Expr::CompoundFieldAccess { root, access_chain } if matches!(access_chain.as_slice(), [AccessExpr::Dot(Expr::Identifier(_))]) => {
+        Expr::CompoundFieldAccess { root, access_chain }
+            if matches!(access_chain.as_slice(), [AccessExpr::Dot(Expr::Identifier(_))]) =>
+        {
             let [AccessExpr::Dot(Expr::Identifier(field))] = access_chain.as_slice() else { return Ok(None) };
             let inner = match root.as_ref() {
                 Expr::Nested(inner) => inner.as_ref(),
@@ -289,7 +296,9 @@ fn rewrite(expr: &Expr) -> Result<Option<String>> {
             if path.is_empty() && !is_vector_column(root) {
                 return Ok(None);
             }
-            return Ok(Some(format!("CAST(NULLIF(split_part({column}, ' ', CAST(({index}) + 1 AS INT)), '') AS SMALLINT)")));
+            return Ok(Some(format!(
+                "CAST(NULLIF(split_part({column}, ' ', CAST(({index}) + 1 AS INT)), '') AS SMALLINT)"
+            )));
         }
         Expr::Function(f) => f,
         _ => return Ok(None),
@@ -529,7 +538,11 @@ fn datediff(part: &str, a: &str, b: &str) -> Result<String> {
 }
 
 fn floor_div(e: &str, n: i64) -> String {
-    if n == 1 { e.to_string() } else { format!("CAST(floor({e} / {n}) AS BIGINT)") }
+    if n == 1 {
+        e.to_string()
+    } else {
+        format!("CAST(floor({e} / {n}) AS BIGINT)")
+    }
 }
 
 /// Translates a PostgreSQL/Redshift datetime format into chrono's.

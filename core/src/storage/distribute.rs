@@ -51,13 +51,22 @@ pub fn cursor_after(table: &TableDef, layout: &ClusterLayout, even_cursor: u64, 
 /// position ([`cursor_after`] gives the next). KEY hashes the distkey exactly as DataFusion's
 /// `BatchPartitioner` does (the same hash function and seed, then the hash modulo the slice
 /// count), so slice `s` holds what a hash repartition would send to partition `s`.
-pub fn place_rows(table: &TableDef, layout: &ClusterLayout, batches: Vec<RecordBatch>, mut even_cursor: u64) -> Result<SliceRows> {
+pub fn place_rows(
+    table: &TableDef,
+    layout: &ClusterLayout,
+    batches: Vec<RecordBatch>,
+    mut even_cursor: u64,
+) -> Result<SliceRows> {
     let slices = layout.slice_count() as u64;
     // Indexed by slice while rows are placed (a map lookup per row would be the loop's cost).
     let mut by_slice: Vec<Vec<Pick>> = vec![vec![]; slices as usize];
     match table.distribution.placement() {
         Placement::All => {
-            let all: Vec<Pick> = batches.iter().enumerate().flat_map(|(b, batch)| (0..batch.num_rows()).map(move |row| (b, row))).collect();
+            let all: Vec<Pick> = batches
+                .iter()
+                .enumerate()
+                .flat_map(|(b, batch)| (0..batch.num_rows()).map(move |row| (b, row)))
+                .collect();
             for node in 0..layout.nodes {
                 by_slice[layout.first_slice_of(node) as usize] = all.clone();
             }
@@ -68,7 +77,11 @@ pub fn place_rows(table: &TableDef, layout: &ClusterLayout, batches: Vec<RecordB
             for (b, batch) in batches.iter().enumerate() {
                 hashes.clear();
                 hashes.resize(batch.num_rows(), 0);
-                create_hashes(&[std::sync::Arc::clone(batch.column(index))], REPARTITION_RANDOM_STATE.random_state(), &mut hashes)?;
+                create_hashes(
+                    &[std::sync::Arc::clone(batch.column(index))],
+                    REPARTITION_RANDOM_STATE.random_state(),
+                    &mut hashes,
+                )?;
                 for (row, hash) in hashes.iter().enumerate() {
                     by_slice[(hash % slices) as usize].push((b, row));
                 }
@@ -83,7 +96,12 @@ pub fn place_rows(table: &TableDef, layout: &ClusterLayout, batches: Vec<RecordB
             }
         }
     }
-    let picks = by_slice.into_iter().enumerate().filter(|(_, picks)| !picks.is_empty()).map(|(slice, picks)| (slice as u32, picks)).collect();
+    let picks = by_slice
+        .into_iter()
+        .enumerate()
+        .filter(|(_, picks)| !picks.is_empty())
+        .map(|(slice, picks)| (slice as u32, picks))
+        .collect();
     Ok(SliceRows { batches, picks })
 }
 
@@ -101,14 +119,19 @@ mod tests {
     /// declare (`Partitioning::Hash`) so that joins on the distkey need no data movement.
     #[test]
     fn key_placement_is_datafusion_hash_partitioning() {
-        let schema = Arc::new(Schema::new(vec![Field::new("k", DataType::Int64, true), Field::new("s", DataType::Utf8, true)]));
+        let schema =
+            Arc::new(Schema::new(vec![Field::new("k", DataType::Int64, true), Field::new("s", DataType::Utf8, true)]));
         let keys: Int64Array = (0..5000).map(|i| if i % 97 == 0 { None } else { Some(i * 7919 % 1013) }).collect();
         let text: StringArray = (0..5000).map(|i| Some(format!("v{i}"))).collect();
         let batch = RecordBatch::try_new(Arc::clone(&schema), vec![Arc::new(keys), Arc::new(text)]).unwrap();
         for slices in [1u32, 2, 3, 4, 6, 8] {
             let mut expected: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-            let mut partitioner =
-                BatchPartitioner::new_hash_partitioner(vec![Arc::new(Column::new("k", 0))], slices as usize, Time::new()).unwrap();
+            let mut partitioner = BatchPartitioner::new_hash_partitioner(
+                vec![Arc::new(Column::new("k", 0))],
+                slices as usize,
+                Time::new(),
+            )
+            .unwrap();
             for part in partitioner.partition_iter(batch.clone()).unwrap() {
                 let (slice, rows) = part.unwrap();
                 let values = rows.column(1).as_any().downcast_ref::<StringArray>().unwrap();
@@ -126,7 +149,8 @@ mod tests {
                 comment: None,
                 acl: Default::default(),
             };
-            let columns = vec![column(0, "k", crate::types::SqlType::BigInt), column(1, "s", crate::types::SqlType::Varchar(10))];
+            let columns =
+                vec![column(0, "k", crate::types::SqlType::BigInt), column(1, "s", crate::types::SqlType::Varchar(10))];
             let table = TableDef::new(columns, crate::catalog::Distribution::Key(0), None);
             let layout = ClusterLayout { nodes: 1, slices_per_node: slices };
             let placed = place_rows(&table, &layout, vec![batch.clone()], 0).unwrap();

@@ -10,6 +10,7 @@
 //! asks for, and a flipped, moved, reordered or truncated chunk fails with an integrity error
 //! naming the file rather than returning wrong bytes.
 
+use super::kms::KmsKey;
 use crate::err;
 use crate::error::{Error, Result};
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -19,7 +20,6 @@ use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use super::kms::KmsKey;
 
 pub const KEY_LEN: usize = 32;
 const TAG_LEN: usize = 16;
@@ -98,14 +98,23 @@ impl RootKeySource {
             RootKeySource::File(path) => {
                 let data = super::secret_file::read_owner_only(path, "root key file")?;
                 parse_key(&data).map(RootKey::Local).ok_or_else(|| {
-                    err!(INVALID_PARAMETER_VALUE, "root key file {} holds no 256-bit key (32 bytes, 64 hex digits or base64)", path.display())
+                    err!(
+                        INVALID_PARAMETER_VALUE,
+                        "root key file {} holds no 256-bit key (32 bytes, 64 hex digits or base64)",
+                        path.display()
+                    )
                 })
             }
             RootKeySource::Env(var) => {
-                let value = std::env::var(var).map_err(|_| err!(INVALID_PARAMETER_VALUE, "environment variable {var} (the root key) is not set"))?;
-                parse_key(value.as_bytes())
-                    .map(RootKey::Local)
-                    .ok_or_else(|| err!(INVALID_PARAMETER_VALUE, "environment variable {var} holds no 256-bit key (64 hex digits or base64)"))
+                let value = std::env::var(var).map_err(|_| {
+                    err!(INVALID_PARAMETER_VALUE, "environment variable {var} (the root key) is not set")
+                })?;
+                parse_key(value.as_bytes()).map(RootKey::Local).ok_or_else(|| {
+                    err!(
+                        INVALID_PARAMETER_VALUE,
+                        "environment variable {var} holds no 256-bit key (64 hex digits or base64)"
+                    )
+                })
             }
             RootKeySource::Kms(key_id) => Ok(RootKey::Kms(KmsKey::from_environment(key_id)?)),
         }
@@ -128,10 +137,18 @@ impl RootKey {
 
     /// The cluster key `wrapped` under this root key; 28P01 when it is not this root key's.
     fn unwrap_cluster_key(&self, wrapped: &[u8], keyring: &Path) -> Result<KeyBytes> {
-        let wrong = || err!(INVALID_PASSWORD, "the root key does not open this database's keys ({}): wrong root key?", keyring.display());
+        let wrong = || {
+            err!(
+                INVALID_PASSWORD,
+                "the root key does not open this database's keys ({}): wrong root key?",
+                keyring.display()
+            )
+        };
         match self {
             RootKey::Local(root) => root.unwrap_key(wrapped, CLUSTER_KEY_PURPOSE.as_bytes()).ok_or_else(wrong),
-            RootKey::Kms(kms) => <[u8; KEY_LEN]>::try_from(kms.decrypt(wrapped, CLUSTER_KEY_PURPOSE)?.as_slice()).map(KeyBytes).map_err(|_| wrong()),
+            RootKey::Kms(kms) => <[u8; KEY_LEN]>::try_from(kms.decrypt(wrapped, CLUSTER_KEY_PURPOSE)?.as_slice())
+                .map(KeyBytes)
+                .map_err(|_| wrong()),
         }
     }
 
@@ -189,7 +206,12 @@ impl Keyring {
     /// The keys of a data directory (a database's or a compute node's), opened — or made, for a
     /// `new` directory to `encrypt` — before anything in it is read or written: a wrong or
     /// missing root key fails here and changes nothing. `None`: the directory is not encrypted.
-    pub fn for_directory(dir: &Path, root_key: Option<&RootKeySource>, encrypt: bool, new: bool) -> Result<Option<Keyring>> {
+    pub fn for_directory(
+        dir: &Path,
+        root_key: Option<&RootKeySource>,
+        encrypt: bool,
+        new: bool,
+    ) -> Result<Option<Keyring>> {
         match (root_key, Keyring::exists(dir)) {
             (Some(source), true) => Ok(Some(Keyring::open(dir, source)?)),
             (None, true) => Err(err!(
@@ -225,9 +247,15 @@ impl Keyring {
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
         let file: KeyringFile =
             serde_json::from_str(&text).map_err(|e| err!(DATA_CORRUPTED, "{} is unreadable: {e}", path.display()))?;
-        let decode = |what: &str, text: &str| BASE64.decode(text).map_err(|e| err!(DATA_CORRUPTED, "{} ({what}): {e}", path.display()));
+        let decode = |what: &str, text: &str| {
+            BASE64.decode(text).map_err(|e| err!(DATA_CORRUPTED, "{} ({what}): {e}", path.display()))
+        };
         if let (Some(kms_key), RootKey::Local(_)) = (&file.kms_key_id, &root) {
-            return Err(err!(INVALID_PASSWORD, "{} is encrypted under the KMS key {kms_key}: give --root-key-kms", dir.display()));
+            return Err(err!(
+                INVALID_PASSWORD,
+                "{} is encrypted under the KMS key {kms_key}: give --root-key-kms",
+                dir.display()
+            ));
         }
         let cluster = root.unwrap_cluster_key(&decode("cluster key", &file.cluster_key)?, &path)?;
         let database = cluster
@@ -326,16 +354,25 @@ impl DataCipher {
     }
 
     /// Opens an encrypted segment file for reading ranges of its plaintext.
-    pub fn open_segment(&self, identity: String, file: std::sync::Arc<File>, described: String) -> Result<EncryptedSegment> {
+    pub fn open_segment(
+        &self,
+        identity: String,
+        file: std::sync::Arc<File>,
+        described: String,
+    ) -> Result<EncryptedSegment> {
         let integrity = |what: &str| err!(DATA_CORRUPTED, "{described}: {what} (integrity check failed)");
         let length = file.metadata().map_err(|e| Error::io(format!("reading {described}"), e))?.len() as usize;
         let mut header = [0u8; HEADER_LEN];
-        std::os::unix::fs::FileExt::read_exact_at(file.as_ref(), &mut header, 0).map_err(|_| integrity("too short for an encrypted segment"))?;
+        std::os::unix::fs::FileExt::read_exact_at(file.as_ref(), &mut header, 0)
+            .map_err(|_| integrity("too short for an encrypted segment"))?;
         if &header[..SEGMENT_MAGIC.len()] != SEGMENT_MAGIC {
             return Err(integrity("not an encrypted segment"));
         }
         let wrapped = &header[SEGMENT_MAGIC.len()..SEGMENT_MAGIC.len() + WRAPPED_LEN];
-        let data_key = self.database.unwrap_key(wrapped, identity.as_bytes()).ok_or_else(|| integrity("its data key does not open"))?;
+        let data_key = self
+            .database
+            .unwrap_key(wrapped, identity.as_bytes())
+            .ok_or_else(|| integrity("its data key does not open"))?;
         let prefix = header[HEADER_LEN - PREFIX_LEN..].to_vec();
         let body = length - HEADER_LEN;
         let chunks = body.div_ceil(CHUNK + TAG_LEN).max(1);
@@ -361,7 +398,8 @@ impl DataCipher {
     pub fn open_text(&self, field: &str, sealed: &str) -> Result<String> {
         let corrupt = || err!(DATA_CORRUPTED, "an encrypted catalog value ({field}) fails its integrity check");
         let data = sealed.strip_prefix("enc:").ok_or_else(corrupt)?;
-        let plain = self.database.open(field.as_bytes(), &BASE64.decode(data).map_err(|_| corrupt())?).ok_or_else(corrupt)?;
+        let plain =
+            self.database.open(field.as_bytes(), &BASE64.decode(data).map_err(|_| corrupt())?).ok_or_else(corrupt)?;
         String::from_utf8(plain).map_err(|_| corrupt())
     }
 }
@@ -420,9 +458,15 @@ impl EncryptedSegment {
         std::os::unix::fs::FileExt::read_exact_at(self.file.as_ref(), &mut sealed, offset)
             .map_err(|e| Error::io(format!("reading {}", self.described), e))?;
         let aad = segment_aad(&self.identity, index as u32, index + 1 == self.chunks);
-        self.cipher
-            .open_in_place(chunk_nonce(&self.prefix, index as u32), Aad::from(aad), &mut sealed)
-            .map_err(|_| err!(DATA_CORRUPTED, "{}: chunk {index} fails its integrity check (the file was changed or damaged)", self.described))?;
+        self.cipher.open_in_place(chunk_nonce(&self.prefix, index as u32), Aad::from(aad), &mut sealed).map_err(
+            |_| {
+                err!(
+                    DATA_CORRUPTED,
+                    "{}: chunk {index} fails its integrity check (the file was changed or damaged)",
+                    self.described
+                )
+            },
+        )?;
         sealed.truncate(size);
         let chunk = Bytes::from(sealed);
         *self.last.lock().unwrap() = Some((index, chunk.clone()));

@@ -6,7 +6,9 @@
 
 use crate::error::Result;
 use crate::storage::distribute::Pick;
-use datafusion::arrow::array::{Array, ArrayRef, ArrowPrimitiveType, AsArray, PrimitiveArray, RecordBatch, StringArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, ArrowPrimitiveType, AsArray, PrimitiveArray, RecordBatch, StringArray,
+};
 use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::interleave;
 use datafusion::arrow::datatypes::{
@@ -81,14 +83,17 @@ fn gather_strings(arrays: &[&dyn Array], picks: &[Pick]) -> Option<ArrayRef> {
     }
     let mut values = Vec::with_capacity(total);
     for (i, (&(array, _), &(start, len))) in picks.iter().zip(&spans).enumerate() {
-        if let (Some(&(next_array, _)), Some(&(next_start, _))) = (picks.get(i + PREFETCH_DISTANCE), spans.get(i + PREFETCH_DISTANCE)) {
+        if let (Some(&(next_array, _)), Some(&(next_start, _))) =
+            (picks.get(i + PREFETCH_DISTANCE), spans.get(i + PREFETCH_DISTANCE))
+        {
             prefetch(sources[next_array].value_data().as_ptr().wrapping_add(next_start));
         }
         values.extend_from_slice(&sources[array].value_data()[start..start + len]);
     }
     // SAFETY: the offsets start at 0 and grow by each value's length to `values.len()`, and
     // every value is a whole, valid UTF-8 string copied from a StringArray.
-    let strings = unsafe { StringArray::new_unchecked(OffsetBuffer::new_unchecked(offsets.into()), values.into(), None) };
+    let strings =
+        unsafe { StringArray::new_unchecked(OffsetBuffer::new_unchecked(offsets.into()), values.into(), None) };
     Some(Arc::new(strings))
 }
 
@@ -115,7 +120,8 @@ mod tests {
     fn gathers_what_interleave_gathers() {
         let strings = StringArray::from_iter_values((0..300).map(|i| "x".repeat(i % 40) + &i.to_string()));
         let ints = Int64Array::from_iter_values(0..300);
-        let decimals = Decimal128Array::from_iter_values((0..300).map(|i| i * 1001)).with_precision_and_scale(15, 2).unwrap();
+        let decimals =
+            Decimal128Array::from_iter_values((0..300).map(|i| i * 1001)).with_precision_and_scale(15, 2).unwrap();
         let dates = Date32Array::from_iter_values(0..300);
         let stamps = TimestampMicrosecondArray::from_iter_values(0..300).with_timezone("UTC");
         let with_nulls = Int64Array::from_iter((0..300).map(|i| (i % 7 != 0).then_some(i)));

@@ -35,8 +35,13 @@ impl KmsKey {
     pub fn from_environment(key_id: &str) -> Result<KmsKey> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let arn_region = key_id.strip_prefix("arn:").and_then(|arn| arn.split(':').nth(2)).filter(|r| !r.is_empty());
-        let region = env("AWS_REGION").or_else(|| env("AWS_DEFAULT_REGION")).or(arn_region.map(str::to_string)).unwrap_or_else(|| "us-east-1".into());
-        let endpoint = env("AWS_ENDPOINT_URL_KMS").or_else(|| env("AWS_ENDPOINT_URL")).unwrap_or_else(|| format!("https://kms.{region}.amazonaws.com"));
+        let region = env("AWS_REGION")
+            .or_else(|| env("AWS_DEFAULT_REGION"))
+            .or(arn_region.map(str::to_string))
+            .unwrap_or_else(|| "us-east-1".into());
+        let endpoint = env("AWS_ENDPOINT_URL_KMS")
+            .or_else(|| env("AWS_ENDPOINT_URL"))
+            .unwrap_or_else(|| format!("https://kms.{region}.amazonaws.com"));
         let (Some(key_id_env), Some(secret)) = (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) else {
             return Err(err!(
                 INVALID_PARAMETER_VALUE,
@@ -94,7 +99,10 @@ impl KmsKey {
         let (status, bytes) = std::thread::scope(|scope| {
             scope
                 .spawn(|| {
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| e.to_string())?;
                     runtime.block_on(async {
                         let response = client.execute(request).await.map_err(|e| e.to_string())?;
                         let status = response.status();
@@ -127,8 +135,14 @@ impl KmsKey {
         let key_refused = status == http::StatusCode::FORBIDDEN
             || matches!(
                 kind.as_str(),
-                "InvalidCiphertextException" | "IncorrectKeyException" | "DisabledException" | "NotFoundException" | "AccessDeniedException"
-                    | "KMSInvalidStateException" | "UnrecognizedClientException" | "InvalidSignatureException"
+                "InvalidCiphertextException"
+                    | "IncorrectKeyException"
+                    | "DisabledException"
+                    | "NotFoundException"
+                    | "AccessDeniedException"
+                    | "KMSInvalidStateException"
+                    | "UnrecognizedClientException"
+                    | "InvalidSignatureException"
             );
         let state = if key_refused { sqlstate::INVALID_PASSWORD } else { sqlstate::IO_ERROR };
         Err(Error::new(state, format!("KMS refused {action} with key {} ({kind}: {message})", self.key_id)))

@@ -4,8 +4,8 @@
 use crate::catalog::{Column, Encoding, SortKey, SortKind, TableDef};
 use crate::error::Result;
 use crate::storage::distribute::Pick;
-use crate::storage::physical_column_name;
 use crate::storage::gather::{gather_column, gather_rows};
+use crate::storage::physical_column_name;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch, UInt32Array, UInt64Array};
 use datafusion::arrow::compute::{lexsort_to_indices, sort_to_indices, SortColumn};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
@@ -49,7 +49,8 @@ pub fn encode_slice(table: &TableDef, batches: &[RecordBatch], picks: &[Pick]) -
         let first = gather(groups.next().expect("a segment has rows"))?;
         let estimate = first.get_array_memory_size() / 2 * segment.len().div_ceil(first.num_rows());
         let mut buffer = Vec::with_capacity(estimate);
-        let mut writer = ArrowWriter::try_new(&mut buffer, Arc::clone(&schema), Some(writer_properties(table, &first)))?;
+        let mut writer =
+            ArrowWriter::try_new(&mut buffer, Arc::clone(&schema), Some(writer_properties(table, &first)))?;
         writer.write(&first)?;
         drop(first);
         for group in groups {
@@ -74,7 +75,8 @@ fn sorted_picks<'a>(table: &TableDef, batches: &[RecordBatch], picks: &'a [Pick]
         .collect::<Result<_>>()?;
     let order = match sort_key.kind {
         SortKind::Compound => {
-            let columns: Vec<SortColumn> = keys.into_iter().map(|values| SortColumn { values, options: None }).collect();
+            let columns: Vec<SortColumn> =
+                keys.into_iter().map(|values| SortColumn { values, options: None }).collect();
             lexsort_to_indices(&columns, None)?
         }
         SortKind::Interleaved => z_order_indices(&keys)?,
@@ -164,9 +166,7 @@ fn apply_encoding(
             .set_column_encoding(path.clone(), ParquetEncoding::DELTA_BINARY_PACKED)
             .set_column_compression(path, zstd(1)),
         Encoding::Az64 | Encoding::Delta | Encoding::Mostly => builder.set_column_compression(path, zstd(1)),
-        Encoding::Bytedict | Encoding::Text | Encoding::Runlength => {
-            builder.set_column_dictionary_enabled(path, true)
-        }
+        Encoding::Bytedict | Encoding::Text | Encoding::Runlength => builder.set_column_dictionary_enabled(path, true),
         Encoding::Lzo => builder.set_column_compression(path, Compression::LZ4_RAW),
         Encoding::Zstd => builder.set_column_compression(path, zstd(3)),
     }

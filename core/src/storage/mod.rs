@@ -119,7 +119,13 @@ impl Storage {
 
     /// A compute node's storage seen from its leader (the node encrypts its own files).
     fn on_node(node: Arc<remote::NodeClient>) -> Arc<Self> {
-        Arc::new(Storage { root: None, memory: Mutex::default(), remote: Some(node), footers: Mutex::default(), cipher: None })
+        Arc::new(Storage {
+            root: None,
+            memory: Mutex::default(),
+            remote: Some(node),
+            footers: Mutex::default(),
+            cipher: None,
+        })
     }
 
     /// What an encrypted segment's chunks are bound to.
@@ -200,10 +206,9 @@ impl Storage {
             }
             None => match self.memory.lock().unwrap().get(&file.id) {
                 Some(b) => Ok(SegmentReader::Memory(b.clone())),
-                None => Err(Error::new(
-                    crate::error::sqlstate::DATA_CORRUPTED,
-                    format!("segment {} is missing", file.id),
-                )),
+                None => {
+                    Err(Error::new(crate::error::sqlstate::DATA_CORRUPTED, format!("segment {} is missing", file.id)))
+                }
             },
         }
     }
@@ -271,10 +276,7 @@ impl Storage {
             for table_dir in std::fs::read_dir(slice_dir.path()).into_iter().flatten().flatten() {
                 for entry in std::fs::read_dir(table_dir.path()).into_iter().flatten().flatten() {
                     let path = entry.path();
-                    let id = path
-                        .file_stem()
-                        .and_then(|s| s.to_str())
-                        .and_then(|s| s.parse::<SegmentId>().ok());
+                    let id = path.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse::<SegmentId>().ok());
                     if id.is_none_or(|id| !referenced.contains(&id)) {
                         std::fs::remove_file(&path)
                             .map_err(|e| Error::io(format!("removing orphan {}", path.display()), e))?;
@@ -374,7 +376,9 @@ impl ChunkReader for SegmentReader {
                 Ok(Box::new(std::io::BufReader::new(f)))
             }
             SegmentReader::Memory(b) => Ok(Box::new(std::io::Cursor::new(b.slice(start as usize..)))),
-            SegmentReader::Encrypted(segment) => Ok(Box::new(encryption::EncryptedRead::new(Arc::clone(segment), start as usize))),
+            SegmentReader::Encrypted(segment) => {
+                Ok(Box::new(encryption::EncryptedRead::new(Arc::clone(segment), start as usize)))
+            }
         }
     }
 

@@ -4,6 +4,7 @@
 //! Storage calls come from synchronous code (the write path); they run on a small runtime of
 //! their own so that a caller on any thread, inside or outside an async runtime, can wait for them.
 
+use crate::compute::channels::ClusterTls;
 use crate::compute::protocol::{self, action, NodeIdentity, PutSegment, SegmentIds, SegmentKey, SegmentKeys};
 use crate::err;
 use crate::error::Result;
@@ -16,7 +17,6 @@ use prost::Message;
 use std::collections::HashSet;
 use std::future::Future;
 use std::sync::LazyLock;
-use crate::compute::channels::ClusterTls;
 use tonic::transport::Channel;
 
 /// Largest message either side accepts: a segment travels in one (segments are at most a million
@@ -66,7 +66,10 @@ impl NodeClient {
     /// An action request carrying the cluster secret.
     fn request(&self, kind: &'static str, body: Vec<u8>) -> Result<tonic::Request<Action>> {
         let mut request = tonic::Request::new(Action { r#type: kind.to_string(), body: body.into() });
-        let secret = self.secret.parse().map_err(|_| err!(INVALID_PARAMETER_VALUE, "the cluster secret must be printable ASCII"))?;
+        let secret = self
+            .secret
+            .parse()
+            .map_err(|_| err!(INVALID_PARAMETER_VALUE, "the cluster secret must be printable ASCII"))?;
         request.metadata_mut().insert(protocol::SECRET_HEADER, secret);
         Ok(request)
     }
@@ -120,7 +123,10 @@ impl NodeClient {
         let Ok(request) = self.request(action::REMOVE_SEGMENTS, body) else { return };
         let url = self.url.clone();
         RUNTIME.spawn(async move {
-            let result = async { client.do_action(request).await?.into_inner().collect::<Vec<_>>().await; Ok::<_, tonic::Status>(()) };
+            let result = async {
+                client.do_action(request).await?.into_inner().collect::<Vec<_>>().await;
+                Ok::<_, tonic::Status>(())
+            };
             if let Err(e) = result.await {
                 tracing::warn!("could not remove segment {id} on compute node {url}: {}", e.message());
             }
@@ -133,4 +139,3 @@ impl NodeClient {
         Ok(count.count as usize)
     }
 }
-

@@ -39,9 +39,12 @@ pub fn write_owner_only(path: &Path, bytes: &[u8]) -> Result<()> {
 /// returned instead, so that two processes creating it at once agree on one secret.
 pub fn create_or_read_owner_only(path: &Path, what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let staged = dir.join(format!(".{}.{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("secret"), std::process::id()));
+    let staged =
+        dir.join(format!(".{}.{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("secret"), std::process::id()));
     write_owner_only(&staged, bytes)?;
-    std::fs::File::open(&staged).and_then(|f| f.sync_all()).map_err(|e| Error::io(format!("writing {}", staged.display()), e))?;
+    std::fs::File::open(&staged)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(format!("writing {}", staged.display()), e))?;
     // A hard link fails when `path` exists: the first writer wins, atomically, with complete content.
     let linked = std::fs::hard_link(&staged, path);
     let _ = std::fs::remove_file(&staged);

@@ -137,9 +137,14 @@ fn relation_size(cell: &Arc<SnapshotCell>, name: &'static str) -> ScalarUDF {
 /// A size as PostgreSQL's `pg_size_pretty` writes it: `8192 bytes`, `16 kB`, `25 MB`, … (a unit
 /// is used below 10240 bytes or 20480 of it, halves rounded away from zero).
 fn size_pretty(size: i64) -> String {
-    const UNITS: [(&str, i64, bool, u32); 6] =
-        [("bytes", 10 * 1024, false, 0), ("kB", 20 * 1024 - 1, true, 10), ("MB", 20 * 1024 - 1, true, 20),
-         ("GB", 20 * 1024 - 1, true, 30), ("TB", 20 * 1024 - 1, true, 40), ("PB", 20 * 1024 - 1, true, 50)];
+    const UNITS: [(&str, i64, bool, u32); 6] = [
+        ("bytes", 10 * 1024, false, 0),
+        ("kB", 20 * 1024 - 1, true, 10),
+        ("MB", 20 * 1024 - 1, true, 20),
+        ("GB", 20 * 1024 - 1, true, 30),
+        ("TB", 20 * 1024 - 1, true, 40),
+        ("PB", 20 * 1024 - 1, true, 50),
+    ];
     let half_rounded = |x: i64| (x + if x < 0 { -1 } else { 1 }) / 2;
     let mut size = size;
     for (i, (name, limit, round, bits)) in UNITS.iter().enumerate() {
@@ -158,7 +163,11 @@ fn size_pretty(size: i64) -> String {
 /// `pg_backend_pid()`, `pg_cancel_backend(pid)` and `pg_terminate_backend(pid)` over the
 /// server's sessions. Only a superuser may signal another user's session (42501), as in
 /// PostgreSQL.
-pub fn backend_functions(backends: Arc<dyn crate::leader::session::Backends>, user: &str, superuser: bool) -> Vec<ScalarUDF> {
+pub fn backend_functions(
+    backends: Arc<dyn crate::leader::session::Backends>,
+    user: &str,
+    superuser: bool,
+) -> Vec<ScalarUDF> {
     let pid = ScalarUDF::new_from_impl(Constant {
         name: "pg_backend_pid",
         signature: Signature::exact(vec![], Volatility::Stable),
@@ -262,7 +271,8 @@ fn type_oid(name: &str) -> Option<i32> {
         _ => {}
     }
     let dialect = datafusion::sql::sqlparser::dialect::PostgreSqlDialect {};
-    let data_type = datafusion::sql::sqlparser::parser::Parser::new(&dialect).try_with_sql(name).ok()?.parse_data_type().ok()?;
+    let data_type =
+        datafusion::sql::sqlparser::parser::Parser::new(&dialect).try_with_sql(name).ok()?.parse_data_type().ok()?;
     SqlType::from_ast(&data_type).ok().map(|t| t.pg_oid())
 }
 
@@ -381,15 +391,27 @@ impl HasPrivilege {
     fn new(cell: &Arc<SnapshotCell>, name: &'static str, object: PrivilegeObject) -> HasPrivilege {
         let exact = |types: &[DataType]| TypeSignature::Exact(types.to_vec());
         let (text, oid) = (DataType::Utf8, DataType::Int64);
-        let mut signatures = vec![exact(&[text.clone(), text.clone()]), exact(&[text.clone(), text.clone(), text.clone()])];
+        let mut signatures =
+            vec![exact(&[text.clone(), text.clone()]), exact(&[text.clone(), text.clone(), text.clone()])];
         if object == PrivilegeObject::Table {
             signatures.extend([exact(&[oid.clone(), text.clone()]), exact(&[text.clone(), oid, text])]);
         }
-        HasPrivilege { name, object, signature: Signature::one_of(signatures, Volatility::Stable), cell: Arc::clone(cell) }
+        HasPrivilege {
+            name,
+            object,
+            signature: Signature::one_of(signatures, Volatility::Stable),
+            cell: Arc::clone(cell),
+        }
     }
 
     /// The answer for one row: `object` is a name or an oid.
-    fn holds(&self, state: &CatalogState, user: &str, object: &ScalarValue, wanted: &str) -> crate::error::Result<bool> {
+    fn holds(
+        &self,
+        state: &CatalogState,
+        user: &str,
+        object: &ScalarValue,
+        wanted: &str,
+    ) -> crate::error::Result<bool> {
         use crate::catalog::Privileges;
         let principal = self.cell.principal(state, user);
         if !state.users.contains_key(user) && user != crate::catalog::DEFAULT_OWNER {
@@ -398,14 +420,19 @@ impl HasPrivilege {
         let mut privileges = Privileges::NONE;
         for word in wanted.split(',') {
             let word = word.trim();
-            let word = word.strip_suffix(" WITH GRANT OPTION").or_else(|| word.strip_suffix(" with grant option")).unwrap_or(word);
+            let word = word
+                .strip_suffix(" WITH GRANT OPTION")
+                .or_else(|| word.strip_suffix(" with grant option"))
+                .unwrap_or(word);
             privileges |= Privileges::named(word.trim())
                 .ok_or_else(|| crate::err!(INVALID_PARAMETER_VALUE, "unrecognized privilege type: \"{word}\""))?;
         }
         let held = match self.object {
             PrivilegeObject::Table => {
                 let rel = match object {
-                    ScalarValue::Int64(Some(oid)) => state.relations.values().find(|r| i64::from(relation_oid(r)) == *oid),
+                    ScalarValue::Int64(Some(oid)) => {
+                        state.relations.values().find(|r| i64::from(relation_oid(r)) == *oid)
+                    }
                     ScalarValue::Utf8(Some(name)) => {
                         // The system catalog (found first, as pg_catalog is first on the search
                         // path) is readable by everyone.
@@ -468,7 +495,8 @@ impl ScalarUDFImpl for HasPrivilege {
         let columns = ColumnarValue::values_to_arrays(&args.args)?;
         let mut out = datafusion::arrow::array::BooleanBuilder::with_capacity(rows);
         for row in 0..rows {
-            let values: Vec<ScalarValue> = columns.iter().map(|c| ScalarValue::try_from_array(c, row)).collect::<Result<_>>()?;
+            let values: Vec<ScalarValue> =
+                columns.iter().map(|c| ScalarValue::try_from_array(c, row)).collect::<Result<_>>()?;
             if values.iter().any(ScalarValue::is_null) {
                 out.append_null();
                 continue;
@@ -510,7 +538,11 @@ same_by_name!(Description);
 
 impl ScalarUDFImpl for Description {
     fn name(&self) -> &str {
-        if self.column { "col_description" } else { "obj_description" }
+        if self.column {
+            "col_description"
+        } else {
+            "obj_description"
+        }
     }
     fn signature(&self) -> &Signature {
         &self.signature
@@ -544,7 +576,10 @@ impl ScalarUDFImpl for Description {
                     }
                     (None, _) => 0,
                 };
-                comments.iter().find(|(o, s, _)| i64::from(*o) == oid && i64::from(*s) == subid).map(|(_, _, c)| c.to_string())
+                comments
+                    .iter()
+                    .find(|(o, s, _)| i64::from(*o) == oid && i64::from(*s) == subid)
+                    .map(|(_, _, c)| c.to_string())
             })
             .collect();
         Ok(ColumnarValue::Array(Arc::new(out)))
@@ -663,7 +698,13 @@ impl TableProvider for LateBindingViewColumnsTable {
         for rel in facts.relations() {
             if matches!(&rel.kind, RelationKind::View(v) if v.late_binding) {
                 for c in facts.columns(rel) {
-                    t.row(vec![text(&rel.schema), text(&rel.name), text(c.name), text(&c.type_text()), int(c.position as i32)]);
+                    t.row(vec![
+                        text(&rel.schema),
+                        text(&rel.name),
+                        text(c.name),
+                        text(&c.type_text()),
+                        int(c.position as i32),
+                    ]);
                 }
             }
         }

@@ -4,8 +4,7 @@
 use super::*;
 use crate::catalog::DEFAULT_DATABASE;
 
-pub(super) const TABLES: &[&str] =
-    &["schemata", "tables", "columns", "views", "table_constraints", "key_column_usage"];
+pub(super) const TABLES: &[&str] = &["schemata", "tables", "columns", "views", "table_constraints", "key_column_usage"];
 
 pub(super) fn build(name: &str, facts: &Facts) -> Result<RecordBatch> {
     let database = text(DEFAULT_DATABASE);
@@ -23,7 +22,15 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<RecordBatch> {
             let system = ["pg_catalog", "information_schema"].map(|s| (s, DEFAULT_OWNER));
             let user = facts.state.schemas.values().map(|s| (s.name.as_str(), s.owner.as_str()));
             for (schema, owner) in system.into_iter().chain(user) {
-                t.row(vec![database.clone(), text(schema), text(owner), null_text(), null_text(), null_text(), null_text()]);
+                t.row(vec![
+                    database.clone(),
+                    text(schema),
+                    text(owner),
+                    null_text(),
+                    null_text(),
+                    null_text(),
+                    null_text(),
+                ]);
             }
             t.finish()
         }
@@ -174,7 +181,8 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<RecordBatch> {
             ]);
             for rel in facts.relations() {
                 if let RelationKind::View(view) = &rel.kind {
-                    let mut row = vec![database.clone(), text(&rel.schema), text(&rel.name), text(&view.text), text("NONE")];
+                    let mut row =
+                        vec![database.clone(), text(&rel.schema), text(&rel.name), text(&view.text), text("NONE")];
                     row.extend((0..5).map(|_| yes_no(false)));
                     t.row(row);
                 }
@@ -208,30 +216,30 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<RecordBatch> {
                 for c in constraints(rel, table).into_iter().filter(|c| c.kind != "c") {
                     for (i, position) in c.columns.iter().enumerate() {
                         let mut row = constraint_location(rel, &c);
-                        row.extend([text(&table.columns[*position as usize - 1].name), int(i as i32 + 1), opt_int(None)]);
+                        row.extend([
+                            text(&table.columns[*position as usize - 1].name),
+                            int(i as i32 + 1),
+                            opt_int(None),
+                        ]);
                         t.row(row);
                     }
                 }
             }
             t.finish()
         }
-        other => Err(datafusion::error::DataFusionError::Internal(format!("information_schema.{other} has no builder"))),
+        other => {
+            Err(datafusion::error::DataFusionError::Internal(format!("information_schema.{other} has no builder")))
+        }
     }
 }
 
 /// The columns naming a constraint and its table, then `rest`.
 fn constraint_columns(rest: &[(&'static str, DataType)]) -> Vec<(&'static str, DataType)> {
-    let mut columns: Vec<(&str, DataType)> = [
-        "constraint_catalog",
-        "constraint_schema",
-        "constraint_name",
-        "table_catalog",
-        "table_schema",
-        "table_name",
-    ]
-    .into_iter()
-    .map(|name| (name, DataType::Utf8))
-    .collect();
+    let mut columns: Vec<(&str, DataType)> =
+        ["constraint_catalog", "constraint_schema", "constraint_name", "table_catalog", "table_schema", "table_name"]
+            .into_iter()
+            .map(|name| (name, DataType::Utf8))
+            .collect();
     columns.extend_from_slice(rest);
     columns
 }

@@ -14,7 +14,8 @@ mod redshift;
 pub use functions::{backend_functions, functions, table_functions};
 
 use crate::catalog::{
-    CatalogState, ColumnId, Encoding, ExternalTableDef, RelId, Relation, RelationKind, SortKind, TableDef, DEFAULT_OWNER,
+    CatalogState, ColumnId, Encoding, ExternalTableDef, RelId, Relation, RelationKind, SortKind, TableDef,
+    DEFAULT_OWNER,
 };
 use crate::leader::provider::SnapshotCell;
 use crate::types::SqlType;
@@ -112,11 +113,14 @@ impl SchemaProvider for PgCatalog {
         match name {
             "stl_connection_log" if superuser => facts.connections = audit.connections(),
             "stl_userlog" if superuser => facts.user_events = audit.user_events(),
-            "sys_query_history" => facts.statements = audit.statements().into_iter().filter(|s| own(s.user_id)).collect(),
+            "sys_query_history" => {
+                facts.statements = audit.statements().into_iter().filter(|s| own(s.user_id)).collect()
+            }
             _ => {}
         }
         if name == "stl_load_errors" {
-            facts.load_errors = self.cell.database.load_errors().entries().into_iter().filter(|e| own(e.user_id)).collect();
+            facts.load_errors =
+                self.cell.database.load_errors().entries().into_iter().filter(|e| own(e.user_id)).collect();
         }
         if redshift::DESCRIBE_NODES.contains(&name) {
             facts.nodes = self.cell.database.node_status();
@@ -191,7 +195,10 @@ impl Facts {
             for rel in state.relations.values() {
                 if let RelationKind::View(view) = &rel.kind {
                     if let Ok(plan) = cell.plan_view(view, &rel.owner).await {
-                        view_columns.insert(rel.id, crate::leader::origins::typed_schema(&plan, plan.schema().as_arrow(), &state));
+                        view_columns.insert(
+                            rel.id,
+                            crate::leader::origins::typed_schema(&plan, plan.schema().as_arrow(), &state),
+                        );
                     }
                 }
             }
@@ -371,7 +378,8 @@ fn primary_key(rel: &Relation, table: &TableDef) -> Option<ConstraintFacts> {
         return None;
     }
     let position = |id: ColumnId| table.columns.iter().position(|c| c.id == id).map(|p| p as i16 + 1);
-    let names: Vec<&str> = table.primary_key.iter().filter_map(|id| table.column_by_id(*id)).map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> =
+        table.primary_key.iter().filter_map(|id| table.column_by_id(*id)).map(|c| c.name.as_str()).collect();
     Some(ConstraintFacts {
         oid: constraint_oid(rel, 0),
         name: format!("{}_pkey", rel.name),
@@ -412,7 +420,13 @@ fn constraints(rel: &Relation, table: &TableDef) -> Vec<ConstraintFacts> {
                 None => format!("{}_{suffix}", rel.name),
             }
         });
-        out.push(ConstraintFacts { oid: constraint_oid(rel, i + 1), name, kind, columns, definition: body.to_string() });
+        out.push(ConstraintFacts {
+            oid: constraint_oid(rel, i + 1),
+            name,
+            kind,
+            columns,
+            definition: body.to_string(),
+        });
     }
     out
 }
@@ -544,7 +558,10 @@ fn schema_oid(name: &str) -> i32 {
         "public" => PUBLIC_OID,
         "information_schema" => INFORMATION_SCHEMA_OID,
         // FNV-1a: stable across restarts without storing an id per schema.
-        other => 100_000 + (other.bytes().fold(0x811c9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x01000193)) % 90_000) as i32,
+        other => {
+            100_000
+                + (other.bytes().fold(0x811c9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x01000193)) % 90_000) as i32
+        }
     }
 }
 

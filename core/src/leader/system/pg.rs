@@ -45,7 +45,12 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             }
             for schema in facts.state.schemas.values() {
                 let acl = schema.acl.to_text(&schema.owner, Privileges::ALL_SCHEMA);
-                t.row(vec![int(schema_oid(&schema.name)), text(&schema.name), int(facts.user_id(&schema.owner)), opt_text(acl.as_deref())]);
+                t.row(vec![
+                    int(schema_oid(&schema.name)),
+                    text(&schema.name),
+                    int(facts.user_id(&schema.owner)),
+                    opt_text(acl.as_deref()),
+                ]);
             }
             t.finish()?
         }
@@ -116,10 +121,20 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                         ));
                         // The primary key's index, which pg_index and drivers' key queries join to.
                         if let Some(key) = primary_key(rel, table) {
-                            class_rows.push(common(primary_key_index_oid(rel), &key.name, "i", key.columns.len(), 0.0, false, 0));
+                            class_rows.push(common(
+                                primary_key_index_oid(rel),
+                                &key.name,
+                                "i",
+                                key.columns.len(),
+                                0.0,
+                                false,
+                                0,
+                            ));
                         }
                     }
-                    RelationKind::View(_) => class_rows.push(common(relation_oid(rel), &rel.name, "v", 0, 0.0, false, 0)),
+                    RelationKind::View(_) => {
+                        class_rows.push(common(relation_oid(rel), &rel.name, "v", 0, 0.0, false, 0))
+                    }
                     RelationKind::External(_) => {}
                 }
             }
@@ -310,7 +325,8 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                 let Some(key) = primary_key(rel, table) else { continue };
                 let count = key.columns.len() as i16;
                 // int2vector's text form: positions separated by spaces.
-                let vector = |v: &dyn Fn(i16) -> String| key.columns.iter().map(|p| v(*p)).collect::<Vec<_>>().join(" ");
+                let vector =
+                    |v: &dyn Fn(i16) -> String| key.columns.iter().map(|p| v(*p)).collect::<Vec<_>>().join(" ");
                 t.row(vec![
                     int(primary_key_index_oid(rel)),
                     int(relation_oid(rel)),
@@ -457,7 +473,17 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             ]);
             for rel in facts.relations() {
                 let RelationKind::View(view) = &rel.kind else { continue };
-                let depends = |on: i32, kind: &str| vec![int(PG_REWRITE_OID), int(rewrite_oid(rel)), int(0), int(PG_CLASS_OID), int(on), int(0), text(kind)];
+                let depends = |on: i32, kind: &str| {
+                    vec![
+                        int(PG_REWRITE_OID),
+                        int(rewrite_oid(rel)),
+                        int(0),
+                        int(PG_CLASS_OID),
+                        int(on),
+                        int(0),
+                        text(kind),
+                    ]
+                };
                 t.row(depends(relation_oid(rel), "i"));
                 for table in view.depends_on.iter().filter_map(|id| facts.state.relation(*id)) {
                     t.row(depends(relation_oid(table), "n"));
@@ -523,7 +549,10 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             ]);
             for (key, name, default) in crate::leader::session::DEFAULT_SETTINGS {
                 let value = facts.settings.get(*key).map_or(*default, String::as_str);
-                let fixed = matches!(*key, "server_version" | "server_encoding" | "integer_datetimes" | "max_identifier_length");
+                let fixed = matches!(
+                    *key,
+                    "server_version" | "server_encoding" | "integer_datetimes" | "max_identifier_length"
+                );
                 t.row(vec![
                     text(name),
                     text(value),
@@ -605,8 +634,13 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                 ("defaclacl", list_type(DataType::Utf8)),
             ]);
             for default in &facts.state.default_acls {
-                let items: Vec<String> =
-                    default.acl.items(&default.owner, Privileges::NONE).unwrap_or_default().into_iter().skip(1).collect();
+                let items: Vec<String> = default
+                    .acl
+                    .items(&default.owner, Privileges::NONE)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .skip(1)
+                    .collect();
                 t.row(vec![
                     int(facts.user_id(&default.owner)),
                     int(default.schema.as_deref().map_or(0, schema_oid)),

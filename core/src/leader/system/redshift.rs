@@ -346,7 +346,13 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             fields.extend(STORAGE_FIELDS);
             let mut t = TableBuilder::new(&fields);
             for (rel, def) in facts.external_tables() {
-                let mut row = vec![text(DEFAULT_DATABASE), text(&rel.schema), text(&rel.name), text("EXTERNAL_TABLE"), text(&def.location)];
+                let mut row = vec![
+                    text(DEFAULT_DATABASE),
+                    text(&rel.schema),
+                    text(&rel.name),
+                    text("EXTERNAL_TABLE"),
+                    text(&def.location),
+                ];
                 row.extend(storage_columns(def));
                 t.row(row);
             }
@@ -461,7 +467,8 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
             ]);
             let layout = facts.layout;
             for (rel, table) in facts.tables().filter(|(_, t)| !t.segments.is_empty()) {
-                let sort_first = table.sort_key.as_ref().and_then(|k| k.columns.first()).and_then(|id| table.column_by_id(*id));
+                let sort_first =
+                    table.sort_key.as_ref().and_then(|k| k.columns.first()).and_then(|id| table.column_by_id(*id));
                 let sortkey1 = match table.sort_key.as_ref().map(|k| k.kind) {
                     Some(SortKind::Interleaved) => Some("INTERLEAVED".to_string()),
                     _ => sort_first.map(|c| c.name.clone()),
@@ -476,7 +483,8 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                         *rows += segment.live_rows();
                     }
                 }
-                let (most, fewest) = (slice_rows.iter().max().copied().unwrap_or(0), slice_rows.iter().min().copied().unwrap_or(0));
+                let (most, fewest) =
+                    (slice_rows.iter().max().copied().unwrap_or(0), slice_rows.iter().min().copied().unwrap_or(0));
                 let skew = match table.distribution.placement() {
                     Placement::All => 1.0,
                     _ if fewest == 0 => most as f64,
@@ -490,13 +498,21 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                     text(if table.columns.iter().any(|c| c.encoding != Encoding::Raw) { "Y" } else { "N" }),
                     text(&diststyle),
                     opt_text(sortkey1.as_deref()),
-                    opt_int(table.columns.iter().filter_map(|c| match c.sql_type {
-                        SqlType::Varchar(n) => Some(n as i32),
-                        _ => None,
-                    }).max()),
+                    opt_int(
+                        table
+                            .columns
+                            .iter()
+                            .filter_map(|c| match c.sql_type {
+                                SqlType::Varchar(n) => Some(n as i32),
+                                _ => None,
+                            })
+                            .max(),
+                    ),
                     opt_text(sort_first.map(|c| encoding_name(c.encoding))),
                     int(table.sort_key.as_ref().map_or(0, |k| k.columns.len() as i32)),
-                    ScalarValue::Int64(Some(table.segments.iter().map(|s| s.file.bytes.div_ceil(MEGABYTE) as i64).sum())),
+                    ScalarValue::Int64(Some(
+                        table.segments.iter().map(|s| s.file.bytes.div_ceil(MEGABYTE) as i64).sum(),
+                    )),
                     ScalarValue::Float64(None),
                     ScalarValue::Int64(Some(0)),
                     ScalarValue::Float64(None),
@@ -537,7 +553,11 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
         // Megabytes: `used` by the segments of the node's slices, `capacity` of the file system
         // its data directory is on (NULL when unknown: in memory, or the node is down).
         "stv_node_storage_capacity" => {
-            let mut t = TableBuilder::new(&[("node", DataType::Int32), ("used", DataType::Int64), ("capacity", DataType::Int64)]);
+            let mut t = TableBuilder::new(&[
+                ("node", DataType::Int32),
+                ("used", DataType::Int64),
+                ("capacity", DataType::Int64),
+            ]);
             for status in &facts.nodes {
                 let used: u64 = facts
                     .tables()
@@ -545,7 +565,11 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                     .filter(|s| facts.layout.node_of(s.slice) == status.node)
                     .map(|s| s.file.bytes)
                     .sum();
-                t.row(vec![int(status.node as i32), big(megabytes(used)), ScalarValue::Int64(status.disk.map(|d| megabytes(d.total)))]);
+                t.row(vec![
+                    int(status.node as i32),
+                    big(megabytes(used)),
+                    ScalarValue::Int64(status.disk.map(|d| megabytes(d.total))),
+                ]);
             }
             t.finish()?
         }
