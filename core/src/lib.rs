@@ -18,10 +18,25 @@
 //! Entry points: [`Database::open`] (`":memory:"` or a directory) and [`Database::connect`] for a
 //! [`Session`], whose [`Session::execute`] runs SQL and returns [`Outcome`]s.
 //!
-//! Modules own one layer each: [`catalog`] (schemas, tables, distribution, sort keys, segment
-//! manifest; persisted), [`storage`] (segments, zone maps, encodings, placement on slices),
-//! [`sql`] (Redshift parsing, DDL translation, value formatting), [`leader`] (sessions,
-//! transactions, planning glue), [`compute`] (what a slice executes).
+//! Modules, lowest layer first (`catalog` and `storage` share one; see `ARCHITECTURE.md` at the
+//! repository root for the layer rule, the data flows and the cluster):
+//!
+//! - [`error`]: the one error type, with a SQLSTATE on every failure a user can see.
+//! - [`types`]: Redshift column types and the Arrow types they map to.
+//! - [`runtime`]: waiting for async work from synchronous callers (the client API's runtime).
+//! - [`net`]: the cluster's network: the leader–compute node protocol and its TLS channels.
+//! - [`catalog`]: schemas, tables, distribution, sort keys, segment manifest, users and grants;
+//!   immutable snapshots, persisted in SQLite.
+//! - [`storage`]: Parquet segments per slice, placement by DISTSTYLE, sort keys, zone maps,
+//!   deletion vectors, encryption at rest.
+//! - [`sql`]: Redshift SQL: parsing, rewrites, DDL translation, dates and time zones, formatting.
+//! - [`load`]: what COPY reads and UNLOAD writes: S3 and local files, text, JSON, Parquet.
+//! - [`compute`]: what a slice executes (`SliceScanExec`) and the `redwood compute` node.
+//! - [`leader`]: the database and its sessions, transactions, DDL/DML, access control,
+//!   distribution-aware planning, system tables.
+//! - [`endpoint`]: the PostgreSQL-wire SQL endpoint (`redwood serve`) and the Redshift API.
+//! - [`client`]: `Connection`, embedded or remote: the API the C, ODBC, JDBC and Python faces use.
+//! - [`layers`]: the layer order, and the test that no module imports a higher layer.
 
 pub mod catalog;
 pub mod client;
