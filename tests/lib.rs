@@ -78,8 +78,8 @@ impl TestCa {
     }
 
     /// The leader's side: it trusts the CA.
-    pub fn cluster_tls(&self) -> Option<redwood_core::compute::channels::ClusterTls> {
-        Some(redwood_core::compute::channels::ClusterTls::from_files(&self.ca, None, None).expect("cluster CA"))
+    pub fn cluster_tls(&self) -> Option<redwood_core::net::channels::ClusterTls> {
+        Some(redwood_core::net::channels::ClusterTls::from_files(&self.ca, None, None).expect("cluster CA"))
     }
 }
 

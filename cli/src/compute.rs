@@ -1,8 +1,8 @@
 //! `redwood compute`: a compute node in its own process, for a leader started with
 //! `redwood serve --compute ADDR,…`.
 
-use redwood_core::compute::channels::ClusterTls;
 use redwood_core::compute::node::ComputeNode;
+use redwood_core::net::channels::ClusterTls;
 use redwood_core::{err, Result};
 use std::io::Write;
 use std::net::SocketAddr;

@@ -153,7 +153,7 @@ impl LayoutArgs {
             cluster_secret,
             cluster_tls: self
                 .cluster_ca
-                .map(|ca| redwood_core::compute::channels::ClusterTls::from_files(&ca, None, None))
+                .map(|ca| redwood_core::net::channels::ClusterTls::from_files(&ca, None, None))
                 .transpose()?,
             lake: redwood_core::load::lake::LakeConfig { s3_endpoint: self.s3_endpoint },
             root_key,

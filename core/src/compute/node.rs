@@ -6,11 +6,11 @@
 //! A new node belongs to no cluster; the first leader that lists it adopts it (records its
 //! cluster id and node position in `node.id`), after which only that cluster can use it.
 
-use crate::compute::channels::{ClusterTls, NodeChannels};
 use crate::compute::codec::RedwoodCodec;
-use crate::compute::protocol::{self, action, Count, NodeIdentity, PutSegment, SegmentIds, SegmentKey, SegmentKeys};
 use crate::err;
 use crate::error::{Error, Result};
+use crate::net::channels::{ClusterTls, NodeChannels};
+use crate::net::protocol::{self, action, Count, NodeIdentity, PutSegment, SegmentIds, SegmentKey, SegmentKeys};
 use crate::storage::remote::MAX_MESSAGE_BYTES;
 use crate::storage::Storage;
 use arrow_flight::flight_service_server::{FlightService, FlightServiceServer};
@@ -193,9 +193,9 @@ impl ComputeNode {
             .with_distributed_user_codec(RedwoodCodec::compute(storage))
             .with_distributed_channel_resolver(channels);
         // In addition to DataFusion's own.
-        builder.scalar_functions().get_or_insert_default().extend(crate::leader::worker_functions());
+        builder.scalar_functions().get_or_insert_default().extend(crate::sql::functions::portable_functions());
         // A stage reads the stage below it from other nodes: with the cluster secret too.
-        Ok(crate::leader::distribution::with_cluster_secret(builder, &secret).build())
+        Ok(protocol::with_cluster_secret(builder, &secret).build())
     }
 
     /// Serves this node on `listener` over TLS until the process ends.

@@ -2,14 +2,14 @@
 
 use crate::catalog::store::{CatalogStore, ChangeSet, Changes};
 use crate::catalog::{CatalogState, ClusterLayout, RelId};
-use crate::compute::channels::{ClusterTls, NodeChannels};
-use crate::compute::protocol::NodeIdentity;
 use crate::err;
 use crate::error::{Error, Result};
 use crate::leader::distribution::ComputeNodes;
 use crate::leader::query_log::QueryLog;
 use crate::leader::session::Session;
 use crate::leader::transaction::{EntryKey, Transaction};
+use crate::net::channels::{ClusterTls, NodeChannels};
+use crate::net::protocol::NodeIdentity;
 use crate::storage::remote::NodeClient;
 use crate::storage::{ClusterStorage, SegmentId};
 use std::collections::HashSet;

@@ -19,11 +19,11 @@
 //! Then the distributed planner cuts stages at those boundaries; [`scale_up_leaf`] gives task `i`
 //! node `i`'s slices, and [`route_tasks`] sends task `i` to node `i`.
 
-use crate::compute::channels::NodeChannels;
 use crate::compute::codec::RedwoodCodec;
 use crate::compute::first_task::FirstTaskExec;
-use crate::compute::protocol::SECRET_HEADER;
 use crate::compute::scan::SliceScanExec;
+use crate::net::channels::NodeChannels;
+use crate::net::protocol::with_cluster_secret;
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::common::{plan_err, JoinType, Result};
 use datafusion::config::ConfigOptions;
@@ -223,13 +223,13 @@ fn distributed_exactly_on(plan: &Arc<dyn ExecutionPlan>, keys: &[Arc<dyn Physica
     exprs.len() == keys.len() && exprs.iter().zip(keys).all(|(e, k)| equivalent.exprs_equal(e, k))
 }
 
-/// Names of the functions a compute node knows: DataFusion's and those of [`crate::leader::worker_functions`].
+/// Names of the functions a compute node knows: DataFusion's and those of [`crate::sql::functions::portable_functions`].
 fn worker_function_names() -> &'static HashSet<String> {
     static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
     NAMES.get_or_init(|| {
         datafusion::functions::all_default_functions()
             .into_iter()
-            .chain(crate::leader::worker_functions())
+            .chain(crate::sql::functions::portable_functions())
             .flat_map(|f| std::iter::once(f.name().to_string()).chain(f.aliases().to_vec()).collect::<Vec<_>>())
             .collect()
     })
@@ -559,21 +559,6 @@ pub fn on_compute_nodes(
             Some(Ok(DesiredTaskCountEventResponse::maximum(1)))
         });
     with_cluster_secret(builder, secret)
-}
-
-/// Requests to compute nodes carry the cluster secret (the leader's, and a node's to another).
-pub fn with_cluster_secret(builder: SessionStateBuilder, secret: &str) -> SessionStateBuilder {
-    let mut headers = http::HeaderMap::new();
-    match secret.parse() {
-        Ok(value) => {
-            headers.insert(SECRET_HEADER, value);
-        }
-        Err(_) => tracing::warn!("the cluster secret is not printable ASCII; compute nodes will refuse it"),
-    }
-    match builder.with_distributed_passthrough_headers(headers) {
-        Ok(builder) => builder,
-        Err(e) => unreachable!("the cluster secret header is not reserved: {e}"),
-    }
 }
 
 fn with_children(

@@ -14,6 +14,7 @@ use crate::leader::query_log::LoggedQuery;
 use crate::leader::transaction::{Savepoint, Transaction};
 use crate::sql::copy::{copy_plan, CopyPlan};
 use crate::sql::ddl::ident_name;
+use crate::sql::functions::{redshift_version, SERVER_VERSION};
 use crate::sql::params::{bind, placeholder_count, placeholder_index, Param};
 use crate::sql::parser::{parse, ParsedStatement};
 use datafusion::arrow::array::timezone::Tz;
@@ -111,10 +112,8 @@ impl Session {
         // (drivers' metadata queries rely on it).
         config.options_mut().sql_parser.enable_subquery_sort_elimination = false;
         // Redwood's analyzer rules run before DataFusion's type coercion.
-        let mut analyzer_rules: Vec<Arc<dyn datafusion::optimizer::AnalyzerRule + Send + Sync>> = vec![
-            Arc::new(crate::leader::literals::UntypedLiterals),
-            Arc::new(crate::leader::timezone::SessionTimeZone),
-        ];
+        let mut analyzer_rules: Vec<Arc<dyn datafusion::optimizer::AnalyzerRule + Send + Sync>> =
+            vec![Arc::new(crate::sql::literals::UntypedLiterals), Arc::new(crate::sql::timezone::SessionTimeZone)];
         analyzer_rules.extend(datafusion::optimizer::Analyzer::new().rules);
         // pg_catalog's static tables (pg_type, pg_proc, …) and functions come from
         // datafusion-pg-catalog, set up once per process: it decodes about a megabyte of tables.
@@ -157,7 +156,7 @@ impl Session {
         }
         context.register_catalog(DEFAULT_DATABASE, catalog);
         context.register_udf(redshift_version());
-        context.register_udf(crate::leader::timezone::at_time_zone());
+        context.register_udf(crate::sql::timezone::at_time_zone());
         for function in crate::leader::system::functions(&cell, user) {
             context.register_udf(function);
         }
@@ -897,7 +896,7 @@ impl Session {
                     // Text becomes dates and times as SQL reads it (PostgreSQL's forms, the session's
                     // time zone).
                     if let Some(texts) = c.as_any().downcast_ref::<datafusion::arrow::array::StringArray>() {
-                        if let Some(read) = crate::leader::timezone::read_text_as(texts, f.data_type(), &zone, false) {
+                        if let Some(read) = crate::sql::timezone::read_text_as(texts, f.data_type(), &zone, false) {
                             return read;
                         }
                     }
@@ -1183,10 +1182,6 @@ fn pg_catalog_template() -> &'static PgCatalogTemplate {
     })
 }
 
-/// The PostgreSQL version Redshift reports (`server_version`, `version()`): clients parse it
-/// (redshift_connector as a PEP 440 version), so it is Redshift's, not Redwood's.
-pub const SERVER_VERSION: &str = "8.0.2";
-
 /// Session parameters SET and SHOW know from the start: (name, name as SHOW's column, default).
 /// Configuration parameters: lower-case name, name as PostgreSQL spells it, default.
 pub(crate) const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
@@ -1324,26 +1319,6 @@ fn missing_column(error: &datafusion::error::DataFusionError) -> Option<String> 
         _ => None,
     }
 }
-
-/// `version()` in Redshift's form, which clients (SQLAlchemy, Flyway, ADBC) parse.
-pub(crate) fn redshift_version() -> datafusion::logical_expr::ScalarUDF {
-    use datafusion::logical_expr::{create_udf, ColumnarValue, Volatility};
-    let text = format!(
-        "PostgreSQL {SERVER_VERSION} on x86_64-pc-linux-gnu, compiled by rustc, Redwood {} Redshift 1.0.{:05}",
-        env!("CARGO_PKG_VERSION"),
-        REDWOOD_BUILD
-    );
-    create_udf(
-        "version",
-        vec![],
-        DataType::Utf8,
-        Volatility::Immutable,
-        Arc::new(move |_| Ok(ColumnarValue::Scalar(datafusion::common::ScalarValue::Utf8(Some(text.clone()))))),
-    )
-}
-
-/// The build number shown in `version()`: Redwood's version as one number (0.1.0 → 100).
-const REDWOOD_BUILD: u32 = 100;
 
 /// The result schema with the names clients see (see `sql::names`).
 fn display_schema(schema: &SchemaRef) -> SchemaRef {

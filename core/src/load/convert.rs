@@ -267,10 +267,8 @@ fn convert_column(
             };
             let values = match (simple, format) {
                 (Some(values), _) => values,
-                (None, TimeFormat::Auto) => {
-                    crate::leader::timezone::read_text_as(strings, &data_type, &rules.zone, true)
-                        .expect("a date or time type")?
-                }
+                (None, TimeFormat::Auto) => crate::sql::timezone::read_text_as(strings, &data_type, &rules.zone, true)
+                    .expect("a date or time type")?,
                 (None, other) => read_formatted(strings, other, &data_type, &rules.zone)?,
             };
             refuse_unconverted(strings, &values, kind, &format!("not a valid {}", target.sql_type), refuse);
@@ -486,7 +484,8 @@ fn read_formatted(strings: &StringArray, format: &TimeFormat, data_type: &DataTy
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::delimited::{DelimitedFormat, Tokenizer};
+    use crate::load::delimited::Tokenizer;
+    use crate::sql::copy::DelimitedFormat;
     use datafusion::arrow::datatypes::{Field, Schema};
 
     #[test]

@@ -6,54 +6,8 @@
 //! piece at a time: a record cut by the end of a piece waits for the next one.
 
 use super::{Reject, RejectKind};
+use crate::sql::copy::{DelimitedFormat, Escapes};
 use memchr::{memchr, memchr2, memchr3};
-
-/// What a backslash means outside quotes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Escapes {
-    /// Nothing: every byte is data (Redshift's default).
-    None,
-    /// Redshift's `ESCAPE`: the next character is data, whatever it is (delimiter, quote, line break).
-    Literal,
-    /// PostgreSQL's text format: `\t`, `\n`, `\r`, `\b`, `\f`, `\v` stand for control characters;
-    /// any other escaped character is itself.
-    Postgres,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct DelimitedFormat {
-    pub delimiter: u8,
-    /// A field (or part of one) may be enclosed in this character (CSV, REMOVEQUOTES): delimiters
-    /// and line breaks inside are data.
-    pub quote: Option<u8>,
-    /// Inside quotes, this character before the quote (or before itself) makes it data; the
-    /// quote itself by default (`""`).
-    pub quote_escape: u8,
-    pub escapes: Escapes,
-    /// An unquoted field spelled exactly so is NULL.
-    pub null: Option<Vec<u8>>,
-    /// A line `\.` ends the data (psql sends one).
-    pub end_marker: bool,
-    pub ignore_blank_lines: bool,
-    /// Records with too few fields get NULLs (Redshift's FILLRECORD).
-    pub fill_record: bool,
-}
-
-impl Default for DelimitedFormat {
-    /// Redshift's default text format: `|`-delimited, no quotes or escapes, `\N` for NULL.
-    fn default() -> DelimitedFormat {
-        DelimitedFormat {
-            delimiter: b'|',
-            quote: None,
-            quote_escape: b'"',
-            escapes: Escapes::None,
-            null: Some(b"\\N".to_vec()),
-            end_marker: false,
-            ignore_blank_lines: false,
-            fill_record: false,
-        }
-    }
-}
 
 /// The text of one field position across the rows of a piece.
 #[derive(Debug, Default)]

@@ -8,6 +8,7 @@
 
 use crate::err;
 use crate::error::{Error, Result};
+use crate::sql::copy::Credentials;
 use futures::TryStreamExt;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
@@ -22,37 +23,7 @@ pub struct LakeConfig {
     pub s3_endpoint: Option<String>,
 }
 
-/// A statement's authorization for S3.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Credentials {
-    pub access_key_id: Option<String>,
-    pub secret_access_key: Option<String>,
-    pub session_token: Option<String>,
-    pub iam_role: Option<String>,
-    pub region: Option<String>,
-}
-
 impl Credentials {
-    /// `CREDENTIALS 'aws_access_key_id=…;aws_secret_access_key=…[;token=…]'` or
-    /// `'aws_iam_role=arn:…'`.
-    pub fn parse_legacy(text: &str) -> Result<Credentials> {
-        let mut credentials = Credentials::default();
-        for pair in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-            let (key, value) = pair
-                .split_once('=')
-                .ok_or_else(|| err!(SYNTAX_ERROR, "CREDENTIALS needs key=value pairs separated by ';'"))?;
-            let value = Some(value.trim().to_string());
-            match key.trim().to_ascii_lowercase().as_str() {
-                "aws_access_key_id" => credentials.access_key_id = value,
-                "aws_secret_access_key" => credentials.secret_access_key = value,
-                "token" | "aws_session_token" => credentials.session_token = value,
-                "aws_iam_role" => credentials.iam_role = value,
-                other => return Err(err!(SYNTAX_ERROR, "unknown CREDENTIALS key \"{other}\"")),
-            }
-        }
-        Ok(credentials)
-    }
-
     fn has_keys(&self) -> bool {
         self.access_key_id.is_some() || self.secret_access_key.is_some()
     }

@@ -12,6 +12,7 @@ pub mod json;
 pub mod lake;
 
 use crate::error::sqlstate;
+use crate::sql::copy::Compression;
 
 /// How far the running COPY or UNLOAD of a session is, for a progress display (the shell's).
 #[derive(Debug, Default)]
@@ -49,15 +50,6 @@ impl Progress {
             )
         })
     }
-}
-
-/// How a COPY source is compressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
-    None,
-    Gzip,
-    Bzip2,
-    Zstd,
 }
 
 impl Compression {

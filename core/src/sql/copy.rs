@@ -5,9 +5,6 @@
 use crate::catalog::QualifiedName;
 use crate::err;
 use crate::error::Result;
-use crate::load::delimited::{DelimitedFormat, Escapes};
-use crate::load::lake::Credentials;
-use crate::load::Compression;
 use crate::sql::ddl::{ident_name, qualified_name};
 use datafusion::sql::sqlparser::ast::{
     CopyLegacyCsvOption, CopyLegacyOption, CopyOption, CopySource, CopyTarget, Statement,
@@ -615,6 +612,96 @@ pub fn encode_row(values: &[Option<&str>], options: &CopyOptions, out: &mut Vec<
         }
     }
     out.push(b'\n');
+}
+
+// The options' types; `load` reads by them.
+
+/// How a COPY source is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Bzip2,
+    Zstd,
+}
+
+/// What a backslash means outside quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escapes {
+    /// Nothing: every byte is data (Redshift's default).
+    None,
+    /// Redshift's `ESCAPE`: the next character is data, whatever it is (delimiter, quote, line break).
+    Literal,
+    /// PostgreSQL's text format: `\t`, `\n`, `\r`, `\b`, `\f`, `\v` stand for control characters;
+    /// any other escaped character is itself.
+    Postgres,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DelimitedFormat {
+    pub delimiter: u8,
+    /// A field (or part of one) may be enclosed in this character (CSV, REMOVEQUOTES): delimiters
+    /// and line breaks inside are data.
+    pub quote: Option<u8>,
+    /// Inside quotes, this character before the quote (or before itself) makes it data; the
+    /// quote itself by default (`""`).
+    pub quote_escape: u8,
+    pub escapes: Escapes,
+    /// An unquoted field spelled exactly so is NULL.
+    pub null: Option<Vec<u8>>,
+    /// A line `\.` ends the data (psql sends one).
+    pub end_marker: bool,
+    pub ignore_blank_lines: bool,
+    /// Records with too few fields get NULLs (Redshift's FILLRECORD).
+    pub fill_record: bool,
+}
+
+impl Default for DelimitedFormat {
+    /// Redshift's default text format: `|`-delimited, no quotes or escapes, `\N` for NULL.
+    fn default() -> DelimitedFormat {
+        DelimitedFormat {
+            delimiter: b'|',
+            quote: None,
+            quote_escape: b'"',
+            escapes: Escapes::None,
+            null: Some(b"\\N".to_vec()),
+            end_marker: false,
+            ignore_blank_lines: false,
+            fill_record: false,
+        }
+    }
+}
+
+/// A statement's authorization for S3.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Credentials {
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    pub session_token: Option<String>,
+    pub iam_role: Option<String>,
+    pub region: Option<String>,
+}
+
+impl Credentials {
+    /// `CREDENTIALS 'aws_access_key_id=…;aws_secret_access_key=…[;token=…]'` or
+    /// `'aws_iam_role=arn:…'`.
+    pub fn parse_legacy(text: &str) -> Result<Credentials> {
+        let mut credentials = Credentials::default();
+        for pair in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| err!(SYNTAX_ERROR, "CREDENTIALS needs key=value pairs separated by ';'"))?;
+            let value = Some(value.trim().to_string());
+            match key.trim().to_ascii_lowercase().as_str() {
+                "aws_access_key_id" => credentials.access_key_id = value,
+                "aws_secret_access_key" => credentials.secret_access_key = value,
+                "token" | "aws_session_token" => credentials.session_token = value,
+                "aws_iam_role" => credentials.iam_role = value,
+                other => return Err(err!(SYNTAX_ERROR, "unknown CREDENTIALS key \"{other}\"")),
+            }
+        }
+        Ok(credentials)
+    }
 }
 
 #[cfg(test)]

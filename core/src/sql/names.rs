@@ -17,7 +17,8 @@ pub fn display_name(name: &str) -> &str {
     name.split(REPEAT).next().unwrap_or(name)
 }
 
-/// Gives the unaliased items of the statement's outermost select lists their PostgreSQL names.
+/// Gives the unaliased items of the outermost select lists of the statement's query (a SELECT's,
+/// CREATE TABLE AS's, a view's, INSERT … SELECT's) their PostgreSQL names.
 /// Repeated names are numbered after a private separator that [`display_name`] strips.
 pub fn name_output_columns(statement: &mut Statement) {
     match statement {
@@ -28,6 +29,13 @@ pub fn name_output_columns(statement: &mut Statement) {
             }
         }
         Statement::CreateView(view) => name_query(&mut view.query),
+        // `INSERT … SELECT g, g`: the source's columns are projected onto the target by name.
+        Statement::Insert(insert) => {
+            if let Some(source) = insert.source.as_mut() {
+                name_query(source);
+            }
+        }
+        Statement::Explain { statement, .. } => name_output_columns(statement),
         _ => {}
     }
 }

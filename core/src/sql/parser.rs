@@ -381,11 +381,61 @@ fn keep_subquery_order(statement: &mut Statement) {
 /// PostgreSQL's oid alias types: `'t'::regclass` looks a name up in the catalog.
 const OID_ALIAS_TYPES: &[&str] = &["regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole"];
 
+/// The `pg_catalog` relations Redwood computes or defines (Redshift's views live there too):
+/// `leader::system` serves each; the parser needs their names to qualify them.
+pub const OWN_TABLES: &[&str] = &[
+    "pg_namespace",
+    "pg_class",
+    "pg_attribute",
+    "pg_attrdef",
+    "pg_index",
+    "pg_constraint",
+    "pg_rewrite",
+    "pg_depend",
+    "pg_description",
+    "pg_tables",
+    "pg_views",
+    "pg_user",
+    "pg_group",
+    "svv_roles",
+    "svv_default_privileges",
+    "pg_default_acl",
+    "svv_rls_policy",
+    "svv_rls_relation",
+    "svv_rls_attached_policy",
+    "pg_settings",
+    "pg_database",
+    "pg_table_def",
+    "svv_table_info",
+    "svv_tables",
+    "svv_columns",
+    "svv_all_schemas",
+    "svv_all_tables",
+    "svv_all_columns",
+    "svv_redshift_databases",
+    "svv_external_schemas",
+    "svv_external_tables",
+    "svv_external_columns",
+    "svv_external_partitions",
+    "svv_mv_info",
+    "svv_relation_privileges",
+    "pg_proc_info",
+    "stv_slices",
+    "stv_node_storage_capacity",
+    "svv_diskusage",
+    "stl_query",
+    "stl_load_errors",
+    "stl_connection_log",
+    "stl_userlog",
+    "sys_query_history",
+    "svl_query_summary",
+];
+
 /// `pg_catalog` itself or one of its relations (names in lower case).
 pub(crate) fn is_system_relation(name: &str) -> bool {
     name == "pg_catalog"
         || datafusion_pg_catalog::pg_catalog::PG_CATALOG_TABLES.contains(&name)
-        || crate::leader::system::OWN_TABLES.contains(&name)
+        || OWN_TABLES.contains(&name)
 }
 
 /// System relations (pg_class, Redshift's svv_tables, …) are found in pg_catalog even when not

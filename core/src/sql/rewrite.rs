@@ -17,7 +17,7 @@
 //! | `GROUP BY ROLLUP (…)`, `CUBE (…)` (read as function calls) | grouping sets |
 //! | `x = ANY (subquery)`, `x <> ALL (subquery)` | `x IN (subquery)`, `x NOT IN (subquery)` |
 //! | `ISNULL(a, b)` | `coalesce(a, b)` |
-//! | `t AT TIME ZONE z`, `CONVERT_TIMEZONE([from,] to, t)` | `timezone(z, t)` (`leader/timezone.rs`) |
+//! | `t AT TIME ZONE z`, `CONVERT_TIMEZONE([from,] to, t)` | `timezone(z, t)` (`sql/timezone.rs`) |
 //! | `REGEXP_SUBSTR(s, p [, position])` | the first match of `p` (from `position`), else '' |
 //! | `REGEXP_REPLACE(s, p [, r])` | `regexp_replace(s, p, r, 'g')` (every match; `r` defaults to '') |
 //! | `WHERE 1`, `1 AND c` | `WHERE true`, `true AND c` |

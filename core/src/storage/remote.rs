@@ -4,10 +4,10 @@
 //! Storage calls come from synchronous code (the write path); they run on a small runtime of
 //! their own so that a caller on any thread, inside or outside an async runtime, can wait for them.
 
-use crate::compute::channels::ClusterTls;
-use crate::compute::protocol::{self, action, NodeIdentity, PutSegment, SegmentIds, SegmentKey, SegmentKeys};
 use crate::err;
 use crate::error::Result;
+use crate::net::channels::ClusterTls;
+use crate::net::protocol::{self, action, NodeIdentity, PutSegment, SegmentIds, SegmentKey, SegmentKeys};
 use crate::storage::SegmentId;
 use arrow_flight::flight_service_client::FlightServiceClient;
 use arrow_flight::Action;

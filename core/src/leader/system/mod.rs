@@ -18,6 +18,7 @@ use crate::catalog::{
     DEFAULT_OWNER,
 };
 use crate::leader::provider::SnapshotCell;
+use crate::sql::parser::OWN_TABLES;
 use crate::types::SqlType;
 use async_trait::async_trait;
 use datafusion::arrow::array::RecordBatch;
@@ -27,55 +28,6 @@ use datafusion::common::{Result, ScalarValue};
 use datafusion::datasource::{MemTable, ViewTable};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// The `pg_catalog` relations Redwood computes or defines (Redshift's views live there too).
-pub const OWN_TABLES: &[&str] = &[
-    "pg_namespace",
-    "pg_class",
-    "pg_attribute",
-    "pg_attrdef",
-    "pg_index",
-    "pg_constraint",
-    "pg_rewrite",
-    "pg_depend",
-    "pg_description",
-    "pg_tables",
-    "pg_views",
-    "pg_user",
-    "pg_group",
-    "svv_roles",
-    "svv_default_privileges",
-    "pg_default_acl",
-    "svv_rls_policy",
-    "svv_rls_relation",
-    "svv_rls_attached_policy",
-    "pg_settings",
-    "pg_database",
-    "pg_table_def",
-    "svv_table_info",
-    "svv_tables",
-    "svv_columns",
-    "svv_all_schemas",
-    "svv_all_tables",
-    "svv_all_columns",
-    "svv_redshift_databases",
-    "svv_external_schemas",
-    "svv_external_tables",
-    "svv_external_columns",
-    "svv_external_partitions",
-    "svv_mv_info",
-    "svv_relation_privileges",
-    "pg_proc_info",
-    "stv_slices",
-    "stv_node_storage_capacity",
-    "svv_diskusage",
-    "stl_query",
-    "stl_load_errors",
-    "stl_connection_log",
-    "stl_userlog",
-    "sys_query_history",
-    "svl_query_summary",
-];
 
 /// The session's `pg_catalog`: Redwood's tables for the user's objects, datafusion-pg-catalog's
 /// for the rest.

@@ -3,14 +3,14 @@
 //! DataFusion coerces strings to numbers itself, but refuses to compare a boolean with a string,
 //! and reads dates with Arrow's parser rather than PostgreSQL's; this analyzer rule, run before
 //! DataFusion's type coercion, gives such literals their type (dates and timestamps as casts,
-//! which `leader/timezone.rs` then reads).
+//! which `sql/timezone.rs` then reads).
 
+use crate::sql::analyzer::rewrite_expressions;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TransformedResult, TreeNode};
+use datafusion::common::tree_node::Transformed;
 use datafusion::common::{DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::Case;
-use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{BinaryExpr, Expr, ExprSchemable, LogicalPlan, Operator};
 use datafusion::optimizer::AnalyzerRule;
 
@@ -19,11 +19,7 @@ pub struct UntypedLiterals;
 
 impl AnalyzerRule for UntypedLiterals {
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
-        plan.transform_up_with_subqueries(|plan| {
-            let schema = merge_schema(&plan.inputs());
-            plan.map_expressions(|expr| expr.transform_up(|e| Ok(retype(e, &schema))))
-        })
-        .data()
+        rewrite_expressions(plan, |e, schema| Ok(retype(e, schema)))
     }
 
     fn name(&self) -> &str {

@@ -3,6 +3,8 @@
 //! and store, read and delete the segment files of its slices. Bodies are protobuf messages.
 
 use crate::error::{sqlstate, Error};
+use datafusion::execution::SessionStateBuilder;
+use datafusion_distributed::DistributedExt;
 
 /// Arrow Flight action names.
 pub mod action {
@@ -89,7 +91,7 @@ pub fn to_status(e: &Error) -> tonic::Status {
 
 /// The error a leader reports for a failed request to compute node `address`.
 pub fn from_status(address: &str, status: &tonic::Status) -> Error {
-    if let Some(refused) = crate::compute::channels::handshake_failure(address, status) {
+    if let Some(refused) = crate::net::channels::handshake_failure(address, status) {
         return refused;
     }
     if status.code() == tonic::Code::Unauthenticated {
@@ -118,4 +120,19 @@ fn leak_sqlstate(state: &str) -> &'static str {
         .into_iter()
         .find(|s| *s == state)
         .unwrap_or(INTERNAL_ERROR)
+}
+
+/// Requests to compute nodes carry the cluster secret (the leader's, and a node's to another).
+pub fn with_cluster_secret(builder: SessionStateBuilder, secret: &str) -> SessionStateBuilder {
+    let mut headers = http::HeaderMap::new();
+    match secret.parse() {
+        Ok(value) => {
+            headers.insert(SECRET_HEADER, value);
+        }
+        Err(_) => tracing::warn!("the cluster secret is not printable ASCII; compute nodes will refuse it"),
+    }
+    match builder.with_distributed_passthrough_headers(headers) {
+        Ok(builder) => builder,
+        Err(e) => unreachable!("the cluster secret header is not reserved: {e}"),
+    }
 }

@@ -12,6 +12,7 @@
 //!
 //! `timezone(zone, t)` is `t AT TIME ZONE zone`.
 
+use crate::sql::analyzer::rewrite_expressions;
 use crate::sql::datetime::{self, Unreadable};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, StringArray, TimestampMicrosecondArray};
@@ -19,10 +20,9 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::compute::kernels::cast_utils;
 use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMicrosecondType};
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TransformedResult, TreeNode};
+use datafusion::common::tree_node::Transformed;
 use datafusion::common::{exec_err, DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::{Cast, ScalarFunction, TryCast};
-use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ExprSchemable, LogicalPlan, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
     Volatility,
@@ -38,11 +38,7 @@ pub struct SessionTimeZone;
 impl AnalyzerRule for SessionTimeZone {
     fn analyze(&self, plan: LogicalPlan, config: &ConfigOptions) -> Result<LogicalPlan> {
         let zone: Arc<str> = config.execution.time_zone.as_deref().unwrap_or(UTC).into();
-        plan.transform_up_with_subqueries(|plan| {
-            let schema = merge_schema(&plan.inputs());
-            plan.map_expressions(|expr| expr.transform_up(|e| rewrite(e, &schema, &zone)))
-        })
-        .data()
+        rewrite_expressions(plan, |e, schema| rewrite(e, schema, &zone))
     }
 
     fn name(&self) -> &str {
