@@ -8,7 +8,7 @@ use super::{AuthMethod, ConnectionState, Shared};
 use crate::catalog::User;
 use crate::leader::audit::ConnectionEvent;
 use crate::leader::credentials;
-use crate::leader::session::SERVER_VERSION;
+use crate::leader::settings::SERVER_VERSION;
 use crate::leader::users::parse_scram;
 use async_trait::async_trait;
 use futures::{Sink, SinkExt};

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod copy_in;
 pub mod credentials;
 pub mod cursors;
 pub mod database;
@@ -16,7 +17,10 @@ mod maintenance;
 pub mod origins;
 pub mod provider;
 pub mod query_log;
+pub mod results;
 pub mod session;
+mod session_state;
+pub mod settings;
 mod spectrum;
 pub mod system;
 pub(crate) mod timezone;
@@ -29,6 +33,6 @@ pub mod users;
 /// leader's catalog or session are not among them: steps using them stay on the leader.
 pub fn worker_functions() -> Vec<std::sync::Arc<datafusion::logical_expr::ScalarUDF>> {
     let mut functions: Vec<_> = timezone::conversion_functions().into_iter().map(std::sync::Arc::new).collect();
-    functions.push(std::sync::Arc::new(session::redshift_version()));
+    functions.push(std::sync::Arc::new(session_state::redshift_version()));
     functions
 }
