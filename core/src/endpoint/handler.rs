@@ -11,7 +11,8 @@ use super::encode::{arrow_type, binary_param_to_text, encode_batch, fields, pg_t
 use super::{ConnectionState, QueryCancel, Shared};
 use crate::err;
 use crate::error::{Error, Result};
-use crate::leader::session::{Output, Prepared, QueryStream, Session, TransactionStatus};
+use crate::leader::results::{Output, Prepared, QueryStream, TransactionStatus};
+use crate::leader::session::Session;
 use crate::sql::copy::{CopyOptions, CopyPlan};
 use crate::sql::params::Param;
 use async_trait::async_trait;
@@ -514,7 +515,7 @@ impl QueryHandler {
         }
     }
 
-    async fn describe(&self, statement: &ParsedStatement) -> PgWireResult<crate::leader::session::Description> {
+    async fn describe(&self, statement: &ParsedStatement) -> PgWireResult<crate::leader::results::Description> {
         let mut guard = self.connection.session.lock().await;
         let session = active(&mut guard)?;
         let description =

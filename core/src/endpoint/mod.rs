@@ -92,7 +92,7 @@ struct ConnectionState {
     /// Cancelled by `pg_terminate_backend` to close the connection.
     terminated: CancellationToken,
     /// A `COPY … FROM STDIN` in progress: what it loads and the data received so far.
-    copy_in: Mutex<Option<crate::leader::session::CopyIn>>,
+    copy_in: Mutex<Option<crate::leader::copy_in::CopyIn>>,
     /// The client's address.
     peer: SocketAddr,
     /// When authentication succeeded, and how (for the connection log).

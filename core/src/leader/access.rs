@@ -11,7 +11,8 @@ use crate::catalog::{
 };
 use crate::err;
 use crate::error::{Error, Result};
-use crate::leader::session::{Outcome, Session};
+use crate::leader::results::Outcome;
+use crate::leader::session::Session;
 use crate::sql::access::{AccessCommand, GrantTarget, GroupChange, OwnedObject, PrivilegeChange};
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -5,7 +5,8 @@
 
 use crate::err;
 use crate::error::Result;
-use crate::leader::session::{Outcome, QueryStream, Session};
+use crate::leader::results::{Outcome, QueryStream};
+use crate::leader::session::Session;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::SendableRecordBatchStream;

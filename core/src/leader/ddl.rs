@@ -3,7 +3,8 @@
 use crate::catalog::*;
 use crate::err;
 use crate::error::{Error, Result};
-use crate::leader::session::{Outcome, Session};
+use crate::leader::results::Outcome;
+use crate::leader::session::Session;
 use crate::sql::ddl::{self, ident_name, qualified_name};
 use crate::sql::parser::TableAttributes;
 use crate::types::{SqlType, DEFAULT_VARCHAR_LENGTH, MAX_VARCHAR_LENGTH};

@@ -4,7 +4,8 @@
 //! statement's transaction, so a COPY is all or nothing across its files. Rejected rows are
 //! recorded in `STL_LOAD_ERRORS`; more than MAXERROR of them fail the load.
 
-use super::session::{Outcome, Session};
+use super::results::Outcome;
+use super::session::Session;
 use crate::catalog::{QualifiedName, Relation, TableDef};
 use crate::err;
 use crate::error::{Error, Result};

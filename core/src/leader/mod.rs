@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod copy_in;
 pub mod credentials;
 pub mod cursors;
 pub mod database;
@@ -15,7 +16,10 @@ mod maintenance;
 pub mod origins;
 pub mod provider;
 pub mod query_log;
+pub mod results;
 pub mod session;
+mod session_state;
+pub mod settings;
 mod spectrum;
 pub mod system;
 pub mod transaction;

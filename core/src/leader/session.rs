@@ -3,79 +3,51 @@
 //! Every statement runs in a transaction: the explicit one opened by BEGIN, or an implicit one
 //! committed right after the statement (autocommit). An error inside an explicit transaction
 //! leaves it failed (25P02 for every statement) until ROLLBACK, as in PostgreSQL.
+//!
+//! Here: `Session` and its statement dispatch. Beside it: the result types (`results.rs`), the
+//! settings and SET/SHOW/RESET (`settings.rs`), COPY FROM STDIN (`copy_in.rs`) and the
+//! DataFusion state a session starts with (`session_state.rs`).
 
-use crate::catalog::{DEFAULT_DATABASE, DEFAULT_SCHEMA};
+use crate::catalog::DEFAULT_SCHEMA;
 use crate::err;
 use crate::error::{Error, Result};
 use crate::leader::database::Database;
 use crate::leader::origins::typed_schema;
-use crate::leader::provider::{RedwoodCatalog, SnapshotCell};
+use crate::leader::provider::SnapshotCell;
 use crate::leader::query_log::LoggedQuery;
+use crate::leader::results::{display_schema, LoggedStream};
+use crate::leader::session_state;
+use crate::leader::settings::{default_settings, variable_name};
 use crate::leader::transaction::{Savepoint, Transaction};
-use crate::sql::copy::{copy_plan, CopyPlan};
+use crate::sql::copy::copy_plan;
 use crate::sql::ddl::ident_name;
-use crate::sql::functions::{redshift_version, SERVER_VERSION};
 use crate::sql::params::{bind, placeholder_count, placeholder_index, Param};
 use crate::sql::parser::{parse, ParsedStatement};
-use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{AsArray, RecordBatch};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::execution::context::{SessionConfig, SessionContext};
+use datafusion::execution::context::SessionContext;
 use datafusion::logical_expr::LogicalPlan;
-use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
-use datafusion::physical_plan::SendableRecordBatchStream;
-use datafusion::sql::sqlparser::ast::{ObjectType, Statement, Value};
-use futures::StreamExt;
-use std::collections::BTreeMap;
-use std::str::FromStr;
+use datafusion::sql::sqlparser::ast::{ObjectType, Statement};
 use std::sync::Arc;
 
-/// What a statement produced.
-#[derive(Debug, Clone)]
-pub enum Outcome {
-    /// A result set.
-    Rows { schema: SchemaRef, batches: Vec<RecordBatch> },
-    /// A command with its tag (`INSERT 0 5`, `CREATE TABLE`, …) and affected rows where it has them.
-    Command { tag: String, rows: Option<u64> },
-}
-
-impl Outcome {
-    pub fn command(tag: &str) -> Outcome {
-        Outcome::Command { tag: tag.to_string(), rows: None }
-    }
-    pub fn counted(tag: &str, rows: u64) -> Outcome {
-        Outcome::Command { tag: format!("{tag} {rows}"), rows: Some(rows) }
-    }
-    pub fn row_count(&self) -> u64 {
-        match self {
-            Outcome::Rows { batches, .. } => batches.iter().map(|b| b.num_rows() as u64).sum(),
-            Outcome::Command { rows, .. } => rows.unwrap_or(0),
-        }
-    }
-}
-
-/// PostgreSQL's transaction status indicator (`I`, `T`, `E` in ReadyForQuery).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TransactionStatus {
-    Idle,
-    InTransaction,
-    Failed,
-}
+// The result types live in `results.rs`; re-exported so that `leader::session::Outcome` (and the
+// crate root's re-exports through it) still name them.
+pub use crate::leader::results::{Description, Outcome, Output, Prepared, QueryStream, TransactionStatus};
 
 pub struct Session {
     pub(crate) db: Database,
     pub(crate) context: Arc<SessionContext>,
     pub(crate) cell: Arc<SnapshotCell>,
     pub(crate) txn: Option<Transaction>,
-    explicit: bool,
+    pub(super) explicit: bool,
     failed: bool,
     /// The explicit transaction refuses writes (`BEGIN READ ONLY`); implicit ones follow
     /// `default_transaction_read_only`.
-    read_only: bool,
+    pub(super) read_only: bool,
     /// Set by whoever reads this session's rows when reading fails (see [`Session::result_failure`]).
     result_failed: Arc<std::sync::atomic::AtomicBool>,
-    notices: Vec<String>,
+    pub(super) notices: Vec<String>,
     /// The running COPY's or UNLOAD's progress.
     pub(crate) progress: Arc<crate::load::Progress>,
     /// Who this session runs as (`current_user`).
@@ -96,73 +68,7 @@ pub struct Session {
 
 impl Session {
     pub(crate) fn new(db: Database, user: &str) -> Session {
-        let layout = db.layout();
-        // With compute nodes in other processes, a plan is written for one node (one partition
-        // per slice of it) and run on each; in one process, one partition per slice of the cluster.
-        let tasks = db.compute_nodes().map_or(1, |nodes| nodes.urls.len());
-        let partitions = if tasks > 1 { layout.slices_per_node } else { layout.slice_count() };
-        let mut config = SessionConfig::new()
-            .with_default_catalog_and_schema(DEFAULT_DATABASE, DEFAULT_SCHEMA)
-            .with_create_default_catalog_and_schema(false)
-            .with_target_partitions(partitions as usize);
-        config.options_mut().sql_parser.enable_ident_normalization = true;
-        // 0.1 is NUMERIC in Redshift, not DOUBLE PRECISION.
-        config.options_mut().sql_parser.parse_float_as_decimal = true;
-        // An ORDER BY in a FROM subquery orders the outer rows, as in PostgreSQL and Redshift
-        // (drivers' metadata queries rely on it).
-        config.options_mut().sql_parser.enable_subquery_sort_elimination = false;
-        // Redwood's analyzer rules run before DataFusion's type coercion.
-        let mut analyzer_rules: Vec<Arc<dyn datafusion::optimizer::AnalyzerRule + Send + Sync>> =
-            vec![Arc::new(crate::sql::literals::UntypedLiterals), Arc::new(crate::sql::timezone::SessionTimeZone)];
-        analyzer_rules.extend(datafusion::optimizer::Analyzer::new().rules);
-        // pg_catalog's static tables (pg_type, pg_proc, …) and functions come from
-        // datafusion-pg-catalog, set up once per process: it decodes about a megabyte of tables.
-        let template = pg_catalog_template();
-        let mut builder = datafusion::execution::SessionStateBuilder::new_from_existing(template.state.clone())
-            .with_config(config)
-            .with_catalog_list(Arc::new(datafusion::catalog::MemoryCatalogProviderList::new()))
-            .with_analyzer_rules(analyzer_rules)
-            .with_physical_optimizer_rule(Arc::new(crate::leader::distribution::CoLocatedJoins));
-        if db.is_encrypted() {
-            // Nothing may reach the disk unencrypted: no spill files (none spill today, as no
-            // memory limit is set; this keeps it so).
-            use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
-            let runtime = datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
-                .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled))
-                .build_arc()
-                .expect("a runtime without a disk manager");
-            builder = builder.with_runtime_env(runtime);
-        }
-        if let (Some(nodes), true) = (db.compute_nodes(), tasks > 1) {
-            builder = crate::leader::distribution::on_compute_nodes(
-                builder,
-                nodes,
-                layout.slices_per_node,
-                db.cluster_secret(),
-            );
-        }
-        let context = Arc::new(SessionContext::new_with_state(builder.build()));
-        let cell = SnapshotCell::new(&db, tasks);
-        cell.set_context(&context);
-        let catalog = Arc::new(RedwoodCatalog::new(Arc::clone(&cell)));
-        // Redwood's tables for the user's objects go in front of datafusion-pg-catalog's, which
-        // answer the rest (their tables that list the user's objects are all Redwood's).
-        if let Some(pg_catalog) = &template.pg_catalog {
-            let _ = datafusion::catalog::CatalogProvider::register_schema(
-                catalog.as_ref(),
-                "pg_catalog",
-                Arc::clone(pg_catalog),
-            );
-        }
-        context.register_catalog(DEFAULT_DATABASE, catalog);
-        context.register_udf(redshift_version());
-        context.register_udf(crate::sql::timezone::at_time_zone());
-        for function in crate::leader::system::functions(&cell, user) {
-            context.register_udf(function);
-        }
-        for (name, function) in crate::leader::system::table_functions(&cell) {
-            context.register_udtf(name, function);
-        }
+        let (context, cell) = session_state::session_context(&db, user);
         *cell.settings.write().unwrap() = default_settings();
         cell.set_current_user(user);
         let session = Session {
@@ -186,20 +92,6 @@ impl Session {
         };
         session.apply_time_zone();
         session
-    }
-
-    /// The session's time zone (`SET timezone`): TIMESTAMPTZ values are shown in it, and local
-    /// times become TIMESTAMPTZ in it.
-    pub fn time_zone(&self) -> Tz {
-        let settings = self.cell.settings.read().unwrap();
-        settings.get("timezone").and_then(|zone| zone.parse().ok()).unwrap_or(Tz::from_str("UTC").expect("UTC"))
-    }
-
-    /// DataFusion reads the time zone from its configuration: `CAST(… AS TIMESTAMPTZ)`, `now()`
-    /// and Redwood's analyzer rules (`leader/timezone.rs`).
-    fn apply_time_zone(&self) {
-        let zone = self.cell.settings.read().unwrap().get("timezone").cloned();
-        self.context.state_ref().write().config_mut().options_mut().execution.time_zone = zone;
     }
 
     /// Connects the session to the server's other sessions: `pg_backend_pid()`,
@@ -242,12 +134,12 @@ impl Session {
         }
     }
 
-    /// Warnings and notices raised since the last call (e.g. "there is no transaction in progress").
     /// How far a COPY or UNLOAD running in this session is (read from another task).
     pub fn progress(&self) -> Arc<crate::load::Progress> {
         Arc::clone(&self.progress)
     }
 
+    /// Warnings and notices raised since the last call (e.g. "there is no transaction in progress").
     pub fn take_notices(&mut self) -> Vec<String> {
         std::mem::take(&mut self.notices)
     }
@@ -786,73 +678,6 @@ impl Session {
         columns.iter().map(|c| def.column_index(c).ok_or_else(|| Error::undefined_column(c, &rel.name))).collect()
     }
 
-    /// Starts `COPY table [(columns)] FROM STDIN`: one statement, all rows or none, whose data
-    /// comes in pieces (`copy_in_data`) until `copy_in_end`. Columns not listed are NULL.
-    pub fn copy_in_begin(&mut self, plan: CopyPlan) -> Result<CopyIn> {
-        let CopyPlan::In { table, columns, options } = plan else {
-            return Err(err!(INTERNAL_ERROR, "copy_in_begin needs a COPY … FROM STDIN"));
-        };
-        self.check_not_failed()?;
-        self.check_writable("COPY")?;
-        let implicit = self.begin_statement();
-        let rules = crate::load::convert::ValueRules::new(self.time_zone());
-        let load = match self.begin_load(&table, &columns, rules, 0, None) {
-            Ok(load) => load,
-            Err(e) => return self.finish_statement(implicit, Err(e)),
-        };
-        let (format, header_lines) = options.reader_format();
-        let tokenizer = crate::load::delimited::Tokenizer::new(format, load.width(), header_lines);
-        Ok(CopyIn { load, tokenizer, implicit, pending: vec![], error: None })
-    }
-
-    /// More COPY data: complete rows are loaded once a piece's worth has arrived, so memory
-    /// stays bounded whatever the data's size. An error is kept for `copy_in_end`, and the rest
-    /// of the data ignored.
-    pub fn copy_in_data(&mut self, copy: &mut CopyIn, data: &[u8]) {
-        if copy.error.is_some() || copy.tokenizer.ended() {
-            return;
-        }
-        copy.pending.extend_from_slice(data);
-        if copy.pending.len() < COPY_PIECE_BYTES {
-            return;
-        }
-        if let Err(e) = self.load_copy_piece(copy, false) {
-            copy.error = Some(e);
-            copy.pending = vec![];
-        }
-    }
-
-    /// The end of the COPY data: loads what is left and ends the statement. Returns the rows loaded.
-    pub fn copy_in_end(&mut self, mut copy: CopyIn) -> Result<u64> {
-        let result = match copy.error.take() {
-            Some(error) => {
-                let _ = self.settle_write(&mut copy.load);
-                Err(error)
-            }
-            None => self
-                .load_copy_piece(&mut copy, true)
-                .and_then(|()| self.append_pending(&mut copy.load))
-                .map(|()| copy.load.rows()),
-        };
-        self.finish_statement(copy.implicit, result)
-    }
-
-    /// The client gave up (CopyFail) or went away: the statement fails, its rows are not kept.
-    pub fn copy_in_abort(&mut self, mut copy: CopyIn, error: Error) -> Error {
-        let _ = self.settle_write(&mut copy.load);
-        match self.finish_statement::<()>(copy.implicit, Err(error)) {
-            Err(error) => error,
-            Ok(()) => unreachable!("an error stays an error"),
-        }
-    }
-
-    /// Loads the complete rows of the data gathered (all of it, at the end).
-    fn load_copy_piece(&mut self, copy: &mut CopyIn, last: bool) -> Result<()> {
-        let (rows, used) = copy.tokenizer.read(&copy.pending, last);
-        let raw: Vec<u8> = copy.pending.drain(..used).collect();
-        self.load_text_piece(&mut copy.load, "STDIN", rows, &raw)
-    }
-
     fn append_in_transaction(&mut self, table: &str, batches: Vec<RecordBatch>) -> Result<u64> {
         self.check_writable("COPY")?;
         let parts: Vec<String> = table.split('.').map(|p| p.to_ascii_lowercase()).collect();
@@ -928,7 +753,7 @@ impl Session {
     }
 
     /// Refuses `command` (a write) in a read-only transaction, as PostgreSQL does.
-    fn check_writable(&self, command: &str) -> Result<()> {
+    pub(super) fn check_writable(&self, command: &str) -> Result<()> {
         let read_only = if self.explicit { self.read_only } else { self.default_read_only() };
         if read_only {
             return Err(err!(READ_ONLY_SQL_TRANSACTION, "cannot execute {command} in a read-only transaction"));
@@ -1043,237 +868,15 @@ impl Session {
         let batches = frame.collect().await?;
         Ok((schema, batches))
     }
-
-    fn set(&mut self, set: &datafusion::sql::sqlparser::ast::Set) -> Result<Outcome> {
-        use datafusion::sql::sqlparser::ast::Set;
-        let (name, value) = match set {
-            Set::SingleAssignment { variable, values, .. } => {
-                let value = values
-                    .iter()
-                    .map(|v| match v {
-                        datafusion::sql::sqlparser::ast::Expr::Value(v) => match &v.value {
-                            Value::SingleQuotedString(s) => s.clone(),
-                            other => other.to_string(),
-                        },
-                        other => other.to_string(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                (setting_name(&variable.to_string()), value)
-            }
-            Set::SetTimeZone { value, .. } => {
-                ("timezone".to_string(), value.to_string().trim_matches('\'').to_string())
-            }
-            // Every transaction is SERIALIZABLE: only the access mode has an effect.
-            Set::SetTransaction { modes, session: true, .. } => match access_mode(modes) {
-                Some(read_only) => ("default_transaction_read_only".to_string(), on_off(read_only).to_string()),
-                None => return Ok(Outcome::command("SET")),
-            },
-            Set::SetTransaction { modes, session: false, .. } => {
-                if !self.explicit {
-                    self.notices.push("WARNING: SET TRANSACTION can only be used in transaction blocks".into());
-                } else if let Some(read_only) = access_mode(modes) {
-                    self.read_only = read_only;
-                }
-                return Ok(Outcome::command("SET"));
-            }
-            other => return Err(err!(FEATURE_NOT_SUPPORTED, "{other} is not supported")),
-        };
-        let default = default_setting(&name)?;
-        let value =
-            if value.eq_ignore_ascii_case("default") { default.to_string() } else { checked_setting(&name, value)? };
-        self.cell.settings.write().unwrap().insert(name, value);
-        self.apply_time_zone();
-        Ok(Outcome::command("SET"))
-    }
-
-    /// `RESET name` / `RESET ALL`: back to the defaults.
-    fn reset(&mut self, reset: &datafusion::sql::sqlparser::ast::Reset) -> Result<Outcome> {
-        use datafusion::sql::sqlparser::ast::Reset;
-        match reset {
-            Reset::ALL => *self.cell.settings.write().unwrap() = default_settings(),
-            Reset::ConfigurationParameter(name) => {
-                let name = setting_name(&name.to_string());
-                let default = default_setting(&name)?;
-                self.cell.settings.write().unwrap().insert(name, default.to_string());
-            }
-        }
-        self.apply_time_zone();
-        Ok(Outcome::command("RESET"))
-    }
-
-    /// `statement_timeout` (0: none).
-    pub fn statement_timeout(&self) -> Option<std::time::Duration> {
-        let millis: u64 = self.cell.settings.read().unwrap().get("statement_timeout")?.parse().ok()?;
-        (millis > 0).then(|| std::time::Duration::from_millis(millis))
-    }
-
-    fn show(&self, name: &str) -> Result<Outcome> {
-        let name = match name {
-            "transaction.isolation.level" => "transaction_isolation",
-            other => other,
-        };
-        let value = self
-            .cell
-            .settings
-            .read()
-            .unwrap()
-            .get(name)
-            .cloned()
-            .ok_or_else(|| err!(UNDEFINED_OBJECT, "unrecognized configuration parameter \"{name}\""))?;
-        // The column is named as PostgreSQL spells the parameter (`DateStyle`, `TimeZone`).
-        let column = DEFAULT_SETTINGS.iter().find(|(k, _, _)| *k == name).map_or(name, |(_, display, _)| display);
-        let schema =
-            Arc::new(datafusion::arrow::datatypes::Schema::new(vec![datafusion::arrow::datatypes::Field::new(
-                column,
-                datafusion::arrow::datatypes::DataType::Utf8,
-                false,
-            )]));
-        let batch = RecordBatch::try_new(
-            Arc::clone(&schema),
-            vec![Arc::new(datafusion::arrow::array::StringArray::from(vec![value]))],
-        )?;
-        Ok(Outcome::Rows { schema, batches: vec![batch] })
-    }
-}
-
-/// A `COPY … FROM STDIN` under way (`Session::copy_in_begin`).
-pub struct CopyIn {
-    load: crate::leader::load::Load,
-    tokenizer: crate::load::delimited::Tokenizer,
-    implicit: bool,
-    /// Data not loaded yet (it may end in the middle of a row).
-    pending: Vec<u8>,
-    error: Option<Error>,
-}
-
-impl CopyIn {
-    /// The number of columns each row of the data has.
-    pub fn width(&self) -> usize {
-        self.load.width()
-    }
-}
-
-/// How much COPY data is gathered before its complete rows are loaded.
-const COPY_PIECE_BYTES: usize = 16 << 20;
-
-/// A session state with datafusion-pg-catalog's functions and `pg_catalog` schema, which every
-/// session starts from.
-struct PgCatalogTemplate {
-    state: datafusion::execution::SessionState,
-    pg_catalog: Option<Arc<dyn datafusion::catalog::SchemaProvider>>,
-}
-
-fn pg_catalog_template() -> &'static PgCatalogTemplate {
-    static TEMPLATE: std::sync::OnceLock<PgCatalogTemplate> = std::sync::OnceLock::new();
-    TEMPLATE.get_or_init(|| {
-        let context = SessionContext::new_with_config(
-            SessionConfig::new().with_default_catalog_and_schema(DEFAULT_DATABASE, DEFAULT_SCHEMA),
-        );
-        if let Err(e) = datafusion_pg_catalog::pg_catalog::setup_pg_catalog(
-            &context,
-            DEFAULT_DATABASE,
-            datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider,
-        ) {
-            tracing::warn!("pg_catalog is unavailable: {e}");
-        }
-        let pg_catalog = context.catalog(DEFAULT_DATABASE).and_then(|c| c.schema("pg_catalog"));
-        PgCatalogTemplate { state: context.state(), pg_catalog }
-    })
-}
-
-/// Session parameters SET and SHOW know from the start: (name, name as SHOW's column, default).
-/// Configuration parameters: lower-case name, name as PostgreSQL spells it, default.
-pub(crate) const DEFAULT_SETTINGS: &[(&str, &str, &str)] = &[
-    // Redshift's configuration parameters (SET/SHOW/RESET); statement_timeout is enforced by
-    // the endpoint, the others are kept for clients that set and read them.
-    ("analyze_threshold_percent", "analyze_threshold_percent", "10"),
-    ("datestyle", "DateStyle", "ISO, MDY"),
-    ("describe_field_name_in_uppercase", "describe_field_name_in_uppercase", "off"),
-    ("enable_case_sensitive_identifier", "enable_case_sensitive_identifier", "off"),
-    ("enable_result_cache_for_session", "enable_result_cache_for_session", "on"),
-    ("extra_float_digits", "extra_float_digits", "0"),
-    ("json_serialization_enable", "json_serialization_enable", "false"),
-    ("max_concurrency_scaling_clusters", "max_concurrency_scaling_clusters", "1"),
-    ("query_group", "query_group", "default"),
-    ("search_path", "search_path", "$user, public"),
-    ("statement_timeout", "statement_timeout", "0"),
-    ("timezone", "TimeZone", "UTC"),
-    ("wlm_query_slot_count", "wlm_query_slot_count", "1"),
-    // PostgreSQL's, which drivers set or read.
-    ("application_name", "application_name", ""),
-    ("client_encoding", "client_encoding", "UTF8"),
-    ("client_min_messages", "client_min_messages", "notice"),
-    ("integer_datetimes", "integer_datetimes", "on"),
-    ("intervalstyle", "IntervalStyle", "postgres"),
-    ("max_identifier_length", "max_identifier_length", "127"),
-    ("server_encoding", "server_encoding", "UTF8"),
-    ("server_version", "server_version", SERVER_VERSION),
-    ("standard_conforming_strings", "standard_conforming_strings", "on"),
-    ("transaction_isolation", "transaction_isolation", "serializable"),
-    ("default_transaction_read_only", "default_transaction_read_only", "off"),
-];
-
-fn default_settings() -> BTreeMap<String, String> {
-    DEFAULT_SETTINGS.iter().map(|(k, _, v)| (k.to_string(), v.to_string())).collect()
-}
-
-/// A parameter's name as the settings table keys it (`DateStyle` → `datestyle`).
-fn setting_name(name: &str) -> String {
-    match name.to_ascii_lowercase().as_str() {
-        "time zone" => "timezone".to_string(),
-        other => other.to_string(),
-    }
-}
-
-fn default_setting(name: &str) -> Result<&'static str> {
-    DEFAULT_SETTINGS
-        .iter()
-        .find(|(k, _, _)| *k == name)
-        .map(|(_, _, v)| *v)
-        .ok_or_else(|| err!(UNDEFINED_OBJECT, "unrecognized configuration parameter \"{name}\""))
-}
-
-/// A SET value checked where Redwood acts on it or a bad one would mislead.
-fn checked_setting(name: &str, value: String) -> Result<String> {
-    let invalid = || err!(INVALID_PARAMETER_VALUE, "invalid value for parameter \"{name}\": \"{value}\"");
-    match name {
-        "statement_timeout" => {
-            value.trim().parse::<u64>().map_err(|_| invalid())?;
-        }
-        "timezone" => {
-            value.parse::<Tz>().map_err(|_| invalid())?;
-        }
-        "default_transaction_read_only" => {
-            return match value.trim().to_ascii_lowercase().as_str() {
-                "on" | "true" | "yes" | "1" => Ok("on".to_string()),
-                "off" | "false" | "no" | "0" => Ok("off".to_string()),
-                _ => Err(invalid()),
-            };
-        }
-        "server_version" | "integer_datetimes" | "max_identifier_length" | "server_encoding" => {
-            return Err(err!(CANT_CHANGE_RUNTIME_PARAM, "parameter \"{name}\" cannot be changed"));
-        }
-        _ => {}
-    }
-    Ok(value)
 }
 
 /// The access mode `READ ONLY` (true) or `READ WRITE` (false) among transaction modes, if given.
-fn access_mode(modes: &[datafusion::sql::sqlparser::ast::TransactionMode]) -> Option<bool> {
+pub(super) fn access_mode(modes: &[datafusion::sql::sqlparser::ast::TransactionMode]) -> Option<bool> {
     use datafusion::sql::sqlparser::ast::{TransactionAccessMode, TransactionMode};
     modes.iter().rev().find_map(|mode| match mode {
         TransactionMode::AccessMode(access) => Some(*access == TransactionAccessMode::ReadOnly),
         TransactionMode::IsolationLevel(_) => None,
     })
-}
-
-fn on_off(on: bool) -> &'static str {
-    if on {
-        "on"
-    } else {
-        "off"
-    }
 }
 
 /// The command a statement that writes is named by in errors (`None`: it does not write).
@@ -1320,17 +923,6 @@ fn missing_column(error: &datafusion::error::DataFusionError) -> Option<String> 
     }
 }
 
-/// The result schema with the names clients see (see `sql::names`).
-fn display_schema(schema: &SchemaRef) -> SchemaRef {
-    Arc::new(datafusion::arrow::datatypes::Schema::new(
-        schema
-            .fields()
-            .iter()
-            .map(|f| f.as_ref().clone().with_name(crate::sql::names::display_name(f.name())))
-            .collect::<Vec<_>>(),
-    ))
-}
-
 /// The sessions of a server, as one of them sees them.
 pub trait Backends: Send + Sync + std::fmt::Debug {
     /// This session's backend pid (as BackendKeyData gave it to the client).
@@ -1341,156 +933,6 @@ pub trait Backends: Send + Sync + std::fmt::Debug {
     fn cancel(&self, pid: i32) -> bool;
     /// Closes session `pid`'s connection (its open transaction rolls back).
     fn terminate(&self, pid: i32) -> bool;
-}
-
-/// A running query's rows, recorded in the query log when they end: finished (with its steps'
-/// metrics), failed, or abandoned by the client.
-struct LoggedStream {
-    inner: SendableRecordBatchStream,
-    query: Arc<LoggedQuery>,
-    /// Until the end, when its metrics are gathered.
-    plan: Option<Arc<dyn datafusion::physical_plan::ExecutionPlan>>,
-}
-
-impl futures::Stream for LoggedStream {
-    type Item = datafusion::common::Result<RecordBatch>;
-
-    fn poll_next(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Self::Item>> {
-        let polled = self.inner.poll_next_unpin(cx);
-        match &polled {
-            std::task::Poll::Ready(None) => {
-                self.query.finish(false);
-                if let Some(plan) = self.plan.take() {
-                    self.query.gather_steps(plan);
-                }
-            }
-            std::task::Poll::Ready(Some(Err(_))) => self.query.finish(true),
-            _ => {}
-        }
-        polled
-    }
-}
-
-impl datafusion::physical_plan::RecordBatchStream for LoggedStream {
-    fn schema(&self) -> SchemaRef {
-        self.inner.schema()
-    }
-}
-
-impl Drop for LoggedStream {
-    fn drop(&mut self) {
-        // A no-op when the rows ran to their end.
-        self.query.finish(true);
-    }
-}
-
-/// A query's rows, produced as they are read.
-pub struct QueryStream {
-    pub schema: SchemaRef,
-    pub batches: SendableRecordBatchStream,
-}
-
-impl QueryStream {
-    /// An executing plan's stream, with the column names clients see.
-    /// `typed` is the plan's logical schema with column types traced to tables. It is what a
-    /// Describe reported, so the rows take its types where the physical plan's differ (a UNION
-    /// of INTEGER and BIGINT branches): a client reading binary values relies on them.
-    fn renamed(stream: SendableRecordBatchStream, typed: &datafusion::arrow::datatypes::Schema) -> QueryStream {
-        let physical = stream.schema();
-        let schema = if typed.fields().len() == physical.fields().len() {
-            // Nullability as the physical plan knows it.
-            let fields: Vec<_> = typed
-                .fields()
-                .iter()
-                .zip(physical.fields())
-                .map(|(t, p)| t.as_ref().clone().with_nullable(t.is_nullable() || p.is_nullable()))
-                .collect();
-            display_schema(&Arc::new(datafusion::arrow::datatypes::Schema::new(fields)))
-        } else {
-            display_schema(&physical)
-        };
-        let renamed = Arc::clone(&schema);
-        let batches = stream.map(move |batch| {
-            batch.and_then(|b| {
-                let columns = b
-                    .columns()
-                    .iter()
-                    .zip(renamed.fields())
-                    .map(|(column, field)| match column.data_type() == field.data_type() {
-                        true => Ok(Arc::clone(column)),
-                        false => datafusion::arrow::compute::cast(column, field.data_type()),
-                    })
-                    .collect::<std::result::Result<Vec<_>, _>>()?;
-                Ok(RecordBatch::try_new(Arc::clone(&renamed), columns)?)
-            })
-        });
-        QueryStream { batches: Box::pin(RecordBatchStreamAdapter::new(Arc::clone(&schema), batches)), schema }
-    }
-
-    pub(crate) fn from_batches(schema: SchemaRef, batches: Vec<RecordBatch>) -> QueryStream {
-        let stream = futures::stream::iter(batches.into_iter().map(Ok));
-        QueryStream { batches: Box::pin(RecordBatchStreamAdapter::new(Arc::clone(&schema), stream)), schema }
-    }
-}
-
-/// A statement parsed once, run with [`Session::run`].
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    parsed: ParsedStatement,
-    param_count: usize,
-}
-
-impl Prepared {
-    pub fn param_count(&self) -> usize {
-        self.param_count
-    }
-
-    /// A query: it returns rows (SELECT, VALUES, WITH …).
-    pub fn is_query(&self) -> bool {
-        matches!(self.parsed.statement, Statement::Query(_))
-    }
-
-    /// The data exchange a `COPY … FROM STDIN / TO STDOUT` asks of the client.
-    pub fn copy_plan(&self) -> Result<Option<CopyPlan>> {
-        copy_plan(&self.parsed.statement)
-    }
-}
-
-/// What [`Session::describe`] learns about a prepared statement.
-#[derive(Debug, Clone)]
-pub struct Description {
-    /// One per `$n`; `None` where neither the client nor the statement fixes the type.
-    pub params: Vec<Option<DataType>>,
-    /// The result columns, for statements that return rows.
-    pub columns: Option<SchemaRef>,
-}
-
-/// What running a statement produced: rows to read, or a completed command.
-pub enum Output {
-    Rows(QueryStream),
-    Command { tag: String, rows: Option<u64> },
-}
-
-impl Output {
-    /// Reads all rows.
-    pub async fn collect(self) -> Result<Outcome> {
-        match self {
-            Output::Rows(stream) => {
-                let schema = stream.schema;
-                let batches: Vec<RecordBatch> =
-                    stream.batches.collect::<Vec<_>>().await.into_iter().collect::<std::result::Result<_, _>>()?;
-                Ok(Outcome::Rows { schema, batches })
-            }
-            Output::Command { tag, rows } => Ok(Outcome::Command { tag, rows }),
-        }
-    }
-}
-
-fn variable_name(variable: &[datafusion::sql::sqlparser::ast::Ident]) -> String {
-    variable.iter().map(|i| i.value.to_ascii_lowercase()).collect::<Vec<_>>().join(".")
 }
 
 fn first_words(sql: &str) -> String {

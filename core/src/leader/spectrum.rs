@@ -9,7 +9,8 @@
 use crate::catalog::*;
 use crate::err;
 use crate::error::{Error, Result};
-use crate::leader::session::{Outcome, Session};
+use crate::leader::results::Outcome;
+use crate::leader::session::Session;
 use crate::load::lake::{Lake, LakeConfig, Location};
 use crate::sql::copy::Credentials;
 use crate::sql::ddl::{ident_name, qualified_name};

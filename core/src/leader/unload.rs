@@ -5,7 +5,8 @@
 //! (`col=value/`) with PARTITION BY; listed in `<target>manifest` with MANIFEST. Files are
 //! streamed to the store as multipart uploads. Existing files are kept unless ALLOWOVERWRITE.
 
-use super::session::{Outcome, Session};
+use super::results::Outcome;
+use super::session::Session;
 use crate::err;
 use crate::error::Result;
 use crate::load::lake::{lake_error, Lake, Location};

@@ -547,7 +547,7 @@ pub(super) fn build(name: &str, facts: &Facts) -> Result<Option<RecordBatch>> {
                 ("reset_val", DataType::Utf8),
                 ("pending_restart", DataType::Boolean),
             ]);
-            for (key, name, default) in crate::leader::session::DEFAULT_SETTINGS {
+            for (key, name, default) in crate::leader::settings::DEFAULT_SETTINGS {
                 let value = facts.settings.get(*key).map_or(*default, String::as_str);
                 let fixed = matches!(
                     *key,
