@@ -281,7 +281,7 @@ fn encode_text(column: &ArrayRef, rows: &mut [BytesMut], zone: &Tz) -> Result<()
             let scale = *scale as u32;
             for_each(a, rows, |i, b| write_decimal(b, a.value(i), scale));
         }
-        DataType::Date32 if column.as_primitive::<Date32Type>().iter().flatten().all(|d| date_in_range(d)) => {
+        DataType::Date32 if column.as_primitive::<Date32Type>().iter().flatten().all(date_in_range) => {
             let a = column.as_primitive::<Date32Type>();
             for_each(a, rows, |i, b| {
                 let date = chrono::NaiveDate::from_num_days_from_ce_opt(a.value(i) + UNIX_EPOCH_DAYS_FROM_CE)

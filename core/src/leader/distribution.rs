@@ -31,7 +31,7 @@ use datafusion::datasource::memory::MemorySourceConfig;
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::physical_expr::ScalarFunctionExpr;
-use datafusion::physical_expr::{Partitioning, PhysicalExpr};
+use datafusion::physical_expr::{Partitioning, PhysicalExpr, PhysicalExprRef};
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::aggregates::{AggregateExec, AggregateMode};
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
@@ -154,7 +154,7 @@ impl PhysicalOptimizerRule for CoLocatedJoins {
             let on = join.on();
             let matches =
                 |exprs: &[Arc<dyn PhysicalExpr>],
-                 side: fn(&(Arc<dyn PhysicalExpr>, Arc<dyn PhysicalExpr>)) -> &Arc<dyn PhysicalExpr>| {
+                 side: fn(&(PhysicalExprRef, PhysicalExprRef)) -> &PhysicalExprRef| {
                     exprs.len() == on.len() && exprs.iter().zip(on).all(|(e, pair)| e.as_ref() == side(pair).as_ref())
                 };
             if coalesce.fetch().is_some()

@@ -622,7 +622,7 @@ fn target_columns(def: &TableDef) -> Vec<TargetColumn> {
         .iter()
         .map(|c| TargetColumn {
             name: c.name.clone(),
-            sql_type: c.sql_type.clone(),
+            sql_type: c.sql_type,
             required: c.not_null && c.identity.is_none(),
         })
         .collect()

@@ -307,7 +307,7 @@ impl Transaction {
         let base_ids: HashSet<_> = base_table.segments.iter().map(|s| s.id()).collect();
         let mut merged = (**now).clone();
         let table = merged.table_mut()?;
-        table.segments.retain(|s| !(base_ids.contains(&s.id()) && !kept.contains_key(&s.id())));
+        table.segments.retain(|s| !base_ids.contains(&s.id()) || kept.contains_key(&s.id()));
         table.segments.extend(working_table.segments.iter().filter(|s| !base_ids.contains(&s.id())).cloned());
         Some(merged)
     }

@@ -410,7 +410,7 @@ fn fit_text(
     } else {
         strings
     };
-    let fits = |v: &str| v.len() <= max && !(is_char && !v.is_ascii());
+    let fits = |v: &str| v.len() <= max && (v.is_ascii() || !is_char);
     if strings.iter().flatten().all(fits) {
         return strings.clone();
     }

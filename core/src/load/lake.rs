@@ -168,10 +168,7 @@ impl Lake {
             }
         };
         // `object_store` lists whole path segments: list the prefix's parent, then match names.
-        let parent = match prefix.rfind('/') {
-            Some(i) => Some(ObjectPath::from(&prefix[..i])),
-            None => None,
-        };
+        let parent = prefix.rfind('/').map(|i| ObjectPath::from(&prefix[..i]));
         if let Location::Local(path) = location {
             if path.is_file() {
                 let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);

@@ -8,6 +8,9 @@ use crate::catalog::{Grantee, Privileges, QualifiedName, RlsConjunction};
 use crate::error::{Error, Result};
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan};
 
+/// A row-level security policy's `WITH (column type, …) [AS alias]`.
+type PolicyColumns = (Vec<(String, String)>, Option<String>);
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum AccessCommand {
     /// GRANT / REVOKE privileges ON objects.
@@ -382,8 +385,8 @@ impl Cursor<'_> {
         Ok(inside)
     }
 
-    /// A policy's `(column type, …) [[AS] alias]`.
-    fn policy_columns(&mut self) -> Result<(Vec<(String, String)>, Option<String>)> {
+    /// A policy's `(column type, …) [[AS] alias]`: (name, type) pairs and the alias.
+    fn policy_columns(&mut self) -> Result<PolicyColumns> {
         let inside = self.parenthesized()?;
         let mut columns = vec![];
         for piece in split_top_level(inside) {

@@ -418,7 +418,7 @@ pub struct EncryptedSegment {
 }
 
 impl EncryptedSegment {
-    pub fn len(&self) -> u64 {
+    pub fn plaintext_len(&self) -> u64 {
         self.plain_length as u64
     }
 

@@ -217,7 +217,7 @@ impl Storage {
     pub fn read_all(&self, file: &SegmentFile) -> Result<Bytes> {
         match self.open(file)? {
             SegmentReader::Memory(bytes) => Ok(bytes),
-            SegmentReader::Encrypted(segment) => segment.read(0, segment.len() as usize),
+            SegmentReader::Encrypted(segment) => segment.read(0, segment.plaintext_len() as usize),
             SegmentReader::File(f) => {
                 let mut data = vec![];
                 (&*f).read_to_end(&mut data).map_err(|e| Error::io(format!("reading {}", self.describe(file)), e))?;
@@ -360,7 +360,7 @@ impl Length for SegmentReader {
         match self {
             SegmentReader::File(f) => f.metadata().map(|m| m.len()).unwrap_or(0),
             SegmentReader::Memory(b) => b.len() as u64,
-            SegmentReader::Encrypted(segment) => segment.len(),
+            SegmentReader::Encrypted(segment) => segment.plaintext_len(),
         }
     }
 }
