@@ -11,6 +11,8 @@
 //! `SQLException` `io.redwood.jdbc.Errors.fromNative` makes for the SQLSTATE: nothing unwinds into
 //! the JVM.
 
+mod metadata;
+
 use jni::objects::{JByteArray, JClass, JIntArray, JLongArray, JObject, JObjectArray, JThrowable, JValue};
 use jni::sys::{jboolean, jint, jlong, jobjectArray, jstring, JNI_FALSE, JNI_TRUE};
 use jni::JNIEnv;
@@ -604,6 +606,31 @@ fn byte_values<'local>(env: &mut JNIEnv<'local>, offsets: &[i32], data: &[u8]) -
     env.delete_local_ref(bytes)?;
     env.delete_local_ref(starts)?;
     Ok(pair.into())
+}
+
+/// Runs a `DatabaseMetaData` call (`metadata::call`: the client API's metadata contract,
+/// shaped as JDBC's result) with its arguments (UTF-8, or null); returns a result handle.
+#[no_mangle]
+pub extern "system" fn Java_io_redwood_jdbc_Native_metadata<'local>(
+    mut env: JNIEnv<'local>,
+    _class: JClass<'local>,
+    connection: jlong,
+    call: JByteArray<'local>,
+    arguments: JObjectArray<'local>,
+) -> jlong {
+    entry(&mut env, 0, |env| {
+        let call = required_utf8(env, &call, "metadata call")?;
+        let count = if arguments.is_null() { 0 } else { env.get_array_length(&arguments)? };
+        let mut args = Vec::with_capacity(count as usize);
+        for i in 0..count {
+            let element = JByteArray::from(env.get_object_array_element(&arguments, i)?);
+            args.push(utf8(env, &element)?);
+            env.delete_local_ref(element)?;
+        }
+        let mut connection = lock(handle::<ConnectionHandle>(connection, "connection")?);
+        let result = metadata::call(&mut connection, &call, &args)?;
+        Ok(into_handle::<ResultHandle>(Mutex::new(result)))
+    })
 }
 
 #[no_mangle]

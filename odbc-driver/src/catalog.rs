@@ -1,34 +1,41 @@
-//! The ODBC catalog functions (SQLTables, SQLColumns, SQLPrimaryKeys, SQLGetTypeInfo, …) as SQL
-//! queries over Redwood's `pg_catalog` and `information_schema`, which the driver prepares and runs
-//! on the connection like any statement: the same SQL answers embedded and remote connections.
+//! The ODBC catalog functions (SQLTables, SQLColumns, SQLPrimaryKeys, SQLGetTypeInfo, …) as
+//! projections of the client API's metadata contract (`redwood_core::client::metadata`: the
+//! catalog queries every driver shares, which run on the connection, embedded or remote alike):
+//! this module writes no SQL. It reads ODBC's arguments into the contract's [`Filter`]s, and
+//! turns the contract's rows into the result sets the ODBC reference gives (its columns, in its
+//! order, with its types: SMALLINT columns are `Int16`, INTEGER ones `Int32`), filtered and
+//! ordered as ODBC asks.
 //!
-//! Rules every query follows:
-//! - Every value an application passes is a `$n` parameter (bound as text), never SQL text.
-//! - Every query names a `pg_catalog` relation, so Redwood parses it as PostgreSQL (as it does
-//!   drivers' metadata queries) and plans it on one partition.
-//! - Result columns have the types the ODBC reference gives (SMALLINT columns are `smallint`,
-//!   INTEGER ones `integer`) and come in its order; their labels do not matter, since the driver
-//!   renames them to [`CatalogQuery::names`].
-//! - Name patterns are LIKE patterns whose escape is `\` (LIKE's default escape in Redwood, so no
-//!   ESCAPE clause): SQLGetInfo(SQL_SEARCH_PATTERN_ESCAPE) must say `\`. A NULL or empty pattern
-//!   matches every name.
+//! How arguments read:
+//! - Name patterns are LIKE patterns whose escape is `\` (LIKE's default escape in Redwood):
+//!   SQLGetInfo(SQL_SEARCH_PATTERN_ESCAPE) must say `\`. A NULL or empty pattern matches every
+//!   name.
 //! - The catalog is the current database (`dev`): a catalog argument other than NULL, `""` and
 //!   `"%"` that does not name it (case aside) gives no rows.
 //!
 //! The mapping of Redwood's types to ODBC's SQL types ([`sql_type_of`], SQLColumns' DATA_TYPE,
-//! COLUMN_SIZE, …, and SQLGetTypeInfo's rows) comes from one table, [`TYPES`]: the SQL `CASE`
-//! expressions over `pg_type.typname` are generated from it, so result-set columns and catalog
-//! columns always describe a type the same way.
+//! COLUMN_SIZE, …, and SQLGetTypeInfo's rows) comes from one table, [`TYPES`], so result-set
+//! columns and catalog columns always describe a type the same way.
 
-use redwood_core::client::{ColumnKind, Value};
+use redwood_core::client::{
+    ColumnKind, Connection, Filter, MetadataRow, MetadataRows, Name, QueryResult, ResultBuilder,
+};
+use redwood_core::Result;
 
-/// A catalog function as a query: SQL with $1..$n parameters, their values, and the column
-/// names ODBC gives its result (the driver renames the result's columns to these, in order:
-/// the SQL's own labels do not matter, since Redwood folds identifiers to lower case).
+/// A catalog function, to run on the connection: the contract's call and ODBC's projection of
+/// its rows. `names` are the column names ODBC gives its result.
 pub(crate) struct CatalogQuery {
-    pub sql: String,
-    pub params: Vec<Value>,
+    pub run: Box<dyn FnOnce(&mut Connection) -> Result<QueryResult> + Send>,
     pub names: &'static [&'static str],
+}
+
+impl CatalogQuery {
+    fn new(
+        names: &'static [&'static str],
+        run: impl FnOnce(&mut Connection) -> Result<QueryResult> + Send + 'static,
+    ) -> CatalogQuery {
+        CatalogQuery { run: Box::new(run), names }
+    }
 }
 
 /// How the driver reads catalog function arguments (SQL_ATTR_METADATA_ID): as search patterns
@@ -434,154 +441,7 @@ pub(crate) fn sql_type_of(kind: ColumnKind, precision: i32, scale: i32) -> SqlTy
 }
 
 // ---------------------------------------------------------------------------------------------
-// The type mapping as SQL, over a column's `pg_type.typname` and `pg_attribute.atttypmod`
-// (PostgreSQL's modifiers: n + 4 for CHAR(n)/VARCHAR(n), (p << 16 | s) + 4 for NUMERIC(p, s),
-// -1 when none).
-
-/// SQL for a type's column size, transfer octet length and decimal digits given modifier `m`:
-/// [`TypeRow::sizes`] and [`TypeRow::decimal_digits`] written in SQL.
-fn size_sql(row: &TypeRow, m: &str) -> (String, String) {
-    match row.size {
-        Size::Fixed { size, octets, .. } => (size.to_string(), octets.to_string()),
-        Size::Length => {
-            let n = format!("CASE WHEN {m} > 4 THEN {m} - 4 ELSE {UNKNOWN_LENGTH} END");
-            (n.clone(), n)
-        }
-        Size::Digits => {
-            let p = format!("CASE WHEN {m} > 4 THEN ({m} - 4) / 65536 ELSE {MAX_NUMERIC_PRECISION} END");
-            let octets = format!("({p}) + 2");
-            (p, octets)
-        }
-    }
-}
-
-fn digits_sql(row: &TypeRow, m: &str) -> String {
-    match row.digits {
-        Digits::None => "NULL".to_string(),
-        Digits::Fixed(d) => d.to_string(),
-        Digits::Scale => format!("CASE WHEN {m} > 4 THEN ({m} - 4) % 65536 ELSE 0 END"),
-    }
-}
-
-/// `CASE typname WHEN 'int4' THEN … END` of one facet of every type in [`TYPES`]; types it does
-/// not name get `other` (by default [`ColumnKind::Other`]'s facet).
-fn by_type(typname: &str, facet: impl Fn(&TypeRow) -> String, other: Option<String>) -> String {
-    let mut sql = format!("CASE {typname}");
-    for row in TYPES {
-        let value = facet(row);
-        for name in row.pg_names {
-            sql.push_str(&format!(" WHEN '{name}' THEN {value}"));
-        }
-    }
-    let fallback = other.unwrap_or_else(|| facet(type_row(ColumnKind::Other)));
-    sql.push_str(&format!(" ELSE {fallback} END"));
-    sql
-}
-
-fn or_null(value: i16) -> String {
-    if value == 0 {
-        "NULL".to_string()
-    } else {
-        value.to_string()
-    }
-}
-
-/// The SQLColumns columns that describe a type, as SQL expressions (already cast to their ODBC
-/// types) over `t.typname` and `a.atttypmod`.
-struct TypeColumns {
-    data_type: String,
-    type_name: String,
-    column_size: String,
-    buffer_length: String,
-    decimal_digits: String,
-    num_prec_radix: String,
-    sql_data_type: String,
-    sql_datetime_sub: String,
-    char_octet_length: String,
-}
-
-fn type_columns(typname: &str, typmod: &str) -> TypeColumns {
-    let as_smallint = |sql: String| format!("CAST({sql} AS smallint)");
-    let as_integer = |sql: String| format!("CAST({sql} AS integer)");
-    TypeColumns {
-        data_type: as_smallint(by_type(typname, |r| r.sql_type.to_string(), None)),
-        // Types the table does not name keep their own name.
-        type_name: by_type(typname, |r| format!("'{}'", r.type_name), Some(typname.to_string())),
-        column_size: as_integer(by_type(typname, |r| size_sql(r, typmod).0, None)),
-        buffer_length: as_integer(by_type(typname, |r| size_sql(r, typmod).1, None)),
-        decimal_digits: as_smallint(by_type(typname, |r| digits_sql(r, typmod), None)),
-        num_prec_radix: as_smallint(by_type(typname, |r| or_null(r.radix), None)),
-        sql_data_type: as_smallint(by_type(typname, |r| r.verbose_type().to_string(), None)),
-        sql_datetime_sub: as_smallint(by_type(typname, |r| or_null(r.datetime_sub), None)),
-        char_octet_length: as_integer(by_type(
-            typname,
-            |r| if r.is_character() || is_binary(r.sql_type) { size_sql(r, typmod).1 } else { "NULL".to_string() },
-            None,
-        )),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Building queries
-
-/// Comments on relations and columns are pg_description rows under pg_class's oid.
-const CLASS_COMMENT: &str = "d.classoid = CAST('pg_class' AS regclass)";
-
-/// A query's text and its parameters, built condition by condition.
-struct Builder {
-    sql: String,
-    params: Vec<Value>,
-}
-
-impl Builder {
-    fn new(sql: &str) -> Builder {
-        Builder { sql: sql.to_string(), params: vec![] }
-    }
-
-    fn push(&mut self, text: &str) {
-        self.sql.push_str(text);
-    }
-
-    /// The next parameter, bound to `value`: its `$n`.
-    fn param(&mut self, value: String) -> String {
-        self.params.push(Value::Text(value));
-        format!("${}", self.params.len())
-    }
-
-    /// Only the current database, unless `catalog` is NULL, "" or "%". `pattern`: SQLTables'
-    /// catalog is a search pattern (ODBC 3); the others' are names.
-    fn catalog(&mut self, catalog: Option<&str>, pattern: bool) {
-        let Some(catalog) = catalog.filter(|c| !c.is_empty() && *c != "%") else { return };
-        let n = self.param(catalog.to_string());
-        let op = if pattern { "LIKE" } else { "=" };
-        self.push(&format!(" AND lower(current_database()) {op} lower(CAST({n} AS varchar))"));
-    }
-
-    /// A pattern argument: `column LIKE pattern`, or, when the arguments are identifiers,
-    /// `column = identifier`. NULL or "" match every name.
-    fn name(&mut self, column: &str, argument: Option<&str>, kind: ArgumentKind) {
-        let Some(argument) = argument.filter(|a| !a.is_empty()) else { return };
-        if kind.identifiers {
-            let n = self.param(identifier(argument));
-            self.push(&format!(" AND {column} = {n}"));
-        } else {
-            let n = self.param(argument.to_string());
-            self.push(&format!(" AND {column} LIKE {n}"));
-        }
-    }
-
-    /// A name argument (not a pattern): `column = value`; NULL matches every name (see
-    /// [`schema_name`] for "").
-    fn equal(&mut self, column: &str, value: Option<&str>) {
-        let Some(value) = value else { return };
-        let n = self.param(value.to_string());
-        self.push(&format!(" AND {column} = {n}"));
-    }
-
-    fn finish(self, names: &'static [&'static str]) -> CatalogQuery {
-        CatalogQuery { sql: self.sql, params: self.params, names }
-    }
-}
+// Reading arguments
 
 /// An argument read as an identifier (SQL_ATTR_METADATA_ID true): trailing and leading blanks
 /// go, double quotes around it go (`""` inside is one `"`), and it is folded to lower case
@@ -597,21 +457,129 @@ pub(crate) fn identifier(argument: &str) -> String {
     unquoted.to_lowercase()
 }
 
-/// A schema argument that is not a pattern: "" is "any schema", like NULL (applications pass it
-/// for "any"; no Redwood table lacks a schema, which is what the spec's "" would ask for).
-fn schema_name(schema: Option<&str>) -> Option<&str> {
-    schema.filter(|s| !s.is_empty())
+/// A catalog argument: only the current database (case aside), unless it is NULL, "" or "%".
+/// `pattern`: SQLTables' catalog is a search pattern (ODBC 3); the others' are names.
+fn catalog_name(catalog: Option<&str>, pattern: bool) -> Name {
+    match catalog.filter(|c| !c.is_empty() && *c != "%") {
+        None => Name::Any,
+        Some(c) if pattern => Name::LikeIgnoringCase(c.to_string()),
+        Some(c) => Name::EqualIgnoringCase(c.to_string()),
+    }
 }
 
-/// No rows, with columns of the given SQL types.
-fn empty(names: &'static [&'static str], types: &[&str]) -> CatalogQuery {
-    let columns: Vec<String> = names
-        .iter()
-        .zip(types)
-        .map(|(name, sql_type)| format!("CAST(NULL AS {sql_type}) AS {}", name.to_ascii_lowercase()))
-        .collect();
-    let sql = format!("SELECT {} FROM pg_catalog.pg_database WHERE false", columns.join(", "));
-    CatalogQuery { sql, params: vec![], names }
+/// A pattern argument: a LIKE pattern, or, when the arguments are identifiers, a name. NULL or ""
+/// match every name.
+fn pattern(argument: Option<&str>, kind: ArgumentKind) -> Name {
+    match argument.filter(|a| !a.is_empty()) {
+        None => Name::Any,
+        Some(a) if kind.identifiers => Name::Equal(identifier(a)),
+        Some(a) => Name::Like(a.to_string()),
+    }
+}
+
+/// A name argument (not a pattern); NULL matches every name.
+fn equal(value: Option<&str>) -> Name {
+    value.map_or(Name::Any, |v| Name::Equal(v.to_string()))
+}
+
+/// A schema argument that is not a pattern: "" is "any schema", like NULL (applications pass it
+/// for "any"; no Redwood table lacks a schema, which is what the spec's "" would ask for).
+fn schema_name(schema: Option<&str>) -> Name {
+    equal(schema.filter(|s| !s.is_empty()))
+}
+
+/// The filter of the functions that take a catalog, schema and table name (not patterns).
+fn table_filter(catalog: Option<&str>, schema: Option<&str>, table: &str) -> Filter {
+    Filter {
+        catalog: catalog_name(catalog, false),
+        schema: schema_name(schema),
+        table: Name::Equal(table.to_string()),
+        ..Filter::default()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Projecting the contract's rows
+
+fn read(result: Result<QueryResult>) -> Result<Vec<MetadataRow>> {
+    Ok(MetadataRows::read(result?)?.into_rows())
+}
+
+fn texts<'a>(rows: &'a [MetadataRow], column: &'a str) -> impl Iterator<Item = Option<String>> + 'a {
+    rows.iter().map(move |r| r.text(column))
+}
+
+fn nulls<T>(rows: &[MetadataRow]) -> impl Iterator<Item = Option<T>> + '_ {
+    rows.iter().map(|_| None)
+}
+
+/// SMALLINT and INTEGER values (the contract's are 64-bit).
+fn small(value: Option<i64>) -> Option<i16> {
+    value.map(|v| v as i16)
+}
+
+fn int(value: Option<i64>) -> Option<i32> {
+    value.map(|v| v as i32)
+}
+
+/// ODBC's description of a table column's type, from the contract's `type_name` and typmod-derived
+/// length, precision and scale.
+struct ColumnDescription {
+    data_type: i16,
+    type_name: String,
+    column_size: i32,
+    buffer_length: i32,
+    /// NULL where decimal digits do not apply.
+    decimal_digits: Option<i16>,
+    radix: Option<i16>,
+    sql_data_type: i16,
+    datetime_sub: Option<i16>,
+    char_octet_length: Option<i32>,
+}
+
+fn describe(row: &MetadataRow) -> ColumnDescription {
+    let typname = row.text("type_name").unwrap_or_default();
+    let type_row =
+        TYPES.iter().find(|r| r.pg_names.contains(&typname.as_str())).unwrap_or_else(|| type_row(ColumnKind::Other));
+    let precision = row.int("character_maximum_length").or(row.int("numeric_precision")).unwrap_or(-1) as i32;
+    let scale = row.int("numeric_scale").unwrap_or(-1) as i32;
+    let (size, _, octets) = type_row.sizes(precision);
+    let non_zero = |v: i16| (v != 0).then_some(v);
+    ColumnDescription {
+        data_type: type_row.sql_type,
+        // Types the table does not name keep their own name.
+        type_name: if type_row.pg_names.is_empty() { typname } else { type_row.type_name.to_string() },
+        column_size: size,
+        buffer_length: octets,
+        decimal_digits: (!matches!(type_row.digits, Digits::None)).then(|| type_row.decimal_digits(scale)),
+        radix: non_zero(type_row.radix),
+        sql_data_type: type_row.verbose_type(),
+        datetime_sub: non_zero(type_row.datetime_sub),
+        char_octet_length: (type_row.is_character() || is_binary(type_row.sql_type)).then_some(octets),
+    }
+}
+
+/// SQLColumns' columns from DATA_TYPE on (SQLProcedureColumns' too): the type, nullability,
+/// remarks, default and position of the contract's `rows`.
+fn described(builder: ResultBuilder, rows: &[MetadataRow]) -> Result<QueryResult> {
+    let types: Vec<ColumnDescription> = rows.iter().map(describe).collect();
+    let nullable: Vec<bool> = rows.iter().map(|r| r.flag("is_nullable")).collect();
+    builder
+        .int16("data_type", types.iter().map(|t| Some(t.data_type)))
+        .text("type_name", types.iter().map(|t| Some(t.type_name.as_str())))
+        .int32("column_size", types.iter().map(|t| Some(t.column_size)))
+        .int32("buffer_length", types.iter().map(|t| Some(t.buffer_length)))
+        .int16("decimal_digits", types.iter().map(|t| t.decimal_digits))
+        .int16("num_prec_radix", types.iter().map(|t| t.radix))
+        .int16("nullable", nullable.iter().map(|n| Some(i16::from(*n))))
+        .text("remarks", texts(rows, "remarks"))
+        .text("column_def", texts(rows, "column_default"))
+        .int16("sql_data_type", types.iter().map(|t| Some(t.sql_data_type)))
+        .int16("sql_datetime_sub", types.iter().map(|t| t.datetime_sub))
+        .int32("char_octet_length", types.iter().map(|t| t.char_octet_length))
+        .int32("ordinal_position", rows.iter().map(|r| int(r.int("ordinal_position"))))
+        .text("is_nullable", nullable.iter().map(|n| Some(if *n { "YES" } else { "NO" })))
+        .finish()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -619,14 +587,26 @@ fn empty(names: &'static [&'static str], types: &[&str]) -> CatalogQuery {
 
 const TABLES: &[&str] = &["TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME", "TABLE_TYPE", "REMARKS"];
 
-/// The table types [`TABLE_TYPE`] gives, sorted: SQLTables' SQL_ALL_TABLE_TYPES list. Redwood
-/// has no temporary tables, materialized views or external tables yet.
+/// The table types SQLTables gives, sorted: its SQL_ALL_TABLE_TYPES list. Redwood has no
+/// temporary tables, materialized views or external tables yet.
 const TABLE_TYPES: &[&str] = &["SYSTEM TABLE", "TABLE", "VIEW"];
 
-/// TABLE_TYPE of a pg_class row `c` in namespace `n`: the catalog's own relations (psqlODBC's
-/// SYSTEM TABLE), views and tables.
-const TABLE_TYPE: &str = "CASE WHEN n.nspname IN ('pg_catalog', 'information_schema') THEN 'SYSTEM TABLE' \
-    WHEN c.relkind = 'v' THEN 'VIEW' ELSE 'TABLE' END";
+/// ODBC's TABLE_TYPE of a table or view: the catalog's own relations (psqlODBC's SYSTEM TABLE),
+/// views and tables; `None` for other relations.
+fn table_type(row: &MetadataRow) -> Option<&'static str> {
+    let relkind = row.text("relkind")?;
+    if relkind != "r" && relkind != "v" {
+        return None;
+    }
+    let system = row.text("table_type").is_some_and(|t| t.starts_with("SYSTEM "));
+    Some(if system {
+        "SYSTEM TABLE"
+    } else if relkind == "v" {
+        "VIEW"
+    } else {
+        "TABLE"
+    })
+}
 
 /// The types SQLTables' TableType argument names (`'TABLE','VIEW'` or `TABLE, VIEW`), upper
 /// case; `None` (every type) for NULL, "" and "%".
@@ -636,6 +616,19 @@ fn requested_table_types(table_types: Option<&str>) -> Option<Vec<String>> {
         return None;
     }
     Some(list.split(',').map(|t| t.trim().trim_matches('\'').trim().to_uppercase()).filter(|t| !t.is_empty()).collect())
+}
+
+/// SQLTables' rows: (catalog, schema, name, type, remarks).
+type TableRow = (Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+
+fn tables_result(rows: Vec<TableRow>) -> Result<QueryResult> {
+    ResultBuilder::new()
+        .text("table_cat", rows.iter().map(|r| r.0.as_deref()))
+        .text("table_schem", rows.iter().map(|r| r.1.as_deref()))
+        .text("table_name", rows.iter().map(|r| r.2.as_deref()))
+        .text("table_type", rows.iter().map(|r| r.3.as_deref()))
+        .text("remarks", rows.iter().map(|r| r.4.as_deref()))
+        .finish()
 }
 
 pub(crate) fn tables(
@@ -648,70 +641,49 @@ pub(crate) fn tables(
     let nothing = |s: Option<&str>| s == Some("");
     // The three enumerations: every column NULL but the one listed.
     if catalog == Some("%") && nothing(schema) && nothing(table) {
-        return CatalogQuery {
-            sql: "SELECT current_database() AS table_cat, CAST(NULL AS varchar) AS table_schem, \
-                  CAST(NULL AS varchar) AS table_name, CAST(NULL AS varchar) AS table_type, \
-                  CAST(NULL AS varchar) AS remarks FROM pg_catalog.pg_database d \
-                  WHERE d.datname = current_database()"
-                .to_string(),
-            params: vec![],
-            names: TABLES,
-        };
+        return CatalogQuery::new(TABLES, |c| {
+            let rows = read(c.catalogs())?;
+            tables_result(rows.iter().map(|r| (r.text("table_catalog"), None, None, None, None)).collect())
+        });
     }
     if schema == Some("%") && nothing(catalog) && nothing(table) {
-        return CatalogQuery {
-            sql: "SELECT CAST(NULL AS varchar) AS table_cat, n.nspname AS table_schem, \
-                  CAST(NULL AS varchar) AS table_name, CAST(NULL AS varchar) AS table_type, \
-                  CAST(NULL AS varchar) AS remarks FROM pg_catalog.pg_namespace n \
-                  WHERE n.nspname <> 'pg_toast' ORDER BY n.nspname"
-                .to_string(),
-            params: vec![],
-            names: TABLES,
-        };
+        return CatalogQuery::new(TABLES, |c| {
+            let rows = read(c.schemas(&Filter::default()))?;
+            tables_result(rows.iter().map(|r| (None, r.text("table_schema"), None, None, None)).collect())
+        });
     }
     if table_types == Some("%") && nothing(catalog) && nothing(schema) && nothing(table) {
-        let values: Vec<String> = TABLE_TYPES.iter().map(|t| format!("('{t}')")).collect();
-        return CatalogQuery {
-            sql: format!(
-                "SELECT CAST(NULL AS varchar) AS table_cat, CAST(NULL AS varchar) AS table_schem, \
-                 CAST(NULL AS varchar) AS table_name, x.table_type, CAST(NULL AS varchar) AS remarks \
-                 FROM (VALUES {}) AS x(table_type) CROSS JOIN pg_catalog.pg_database d \
-                 WHERE d.datname = current_database() ORDER BY x.table_type",
-                values.join(", ")
-            ),
-            params: vec![],
-            names: TABLES,
-        };
+        return CatalogQuery::new(TABLES, |_| {
+            tables_result(TABLE_TYPES.iter().map(|t| (None, None, None, Some(t.to_string()), None)).collect())
+        });
     }
 
-    let mut q = Builder::new(&format!(
-        "SELECT r.table_cat, r.table_schem, r.table_name, r.table_type, r.remarks FROM (\
-         SELECT current_database() AS table_cat, n.nspname AS table_schem, c.relname AS table_name, \
-         {TABLE_TYPE} AS table_type, d.description AS remarks \
-         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-         LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.objsubid = 0 AND {CLASS_COMMENT} \
-         WHERE c.relkind IN ('r', 'v')"
-    ));
-    if kind.identifiers {
-        q.catalog(catalog.map(identifier).as_deref(), false);
-    } else {
-        q.catalog(catalog, true);
-    }
-    q.name("n.nspname", schema, kind);
-    q.name("c.relname", table, kind);
-    q.push(") r");
-    if let Some(requested) = requested_table_types(table_types) {
-        // Only our own constants go into the SQL: the requested types select among them.
-        let known: Vec<String> =
-            TABLE_TYPES.iter().filter(|t| requested.iter().any(|r| r == *t)).map(|t| format!("'{t}'")).collect();
-        if known.is_empty() {
-            q.push(" WHERE false");
+    let filter = Filter {
+        catalog: if kind.identifiers {
+            catalog_name(catalog.map(identifier).as_deref(), false)
         } else {
-            q.push(&format!(" WHERE r.table_type IN ({})", known.join(", ")));
-        }
-    }
-    q.push(" ORDER BY r.table_type, r.table_cat, r.table_schem, r.table_name");
-    q.finish(TABLES)
+            catalog_name(catalog, true)
+        },
+        schema: pattern(schema, kind),
+        table: pattern(table, kind),
+        ..Filter::default()
+    };
+    let requested = requested_table_types(table_types);
+    CatalogQuery::new(TABLES, move |c| {
+        let mut rows: Vec<TableRow> = read(c.tables(&filter))?
+            .iter()
+            .filter_map(|r| {
+                let table_type = table_type(r)?;
+                let wanted = requested.as_ref().map_or(true, |types| types.iter().any(|t| t == table_type));
+                wanted.then(|| {
+                    let names = (r.text("table_catalog"), r.text("table_schema"), r.text("table_name"));
+                    (names.0, names.1, names.2, Some(table_type.to_string()), r.text("remarks"))
+                })
+            })
+            .collect();
+        rows.sort_by(|a, b| (&a.3, &a.0, &a.1, &a.2).cmp(&(&b.3, &b.0, &b.1, &b.2)));
+        tables_result(rows)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -747,42 +719,27 @@ pub(crate) fn columns(
     column: Option<&str>,
     kind: ArgumentKind,
 ) -> CatalogQuery {
-    let t = type_columns("t.typname", "a.atttypmod");
-    let mut q = Builder::new(&format!(
-        "SELECT current_database() AS table_cat, n.nspname AS table_schem, c.relname AS table_name, \
-         a.attname AS column_name, {data_type} AS data_type, {type_name} AS type_name, \
-         {column_size} AS column_size, {buffer_length} AS buffer_length, {decimal_digits} AS decimal_digits, \
-         {radix} AS num_prec_radix, CAST(CASE WHEN a.attnotnull THEN 0 ELSE 1 END AS smallint) AS nullable, \
-         d.description AS remarks, pg_catalog.pg_get_expr(def.adbin, def.adrelid) AS column_def, \
-         {sql_data_type} AS sql_data_type, {sub} AS sql_datetime_sub, {octets} AS char_octet_length, \
-         CAST(a.attnum AS integer) AS ordinal_position, \
-         CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END AS is_nullable \
-         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid \
-         JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
-         LEFT JOIN pg_catalog.pg_attrdef def ON def.adrelid = a.attrelid AND def.adnum = a.attnum \
-         LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.objsubid = a.attnum AND {CLASS_COMMENT} \
-         WHERE c.relkind IN ('r', 'v') AND a.attnum > 0 AND NOT a.attisdropped",
-        data_type = t.data_type,
-        type_name = t.type_name,
-        column_size = t.column_size,
-        buffer_length = t.buffer_length,
-        decimal_digits = t.decimal_digits,
-        radix = t.num_prec_radix,
-        sql_data_type = t.sql_data_type,
-        sub = t.sql_datetime_sub,
-        octets = t.char_octet_length,
-    ));
-    if kind.identifiers {
-        q.catalog(catalog.map(identifier).as_deref(), false);
-    } else {
-        q.catalog(catalog, false);
-    }
-    q.name("n.nspname", schema, kind);
-    q.name("c.relname", table, kind);
-    q.name("a.attname", column, kind);
-    q.push(" ORDER BY n.nspname, c.relname, a.attnum");
-    q.finish(COLUMNS)
+    let filter = Filter {
+        catalog: catalog_name(
+            if kind.identifiers { catalog.map(identifier) } else { catalog.map(str::to_string) }.as_deref(),
+            false,
+        ),
+        schema: pattern(schema, kind),
+        table: pattern(table, kind),
+        column: pattern(column, kind),
+    };
+    CatalogQuery::new(COLUMNS, move |c| {
+        let rows: Vec<MetadataRow> = read(c.columns(&filter))?
+            .into_iter()
+            .filter(|r| matches!(r.text("relkind").as_deref(), Some("r" | "v")))
+            .collect();
+        let builder = ResultBuilder::new()
+            .text("table_cat", texts(&rows, "table_catalog"))
+            .text("table_schem", texts(&rows, "table_schema"))
+            .text("table_name", texts(&rows, "table_name"))
+            .text("column_name", texts(&rows, "column_name"));
+        described(builder, &rows)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -790,28 +747,21 @@ pub(crate) fn columns(
 
 const PRIMARY_KEYS: &[&str] = &["TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME", "COLUMN_NAME", "KEY_SEQ", "PK_NAME"];
 
-/// The key columns `k` of primary keys (information_schema's view of Redwood's constraints).
-const PRIMARY_KEY_COLUMNS: &str = "FROM information_schema.table_constraints tc \
-    JOIN information_schema.key_column_usage k ON k.constraint_schema = tc.constraint_schema \
-    AND k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema AND k.table_name = tc.table_name";
-
 /// The primary key of `table` (in any schema when `schema` is NULL or ""). Redwood, like
 /// Redshift, records primary keys but does not enforce them.
 pub(crate) fn primary_keys(catalog: Option<&str>, schema: Option<&str>, table: &str) -> CatalogQuery {
-    let mut q = Builder::new(&format!(
-        "SELECT current_database() AS table_cat, k.table_schema AS table_schem, k.table_name AS table_name, \
-         k.column_name AS column_name, CAST(k.ordinal_position AS smallint) AS key_seq, \
-         k.constraint_name AS pk_name \
-         {PRIMARY_KEY_COLUMNS} \
-         JOIN pg_catalog.pg_namespace n ON n.nspname = k.table_schema \
-         WHERE tc.constraint_type = 'PRIMARY KEY'"
-    ));
-    // (The join with pg_namespace changes no row: it makes the query name a pg_catalog relation.)
-    q.catalog(catalog, false);
-    q.equal("k.table_schema", schema_name(schema));
-    q.equal("k.table_name", Some(table));
-    q.push(" ORDER BY k.table_schema, k.table_name, k.ordinal_position");
-    q.finish(PRIMARY_KEYS)
+    let filter = table_filter(catalog, schema, table);
+    CatalogQuery::new(PRIMARY_KEYS, move |c| {
+        let rows = read(c.primary_keys(&filter))?;
+        ResultBuilder::new()
+            .text("table_cat", texts(&rows, "table_catalog"))
+            .text("table_schem", texts(&rows, "table_schema"))
+            .text("table_name", texts(&rows, "table_name"))
+            .text("column_name", texts(&rows, "column_name"))
+            .int16("key_seq", rows.iter().map(|r| small(r.int("key_seq"))))
+            .text("pk_name", texts(&rows, "pk_name"))
+            .finish()
+    })
 }
 
 const FOREIGN_KEYS: &[&str] = &[
@@ -831,8 +781,8 @@ const FOREIGN_KEYS: &[&str] = &[
     "DEFERRABILITY",
 ];
 
-/// No rows: Redwood keeps a FOREIGN KEY only as the text of its definition (pg_constraint has
-/// its own columns but not the table and columns it references: confrelid 0, confkey NULL).
+/// The contract's foreign keys, as they are (none yet: Redwood keeps a FOREIGN KEY only as the text of its
+/// definition).
 pub(crate) fn foreign_keys(
     pk_catalog: Option<&str>,
     pk_schema: Option<&str>,
@@ -841,14 +791,15 @@ pub(crate) fn foreign_keys(
     fk_schema: Option<&str>,
     fk_table: Option<&str>,
 ) -> CatalogQuery {
-    let _ = (pk_catalog, pk_schema, pk_table, fk_catalog, fk_schema, fk_table);
-    empty(
-        FOREIGN_KEYS,
-        &[
-            "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "smallint",
-            "smallint", "smallint", "varchar", "varchar", "smallint",
-        ],
-    )
+    let side = |catalog, schema, table: Option<&str>| Filter {
+        catalog: catalog_name(catalog, false),
+        schema: schema_name(schema),
+        table: equal(table),
+        ..Filter::default()
+    };
+    let (primary, foreign) = (side(pk_catalog, pk_schema, pk_table), side(fk_catalog, fk_schema, fk_table));
+    // The contract gives SQLForeignKeys' shape: its columns, types and codes.
+    CatalogQuery::new(FOREIGN_KEYS, move |c| c.foreign_keys(&primary, &foreign))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -872,29 +823,31 @@ const STATISTICS: &[&str] = &[
 
 /// Only the SQL_TABLE_STAT row of `table` (a table, not a view): Redwood has no indexes (the
 /// primary key's pg_index entry describes an unenforced constraint, not a unique index, so it is
-/// not reported and `unique_only` changes nothing). CARDINALITY is pg_class.reltuples, which
-/// Redwood keeps as the live row count (capped to INTEGER); PAGES is NULL, as relpages is always
-/// 0.
+/// not reported and `unique_only` changes nothing). CARDINALITY is the contract's row count,
+/// capped to INTEGER; PAGES is NULL, as Redwood's page count is always 0.
 pub(crate) fn statistics(catalog: Option<&str>, schema: Option<&str>, table: &str, unique_only: bool) -> CatalogQuery {
     let _ = unique_only;
-    let mut q = Builder::new(&format!(
-        "SELECT current_database() AS table_cat, n.nspname AS table_schem, c.relname AS table_name, \
-         CAST(NULL AS smallint) AS non_unique, CAST(NULL AS varchar) AS index_qualifier, \
-         CAST(NULL AS varchar) AS index_name, CAST({SQL_TABLE_STAT} AS smallint) AS type, \
-         CAST(NULL AS smallint) AS ordinal_position, CAST(NULL AS varchar) AS column_name, \
-         CAST(NULL AS varchar) AS asc_or_desc, \
-         CAST(CASE WHEN c.reltuples > 2147483647 THEN 2147483647 ELSE c.reltuples END AS integer) AS cardinality, \
-         CAST(NULL AS integer) AS pages, CAST(NULL AS varchar) AS filter_condition \
-         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-         WHERE c.relkind = 'r'"
-    ));
-    q.catalog(catalog, false);
-    q.equal("n.nspname", schema_name(schema));
-    q.equal("c.relname", Some(table));
-    // The spec's order (NON_UNIQUE, TYPE, INDEX_QUALIFIER, INDEX_NAME, ORDINAL_POSITION) is the
-    // same for every row here; the schema orders tables of one name.
-    q.push(" ORDER BY n.nspname");
-    q.finish(STATISTICS)
+    let filter = table_filter(catalog, schema, table);
+    CatalogQuery::new(STATISTICS, move |c| {
+        // Ordered by schema: the spec's order (NON_UNIQUE, TYPE, …) is the same for every row here.
+        let rows: Vec<MetadataRow> =
+            read(c.tables(&filter))?.into_iter().filter(|r| r.text("relkind").as_deref() == Some("r")).collect();
+        ResultBuilder::new()
+            .text("table_cat", texts(&rows, "table_catalog"))
+            .text("table_schem", texts(&rows, "table_schema"))
+            .text("table_name", texts(&rows, "table_name"))
+            .int16("non_unique", nulls(&rows))
+            .text("index_qualifier", nulls::<&str>(&rows))
+            .text("index_name", nulls::<&str>(&rows))
+            .int16("type", rows.iter().map(|_| Some(SQL_TABLE_STAT)))
+            .int16("ordinal_position", nulls(&rows))
+            .text("column_name", nulls::<&str>(&rows))
+            .text("asc_or_desc", nulls::<&str>(&rows))
+            .int32("cardinality", rows.iter().map(|r| r.int("row_count").map(|n| n.min(i32::MAX as i64) as i32)))
+            .int32("pages", nulls(&rows))
+            .text("filter_condition", nulls::<&str>(&rows))
+            .finish()
+    })
 }
 
 const SPECIAL_COLUMNS: &[&str] = &[
@@ -920,40 +873,26 @@ pub(crate) fn special_columns(
     nullable: u16,
 ) -> CatalogQuery {
     let _ = (scope, nullable);
-    if identifier_type != SQL_BEST_ROWID {
-        return empty(
-            SPECIAL_COLUMNS,
-            &["smallint", "varchar", "smallint", "varchar", "integer", "integer", "smallint", "smallint"],
-        );
-    }
-    let t = type_columns("t.typname", "a.atttypmod");
-    let mut q = Builder::new(&format!(
-        "SELECT CAST({SQL_SCOPE_SESSION} AS smallint) AS scope, k.column_name AS column_name, \
-         {data_type} AS data_type, {type_name} AS type_name, {column_size} AS column_size, \
-         {buffer_length} AS buffer_length, {decimal_digits} AS decimal_digits, \
-         CAST({SQL_PC_NOT_PSEUDO} AS smallint) AS pseudo_column \
-         {PRIMARY_KEY_COLUMNS} \
-         JOIN pg_catalog.pg_namespace n ON n.nspname = k.table_schema \
-         JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = k.table_name AND c.relkind = 'r' \
-         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = k.column_name \
-         JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
-         WHERE tc.constraint_type = 'PRIMARY KEY'",
-        data_type = t.data_type,
-        type_name = t.type_name,
-        column_size = t.column_size,
-        buffer_length = t.buffer_length,
-        decimal_digits = t.decimal_digits,
-    ));
-    q.catalog(catalog, false);
-    q.equal("k.table_schema", schema_name(schema));
-    q.equal("k.table_name", Some(table));
-    q.push(" ORDER BY k.table_schema, k.ordinal_position");
-    q.finish(SPECIAL_COLUMNS)
+    let filter = table_filter(catalog, schema, table);
+    CatalogQuery::new(SPECIAL_COLUMNS, move |c| {
+        let rows = if identifier_type == SQL_BEST_ROWID { read(c.primary_keys(&filter))? } else { vec![] };
+        let types: Vec<ColumnDescription> = rows.iter().map(describe).collect();
+        ResultBuilder::new()
+            .int16("scope", rows.iter().map(|_| Some(SQL_SCOPE_SESSION)))
+            .text("column_name", texts(&rows, "column_name"))
+            .int16("data_type", types.iter().map(|t| Some(t.data_type)))
+            .text("type_name", types.iter().map(|t| Some(t.type_name.as_str())))
+            .int32("column_size", types.iter().map(|t| Some(t.column_size)))
+            .int32("buffer_length", types.iter().map(|t| Some(t.buffer_length)))
+            .int16("decimal_digits", types.iter().map(|t| t.decimal_digits))
+            .int16("pseudo_column", rows.iter().map(|_| Some(SQL_PC_NOT_PSEUDO)))
+            .finish()
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
-// Procedures and privileges: Redwood has no user-defined procedures or functions, and no GRANT
-// (pg_class.relacl is always NULL), so these have no rows.
+// Procedures and privileges: Redwood has no user-defined procedures or functions (the contract
+// lists none), and no GRANT (pg_class.relacl is always NULL), so these have no rows.
 
 const PROCEDURES: &[&str] = &[
     "PROCEDURE_CAT",
@@ -966,10 +905,32 @@ const PROCEDURES: &[&str] = &[
     "PROCEDURE_TYPE",
 ];
 
+fn procedure_filter(catalog: Option<&str>, schema: Option<&str>, procedure: Option<&str>) -> Filter {
+    let kind = ArgumentKind { identifiers: false };
+    Filter {
+        catalog: catalog_name(catalog, false),
+        schema: pattern(schema, kind),
+        table: pattern(procedure, kind),
+        ..Filter::default()
+    }
+}
+
 pub(crate) fn procedures(catalog: Option<&str>, schema: Option<&str>, procedure: Option<&str>) -> CatalogQuery {
-    let _ = (catalog, schema, procedure);
-    // NUM_* are "reserved for future use" without a type: INTEGER, as psqlODBC gives them.
-    empty(PROCEDURES, &["varchar", "varchar", "varchar", "integer", "integer", "integer", "varchar", "smallint"])
+    let filter = procedure_filter(catalog, schema, procedure);
+    CatalogQuery::new(PROCEDURES, move |c| {
+        let rows = read(c.procedures(&filter))?;
+        // NUM_* are "reserved for future use" without a type: INTEGER, as psqlODBC gives them.
+        ResultBuilder::new()
+            .text("procedure_cat", texts(&rows, "procedure_catalog"))
+            .text("procedure_schem", texts(&rows, "procedure_schema"))
+            .text("procedure_name", texts(&rows, "procedure_name"))
+            .int32("num_input_params", nulls(&rows))
+            .int32("num_output_params", nulls(&rows))
+            .int32("num_result_sets", nulls(&rows))
+            .text("remarks", texts(&rows, "remarks"))
+            .int16("procedure_type", rows.iter().map(|r| small(r.int("procedure_type"))))
+            .finish()
+    })
 }
 
 const PROCEDURE_COLUMNS: &[&str] = &[
@@ -1000,23 +961,38 @@ pub(crate) fn procedure_columns(
     procedure: Option<&str>,
     column: Option<&str>,
 ) -> CatalogQuery {
-    let _ = (catalog, schema, procedure, column);
-    empty(
-        PROCEDURE_COLUMNS,
-        &[
-            "varchar", "varchar", "varchar", "varchar", "smallint", "smallint", "varchar", "integer", "integer",
-            "smallint", "smallint", "smallint", "varchar", "varchar", "smallint", "smallint", "integer", "integer",
-            "varchar",
-        ],
-    )
+    let mut filter = procedure_filter(catalog, schema, procedure);
+    filter.column = pattern(column, ArgumentKind { identifiers: false });
+    CatalogQuery::new(PROCEDURE_COLUMNS, move |c| {
+        let rows = read(c.procedure_columns(&filter))?;
+        let builder = ResultBuilder::new()
+            .text("procedure_cat", texts(&rows, "procedure_catalog"))
+            .text("procedure_schem", texts(&rows, "procedure_schema"))
+            .text("procedure_name", texts(&rows, "procedure_name"))
+            .text("column_name", texts(&rows, "column_name"))
+            .int16("column_type", rows.iter().map(|r| small(r.int("column_type"))));
+        described(builder, &rows)
+    })
 }
 
 const TABLE_PRIVILEGES: &[&str] =
     &["TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME", "GRANTOR", "GRANTEE", "PRIVILEGE", "IS_GRANTABLE"];
 
+/// No rows, with every column text.
+fn no_privileges(names: &'static [&'static str]) -> CatalogQuery {
+    CatalogQuery::new(names, move |_| {
+        names
+            .iter()
+            .fold(ResultBuilder::new(), |b, name| {
+                b.text(&name.to_ascii_lowercase(), std::iter::empty::<Option<&str>>())
+            })
+            .finish()
+    })
+}
+
 pub(crate) fn table_privileges(catalog: Option<&str>, schema: Option<&str>, table: Option<&str>) -> CatalogQuery {
     let _ = (catalog, schema, table);
-    empty(TABLE_PRIVILEGES, &["varchar"; 7])
+    no_privileges(TABLE_PRIVILEGES)
 }
 
 const COLUMN_PRIVILEGES: &[&str] =
@@ -1029,7 +1005,7 @@ pub(crate) fn column_privileges(
     column: Option<&str>,
 ) -> CatalogQuery {
     let _ = (catalog, schema, table, column);
-    empty(COLUMN_PRIVILEGES, &["varchar"; 8])
+    no_privileges(COLUMN_PRIVILEGES)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1057,139 +1033,65 @@ const TYPE_INFO: &[&str] = &[
     "INTERVAL_PRECISION",
 ];
 
-/// A type a Redwood table column can have, with what DDL needs beyond [`TYPES`].
-struct DdlType {
-    kind: ColumnKind,
-    /// The largest column size (CHAR/VARCHAR length, NUMERIC digits); `None`: the type's fixed
-    /// size.
-    max_size: Option<i32>,
-    create_params: Option<&'static str>,
-    /// (MINIMUM_SCALE, MAXIMUM_SCALE), where scale applies.
-    scales: Option<(i16, i16)>,
+/// The ODBC type of one of the contract's types (`pg_type.typname`).
+fn type_of_pg_name(typname: &str) -> &'static TypeRow {
+    TYPES.iter().find(|r| r.pg_names.contains(&typname)).unwrap_or_else(|| type_row(ColumnKind::Other))
 }
 
-/// What CREATE TABLE takes, with Redshift's limits (CHAR up to 4096 bytes, VARCHAR 65535,
-/// NUMERIC 38 digits with scale up to 37), in SQLGetTypeInfo's order: DATA_TYPE, then the
-/// closest match first (TIMESTAMP before TIMESTAMPTZ). Not here: TIME, INTERVAL and binary
-/// types, which Redwood's tables do not take yet.
-const DDL_TYPES: &[DdlType] = &[
-    DdlType { kind: ColumnKind::Boolean, max_size: None, create_params: None, scales: None },
-    DdlType { kind: ColumnKind::Bigint, max_size: None, create_params: None, scales: Some((0, 0)) },
-    DdlType { kind: ColumnKind::Char, max_size: Some(4096), create_params: Some("length"), scales: None },
-    DdlType {
-        kind: ColumnKind::Decimal,
-        max_size: Some(38),
-        create_params: Some("precision,scale"),
-        scales: Some((0, 37)),
-    },
-    DdlType { kind: ColumnKind::Integer, max_size: None, create_params: None, scales: Some((0, 0)) },
-    DdlType { kind: ColumnKind::Smallint, max_size: None, create_params: None, scales: Some((0, 0)) },
-    DdlType { kind: ColumnKind::Real, max_size: None, create_params: None, scales: None },
-    DdlType { kind: ColumnKind::Double, max_size: None, create_params: None, scales: None },
-    DdlType { kind: ColumnKind::Varchar, max_size: Some(65535), create_params: Some("length"), scales: None },
-    DdlType { kind: ColumnKind::Date, max_size: None, create_params: None, scales: None },
-    DdlType { kind: ColumnKind::Timestamp, max_size: None, create_params: None, scales: Some((6, 6)) },
-    DdlType { kind: ColumnKind::Timestamptz, max_size: None, create_params: None, scales: Some((6, 6)) },
-];
-
 /// The SQLGetTypeInfo rows for `data_type` (SQL_ALL_TYPES, 0: every type; ODBC 2's SQL_DATE,
-/// SQL_TIME and SQL_TIMESTAMP are read as their ODBC 3 types).
-fn type_info_rows(data_type: i16) -> Vec<&'static DdlType> {
+/// SQL_TIME and SQL_TIMESTAMP are read as their ODBC 3 types), in its order: DATA_TYPE, then the
+/// contract's (the closest match first: TIMESTAMP before TIMESTAMPTZ).
+fn type_info_rows(rows: Vec<MetadataRow>, data_type: i16) -> Vec<(&'static TypeRow, MetadataRow)> {
     let wanted = match data_type {
         SQL_DATE => SQL_TYPE_DATE,
         SQL_TIME => SQL_TYPE_TIME,
         SQL_TIMESTAMP => SQL_TYPE_TIMESTAMP,
         other => other,
     };
-    let mut rows: Vec<&DdlType> =
-        DDL_TYPES.iter().filter(|t| wanted == 0 || type_row(t.kind).sql_type == wanted).collect();
-    // Stable: the table's order breaks ties.
-    rows.sort_by_key(|t| type_row(t.kind).sql_type);
+    let mut rows: Vec<(&TypeRow, MetadataRow)> = rows
+        .into_iter()
+        .map(|r| (type_of_pg_name(&r.text("type_name").unwrap_or_default()), r))
+        .filter(|(t, _)| wanted == 0 || t.sql_type == wanted)
+        .collect();
+    // Stable: the contract's order breaks ties.
+    rows.sort_by_key(|(t, _)| t.sql_type);
     rows
-}
-
-/// A SQL string literal of one of our constants (none has a quote but the literal prefix).
-fn literal(text: Option<&str>) -> String {
-    match text {
-        Some(text) => format!("CAST('{}' AS varchar)", text.replace('\'', "''")),
-        None => "CAST(NULL AS varchar)".to_string(),
-    }
-}
-
-fn smallint(value: Option<i16>) -> String {
-    match value {
-        Some(v) => format!("CAST({v} AS smallint)"),
-        None => "CAST(NULL AS smallint)".to_string(),
-    }
-}
-
-fn integer(value: Option<i32>) -> String {
-    match value {
-        Some(v) => format!("CAST({v} AS integer)"),
-        None => "CAST(NULL AS integer)".to_string(),
-    }
-}
-
-/// One SQLGetTypeInfo row as a SELECT list, with its place in the order as `rank`.
-fn type_info_select(ddl: &DdlType, rank: usize) -> String {
-    let row = type_row(ddl.kind);
-    let numeric = row.radix != 0;
-    // Characters and datetimes are written in quotes.
-    let quoted = row.is_character() || row.datetime_sub != 0;
-    let quote = if quoted { Some("'") } else { None };
-    let size = ddl.max_size.unwrap_or(row.sizes(-1).0);
-    let columns = [
-        literal(Some(row.type_name)),
-        smallint(Some(row.sql_type)),
-        integer(Some(size)),
-        literal(quote),
-        literal(quote),
-        literal(ddl.create_params),
-        smallint(Some(1)), // SQL_NULLABLE
-        smallint(Some(i16::from(row.is_character()))),
-        smallint(Some(if row.is_character() { SQL_SEARCHABLE } else { SQL_PRED_BASIC })),
-        // Signed numbers; NULL for the others.
-        smallint(numeric.then_some(0)),
-        smallint(Some(0)),
-        smallint(numeric.then_some(0)),
-        literal(None),
-        smallint(ddl.scales.map(|s| s.0)),
-        smallint(ddl.scales.map(|s| s.1)),
-        smallint(Some(row.verbose_type())),
-        smallint((row.datetime_sub != 0).then_some(row.datetime_sub)),
-        integer(numeric.then_some(i32::from(row.radix))),
-        smallint(None),
-    ];
-    let labelled: Vec<String> =
-        columns.iter().zip(TYPE_INFO).map(|(sql, name)| format!("{sql} AS {}", name.to_ascii_lowercase())).collect();
-    format!("SELECT {}, {rank} AS rank", labelled.join(", "))
 }
 
 /// The types Redwood's tables take, for `data_type` (SQL_ALL_TYPES or one SQL type; no rows for
 /// a type Redwood lacks).
 pub(crate) fn type_info(data_type: i16) -> CatalogQuery {
-    let rows = type_info_rows(data_type);
-    if rows.is_empty() {
-        return empty(
-            TYPE_INFO,
-            &[
-                "varchar", "smallint", "integer", "varchar", "varchar", "varchar", "smallint", "smallint", "smallint",
-                "smallint", "smallint", "smallint", "varchar", "smallint", "smallint", "smallint", "smallint",
-                "integer", "smallint",
-            ],
-        );
-    }
-    let selects: Vec<String> = rows.iter().enumerate().map(|(rank, ddl)| type_info_select(ddl, rank)).collect();
-    let columns: Vec<String> = TYPE_INFO.iter().map(|name| format!("x.{}", name.to_ascii_lowercase())).collect();
-    // The join names a pg_catalog relation (parsed as PostgreSQL, like the other queries); the
-    // rank keeps the order UNION ALL does not promise.
-    let sql = format!(
-        "SELECT {} FROM ({}) AS x CROSS JOIN pg_catalog.pg_database d WHERE d.datname = current_database() \
-         ORDER BY x.rank",
-        columns.join(", "),
-        selects.join(" UNION ALL ")
-    );
-    CatalogQuery { sql, params: vec![], names: TYPE_INFO }
+    CatalogQuery::new(TYPE_INFO, move |c| {
+        let rows = type_info_rows(read(c.type_info())?, data_type);
+        let numeric = |t: &TypeRow| t.radix != 0;
+        // Characters and datetimes are written in quotes.
+        let quote = |t: &TypeRow| (t.is_character() || t.datetime_sub != 0).then_some("'");
+        ResultBuilder::new()
+            .text("type_name", rows.iter().map(|(t, _)| Some(t.type_name)))
+            .int16("data_type", rows.iter().map(|(t, _)| Some(t.sql_type)))
+            .int32("column_size", rows.iter().map(|(t, r)| Some(int(r.int("max_size")).unwrap_or(t.sizes(-1).0))))
+            .text("literal_prefix", rows.iter().map(|(t, _)| quote(t)))
+            .text("literal_suffix", rows.iter().map(|(t, _)| quote(t)))
+            .text("create_params", rows.iter().map(|(_, r)| r.text("create_params")))
+            .int16("nullable", rows.iter().map(|_| Some(1))) // SQL_NULLABLE
+            .int16("case_sensitive", rows.iter().map(|(t, _)| Some(i16::from(t.is_character()))))
+            .int16(
+                "searchable",
+                rows.iter().map(|(t, _)| Some(if t.is_character() { SQL_SEARCHABLE } else { SQL_PRED_BASIC })),
+            )
+            // Signed numbers; NULL for the others.
+            .int16("unsigned_attribute", rows.iter().map(|(t, _)| numeric(t).then_some(0)))
+            .int16("fixed_prec_scale", rows.iter().map(|_| Some(0)))
+            .int16("auto_unique_value", rows.iter().map(|(t, _)| numeric(t).then_some(0)))
+            .text("local_type_name", rows.iter().map(|_| None::<&str>))
+            .int16("minimum_scale", rows.iter().map(|(_, r)| small(r.int("minimum_scale"))))
+            .int16("maximum_scale", rows.iter().map(|(_, r)| small(r.int("maximum_scale"))))
+            .int16("sql_data_type", rows.iter().map(|(t, _)| Some(t.verbose_type())))
+            .int16("sql_datetime_sub", rows.iter().map(|(t, _)| (t.datetime_sub != 0).then_some(t.datetime_sub)))
+            .int32("num_prec_radix", rows.iter().map(|(t, _)| numeric(t).then_some(i32::from(t.radix))))
+            .int16("interval_precision", rows.iter().map(|_| None))
+            .finish()
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1200,16 +1102,6 @@ mod tests {
 
     const PATTERNS: ArgumentKind = ArgumentKind { identifiers: false };
     const IDENTIFIERS: ArgumentKind = ArgumentKind { identifiers: true };
-
-    fn texts(q: &CatalogQuery) -> Vec<String> {
-        q.params
-            .iter()
-            .map(|v| match v {
-                Value::Text(s) => s.clone(),
-                other => panic!("not text: {other:?}"),
-            })
-            .collect()
-    }
 
     #[test]
     fn table_types_are_parsed_quoted_or_not() {
@@ -1224,29 +1116,15 @@ mod tests {
     }
 
     #[test]
-    fn table_types_filter_uses_only_known_constants() {
-        let q = tables(None, None, None, Some("'VIEW', 'TABLE'; DROP TABLE t"), PATTERNS);
-        assert!(q.sql.contains("WHERE r.table_type IN ('VIEW')"), "{}", q.sql);
-        assert!(!q.sql.contains("DROP"));
-        let q = tables(None, None, None, Some("SYNONYM"), PATTERNS);
-        assert!(q.sql.contains(") r WHERE false"));
-        // Every listed type is one TABLE_TYPE gives.
-        for t in TABLE_TYPES {
-            assert!(TABLE_TYPE.contains(&format!("'{t}'")), "{t}");
-        }
-    }
-
-    #[test]
-    fn arguments_are_parameters() {
-        let q = tables(Some("dev"), Some("pub%"), Some("o'brien"), None, PATTERNS);
-        assert_eq!(texts(&q), vec!["dev", "pub%", "o'brien"]);
-        assert!(q.sql.contains("lower(current_database()) LIKE lower(CAST($1 AS varchar))"));
-        assert!(q.sql.contains("n.nspname LIKE $2") && q.sql.contains("c.relname LIKE $3"));
-        assert!(!q.sql.contains("o'brien"));
+    fn arguments_become_filters() {
         // NULL, "" and "%" catalogs do not filter; "" patterns match everything.
-        let q = columns(Some("%"), Some(""), None, Some("a\\_b"), PATTERNS);
-        assert_eq!(texts(&q), vec!["a\\_b"]);
-        assert!(q.sql.contains("a.attname LIKE $1"));
+        assert_eq!(catalog_name(Some("%"), true), Name::Any);
+        assert_eq!(catalog_name(Some("Dev"), true), Name::LikeIgnoringCase("Dev".into()));
+        assert_eq!(catalog_name(Some("Dev"), false), Name::EqualIgnoringCase("Dev".into()));
+        assert_eq!(pattern(Some(""), PATTERNS), Name::Any);
+        assert_eq!(pattern(Some("a\\_b"), PATTERNS), Name::Like("a\\_b".into()));
+        assert_eq!(schema_name(Some("")), Name::Any);
+        assert_eq!(table_filter(None, Some("s"), "t").table, Name::Equal("t".into()));
     }
 
     #[test]
@@ -1254,22 +1132,8 @@ mod tests {
         assert_eq!(identifier("  Sales "), "sales");
         assert_eq!(identifier("\"My \"\"T\"\"\""), "my \"t\"");
         assert_eq!(identifier("a_b%"), "a_b%");
-        let q = columns(None, Some("\"Public\""), Some("T1"), None, IDENTIFIERS);
-        assert_eq!(texts(&q), vec!["public", "t1"]);
-        assert!(q.sql.contains("n.nspname = $1") && q.sql.contains("c.relname = $2"));
-    }
-
-    #[test]
-    fn enumerations() {
-        let q = tables(Some("%"), Some(""), Some(""), None, PATTERNS);
-        assert!(q.sql.contains("pg_database") && q.params.is_empty());
-        let q = tables(Some(""), Some("%"), Some(""), None, PATTERNS);
-        assert!(q.sql.contains("n.nspname AS table_schem") && q.sql.contains("ORDER BY n.nspname"));
-        let q = tables(Some(""), Some(""), Some(""), Some("%"), PATTERNS);
-        assert!(q.sql.contains("('SYSTEM TABLE'), ('TABLE'), ('VIEW')"));
-        // Not an enumeration: table NULL.
-        let q = tables(Some(""), Some("%"), None, None, PATTERNS);
-        assert!(q.sql.contains("n.nspname LIKE $1"));
+        assert_eq!(pattern(Some("\"Public\""), IDENTIFIERS), Name::Equal("public".into()));
+        assert_eq!(pattern(Some("T1"), IDENTIFIERS), Name::Equal("t1".into()));
     }
 
     #[test]
@@ -1302,55 +1166,12 @@ mod tests {
             let o = sql_type_of(kind, -1, -1);
             assert_eq!((o.sql_type, o.column_size), (12, 65535));
         }
-        // Every kind has its own row.
+        // Every kind has its own row, and every type the contract lists has one.
         for row in TYPES {
             assert_eq!(type_row(row.kind).type_name, row.type_name);
         }
-    }
-
-    #[test]
-    fn columns_sql_comes_from_the_table() {
-        let t = type_columns("t.typname", "a.atttypmod");
-        assert!(t.data_type.contains("WHEN 'int4' THEN 4 ") && t.data_type.contains("WHEN 'bool' THEN -7 "));
-        assert!(t.data_type.ends_with("ELSE 12 END AS smallint)"));
-        assert!(t.type_name.contains("WHEN 'timestamptz' THEN 'timestamp with time zone'"));
-        assert!(t.type_name.ends_with("ELSE t.typname END"));
-        assert!(t
-            .decimal_digits
-            .contains("WHEN 'numeric' THEN CASE WHEN a.atttypmod > 4 THEN (a.atttypmod - 4) % 65536"));
-        assert!(t.char_octet_length.contains("WHEN 'int4' THEN NULL"));
-        assert_eq!(columns(None, None, None, None, PATTERNS).names.len(), 18);
-    }
-
-    #[test]
-    fn type_info_order_and_filter() {
-        let all: Vec<i16> = type_info_rows(0).iter().map(|t| type_row(t.kind).sql_type).collect();
-        let mut sorted = all.clone();
-        sorted.sort();
-        assert_eq!(all, sorted);
-        let timestamps: Vec<&str> =
-            type_info_rows(SQL_TYPE_TIMESTAMP).iter().map(|t| type_row(t.kind).type_name).collect();
-        assert_eq!(timestamps, vec!["timestamp", "timestamp with time zone"]);
-        assert_eq!(type_info_rows(SQL_TIMESTAMP).len(), 2);
-        assert!(type_info_rows(-4).is_empty());
-        let q = type_info(SQL_VARCHAR);
-        assert!(q.sql.contains("CAST('varchar' AS varchar) AS type_name") && q.sql.contains("CAST('''' AS varchar)"));
-        assert!(type_info(-4).sql.contains("WHERE false"));
-    }
-
-    #[test]
-    fn empty_results_have_every_column() {
-        for q in [
-            foreign_keys(None, None, Some("t"), None, None, None),
-            procedures(None, None, None),
-            procedure_columns(None, None, None, None),
-            table_privileges(None, None, None),
-            column_privileges(None, None, "t", None),
-            special_columns(2, None, None, "t", 0, 1),
-            type_info(-4),
-        ] {
-            let select = q.sql.split(" FROM ").next().unwrap_or("");
-            assert_eq!(select.matches(" AS ").count(), q.names.len() * 2, "{}", q.sql);
+        for t in redwood_core::client::TYPE_INFO {
+            assert_ne!(type_of_pg_name(t.type_name).kind, ColumnKind::Other, "{}", t.type_name);
         }
     }
 }

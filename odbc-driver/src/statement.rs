@@ -544,16 +544,14 @@ impl StmtState {
     }
 }
 
-/// Runs a catalog function's query; its result columns get ODBC's names.
+/// Runs a catalog function (the metadata contract's call and its projection); its result
+/// columns get ODBC's names.
 pub(crate) fn catalog_query(stmt: &Stmt, state: &mut StmtState, query: CatalogQuery) -> Result<()> {
     state.check_not_pending()?;
     state.close_cursor();
     state.prepared = None;
-    let result = run(stmt, state.attributes.query_timeout, |dbc| {
-        let connection = dbc.connection()?;
-        let statement = connection.prepare(&query.sql)?;
-        connection.execute_prepared(&statement, &query.params)
-    })?;
+    let run_query = query.run;
+    let result = run(stmt, state.attributes.query_timeout, |dbc| Ok(run_query(dbc.connection()?)?))?;
     state.take_result(result, Some(query.names));
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use redwood_core::arrow::array::RecordBatch;
 use redwood_core::arrow::compute::concat_batches;
-use redwood_core::client::{Connection, Options, QueryResult, Value};
+use redwood_core::client::{Connection, Filter, Name, Options, QueryResult, Value};
 use redwood_core::endpoint::{Endpoint, EndpointConfig};
 use redwood_core::{Database, MEMORY};
 use redwood_tests::{ADMIN_PASSWORD, ADMIN_USER};
@@ -132,9 +132,11 @@ async fn commands_parameters_errors_and_metadata_behave_alike() {
             assert_eq!(last.num_rows(), 1, "{mode}");
 
             // Metadata is the same SQL in both modes.
-            let (_, listed) = c.tables(Some("public"), Some("client%")).unwrap().collect().unwrap();
+            let filter = Filter { schema: Name::Equal("public".into()), table: Name::Like("client%".into()), ..Filter::default() };
+            let (_, listed) = c.tables(&filter).unwrap().collect().unwrap();
             assert_eq!(listed.iter().map(|b| b.num_rows()).sum::<usize>(), 1, "{mode}");
-            let (_, columns) = c.columns(None, Some("client_types"), None).unwrap().collect().unwrap();
+            let filter = Filter { table: Name::Equal("client_types".into()), ..Filter::default() };
+            let (_, columns) = c.columns(&filter).unwrap().collect().unwrap();
             assert_eq!(columns.iter().map(|b| b.num_rows()).sum::<usize>(), 12, "{mode}");
         }
     })

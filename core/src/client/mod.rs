@@ -17,11 +17,13 @@
 
 mod embedded;
 mod escapes;
+mod metadata;
 mod placeholders;
 mod remote;
 pub mod tls;
 
 pub use escapes::translate_escapes;
+pub use metadata::{renamed, Filter, MetadataRow, MetadataRows, Name, ResultBuilder, TypeInfo, TYPE_INFO};
 pub use placeholders::{numbered_placeholders, Numbered, ParamStyle};
 
 use crate::err;
@@ -535,41 +537,6 @@ impl Connection {
             Kind::Remote(c) => CancelKind::Remote(c.canceller()),
         };
         CancelHandle { kind }
-    }
-
-    /// Schemas: `schema_name`, `schema_owner`.
-    pub fn schemas(&mut self) -> Result<QueryResult> {
-        self.metadata("SELECT schema_name, schema_owner FROM information_schema.schemata ORDER BY schema_name", &[])
-    }
-
-    /// Tables and views whose schema and name match the LIKE patterns (`None`: any):
-    /// `table_schema`, `table_name`, `table_type` (`BASE TABLE` or `VIEW`).
-    pub fn tables(&mut self, schema: Option<&str>, table: Option<&str>) -> Result<QueryResult> {
-        self.metadata(
-            "SELECT table_schema, table_name, table_type FROM information_schema.tables \
-             WHERE table_schema LIKE $1 AND table_name LIKE $2 ORDER BY table_schema, table_name",
-            &[schema, table],
-        )
-    }
-
-    /// Columns of the matching tables: schema, table, name, position, type, nullability, length,
-    /// precision, scale, default.
-    pub fn columns(&mut self, schema: Option<&str>, table: Option<&str>, column: Option<&str>) -> Result<QueryResult> {
-        self.metadata(
-            "SELECT table_schema, table_name, column_name, ordinal_position, data_type, is_nullable, \
-             character_maximum_length, numeric_precision, numeric_scale, column_default \
-             FROM information_schema.columns \
-             WHERE table_schema LIKE $1 AND table_name LIKE $2 AND column_name LIKE $3 \
-             ORDER BY table_schema, table_name, ordinal_position",
-            &[schema, table, column],
-        )
-    }
-
-    /// Metadata is SQL over `information_schema`: one code path for both modes.
-    fn metadata(&mut self, sql: &str, patterns: &[Option<&str>]) -> Result<QueryResult> {
-        let statement = self.prepare(sql)?;
-        let params: Vec<Value> = patterns.iter().map(|p| Value::Text(p.unwrap_or("%").to_string())).collect();
-        self.execute_prepared(&statement, &params)
     }
 }
 

@@ -101,6 +101,12 @@ final class Native {
     /** The next rows (at most maxRows) as {@link Batch} decodes them, or null after the last. */
     static native Object[] nextBatch(long result, int maxRows) throws java.sql.SQLException;
 
+    /**
+     * Runs {@code DatabaseMetaData} method {@code call} (or {@code empty}) with its arguments (UTF-8 bytes,
+     * or null), as the client API's metadata contract answers it; returns a result handle.
+     */
+    static native long metadata(long connection, byte[] call, Object[] arguments) throws java.sql.SQLException;
+
     static native void freeResult(long result);
 
     /** Native objects alive (for tests of leaks). */
