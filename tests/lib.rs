@@ -219,7 +219,7 @@ impl TestDatabase {
     pub async fn connect(self: &Arc<Self>) -> Result<RedwoodDriver, TestError> {
         let connection = match self.mode {
             Mode::Embedded | Mode::Cluster => {
-                Connection::Embedded(self.db.lock().unwrap().as_ref().expect("database open").connect())
+                Connection::Embedded(Box::new(self.db.lock().unwrap().as_ref().expect("database open").connect()))
             }
             Mode::Endpoint => Connection::Remote(connect(self.server_address()).await?),
             Mode::Client => {
@@ -295,7 +295,7 @@ pub async fn connect(addr: SocketAddr) -> Result<tokio_postgres::Client, tokio_p
 }
 
 enum Connection {
-    Embedded(Session),
+    Embedded(Box<Session>),
     Remote(tokio_postgres::Client),
     Client(Box<ClientPair>),
 }

@@ -175,19 +175,19 @@ async fn misconfigured_nodes_are_refused_at_startup() {
         Database::open(dir.path().join(leader).to_str().unwrap(), config)
     };
 
-    let error = open("l1", addresses.clone(), "wrong-secret").err().expect("a wrong secret is refused");
+    let Err(error) = open("l1", addresses.clone(), "wrong-secret") else { panic!("a wrong secret is refused") };
     assert_eq!(error.sqlstate, "28000", "{}", error.message);
     assert!(error.message.contains("--cluster-secret"), "{}", error.message);
-    let error = open("l1", vec!["127.0.0.1:1".into()], CLUSTER_SECRET).err().expect("nothing listens there");
+    let Err(error) = open("l1", vec!["127.0.0.1:1".into()], CLUSTER_SECRET) else { panic!("nothing listens there") };
     assert_eq!(error.sqlstate, "08001", "{}", error.message);
 
     let leader = open("l1", addresses.clone(), CLUSTER_SECRET).expect("the first leader adopts the nodes");
     drop(leader);
     // Nodes listed in another order, or adopted by another cluster, are refused; nothing is touched.
     let swapped = vec![addresses[1].clone(), addresses[0].clone()];
-    let error = open("l1", swapped, CLUSTER_SECRET).err().expect("nodes out of order");
+    let Err(error) = open("l1", swapped, CLUSTER_SECRET) else { panic!("nodes out of order") };
     assert!(error.message.contains("listed as node"), "{}", error.message);
-    let error = open("l2", addresses.clone(), CLUSTER_SECRET).err().expect("nodes of another cluster");
+    let Err(error) = open("l2", addresses.clone(), CLUSTER_SECRET) else { panic!("nodes of another cluster") };
     assert!(error.message.contains("belongs to another cluster"), "{}", error.message);
     // A node with another slice count than the catalog records.
     let third = ComputeProcess::start(dir.path().join("node-3-slices"), 3).unwrap();
@@ -201,7 +201,9 @@ async fn misconfigured_nodes_are_refused_at_startup() {
     // An operator's CA on one side only: the leader cannot verify the node.
     let ca = std::sync::Arc::new(TestCa::create(&dir.path().join("tls")));
     let ca_node = ComputeProcess::start_on(dir.path().join("node-tls"), 2, "127.0.0.1:0", Some(ca.clone())).unwrap();
-    let error = open("l3", vec![ca_node.address.clone()], CLUSTER_SECRET).err().expect("keyed leader, node with a CA");
+    let Err(error) = open("l3", vec![ca_node.address.clone()], CLUSTER_SECRET) else {
+        panic!("keyed leader, node with a CA")
+    };
     assert_eq!(error.sqlstate, "28000", "{}", error.message);
     let with_ca = |leader: &str, compute: Vec<String>| {
         let config = Config {
@@ -212,10 +214,10 @@ async fn misconfigured_nodes_are_refused_at_startup() {
         };
         Database::open(dir.path().join(leader).to_str().unwrap(), config)
     };
-    let error = with_ca("l4", addresses).err().expect("leader with a CA, keyed nodes");
+    let Err(error) = with_ca("l4", addresses) else { panic!("leader with a CA, keyed nodes") };
     assert_eq!(error.sqlstate, "28000", "{}", error.message);
     with_ca("l5", vec![ca_node.address.clone()]).expect("both sides with the CA");
     // A plain HTTP/2 address is refused before anything is sent.
-    let error = open("l6", vec![format!("http://{}", ca_node.address)], CLUSTER_SECRET).err().expect("http");
+    let Err(error) = open("l6", vec![format!("http://{}", ca_node.address)], CLUSTER_SECRET) else { panic!("http") };
     assert_eq!(error.sqlstate, "22023", "{}", error.message);
 }

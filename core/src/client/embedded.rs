@@ -150,7 +150,7 @@ impl EmbeddedConnection {
                 .map(|t| t.as_ref().map(crate::endpoint::encode::wire_arrow_type))
                 .collect(),
             columns: description.columns.map(|schema| client_schema(&schema)),
-            inner: StatementKind::Embedded(prepared, description.params),
+            inner: StatementKind::Embedded(Box::new(prepared), description.params),
         })
     }
 

@@ -412,7 +412,7 @@ pub struct Statement {
 
 enum StatementKind {
     /// With its parameters' types as described.
-    Embedded(crate::Prepared, Vec<Option<DataType>>),
+    Embedded(Box<crate::Prepared>, Vec<Option<DataType>>),
     Remote(tokio_postgres::Statement),
 }
 
