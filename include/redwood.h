@@ -82,9 +82,15 @@ typedef enum redwood_status {
 } redwood_status;
 
 /**
- * The type of a result column.
+ * The SQL type of a result column, as every face reports it (C's `redwood_type`, ODBC's and
+ * JDBC's SQL types, Python's type codes). The discriminants are the codes the C ABI and the JDBC
+ * driver send: append new kinds, never renumber.
  */
-typedef enum redwood_type {
+enum redwood_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   REDWOOD_TYPE_BOOLEAN = 0,
   REDWOOD_TYPE_SMALLINT = 1,
   REDWOOD_TYPE_INTEGER = 2,
@@ -115,7 +121,14 @@ typedef enum redwood_type {
   REDWOOD_TYPE_BYTEA = 15,
   REDWOOD_TYPE_ARRAY = 16,
   REDWOOD_TYPE_OTHER = 17,
-} redwood_type;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum redwood_type redwood_type;
+#else
+typedef int32_t redwood_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * Cancels the running query of the connection it was made from; usable from any thread.
@@ -290,7 +303,7 @@ enum redwood_status redwood_result_column_count(const struct redwood_result *res
 enum redwood_status redwood_result_column(struct redwood_result *result,
                                           size_t column,
                                           const char **name,
-                                          enum redwood_type *column_type,
+                                          redwood_type *column_type,
                                           int32_t *precision,
                                           int32_t *scale,
                                           bool *nullable);

@@ -31,34 +31,6 @@ pub enum RedwoodStatus {
     InvalidArgument = 3,
 }
 
-/// The type of a result column.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RedwoodType {
-    Boolean = 0,
-    Smallint = 1,
-    Integer = 2,
-    Bigint = 3,
-    Real = 4,
-    Double = 5,
-    /// NUMERIC(precision, scale).
-    Decimal = 6,
-    /// CHARACTER VARYING(precision).
-    Varchar = 7,
-    /// CHARACTER(precision).
-    Char = 8,
-    /// Text of no declared length.
-    Text = 9,
-    Date = 10,
-    Timestamp = 11,
-    Timestamptz = 12,
-    Time = 13,
-    Interval = 14,
-    Bytea = 15,
-    Array = 16,
-    Other = 17,
-}
-
 /// An error as a handle keeps it.
 #[derive(Default)]
 struct ErrorSlot {
@@ -225,32 +197,6 @@ impl QueryResult {
             )));
         }
         Ok((array, row))
-    }
-}
-
-impl From<client::ColumnKind> for RedwoodType {
-    fn from(kind: client::ColumnKind) -> RedwoodType {
-        use client::ColumnKind as Kind;
-        match kind {
-            Kind::Boolean => RedwoodType::Boolean,
-            Kind::Smallint => RedwoodType::Smallint,
-            Kind::Integer => RedwoodType::Integer,
-            Kind::Bigint => RedwoodType::Bigint,
-            Kind::Real => RedwoodType::Real,
-            Kind::Double => RedwoodType::Double,
-            Kind::Decimal => RedwoodType::Decimal,
-            Kind::Varchar => RedwoodType::Varchar,
-            Kind::Char => RedwoodType::Char,
-            Kind::Text => RedwoodType::Text,
-            Kind::Date => RedwoodType::Date,
-            Kind::Timestamp => RedwoodType::Timestamp,
-            Kind::Timestamptz => RedwoodType::Timestamptz,
-            Kind::Time => RedwoodType::Time,
-            Kind::Interval => RedwoodType::Interval,
-            Kind::Bytea => RedwoodType::Bytea,
-            Kind::Array => RedwoodType::Array,
-            Kind::Other => RedwoodType::Other,
-        }
     }
 }
 
@@ -610,7 +556,7 @@ pub unsafe extern "C" fn redwood_result_column(
     result: *mut QueryResult,
     column: usize,
     name: *mut *const c_char,
-    column_type: *mut RedwoodType,
+    column_type: *mut client::ColumnKind,
     precision: *mut i32,
     scale: *mut i32,
     nullable: *mut bool,
@@ -629,7 +575,7 @@ pub unsafe extern "C" fn redwood_result_column(
         };
         let described = client::ColumnType::of(&field);
         put(name, result.names[column].as_ptr());
-        put(column_type, described.kind.into());
+        put(column_type, described.kind);
         put(precision, described.precision);
         put(scale, described.scale);
         put(nullable, field.is_nullable());
