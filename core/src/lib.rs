@@ -33,6 +33,7 @@ pub mod load;
 pub mod runtime;
 pub mod sql;
 pub mod storage;
+pub mod sync;
 pub mod types;
 
 pub use catalog::ClusterLayout;

@@ -15,7 +15,6 @@ use redwood_core::err;
 use redwood_core::error::Error;
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// What a call did.
 #[repr(C)]
@@ -63,8 +62,8 @@ fn set_last_error(error: &Error) {
 
 /// Runs an exported function's body: a panic becomes an error status, never an unwind into C.
 fn guard(body: impl FnOnce() -> RedwoodStatus) -> RedwoodStatus {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
-        set_last_error(&err!(INTERNAL_ERROR, "internal error in Redwood (a bug): the call was abandoned"));
+    client::catch_panic(body).unwrap_or_else(|panic| {
+        set_last_error(&panic);
         RedwoodStatus::Error
     })
 }

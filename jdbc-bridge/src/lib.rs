@@ -20,10 +20,10 @@ use redwood_core::arrow::datatypes::{
     Time64MicrosecondType, TimeUnit, TimestampMicrosecondType,
 };
 use redwood_core::client::{
-    self, CancelHandle, ColumnType, Connection, Options, ParamStyle, QueryResult, Statement, Value,
+    self, catch_panic, CancelHandle, ColumnType, Connection, Options, ParamStyle, QueryResult, Statement, Value,
 };
+use redwood_core::sync::lock;
 use redwood_core::{err, Error};
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 
@@ -76,29 +76,24 @@ fn throw_sql(env: &mut JNIEnv, state: &str, message: &str) {
 /// Runs an entry point's body: its error or panic becomes a pending Java exception and the
 /// function returns `fallback`.
 fn entry<'local, T>(env: &mut JNIEnv<'local>, fallback: T, body: impl FnOnce(&mut JNIEnv<'local>) -> Result<T>) -> T {
-    match std::panic::catch_unwind(AssertUnwindSafe(|| body(env))) {
-        Ok(Ok(value)) => value,
-        Ok(Err(Failure::Sql(error))) => {
-            throw_sql(env, error.sqlstate, &error.message);
-            fallback
+    let failure = match catch_panic(|| body(env)) {
+        Ok(Ok(value)) => return value,
+        Ok(Err(failure)) => failure,
+        Err(panic) => {
+            // What the body left pending, if anything, is not the error to report.
+            let _ = env.exception_clear();
+            Failure::Sql(panic)
         }
-        Ok(Err(Failure::Jni(error))) => {
+    };
+    match failure {
+        Failure::Sql(error) => throw_sql(env, error.sqlstate, &error.message),
+        Failure::Jni(error) => {
             if !env.exception_check().unwrap_or(true) {
                 throw_sql(env, "XX000", &format!("internal error in the JDBC driver's native library: {error}"));
             }
-            fallback
-        }
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            let _ = env.exception_clear();
-            throw_sql(env, "XX000", &format!("internal error in the JDBC driver's native library: {what}"));
-            fallback
         }
     }
+    fallback
 }
 
 fn into_handle<T>(value: T) -> jlong {
@@ -121,11 +116,6 @@ fn free_handle<T>(handle: jlong) {
         drop(unsafe { Box::from_raw(handle as *mut T) });
         LIVE_OBJECTS.fetch_sub(1, Ordering::Relaxed);
     }
-}
-
-/// A lock that a panic elsewhere does not poison for good (the object stays usable).
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 type ConnectionHandle = Mutex<Connection>;

@@ -4,10 +4,11 @@
 use crate::connection::DbcState;
 use crate::statement::StmtState;
 use odbc_sys::SqlReturn;
+use redwood_core::client::catch_panic;
+pub(crate) use redwood_core::sync::lock;
 use redwood_core::Error;
 use std::collections::BTreeMap;
 use std::ffi::c_void;
-use std::panic::AssertUnwindSafe;
 use std::sync::{Mutex, MutexGuard};
 
 /// The type of a live handle.
@@ -25,12 +26,6 @@ static LIVE: Mutex<BTreeMap<usize, Tag>> = Mutex::new(BTreeMap::new());
 
 fn live() -> MutexGuard<'static, BTreeMap<usize, Tag>> {
     lock(&LIVE)
-}
-
-/// A mutex's guard, also after a panic elsewhere (every entry point catches panics; the state
-/// they leave is still the driver's to report on).
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn register<H: Handle>(handle: Box<H>) -> *mut c_void {
@@ -215,18 +210,7 @@ pub(crate) fn entry<H: Handle>(raw: *mut c_void, body: impl FnOnce(&H) -> Result
     };
     // SQL_DIAG_ROW_COUNT outlives the call that set it: SQLGetDiagField reads it after SQLExecute.
     handle.diag().lock().records.clear();
-    let outcome = match std::panic::catch_unwind(AssertUnwindSafe(|| body(handle))) {
-        Ok(outcome) => outcome,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(Error::new("HY000", format!("internal error in the Redwood ODBC driver: {what}")))
-        }
-    };
-    let code = match outcome {
+    let code = match catch_panic(|| body(handle)).and_then(|outcome| outcome) {
         Ok(SqlReturn::SUCCESS) if handle.diag().has_records() => SqlReturn::SUCCESS_WITH_INFO,
         Ok(code) => code,
         Err(error) => {

@@ -18,12 +18,14 @@
 mod column_kind;
 mod embedded;
 mod escapes;
+mod guard;
 mod placeholders;
 mod remote;
 pub mod tls;
 
 pub use column_kind::ColumnKind;
 pub use escapes::translate_escapes;
+pub use guard::catch_panic;
 pub use placeholders::{numbered_placeholders, Numbered, ParamStyle};
 
 use crate::err;
