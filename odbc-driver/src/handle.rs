@@ -106,12 +106,15 @@ pub(crate) struct Stmt {
     pub descriptors: [u32; 4],
 }
 
-// Handles are used from any thread (the ODBC rule: one thread at a time per handle, SQLCancel
-// from any); everything mutable is behind a mutex and the raw parent pointers outlive the child
-// (freeing a parent with children is refused).
+// SAFETY: handles are used from any thread (the ODBC rule: one thread at a time per
+// handle, SQLCancel from any); everything mutable is behind a mutex and the raw parent pointers
+// outlive the child (freeing a parent with children is refused).
 unsafe impl Send for Dbc {}
+// SAFETY: as above.
 unsafe impl Sync for Dbc {}
+// SAFETY: as above.
 unsafe impl Send for Stmt {}
+// SAFETY: as above.
 unsafe impl Sync for Stmt {}
 
 /// A handle type: how to recognise one behind a `void *`.
@@ -125,7 +128,9 @@ pub(crate) trait Handle: Sized {
     /// The handle is not freed while the reference is used (the ODBC rule: no call frees a
     /// handle another call is using).
     unsafe fn from_raw<'a>(raw: *mut c_void) -> Option<&'a Self> {
-        (live().get(&(raw as usize)) == Some(&Self::TAG)).then(|| &*(raw as *const Self))
+        // SAFETY: a live handle of this type is a `Self` made by `register`, not freed during the
+        // use (the caller's guarantee).
+        (live().get(&(raw as usize)) == Some(&Self::TAG)).then(|| unsafe { &*(raw as *const Self) })
     }
 }
 
@@ -196,7 +201,9 @@ impl Stmt {
 /// `raw` is not used by another thread.
 pub(crate) unsafe fn free<H: Handle>(raw: *mut c_void) {
     if live().remove(&(raw as usize)) == Some(H::TAG) {
-        drop(Box::from_raw(raw as *mut H));
+        // SAFETY: it was live, so made by `register` from a `Box<H>`; removed from `LIVE`, it can
+        // be neither found nor freed again, and no other thread uses it (the caller's guarantee).
+        drop(unsafe { Box::from_raw(raw as *mut H) });
     }
 }
 

@@ -9,7 +9,7 @@
 //! functions are in `api`, by area; those with strings are exported twice, ANSI (UTF-8) and wide
 //! (UTF-16), from one body (`ansi_and_wide!`).
 
-#![allow(clippy::missing_safety_doc, clippy::too_many_arguments, non_snake_case)]
+#![allow(clippy::too_many_arguments, non_snake_case)]
 
 /// An error with an ODBC (or PostgreSQL) SQLSTATE.
 macro_rules! odbc_error {
