@@ -82,9 +82,15 @@ typedef enum redwood_status {
 } redwood_status;
 
 /**
- * The type of a result column.
+ * The SQL type of a result column, as every face reports it (C's `redwood_type`, ODBC's and
+ * JDBC's SQL types, Python's type codes). The discriminants are the codes the C ABI and the JDBC
+ * driver send: append new kinds, never renumber.
  */
-typedef enum redwood_type {
+enum redwood_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   REDWOOD_TYPE_BOOLEAN = 0,
   REDWOOD_TYPE_SMALLINT = 1,
   REDWOOD_TYPE_INTEGER = 2,
@@ -115,7 +121,14 @@ typedef enum redwood_type {
   REDWOOD_TYPE_BYTEA = 15,
   REDWOOD_TYPE_ARRAY = 16,
   REDWOOD_TYPE_OTHER = 17,
-} redwood_type;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum redwood_type redwood_type;
+#else
+typedef int32_t redwood_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * Cancels the running query of the connection it was made from; usable from any thread.
@@ -156,6 +169,9 @@ const char *redwood_last_error_message(void);
  * `redwood://user:password@host:port/database` (also `postgres://`); `user` and `password`
  * (may be NULL) fill in what the URL leaves out. On failure `*out` is NULL and
  * `redwood_last_error_*` say why.
+ *
+ * # Safety
+ * Each string is NULL or NUL-terminated; `out` is NULL or valid for writing one value.
  */
 enum redwood_status redwood_open(const char *target,
                                  const char *user,
@@ -165,22 +181,36 @@ enum redwood_status redwood_open(const char *target,
 /**
  * Closes a connection and sets `*connection` to NULL (NULL or an already closed one: no-op).
  * Its statements and results stay valid until freed.
+ *
+ * # Safety
+ * `connection` is NULL or points to NULL or to a connection from `redwood_open`, used by no other
+ * thread.
  */
 enum redwood_status redwood_close(struct redwood_connection **connection);
 
 /**
  * The SQLSTATE of the connection's last failure ("" after a success).
+ *
+ * # Safety
+ * `connection` is NULL or a connection from `redwood_open` that is not closed.
  */
 const char *redwood_connection_sqlstate(const struct redwood_connection *connection);
 
 /**
  * The message of the connection's last failure ("" after a success).
+ *
+ * # Safety
+ * `connection` is NULL or a connection from `redwood_open` that is not closed.
  */
 const char *redwood_connection_error_message(const struct redwood_connection *connection);
 
 /**
  * Runs SQL (one statement, or several: the last one's result). `out` may be NULL to discard
  * the result; else free it with `redwood_result_free`.
+ *
+ * # Safety
+ * `connection` is NULL or a connection from `redwood_open` that is not closed; `sql` is NULL or
+ * NUL-terminated; `out` is NULL or valid for writing one value.
  */
 enum redwood_status redwood_execute(struct redwood_connection *connection,
                                     const char *sql,
@@ -188,6 +218,10 @@ enum redwood_status redwood_execute(struct redwood_connection *connection,
 
 /**
  * Prepares one statement with `$1`, `$2`, … parameters; free it with `redwood_statement_free`.
+ *
+ * # Safety
+ * `connection` is NULL or a connection from `redwood_open` that is not closed; `sql` is NULL or
+ * NUL-terminated; `out` is NULL or valid for writing one value.
  */
 enum redwood_status redwood_prepare(struct redwood_connection *connection,
                                     const char *sql,
@@ -195,38 +229,73 @@ enum redwood_status redwood_prepare(struct redwood_connection *connection,
 
 /**
  * Frees a statement and sets `*statement` to NULL.
+ *
+ * # Safety
+ * `statement` is NULL or points to NULL or to a statement from `redwood_prepare`, used by no other
+ * thread.
  */
 enum redwood_status redwood_statement_free(struct redwood_statement **statement);
 
 /**
  * The number of `$n` parameters.
+ *
+ * # Safety
+ * `statement` is NULL or a statement from `redwood_prepare` that is not freed; `out` is NULL or
+ * valid for writing one value.
  */
 enum redwood_status redwood_statement_param_count(const struct redwood_statement *statement,
                                                   size_t *out);
 
 /**
  * The SQLSTATE of the statement's last failure (a bind out of range, a bad value).
+ *
+ * # Safety
+ * `statement` is NULL or a statement from `redwood_prepare` that is not freed.
  */
 const char *redwood_statement_sqlstate(const struct redwood_statement *statement);
 
+/**
+ * # Safety
+ * `statement` is NULL or a statement from `redwood_prepare` that is not freed.
+ */
 const char *redwood_statement_error_message(const struct redwood_statement *statement);
 
+/**
+ * # Safety
+ * `statement` is NULL or a statement from `redwood_prepare` that is not freed.
+ */
 enum redwood_status redwood_bind_null(struct redwood_statement *statement, size_t index);
 
+/**
+ * # Safety
+ * `statement` is NULL or a statement from `redwood_prepare` that is not freed.
+ */
 enum redwood_status redwood_bind_bool(struct redwood_statement *statement,
                                       size_t index,
                                       bool value);
 
+/**
+ * # Safety
+ * `statement` is NULL or a statement from `redwood_prepare` that is not freed.
+ */
 enum redwood_status redwood_bind_int64(struct redwood_statement *statement,
                                        size_t index,
                                        int64_t value);
 
+/**
+ * # Safety
+ * `statement` is NULL or a statement from `redwood_prepare` that is not freed.
+ */
 enum redwood_status redwood_bind_double(struct redwood_statement *statement,
                                         size_t index,
                                         double value);
 
 /**
  * Binds text (UTF-8, NUL-terminated).
+ *
+ * # Safety
+ * `statement` is NULL or a statement from `redwood_prepare` that is not freed; `value` is NULL or
+ * NUL-terminated.
  */
 enum redwood_status redwood_bind_text(struct redwood_statement *statement,
                                       size_t index,
@@ -234,6 +303,10 @@ enum redwood_status redwood_bind_text(struct redwood_statement *statement,
 
 /**
  * Binds a decimal number written out (`"-12.50"`), exactly.
+ *
+ * # Safety
+ * `statement` is NULL or a statement from `redwood_prepare` that is not freed; `value` is NULL or
+ * NUL-terminated.
  */
 enum redwood_status redwood_bind_decimal(struct redwood_statement *statement,
                                          size_t index,
@@ -241,6 +314,9 @@ enum redwood_status redwood_bind_decimal(struct redwood_statement *statement,
 
 /**
  * Binds a date: days since 1970-01-01.
+ *
+ * # Safety
+ * `statement` is NULL or a statement from `redwood_prepare` that is not freed.
  */
 enum redwood_status redwood_bind_date(struct redwood_statement *statement,
                                       size_t index,
@@ -248,6 +324,9 @@ enum redwood_status redwood_bind_date(struct redwood_statement *statement,
 
 /**
  * Binds a timestamp: microseconds since 1970-01-01 00:00:00.
+ *
+ * # Safety
+ * `statement` is NULL or a statement from `redwood_prepare` that is not freed.
  */
 enum redwood_status redwood_bind_timestamp(struct redwood_statement *statement,
                                            size_t index,
@@ -255,6 +334,11 @@ enum redwood_status redwood_bind_timestamp(struct redwood_statement *statement,
 
 /**
  * Runs a prepared statement with the values bound so far (unbound parameters are NULL).
+ *
+ * # Safety
+ * `connection` is NULL or a connection from `redwood_open` that is not closed; `statement` is NULL
+ * or a statement from `redwood_prepare` that is not freed; `out` is NULL or valid for writing one
+ * value.
  */
 enum redwood_status redwood_execute_prepared(struct redwood_connection *connection,
                                              const struct redwood_statement *statement,
@@ -262,16 +346,33 @@ enum redwood_status redwood_execute_prepared(struct redwood_connection *connecti
 
 /**
  * Frees a result and sets `*result` to NULL.
+ *
+ * # Safety
+ * `result` is NULL or points to NULL or to a result, used by no other thread.
  */
 enum redwood_status redwood_result_free(struct redwood_result **result);
 
+/**
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed.
+ */
 const char *redwood_result_sqlstate(const struct redwood_result *result);
 
+/**
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed.
+ */
 const char *redwood_result_error_message(const struct redwood_result *result);
 
 /**
  * The command tag (`INSERT 0 5`, `CREATE TABLE`; `SELECT` for rows) and the rows a command
  * affected (-1 when it counts none, and for rows).
+ *
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; `tag` and `rows_affected` are NULL or valid for writing one value.
  */
 enum redwood_status redwood_result_command(const struct redwood_result *result,
                                            const char **tag,
@@ -279,6 +380,10 @@ enum redwood_status redwood_result_command(const struct redwood_result *result,
 
 /**
  * The number of result columns (0 for a command).
+ *
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; `out` is NULL or valid for writing one value.
  */
 enum redwood_status redwood_result_column_count(const struct redwood_result *result, size_t *out);
 
@@ -286,11 +391,15 @@ enum redwood_status redwood_result_column_count(const struct redwood_result *res
  * Column `column` (0-based): its name, type, precision (decimal digits, or the length of
  * CHAR/VARCHAR; -1 when it has none), scale (-1 when none) and whether it may hold NULLs. Any
  * out pointer may be NULL.
+ *
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; each out pointer is NULL or valid for writing one value.
  */
 enum redwood_status redwood_result_column(struct redwood_result *result,
                                           size_t column,
                                           const char **name,
-                                          enum redwood_type *column_type,
+                                          redwood_type *column_type,
                                           int32_t *precision,
                                           int32_t *scale,
                                           bool *nullable);
@@ -299,17 +408,30 @@ enum redwood_status redwood_result_column(struct redwood_result *result,
  * Makes the next batch of rows current: `REDWOOD_STATUS_OK` with its row count in `*rows`,
  * `REDWOOD_STATUS_DONE` after the last (and for a command), or an error that arose while the
  * rows were produced.
+ *
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; `rows` is NULL or valid for writing one value.
  */
 enum redwood_status redwood_result_next_batch(struct redwood_result *result, size_t *rows);
 
 /**
  * Whether a value of the current batch is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; `out` is NULL or valid for writing one value.
  */
 enum redwood_status redwood_result_is_null(struct redwood_result *result,
                                            size_t column,
                                            size_t row,
                                            bool *out);
 
+/**
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; `out` is NULL or valid for writing one value.
+ */
 enum redwood_status redwood_result_get_bool(struct redwood_result *result,
                                             size_t column,
                                             size_t row,
@@ -317,6 +439,10 @@ enum redwood_status redwood_result_get_bool(struct redwood_result *result,
 
 /**
  * An integer of any width.
+ *
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; `out` is NULL or valid for writing one value.
  */
 enum redwood_status redwood_result_get_int64(struct redwood_result *result,
                                              size_t column,
@@ -325,6 +451,10 @@ enum redwood_status redwood_result_get_int64(struct redwood_result *result,
 
 /**
  * A number of any kind (decimals rounded to the nearest double).
+ *
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; `out` is NULL or valid for writing one value.
  */
 enum redwood_status redwood_result_get_double(struct redwood_result *result,
                                               size_t column,
@@ -333,6 +463,10 @@ enum redwood_status redwood_result_get_double(struct redwood_result *result,
 
 /**
  * A date: days since 1970-01-01.
+ *
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; `out` is NULL or valid for writing one value.
  */
 enum redwood_status redwood_result_get_date(struct redwood_result *result,
                                             size_t column,
@@ -341,6 +475,10 @@ enum redwood_status redwood_result_get_date(struct redwood_result *result,
 
 /**
  * A timestamp: microseconds since 1970-01-01 00:00:00 (UTC for TIMESTAMPTZ).
+ *
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; `out` is NULL or valid for writing one value.
  */
 enum redwood_status redwood_result_get_timestamp(struct redwood_result *result,
                                                  size_t column,
@@ -350,6 +488,10 @@ enum redwood_status redwood_result_get_timestamp(struct redwood_result *result,
 /**
  * Any value as PostgreSQL's text form (decimals exactly, TIMESTAMPTZ in UTC): `*out` is NULL for
  * NULL, else valid until the next call on the result.
+ *
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; `out` is NULL or valid for writing one value.
  */
 enum redwood_status redwood_result_get_text(struct redwood_result *result,
                                             size_t column,
@@ -359,6 +501,11 @@ enum redwood_status redwood_result_get_text(struct redwood_result *result,
 /**
  * The rows not yet read, as an Arrow C stream (`*out` is then the caller's to release): zero-copy
  * for consumers such as pyarrow, DuckDB or nanoarrow. The result has no rows left afterwards.
+ *
+ * # Safety
+ * `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+ * freed; `out` is NULL or valid for writing a `struct ArrowArrayStream` (whatever it held is
+ * overwritten, not released).
  */
 enum redwood_status redwood_result_arrow_stream(struct redwood_result *result,
                                                 struct ArrowArrayStream *out);
@@ -366,15 +513,26 @@ enum redwood_status redwood_result_arrow_stream(struct redwood_result *result,
 /**
  * A handle that cancels the query `connection` is running, from any thread; free it with
  * `redwood_cancel_handle_free` (it may outlive the connection).
+ *
+ * # Safety
+ * `connection` is NULL or a connection from `redwood_open` that is not closed; `out` is NULL or
+ * valid for writing one value.
  */
 enum redwood_status redwood_cancel_handle_new(const struct redwood_connection *connection,
                                               struct redwood_cancel_handle **out);
 
 /**
  * Cancels the running query, if any: it fails with SQLSTATE 57014.
+ *
+ * # Safety
+ * `handle` is NULL or a cancel handle from `redwood_cancel_handle_new` that is not freed.
  */
 enum redwood_status redwood_cancel(const struct redwood_cancel_handle *handle);
 
+/**
+ * # Safety
+ * `handle` is NULL or points to NULL or to a cancel handle, used by no other thread.
+ */
 enum redwood_status redwood_cancel_handle_free(struct redwood_cancel_handle **handle);
 
 #ifdef __cplusplus

@@ -9,7 +9,7 @@
 
 /// Each layer's top-level modules (`err` is the error macro, exported at the crate root).
 pub const LAYERS: &[&[&str]] = &[
-    &["error", "err", "types", "runtime"],
+    &["error", "err", "types", "runtime", "sync"],
     &["net"],
     &["catalog", "storage"],
     &["sql"],

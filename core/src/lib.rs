@@ -24,6 +24,7 @@
 //! - [`error`]: the one error type, with a SQLSTATE on every failure a user can see.
 //! - [`types`]: Redshift column types and the Arrow types they map to.
 //! - [`runtime`]: waiting for async work from synchronous callers (the client API's runtime).
+//! - [`sync`]: locks taken one way: a lock poisoned by a panic is recovered, never propagated.
 //! - [`net`]: the cluster's network: the leader–compute node protocol and its TLS channels.
 //! - [`catalog`]: schemas, tables, distribution, sort keys, segment manifest, users and grants;
 //!   immutable snapshots, persisted in SQLite.
@@ -50,6 +51,7 @@ pub mod net;
 pub mod runtime;
 pub mod sql;
 pub mod storage;
+pub mod sync;
 pub mod types;
 
 pub use catalog::ClusterLayout;

@@ -2,8 +2,6 @@
 //! from this file by cbindgen. Every exported function catches panics, checks its handles and
 //! strings, and reports failures as a status with the SQLSTATE and message kept on the handle.
 
-#![allow(clippy::missing_safety_doc)]
-
 use redwood_core::arrow::array::{Array, AsArray, RecordBatch};
 use redwood_core::arrow::datatypes::{
     DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, SchemaRef,
@@ -15,7 +13,6 @@ use redwood_core::err;
 use redwood_core::error::Error;
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// What a call did.
 #[repr(C)]
@@ -29,34 +26,6 @@ pub enum RedwoodStatus {
     /// A NULL handle or string, invalid UTF-8, a column or row out of range, a value read as a
     /// type it does not have.
     InvalidArgument = 3,
-}
-
-/// The type of a result column.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RedwoodType {
-    Boolean = 0,
-    Smallint = 1,
-    Integer = 2,
-    Bigint = 3,
-    Real = 4,
-    Double = 5,
-    /// NUMERIC(precision, scale).
-    Decimal = 6,
-    /// CHARACTER VARYING(precision).
-    Varchar = 7,
-    /// CHARACTER(precision).
-    Char = 8,
-    /// Text of no declared length.
-    Text = 9,
-    Date = 10,
-    Timestamp = 11,
-    Timestamptz = 12,
-    Time = 13,
-    Interval = 14,
-    Bytea = 15,
-    Array = 16,
-    Other = 17,
 }
 
 /// An error as a handle keeps it.
@@ -91,8 +60,8 @@ fn set_last_error(error: &Error) {
 
 /// Runs an exported function's body: a panic becomes an error status, never an unwind into C.
 fn guard(body: impl FnOnce() -> RedwoodStatus) -> RedwoodStatus {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
-        set_last_error(&err!(INTERNAL_ERROR, "internal error in Redwood (a bug): the call was abandoned"));
+    client::catch_panic(body).unwrap_or_else(|panic| {
+        set_last_error(&panic);
         RedwoodStatus::Error
     })
 }
@@ -120,18 +89,26 @@ fn rejected(error: Error) -> Failure {
 }
 
 /// A C string argument as UTF-8.
+///
+/// # Safety
+/// `value` is NULL or NUL-terminated, and outlives `'a`.
 unsafe fn arg<'a>(value: *const c_char, name: &str) -> Result<&'a str, Failure> {
     if value.is_null() {
         return Err(rejected(err!(INVALID_PARAMETER_VALUE, "{name} is NULL")));
     }
-    CStr::from_ptr(value).to_str().map_err(|_| rejected(err!(CHARACTER_NOT_IN_REPERTOIRE, "{name} is not valid UTF-8")))
+    // SAFETY: not NULL, so NUL-terminated (the caller's guarantee).
+    let value = unsafe { CStr::from_ptr(value) };
+    value.to_str().map_err(|_| rejected(err!(CHARACTER_NOT_IN_REPERTOIRE, "{name} is not valid UTF-8")))
 }
 
+/// # Safety
+/// As for [`arg`].
 unsafe fn optional_arg<'a>(value: *const c_char, name: &str) -> Result<Option<&'a str>, Failure> {
     if value.is_null() {
         return Ok(None);
     }
-    arg(value, name).map(Some)
+    // SAFETY: the caller's guarantee is `arg`'s.
+    unsafe { arg(value, name) }.map(Some)
 }
 
 /// Records a failure on a handle's slot and the thread's, and says which kind it is.
@@ -228,35 +205,20 @@ impl QueryResult {
     }
 }
 
-impl From<client::ColumnKind> for RedwoodType {
-    fn from(kind: client::ColumnKind) -> RedwoodType {
-        use client::ColumnKind as Kind;
-        match kind {
-            Kind::Boolean => RedwoodType::Boolean,
-            Kind::Smallint => RedwoodType::Smallint,
-            Kind::Integer => RedwoodType::Integer,
-            Kind::Bigint => RedwoodType::Bigint,
-            Kind::Real => RedwoodType::Real,
-            Kind::Double => RedwoodType::Double,
-            Kind::Decimal => RedwoodType::Decimal,
-            Kind::Varchar => RedwoodType::Varchar,
-            Kind::Char => RedwoodType::Char,
-            Kind::Text => RedwoodType::Text,
-            Kind::Date => RedwoodType::Date,
-            Kind::Timestamp => RedwoodType::Timestamp,
-            Kind::Timestamptz => RedwoodType::Timestamptz,
-            Kind::Time => RedwoodType::Time,
-            Kind::Interval => RedwoodType::Interval,
-            Kind::Bytea => RedwoodType::Bytea,
-            Kind::Array => RedwoodType::Array,
-            Kind::Other => RedwoodType::Other,
-        }
-    }
-}
-
+/// The handle behind an argument (`mut`: exclusive), or an early return of
+/// `REDWOOD_STATUS_INVALID_ARGUMENT` for NULL.
 macro_rules! handle {
-    ($pointer:expr, $name:literal) => {
+    (mut $pointer:expr, $name:literal) => {
+        // SAFETY: the exported functions require their handles to be NULL or live, and used by
+        // one thread at a time.
         match unsafe { $pointer.as_mut() } {
+            Some(handle) => handle,
+            None => return invalid(concat!($name, " is NULL")),
+        }
+    };
+    ($pointer:expr, $name:literal) => {
+        // SAFETY: as above.
+        match unsafe { $pointer.as_ref() } {
             Some(handle) => handle,
             None => return invalid(concat!($name, " is NULL")),
         }
@@ -264,10 +226,23 @@ macro_rules! handle {
 }
 
 /// Writes `value` through `out` when the caller asked for it.
+///
+/// # Safety
+/// `out` is NULL or valid for writing a `T`.
 unsafe fn put<T>(out: *mut T, value: T) {
     if !out.is_null() {
-        *out = value;
+        // SAFETY: not NULL, so writable (the caller's guarantee).
+        unsafe { *out = value };
     }
+}
+
+/// An error slot's text, or "" for a NULL handle.
+///
+/// # Safety
+/// `handle` is NULL or live.
+unsafe fn error_text<T>(handle: *const T, text: impl FnOnce(&T) -> &CString) -> *const c_char {
+    // SAFETY: the caller's guarantee.
+    unsafe { handle.as_ref() }.map_or(c"".as_ptr(), |h| text(h).as_ptr())
 }
 
 /// The calling thread's last failure: its SQLSTATE ("" after none).
@@ -286,6 +261,9 @@ pub extern "C" fn redwood_last_error_message() -> *const c_char {
 /// `redwood://user:password@host:port/database` (also `postgres://`); `user` and `password`
 /// (may be NULL) fill in what the URL leaves out. On failure `*out` is NULL and
 /// `redwood_last_error_*` say why.
+///
+/// # Safety
+/// Each string is NULL or NUL-terminated; `out` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_open(
     target: *const c_char,
@@ -297,18 +275,24 @@ pub unsafe extern "C" fn redwood_open(
         if out.is_null() {
             return invalid("out is NULL");
         }
-        *out = std::ptr::null_mut();
+        // SAFETY: `out` is writable and the strings NULL or NUL-terminated (# Safety).
+        unsafe { *out = std::ptr::null_mut() };
         let opened = (|| {
+            // SAFETY: as above.
+            let (target, user, password) =
+                unsafe { (arg(target, "target"), optional_arg(user, "user"), optional_arg(password, "password")) };
             let options = Options {
-                user: optional_arg(user, "user")?.map(str::to_string),
-                password: optional_arg(password, "password")?.map(str::to_string),
+                user: user?.map(str::to_string),
+                password: password?.map(str::to_string),
                 ..Options::default()
             };
-            Ok::<_, Failure>(client::Connection::open(arg(target, "target")?, options)?)
+            Ok::<_, Failure>(client::Connection::open(target?, options)?)
         })();
         match opened {
             Ok(connection) => {
-                *out = Box::into_raw(Box::new(Connection { connection, error: ErrorSlot::default() }));
+                let connection = Box::new(Connection { connection, error: ErrorSlot::default() });
+                // SAFETY: as above.
+                unsafe { *out = Box::into_raw(connection) };
                 RedwoodStatus::Ok
             }
             Err(e) => fail(&mut ErrorSlot::default(), e),
@@ -318,36 +302,58 @@ pub unsafe extern "C" fn redwood_open(
 
 /// Closes a connection and sets `*connection` to NULL (NULL or an already closed one: no-op).
 /// Its statements and results stay valid until freed.
+///
+/// # Safety
+/// `connection` is NULL or points to NULL or to a connection from `redwood_open`, used by no other
+/// thread.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_close(connection: *mut *mut Connection) -> RedwoodStatus {
-    guard(|| free_handle(connection))
+    // SAFETY: the handle's address is NULL or valid, its handle NULL or unused elsewhere (# Safety).
+    guard(|| unsafe { free_handle(connection) })
 }
 
+/// Frees `*handle` (made by `Box::into_raw`) and sets it to NULL.
+///
+/// # Safety
+/// `handle` is NULL or valid for reads and writes; `*handle` is NULL or a live handle of type `T`
+/// that no other thread uses.
 unsafe fn free_handle<T>(handle: *mut *mut T) -> RedwoodStatus {
-    if handle.is_null() {
-        return invalid("the handle's address is NULL");
-    }
-    if !(*handle).is_null() {
-        drop(Box::from_raw(*handle));
+    // SAFETY: the caller's guarantee.
+    let Some(handle) = (unsafe { handle.as_mut() }) else { return invalid("the handle's address is NULL") };
+    if !handle.is_null() {
+        // SAFETY: live, made by `Box::into_raw`, and no longer used (the caller's guarantee).
+        drop(unsafe { Box::from_raw(*handle) });
         *handle = std::ptr::null_mut();
     }
     RedwoodStatus::Ok
 }
 
 /// The SQLSTATE of the connection's last failure ("" after a success).
+///
+/// # Safety
+/// `connection` is NULL or a connection from `redwood_open` that is not closed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_connection_sqlstate(connection: *const Connection) -> *const c_char {
-    connection.as_ref().map_or(c"".as_ptr(), |c| c.error.sqlstate.as_ptr())
+    // SAFETY: `connection` is NULL or live (# Safety).
+    unsafe { error_text(connection, |c| &c.error.sqlstate) }
 }
 
 /// The message of the connection's last failure ("" after a success).
+///
+/// # Safety
+/// `connection` is NULL or a connection from `redwood_open` that is not closed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_connection_error_message(connection: *const Connection) -> *const c_char {
-    connection.as_ref().map_or(c"".as_ptr(), |c| c.error.message.as_ptr())
+    // SAFETY: `connection` is NULL or live (# Safety).
+    unsafe { error_text(connection, |c| &c.error.message) }
 }
 
 /// Runs SQL (one statement, or several: the last one's result). `out` may be NULL to discard
 /// the result; else free it with `redwood_result_free`.
+///
+/// # Safety
+/// `connection` is NULL or a connection from `redwood_open` that is not closed; `sql` is NULL or
+/// NUL-terminated; `out` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_execute(
     connection: *mut Connection,
@@ -355,14 +361,23 @@ pub unsafe extern "C" fn redwood_execute(
     out: *mut *mut QueryResult,
 ) -> RedwoodStatus {
     guard(|| {
-        let connection = handle!(connection, "connection");
-        put(out, std::ptr::null_mut());
+        let connection = handle!(mut connection, "connection");
+        // SAFETY: `out` is NULL or writable and `sql` NULL or NUL-terminated (# Safety).
+        let sql = unsafe {
+            put(out, std::ptr::null_mut());
+            arg(sql, "sql")
+        };
         connection.error.clear();
-        let result = arg(sql, "sql").and_then(|sql| Ok(connection.connection.execute(sql)?));
-        finish_execute(connection, result, out)
+        let result = sql.and_then(|sql| Ok(connection.connection.execute(sql)?));
+        // SAFETY: as above.
+        unsafe { finish_execute(connection, result, out) }
     })
 }
 
+/// Hands a statement's result to the caller through `out`, or discards it when `out` is NULL.
+///
+/// # Safety
+/// `out` is NULL or valid for writing a pointer.
 unsafe fn finish_execute(
     connection: &mut Connection,
     result: Result<client::QueryResult, Failure>,
@@ -378,7 +393,8 @@ unsafe fn finish_execute(
         }
         Ok(client::QueryResult::Command { .. }) if out.is_null() => RedwoodStatus::Ok,
         Ok(result) => {
-            *out = Box::into_raw(Box::new(QueryResult::new(result)));
+            // SAFETY: not NULL (the arms above), so writable (the caller's guarantee).
+            unsafe { *out = Box::into_raw(Box::new(QueryResult::new(result))) };
             RedwoodStatus::Ok
         }
         Err(e) => fail(&mut connection.error, e),
@@ -386,6 +402,10 @@ unsafe fn finish_execute(
 }
 
 /// Prepares one statement with `$1`, `$2`, … parameters; free it with `redwood_statement_free`.
+///
+/// # Safety
+/// `connection` is NULL or a connection from `redwood_open` that is not closed; `sql` is NULL or
+/// NUL-terminated; `out` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_prepare(
     connection: *mut Connection,
@@ -393,16 +413,22 @@ pub unsafe extern "C" fn redwood_prepare(
     out: *mut *mut PreparedStatement,
 ) -> RedwoodStatus {
     guard(|| {
-        let connection = handle!(connection, "connection");
+        let connection = handle!(mut connection, "connection");
         if out.is_null() {
             return invalid("out is NULL");
         }
-        *out = std::ptr::null_mut();
+        // SAFETY: `out` is writable and `sql` NULL or NUL-terminated (# Safety).
+        let sql = unsafe {
+            *out = std::ptr::null_mut();
+            arg(sql, "sql")
+        };
         connection.error.clear();
-        match arg(sql, "sql").and_then(|sql| Ok(connection.connection.prepare(sql)?)) {
+        match sql.and_then(|sql| Ok(connection.connection.prepare(sql)?)) {
             Ok(statement) => {
                 let params = vec![Value::Null; statement.param_count];
-                *out = Box::into_raw(Box::new(PreparedStatement { statement, params, error: ErrorSlot::default() }));
+                let statement = Box::new(PreparedStatement { statement, params, error: ErrorSlot::default() });
+                // SAFETY: as above.
+                unsafe { *out = Box::into_raw(statement) };
                 RedwoodStatus::Ok
             }
             Err(e) => fail(&mut connection.error, e),
@@ -411,43 +437,63 @@ pub unsafe extern "C" fn redwood_prepare(
 }
 
 /// Frees a statement and sets `*statement` to NULL.
+///
+/// # Safety
+/// `statement` is NULL or points to NULL or to a statement from `redwood_prepare`, used by no other
+/// thread.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_statement_free(statement: *mut *mut PreparedStatement) -> RedwoodStatus {
-    guard(|| free_handle(statement))
+    // SAFETY: the handle's address is NULL or valid, its handle NULL or unused elsewhere (# Safety).
+    guard(|| unsafe { free_handle(statement) })
 }
 
 /// The number of `$n` parameters.
+///
+/// # Safety
+/// `statement` is NULL or a statement from `redwood_prepare` that is not freed; `out` is NULL or
+/// valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_statement_param_count(
     statement: *const PreparedStatement,
     out: *mut usize,
 ) -> RedwoodStatus {
     guard(|| {
-        let Some(statement) = statement.as_ref() else { return invalid("statement is NULL") };
-        put(out, statement.statement.param_count);
+        let statement = handle!(statement, "statement");
+        // SAFETY: `out` is NULL or writable (# Safety).
+        unsafe { put(out, statement.statement.param_count) };
         RedwoodStatus::Ok
     })
 }
 
 /// The SQLSTATE of the statement's last failure (a bind out of range, a bad value).
+///
+/// # Safety
+/// `statement` is NULL or a statement from `redwood_prepare` that is not freed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_statement_sqlstate(statement: *const PreparedStatement) -> *const c_char {
-    statement.as_ref().map_or(c"".as_ptr(), |s| s.error.sqlstate.as_ptr())
+    // SAFETY: `statement` is NULL or live (# Safety).
+    unsafe { error_text(statement, |s| &s.error.sqlstate) }
 }
 
+/// # Safety
+/// `statement` is NULL or a statement from `redwood_prepare` that is not freed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_statement_error_message(statement: *const PreparedStatement) -> *const c_char {
-    statement.as_ref().map_or(c"".as_ptr(), |s| s.error.message.as_ptr())
+    // SAFETY: `statement` is NULL or live (# Safety).
+    unsafe { error_text(statement, |s| &s.error.message) }
 }
 
 /// Binds `value` to parameter `index` (1-based, as `$1`).
+///
+/// # Safety
+/// `statement` is NULL or live, and used by no other thread.
 unsafe fn bind(
     statement: *mut PreparedStatement,
     index: usize,
     value: impl FnOnce() -> Result<Value, Failure>,
 ) -> RedwoodStatus {
     guard(|| {
-        let statement = handle!(statement, "statement");
+        let statement = handle!(mut statement, "statement");
         statement.error.clear();
         let count = statement.params.len();
         if index == 0 || index > count {
@@ -465,85 +511,124 @@ unsafe fn bind(
     })
 }
 
+/// # Safety
+/// `statement` is NULL or a statement from `redwood_prepare` that is not freed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_bind_null(statement: *mut PreparedStatement, index: usize) -> RedwoodStatus {
-    bind(statement, index, || Ok(Value::Null))
+    // SAFETY: `statement` is NULL or live (# Safety).
+    unsafe { bind(statement, index, || Ok(Value::Null)) }
 }
 
+/// # Safety
+/// `statement` is NULL or a statement from `redwood_prepare` that is not freed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_bind_bool(
     statement: *mut PreparedStatement,
     index: usize,
     value: bool,
 ) -> RedwoodStatus {
-    bind(statement, index, || Ok(Value::Bool(value)))
+    // SAFETY: `statement` is NULL or live (# Safety).
+    unsafe { bind(statement, index, || Ok(Value::Bool(value))) }
 }
 
+/// # Safety
+/// `statement` is NULL or a statement from `redwood_prepare` that is not freed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_bind_int64(
     statement: *mut PreparedStatement,
     index: usize,
     value: i64,
 ) -> RedwoodStatus {
-    bind(statement, index, || Ok(Value::Int64(value)))
+    // SAFETY: `statement` is NULL or live (# Safety).
+    unsafe { bind(statement, index, || Ok(Value::Int64(value))) }
 }
 
+/// # Safety
+/// `statement` is NULL or a statement from `redwood_prepare` that is not freed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_bind_double(
     statement: *mut PreparedStatement,
     index: usize,
     value: f64,
 ) -> RedwoodStatus {
-    bind(statement, index, || Ok(Value::Double(value)))
+    // SAFETY: `statement` is NULL or live (# Safety).
+    unsafe { bind(statement, index, || Ok(Value::Double(value))) }
 }
 
 /// Binds text (UTF-8, NUL-terminated).
+///
+/// # Safety
+/// `statement` is NULL or a statement from `redwood_prepare` that is not freed; `value` is NULL or
+/// NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_bind_text(
     statement: *mut PreparedStatement,
     index: usize,
     value: *const c_char,
 ) -> RedwoodStatus {
-    bind(statement, index, || arg(value, "value").map(|v| Value::Text(v.to_string())))
+    // SAFETY: `statement` is NULL or live, `value` NULL or NUL-terminated (# Safety).
+    unsafe { bind(statement, index, || arg(value, "value").map(|v| Value::Text(v.to_string()))) }
 }
 
 /// Binds a decimal number written out (`"-12.50"`), exactly.
+///
+/// # Safety
+/// `statement` is NULL or a statement from `redwood_prepare` that is not freed; `value` is NULL or
+/// NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_bind_decimal(
     statement: *mut PreparedStatement,
     index: usize,
     value: *const c_char,
 ) -> RedwoodStatus {
-    bind(statement, index, || {
-        let text = arg(value, "value")?;
-        if text.trim().parse::<f64>().is_err() {
-            return Err(err!(INVALID_TEXT_REPRESENTATION, "invalid input syntax for type numeric: \"{text}\"").into());
-        }
-        Ok(Value::Decimal(text.to_string()))
-    })
+    // SAFETY: `statement` is NULL or live, `value` NULL or NUL-terminated (# Safety).
+    unsafe {
+        bind(statement, index, || {
+            let text = arg(value, "value")?;
+            if text.trim().parse::<f64>().is_err() {
+                return Err(
+                    err!(INVALID_TEXT_REPRESENTATION, "invalid input syntax for type numeric: \"{text}\"").into()
+                );
+            }
+            Ok(Value::Decimal(text.to_string()))
+        })
+    }
 }
 
 /// Binds a date: days since 1970-01-01.
+///
+/// # Safety
+/// `statement` is NULL or a statement from `redwood_prepare` that is not freed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_bind_date(
     statement: *mut PreparedStatement,
     index: usize,
     days: i32,
 ) -> RedwoodStatus {
-    bind(statement, index, || Ok(Value::Date(days)))
+    // SAFETY: `statement` is NULL or live (# Safety).
+    unsafe { bind(statement, index, || Ok(Value::Date(days))) }
 }
 
 /// Binds a timestamp: microseconds since 1970-01-01 00:00:00.
+///
+/// # Safety
+/// `statement` is NULL or a statement from `redwood_prepare` that is not freed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_bind_timestamp(
     statement: *mut PreparedStatement,
     index: usize,
     micros: i64,
 ) -> RedwoodStatus {
-    bind(statement, index, || Ok(Value::Timestamp(micros)))
+    // SAFETY: `statement` is NULL or live (# Safety).
+    unsafe { bind(statement, index, || Ok(Value::Timestamp(micros))) }
 }
 
 /// Runs a prepared statement with the values bound so far (unbound parameters are NULL).
+///
+/// # Safety
+/// `connection` is NULL or a connection from `redwood_open` that is not closed; `statement` is NULL
+/// or a statement from `redwood_prepare` that is not freed; `out` is NULL or valid for writing one
+/// value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_execute_prepared(
     connection: *mut Connection,
@@ -551,33 +636,51 @@ pub unsafe extern "C" fn redwood_execute_prepared(
     out: *mut *mut QueryResult,
 ) -> RedwoodStatus {
     guard(|| {
-        let connection = handle!(connection, "connection");
-        put(out, std::ptr::null_mut());
-        let Some(statement) = statement.as_ref() else { return invalid("statement is NULL") };
+        let connection = handle!(mut connection, "connection");
+        // SAFETY: `out` is NULL or writable (# Safety).
+        unsafe { put(out, std::ptr::null_mut()) };
+        let statement = handle!(statement, "statement");
         connection.error.clear();
         let result = connection.connection.execute_prepared(&statement.statement, &statement.params);
-        finish_execute(connection, result.map_err(Failure::from), out)
+        // SAFETY: as above.
+        unsafe { finish_execute(connection, result.map_err(Failure::from), out) }
     })
 }
 
 /// Frees a result and sets `*result` to NULL.
+///
+/// # Safety
+/// `result` is NULL or points to NULL or to a result, used by no other thread.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_free(result: *mut *mut QueryResult) -> RedwoodStatus {
-    guard(|| free_handle(result))
+    // SAFETY: the handle's address is NULL or valid, its handle NULL or unused elsewhere (# Safety).
+    guard(|| unsafe { free_handle(result) })
 }
 
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_sqlstate(result: *const QueryResult) -> *const c_char {
-    result.as_ref().map_or(c"".as_ptr(), |r| r.error.sqlstate.as_ptr())
+    // SAFETY: `result` is NULL or live (# Safety).
+    unsafe { error_text(result, |r| &r.error.sqlstate) }
 }
 
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_error_message(result: *const QueryResult) -> *const c_char {
-    result.as_ref().map_or(c"".as_ptr(), |r| r.error.message.as_ptr())
+    // SAFETY: `result` is NULL or live (# Safety).
+    unsafe { error_text(result, |r| &r.error.message) }
 }
 
 /// The command tag (`INSERT 0 5`, `CREATE TABLE`; `SELECT` for rows) and the rows a command
 /// affected (-1 when it counts none, and for rows).
+///
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; `tag` and `rows_affected` are NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_command(
     result: *const QueryResult,
@@ -585,19 +688,27 @@ pub unsafe extern "C" fn redwood_result_command(
     rows_affected: *mut i64,
 ) -> RedwoodStatus {
     guard(|| {
-        let Some(result) = result.as_ref() else { return invalid("result is NULL") };
-        put(tag, result.tag.as_ptr());
-        put(rows_affected, result.affected);
+        let result = handle!(result, "result");
+        // SAFETY: the out pointers are NULL or writable (# Safety).
+        unsafe {
+            put(tag, result.tag.as_ptr());
+            put(rows_affected, result.affected);
+        }
         RedwoodStatus::Ok
     })
 }
 
 /// The number of result columns (0 for a command).
+///
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; `out` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_column_count(result: *const QueryResult, out: *mut usize) -> RedwoodStatus {
     guard(|| {
-        let Some(result) = result.as_ref() else { return invalid("result is NULL") };
-        put(out, result.names.len());
+        let result = handle!(result, "result");
+        // SAFETY: `out` is NULL or writable (# Safety).
+        unsafe { put(out, result.names.len()) };
         RedwoodStatus::Ok
     })
 }
@@ -605,18 +716,22 @@ pub unsafe extern "C" fn redwood_result_column_count(result: *const QueryResult,
 /// Column `column` (0-based): its name, type, precision (decimal digits, or the length of
 /// CHAR/VARCHAR; -1 when it has none), scale (-1 when none) and whether it may hold NULLs. Any
 /// out pointer may be NULL.
+///
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; each out pointer is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_column(
     result: *mut QueryResult,
     column: usize,
     name: *mut *const c_char,
-    column_type: *mut RedwoodType,
+    column_type: *mut client::ColumnKind,
     precision: *mut i32,
     scale: *mut i32,
     nullable: *mut bool,
 ) -> RedwoodStatus {
     guard(|| {
-        let result = handle!(result, "result");
+        let result = handle!(mut result, "result");
         let Some(field) = result.schema.as_ref().and_then(|s| s.fields().get(column).cloned()) else {
             let count = result.names.len();
             return fail(
@@ -628,11 +743,14 @@ pub unsafe extern "C" fn redwood_result_column(
             );
         };
         let described = client::ColumnType::of(&field);
-        put(name, result.names[column].as_ptr());
-        put(column_type, described.kind.into());
-        put(precision, described.precision);
-        put(scale, described.scale);
-        put(nullable, field.is_nullable());
+        // SAFETY: the out pointers are NULL or writable (# Safety).
+        unsafe {
+            put(name, result.names[column].as_ptr());
+            put(column_type, described.kind);
+            put(precision, described.precision);
+            put(scale, described.scale);
+            put(nullable, field.is_nullable());
+        }
         RedwoodStatus::Ok
     })
 }
@@ -640,16 +758,22 @@ pub unsafe extern "C" fn redwood_result_column(
 /// Makes the next batch of rows current: `REDWOOD_STATUS_OK` with its row count in `*rows`,
 /// `REDWOOD_STATUS_DONE` after the last (and for a command), or an error that arose while the
 /// rows were produced.
+///
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; `rows` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_next_batch(result: *mut QueryResult, rows: *mut usize) -> RedwoodStatus {
     guard(|| {
-        let result = handle!(result, "result");
-        put(rows, 0);
+        let result = handle!(mut result, "result");
+        // SAFETY: `rows` is NULL or writable (# Safety).
+        unsafe { put(rows, 0) };
         result.batch = None;
         let Some(source) = result.rows.as_mut() else { return RedwoodStatus::Done };
         match source.next_batch() {
             Ok(Some(batch)) => {
-                put(rows, batch.num_rows());
+                // SAFETY: as above.
+                unsafe { put(rows, batch.num_rows()) };
                 result.batch = Some(batch);
                 RedwoodStatus::Ok
             }
@@ -666,6 +790,9 @@ pub unsafe extern "C" fn redwood_result_next_batch(result: *mut QueryResult, row
 }
 
 /// Reads one value of the current batch with `read`.
+///
+/// # Safety
+/// `result` is NULL or live and used by no other thread; `out` is NULL or valid for writing a `T`.
 unsafe fn get<T>(
     result: *mut QueryResult,
     column: usize,
@@ -674,7 +801,7 @@ unsafe fn get<T>(
     read: impl FnOnce(&dyn Array, usize) -> Result<T, Failure>,
 ) -> RedwoodStatus {
     guard(|| {
-        let result = handle!(result, "result");
+        let result = handle!(mut result, "result");
         if out.is_null() {
             return invalid("out is NULL");
         }
@@ -687,7 +814,8 @@ unsafe fn get<T>(
             read(array, row)
         }) {
             Ok(value) => {
-                *out = value;
+                // SAFETY: not NULL (checked above), so writable (the caller's guarantee).
+                unsafe { *out = value };
                 RedwoodStatus::Ok
             }
             Err(e) => fail(&mut result.error, e),
@@ -700,6 +828,10 @@ fn mismatch(array: &dyn Array, wanted: &str) -> Failure {
 }
 
 /// Whether a value of the current batch is NULL.
+///
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; `out` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_is_null(
     result: *mut QueryResult,
@@ -708,10 +840,11 @@ pub unsafe extern "C" fn redwood_result_is_null(
     out: *mut bool,
 ) -> RedwoodStatus {
     guard(|| {
-        let result = handle!(result, "result");
+        let result = handle!(mut result, "result");
         match result.value(column, row) {
             Ok((array, row)) => {
-                put(out, array.is_null(row));
+                // SAFETY: `out` is NULL or writable (# Safety).
+                unsafe { put(out, array.is_null(row)) };
                 RedwoodStatus::Ok
             }
             Err(e) => fail(&mut result.error, e),
@@ -719,6 +852,9 @@ pub unsafe extern "C" fn redwood_result_is_null(
     })
 }
 
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; `out` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_get_bool(
     result: *mut QueryResult,
@@ -726,13 +862,20 @@ pub unsafe extern "C" fn redwood_result_get_bool(
     row: usize,
     out: *mut bool,
 ) -> RedwoodStatus {
-    get(result, column, row, out, |array, row| match array.data_type() {
-        DataType::Boolean => Ok(array.as_boolean().value(row)),
-        _ => Err(mismatch(array, "a boolean")),
-    })
+    // SAFETY: `result` is NULL or live, `out` NULL or writable (# Safety).
+    unsafe {
+        get(result, column, row, out, |array, row| match array.data_type() {
+            DataType::Boolean => Ok(array.as_boolean().value(row)),
+            _ => Err(mismatch(array, "a boolean")),
+        })
+    }
 }
 
 /// An integer of any width.
+///
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; `out` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_get_int64(
     result: *mut QueryResult,
@@ -740,15 +883,22 @@ pub unsafe extern "C" fn redwood_result_get_int64(
     row: usize,
     out: *mut i64,
 ) -> RedwoodStatus {
-    get(result, column, row, out, |array, row| match array.data_type() {
-        DataType::Int16 => Ok(array.as_primitive::<Int16Type>().value(row) as i64),
-        DataType::Int32 => Ok(array.as_primitive::<Int32Type>().value(row) as i64),
-        DataType::Int64 => Ok(array.as_primitive::<Int64Type>().value(row)),
-        _ => Err(mismatch(array, "an integer")),
-    })
+    // SAFETY: `result` is NULL or live, `out` NULL or writable (# Safety).
+    unsafe {
+        get(result, column, row, out, |array, row| match array.data_type() {
+            DataType::Int16 => Ok(array.as_primitive::<Int16Type>().value(row) as i64),
+            DataType::Int32 => Ok(array.as_primitive::<Int32Type>().value(row) as i64),
+            DataType::Int64 => Ok(array.as_primitive::<Int64Type>().value(row)),
+            _ => Err(mismatch(array, "an integer")),
+        })
+    }
 }
 
 /// A number of any kind (decimals rounded to the nearest double).
+///
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; `out` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_get_double(
     result: *mut QueryResult,
@@ -756,20 +906,27 @@ pub unsafe extern "C" fn redwood_result_get_double(
     row: usize,
     out: *mut f64,
 ) -> RedwoodStatus {
-    get(result, column, row, out, |array, row| match array.data_type() {
-        DataType::Float32 => Ok(array.as_primitive::<Float32Type>().value(row) as f64),
-        DataType::Float64 => Ok(array.as_primitive::<Float64Type>().value(row)),
-        DataType::Int16 => Ok(array.as_primitive::<Int16Type>().value(row) as f64),
-        DataType::Int32 => Ok(array.as_primitive::<Int32Type>().value(row) as f64),
-        DataType::Int64 => Ok(array.as_primitive::<Int64Type>().value(row) as f64),
-        DataType::Decimal128(_, scale) => {
-            Ok(array.as_primitive::<Decimal128Type>().value(row) as f64 / 10f64.powi(*scale as i32))
-        }
-        _ => Err(mismatch(array, "a number")),
-    })
+    // SAFETY: `result` is NULL or live, `out` NULL or writable (# Safety).
+    unsafe {
+        get(result, column, row, out, |array, row| match array.data_type() {
+            DataType::Float32 => Ok(array.as_primitive::<Float32Type>().value(row) as f64),
+            DataType::Float64 => Ok(array.as_primitive::<Float64Type>().value(row)),
+            DataType::Int16 => Ok(array.as_primitive::<Int16Type>().value(row) as f64),
+            DataType::Int32 => Ok(array.as_primitive::<Int32Type>().value(row) as f64),
+            DataType::Int64 => Ok(array.as_primitive::<Int64Type>().value(row) as f64),
+            DataType::Decimal128(_, scale) => {
+                Ok(array.as_primitive::<Decimal128Type>().value(row) as f64 / 10f64.powi(*scale as i32))
+            }
+            _ => Err(mismatch(array, "a number")),
+        })
+    }
 }
 
 /// A date: days since 1970-01-01.
+///
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; `out` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_get_date(
     result: *mut QueryResult,
@@ -777,13 +934,20 @@ pub unsafe extern "C" fn redwood_result_get_date(
     row: usize,
     out: *mut i32,
 ) -> RedwoodStatus {
-    get(result, column, row, out, |array, row| match array.data_type() {
-        DataType::Date32 => Ok(array.as_primitive::<Date32Type>().value(row)),
-        _ => Err(mismatch(array, "a date")),
-    })
+    // SAFETY: `result` is NULL or live, `out` NULL or writable (# Safety).
+    unsafe {
+        get(result, column, row, out, |array, row| match array.data_type() {
+            DataType::Date32 => Ok(array.as_primitive::<Date32Type>().value(row)),
+            _ => Err(mismatch(array, "a date")),
+        })
+    }
 }
 
 /// A timestamp: microseconds since 1970-01-01 00:00:00 (UTC for TIMESTAMPTZ).
+///
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; `out` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_get_timestamp(
     result: *mut QueryResult,
@@ -791,14 +955,21 @@ pub unsafe extern "C" fn redwood_result_get_timestamp(
     row: usize,
     out: *mut i64,
 ) -> RedwoodStatus {
-    get(result, column, row, out, |array, row| match array.data_type() {
-        DataType::Timestamp(..) => Ok(array.as_primitive::<TimestampMicrosecondType>().value(row)),
-        _ => Err(mismatch(array, "a timestamp")),
-    })
+    // SAFETY: `result` is NULL or live, `out` NULL or writable (# Safety).
+    unsafe {
+        get(result, column, row, out, |array, row| match array.data_type() {
+            DataType::Timestamp(..) => Ok(array.as_primitive::<TimestampMicrosecondType>().value(row)),
+            _ => Err(mismatch(array, "a timestamp")),
+        })
+    }
 }
 
 /// Any value as PostgreSQL's text form (decimals exactly, TIMESTAMPTZ in UTC): `*out` is NULL for
 /// NULL, else valid until the next call on the result.
+///
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; `out` is NULL or valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_get_text(
     result: *mut QueryResult,
@@ -807,7 +978,7 @@ pub unsafe extern "C" fn redwood_result_get_text(
     out: *mut *const c_char,
 ) -> RedwoodStatus {
     guard(|| {
-        let result = handle!(result, "result");
+        let result = handle!(mut result, "result");
         if out.is_null() {
             return invalid("out is NULL");
         }
@@ -820,7 +991,9 @@ pub unsafe extern "C" fn redwood_result_get_text(
         match value {
             Ok(text_value) => {
                 result.value_text = text_value.map(|v| text(&v));
-                *out = result.value_text.as_ref().map_or(std::ptr::null(), |v| v.as_ptr());
+                let value = result.value_text.as_ref().map_or(std::ptr::null(), |v| v.as_ptr());
+                // SAFETY: not NULL (checked above), so writable (# Safety).
+                unsafe { *out = value };
                 RedwoodStatus::Ok
             }
             Err(e) => fail(&mut result.error, e),
@@ -830,13 +1003,18 @@ pub unsafe extern "C" fn redwood_result_get_text(
 
 /// The rows not yet read, as an Arrow C stream (`*out` is then the caller's to release): zero-copy
 /// for consumers such as pyarrow, DuckDB or nanoarrow. The result has no rows left afterwards.
+///
+/// # Safety
+/// `result` is NULL or a result from `redwood_execute`/`redwood_execute_prepared` that is not
+/// freed; `out` is NULL or valid for writing a `struct ArrowArrayStream` (whatever it held is
+/// overwritten, not released).
 #[no_mangle]
 pub unsafe extern "C" fn redwood_result_arrow_stream(
     result: *mut QueryResult,
     out: *mut FFI_ArrowArrayStream,
 ) -> RedwoodStatus {
     guard(|| {
-        let result = handle!(result, "result");
+        let result = handle!(mut result, "result");
         if out.is_null() {
             return invalid("out is NULL");
         }
@@ -847,33 +1025,43 @@ pub unsafe extern "C" fn redwood_result_arrow_stream(
             );
         };
         result.batch = None;
-        std::ptr::write(out, rows.into_arrow_stream());
+        // SAFETY: not NULL (checked above), so writable (# Safety); `write` does not drop what was there.
+        unsafe { std::ptr::write(out, rows.into_arrow_stream()) };
         RedwoodStatus::Ok
     })
 }
 
 /// A handle that cancels the query `connection` is running, from any thread; free it with
 /// `redwood_cancel_handle_free` (it may outlive the connection).
+///
+/// # Safety
+/// `connection` is NULL or a connection from `redwood_open` that is not closed; `out` is NULL or
+/// valid for writing one value.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_cancel_handle_new(
     connection: *const Connection,
     out: *mut *mut CancelHandle,
 ) -> RedwoodStatus {
     guard(|| {
-        let Some(connection) = connection.as_ref() else { return invalid("connection is NULL") };
+        let connection = handle!(connection, "connection");
         if out.is_null() {
             return invalid("out is NULL");
         }
-        *out = Box::into_raw(Box::new(CancelHandle { handle: connection.connection.cancel_handle() }));
+        let cancel = Box::new(CancelHandle { handle: connection.connection.cancel_handle() });
+        // SAFETY: not NULL (checked above), so writable (# Safety).
+        unsafe { *out = Box::into_raw(cancel) };
         RedwoodStatus::Ok
     })
 }
 
 /// Cancels the running query, if any: it fails with SQLSTATE 57014.
+///
+/// # Safety
+/// `handle` is NULL or a cancel handle from `redwood_cancel_handle_new` that is not freed.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_cancel(handle: *const CancelHandle) -> RedwoodStatus {
     guard(|| {
-        let Some(handle) = handle.as_ref() else { return invalid("cancel handle is NULL") };
+        let handle = handle!(handle, "cancel handle");
         match handle.handle.cancel() {
             Ok(()) => RedwoodStatus::Ok,
             Err(e) => {
@@ -884,9 +1072,12 @@ pub unsafe extern "C" fn redwood_cancel(handle: *const CancelHandle) -> RedwoodS
     })
 }
 
+/// # Safety
+/// `handle` is NULL or points to NULL or to a cancel handle, used by no other thread.
 #[no_mangle]
 pub unsafe extern "C" fn redwood_cancel_handle_free(handle: *mut *mut CancelHandle) -> RedwoodStatus {
-    guard(|| free_handle(handle))
+    // SAFETY: the handle's address is NULL or valid, its handle NULL or unused elsewhere (# Safety).
+    guard(|| unsafe { free_handle(handle) })
 }
 
 #[cfg(test)]

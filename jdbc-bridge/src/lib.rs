@@ -22,10 +22,10 @@ use redwood_core::arrow::datatypes::{
     Time64MicrosecondType, TimeUnit, TimestampMicrosecondType,
 };
 use redwood_core::client::{
-    self, CancelHandle, ColumnKind, ColumnType, Connection, Options, ParamStyle, QueryResult, Statement, Value,
+    self, catch_panic, CancelHandle, ColumnType, Connection, Options, ParamStyle, QueryResult, Statement, Value,
 };
+use redwood_core::sync::lock;
 use redwood_core::{err, Error};
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 
@@ -78,29 +78,24 @@ fn throw_sql(env: &mut JNIEnv, state: &str, message: &str) {
 /// Runs an entry point's body: its error or panic becomes a pending Java exception and the
 /// function returns `fallback`.
 fn entry<'local, T>(env: &mut JNIEnv<'local>, fallback: T, body: impl FnOnce(&mut JNIEnv<'local>) -> Result<T>) -> T {
-    match std::panic::catch_unwind(AssertUnwindSafe(|| body(env))) {
-        Ok(Ok(value)) => value,
-        Ok(Err(Failure::Sql(error))) => {
-            throw_sql(env, error.sqlstate, &error.message);
-            fallback
+    let failure = match catch_panic(|| body(env)) {
+        Ok(Ok(value)) => return value,
+        Ok(Err(failure)) => failure,
+        Err(panic) => {
+            // What the body left pending, if anything, is not the error to report.
+            let _ = env.exception_clear();
+            Failure::Sql(panic)
         }
-        Ok(Err(Failure::Jni(error))) => {
+    };
+    match failure {
+        Failure::Sql(error) => throw_sql(env, error.sqlstate, &error.message),
+        Failure::Jni(error) => {
             if !env.exception_check().unwrap_or(true) {
                 throw_sql(env, "XX000", &format!("internal error in the JDBC driver's native library: {error}"));
             }
-            fallback
-        }
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            let _ = env.exception_clear();
-            throw_sql(env, "XX000", &format!("internal error in the JDBC driver's native library: {what}"));
-            fallback
         }
     }
+    fallback
 }
 
 fn into_handle<T>(value: T) -> jlong {
@@ -123,11 +118,6 @@ fn free_handle<T>(handle: jlong) {
         drop(unsafe { Box::from_raw(handle as *mut T) });
         LIVE_OBJECTS.fetch_sub(1, Ordering::Relaxed);
     }
-}
-
-/// A lock that a panic elsewhere does not poison for good (the object stays usable).
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 type ConnectionHandle = Mutex<Connection>;
@@ -369,30 +359,6 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_executePrepared<'local>(
     })
 }
 
-/// A column kind's number, as `ColumnKind.java` lists them.
-fn kind_code(kind: ColumnKind) -> jint {
-    match kind {
-        ColumnKind::Boolean => 0,
-        ColumnKind::Smallint => 1,
-        ColumnKind::Integer => 2,
-        ColumnKind::Bigint => 3,
-        ColumnKind::Real => 4,
-        ColumnKind::Double => 5,
-        ColumnKind::Decimal => 6,
-        ColumnKind::Varchar => 7,
-        ColumnKind::Char => 8,
-        ColumnKind::Text => 9,
-        ColumnKind::Date => 10,
-        ColumnKind::Timestamp => 11,
-        ColumnKind::Timestamptz => 12,
-        ColumnKind::Time => 13,
-        ColumnKind::Interval => 14,
-        ColumnKind::Bytea => 15,
-        ColumnKind::Array => 16,
-        ColumnKind::Other => 17,
-    }
-}
-
 /// `Object[]{String[] names, int[] kinds, int[] precisions, int[] scales}`.
 fn columns<'local>(env: &mut JNIEnv<'local>, schema: &SchemaRef) -> Result<JObjectArray<'local>> {
     let fields = schema.fields();
@@ -403,7 +369,7 @@ fn columns<'local>(env: &mut JNIEnv<'local>, schema: &SchemaRef) -> Result<JObje
         env.set_object_array_element(&names, i as i32, &name)?;
         env.delete_local_ref(name)?;
         let column_type = ColumnType::of(field);
-        kinds.push(kind_code(column_type.kind));
+        kinds.push(column_type.kind as jint);
         precisions.push(column_type.precision);
         scales.push(column_type.scale);
     }
@@ -663,4 +629,26 @@ pub extern "system" fn Java_io_redwood_jdbc_Native_countMarkers<'local>(
         let sql = required_utf8(env, &sql, "SQL")?;
         Ok(client::numbered_placeholders(&sql, ParamStyle::Qmark)?.markers as jint)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use redwood_core::client::ColumnKind;
+
+    /// `ColumnKind.java` declares the codes `columns` sends: each Rust kind's, under its name.
+    #[test]
+    fn java_column_kinds_have_the_rust_codes() {
+        let java = include_str!("main/java/io/redwood/jdbc/ColumnKind.java");
+        let declared: Vec<(String, i32)> = java
+            .lines()
+            .filter_map(|line| {
+                let (name, rest) = line.trim().split_once('(')?;
+                let code = rest.split_once(',')?.0.parse().ok()?;
+                name.chars().all(|c| c.is_ascii_uppercase()).then(|| (name.to_string(), code))
+            })
+            .collect();
+        let expected: Vec<(String, i32)> =
+            ColumnKind::ALL.iter().map(|kind| (format!("{kind:?}").to_uppercase(), *kind as i32)).collect();
+        assert_eq!(declared, expected);
+    }
 }

@@ -192,34 +192,42 @@ pub(crate) unsafe fn store(
             return Ok(Stored::NoData);
         }
         *offset = 1;
-        target.indicator.write_unaligned(NULL_DATA);
+        // SAFETY: not null, so valid (the caller's guarantee).
+        unsafe { target.indicator.write_unaligned(NULL_DATA) };
         return Ok(Stored::Whole);
     }
     match c {
-        c_type::CHAR => store_text::<u8>(&text_of(cell, text), target, offset),
-        c_type::WCHAR => store_text::<u16>(&text_of(cell, text), target, offset),
+        // SAFETY: the target's buffer is valid for its C type and length (the caller's guarantee).
+        c_type::CHAR => unsafe { store_text::<u8>(&text_of(cell, text), target, offset) },
+        // SAFETY: as above.
+        c_type::WCHAR => unsafe { store_text::<u16>(&text_of(cell, text), target, offset) },
         c_type::BINARY => {
             let bytes: Cow<[u8]> = match cell {
                 Cell::Bytes(b) => Cow::Borrowed(b),
                 _ => Cow::Owned(text_of(cell, text).into_owned().into_bytes()),
             };
-            store_chunk(
-                &bytes,
-                target.ptr as *mut u8,
-                target.buffer_len.max(0) as usize,
-                false,
-                target.indicator,
-                offset,
-            )
+            // SAFETY: as above.
+            unsafe {
+                store_chunk(
+                    &bytes,
+                    target.ptr as *mut u8,
+                    target.buffer_len.max(0) as usize,
+                    false,
+                    target.indicator,
+                    offset,
+                )
+            }
         }
         _ => {
             if *offset > 0 {
                 return Ok(Stored::NoData);
             }
-            let stored = store_fixed(cell, text, c, target.ptr)?;
+            // SAFETY: as above.
+            let stored = unsafe { store_fixed(cell, text, c, target.ptr) }?;
             *offset = 1;
             if !target.indicator.is_null() {
-                target.indicator.write_unaligned(fixed_size(c).unwrap_or(0) as isize);
+                // SAFETY: not null, so valid (the caller's guarantee).
+                unsafe { target.indicator.write_unaligned(fixed_size(c).unwrap_or(0) as isize) };
             }
             Ok(stored)
         }
@@ -239,14 +247,20 @@ fn text_of<'a>(cell: &Cell<'a>, text: Option<&'a str>) -> Cow<'a, str> {
     }
 }
 
+/// # Safety
+/// As for [`store`].
 unsafe fn store_text<C: CharUnit>(text: &str, target: &Target, offset: &mut usize) -> Result<Stored> {
     let units = C::encode(text);
     let capacity = target.buffer_len.max(0) as usize / C::SIZE;
-    store_chunk(&units, target.ptr as *mut C, capacity, true, target.indicator, offset)
+    // SAFETY: `buffer_len` bytes are `capacity` units; the caller's guarantee covers the rest.
+    unsafe { store_chunk(&units, target.ptr as *mut C, capacity, true, target.indicator, offset) }
 }
 
 /// Copies what remains of `units` after `offset` (as much as fits, NUL-terminated when
 /// `terminate`), sets the indicator to the bytes that remained before the copy, advances `offset`.
+///
+/// # Safety
+/// `buf` is null or valid for `capacity` units; `indicator` is null or valid for writing.
 unsafe fn store_chunk<C: CharUnit>(
     units: &[C],
     buf: *mut C,
@@ -264,13 +278,18 @@ unsafe fn store_chunk<C: CharUnit>(
     let room = if terminate { capacity.saturating_sub(1) } else { capacity };
     let copied = rest.len().min(room);
     if !buf.is_null() {
-        std::ptr::copy_nonoverlapping(rest.as_ptr(), buf, copied);
-        if terminate && capacity > 0 {
-            *buf.add(copied) = C::default();
+        // SAFETY: `copied` <= `room` units, and with the NUL at most `capacity`, for which `buf`
+        // is valid (the caller's guarantee); `units` is ours, so they do not overlap.
+        unsafe {
+            std::ptr::copy_nonoverlapping(rest.as_ptr(), buf, copied);
+            if terminate && capacity > 0 {
+                *buf.add(copied) = C::default();
+            }
         }
     }
     if !indicator.is_null() {
-        indicator.write_unaligned((rest.len() * C::SIZE) as isize);
+        // SAFETY: not null, so valid (the caller's guarantee).
+        unsafe { indicator.write_unaligned((rest.len() * C::SIZE) as isize) };
     }
     // An empty value counts as returned, so that the next call gives SQL_NO_DATA.
     *offset += copied.max(usize::from(rest.is_empty()));
@@ -344,13 +363,22 @@ pub(crate) fn parse_decimal(text: &str) -> Option<(i128, i8)> {
     Some((if negative { -unscaled } else { unscaled }, scale))
 }
 
+/// # Safety
+/// `ptr` is valid for writing the C type `c`'s value.
 unsafe fn store_fixed(cell: &Cell, text: Option<&str>, c: i16, ptr: *mut c_void) -> Result<Stored> {
     use c_type::*;
+    /// Writes the value of C type `c`, whose Rust type is `$t`.
+    macro_rules! put {
+        ($t:ty, $value:expr) => {{
+            let value: $t = $value;
+            // SAFETY: `ptr` is valid for a `$t` (the caller's guarantee for `c`).
+            unsafe { (ptr as *mut $t).write_unaligned(value) }
+        }};
+    }
     macro_rules! integer {
         ($t:ty) => {{
             let (value, fraction) = integer_of(cell, text, c)?;
-            let value = <$t>::try_from(value).map_err(|_| out_of_range())?;
-            (ptr as *mut $t).write_unaligned(value);
+            put!($t, <$t>::try_from(value).map_err(|_| out_of_range())?);
             fraction
         }};
     }
@@ -360,7 +388,7 @@ unsafe fn store_fixed(cell: &Cell, text: Option<&str>, c: i16, ptr: *mut c_void)
             if !(0..=1).contains(&value) {
                 return Err(out_of_range());
             }
-            (ptr as *mut u8).write_unaligned(value as u8);
+            put!(u8, value as u8);
             fraction
         }
         STINYINT | TINYINT => integer!(i8),
@@ -376,11 +404,11 @@ unsafe fn store_fixed(cell: &Cell, text: Option<&str>, c: i16, ptr: *mut c_void)
             if value.is_finite() && value.abs() > f32::MAX as f64 {
                 return Err(out_of_range());
             }
-            (ptr as *mut f32).write_unaligned(value as f32);
+            put!(f32, value as f32);
             false
         }
         DOUBLE => {
-            (ptr as *mut f64).write_unaligned(float_of(cell, text, c)?);
+            put!(f64, float_of(cell, text, c)?);
             false
         }
         NUMERIC => {
@@ -399,7 +427,7 @@ unsafe fn store_fixed(cell: &Cell, text: Option<&str>, c: i16, ptr: *mut c_void)
             let mut numeric =
                 Numeric { precision: digits.clamp(1, 38) as u8, scale, sign: u8::from(unscaled >= 0), val: [0; 16] };
             numeric.val = unscaled.unsigned_abs().to_le_bytes();
-            (ptr as *mut Numeric).write_unaligned(numeric);
+            put!(Numeric, numeric);
             false
         }
         DATE | TYPE_DATE => {
@@ -409,7 +437,7 @@ unsafe fn store_fixed(cell: &Cell, text: Option<&str>, c: i16, ptr: *mut c_void)
                 Moment::Time(_) => return Err(restricted(c)),
             };
             let d = moment.date();
-            (ptr as *mut Date).write_unaligned(Date { year: year16(d)?, month: d.month() as u16, day: d.day() as u16 });
+            put!(Date, Date { year: year16(d)?, month: d.month() as u16, day: d.day() as u16 });
             time_dropped
         }
         TIME | TYPE_TIME => {
@@ -418,11 +446,7 @@ unsafe fn store_fixed(cell: &Cell, text: Option<&str>, c: i16, ptr: *mut c_void)
                 Moment::Timestamp(t) => t.time(),
                 Moment::Date(_) => return Err(restricted(c)),
             };
-            (ptr as *mut Time).write_unaligned(Time {
-                hour: t.hour() as u16,
-                minute: t.minute() as u16,
-                second: t.second() as u16,
-            });
+            put!(Time, Time { hour: t.hour() as u16, minute: t.minute() as u16, second: t.second() as u16 });
             t.nanosecond() != 0
         }
         TIMESTAMP | TYPE_TIMESTAMP => {
@@ -431,15 +455,18 @@ unsafe fn store_fixed(cell: &Cell, text: Option<&str>, c: i16, ptr: *mut c_void)
                 Moment::Date(d) => d.and_time(NaiveTime::MIN),
                 Moment::Time(t) => chrono::Utc::now().date_naive().and_time(t),
             };
-            (ptr as *mut Timestamp).write_unaligned(Timestamp {
-                year: year16(t.date())?,
-                month: t.month() as u16,
-                day: t.day() as u16,
-                hour: t.hour() as u16,
-                minute: t.minute() as u16,
-                second: t.second() as u16,
-                fraction: t.nanosecond(),
-            });
+            put!(
+                Timestamp,
+                Timestamp {
+                    year: year16(t.date())?,
+                    month: t.month() as u16,
+                    day: t.day() as u16,
+                    hour: t.hour() as u16,
+                    minute: t.minute() as u16,
+                    second: t.second() as u16,
+                    fraction: t.nanosecond(),
+                }
+            );
             false
         }
         other => return Err(odbc_error!("HY003", "invalid application buffer type {other}")),
@@ -501,25 +528,29 @@ pub(crate) fn is_data_at_exec(indicator: isize) -> bool {
 /// The source's pointers are valid for its C type and lengths.
 pub(crate) unsafe fn read_param(source: &ParamSource) -> Result<Value> {
     use c_type::*;
-    let indicator = if source.indicator.is_null() { NTS } else { source.indicator.read_unaligned() };
+    // SAFETY: not null, so valid (the caller's guarantee).
+    let indicator = if source.indicator.is_null() { NTS } else { unsafe { source.indicator.read_unaligned() } };
     if indicator == NULL_DATA || source.ptr.is_null() {
         return Ok(Value::Null);
     }
     let c = if source.c_type == DEFAULT { default_c_type_for_sql(source.sql_type) } else { source.c_type };
     macro_rules! read {
         ($t:ty) => {
-            (source.ptr as *const $t).read_unaligned()
+            // SAFETY: `ptr` is valid for a `$t` (the caller's guarantee for the C type).
+            unsafe { (source.ptr as *const $t).read_unaligned() }
         };
     }
     Ok(match c {
         CHAR | WCHAR | BINARY => {
             let bytes = match indicator {
                 NTS if c == BINARY => source.buffer_len.max(0) as usize,
-                NTS => terminated_len(source.ptr, c),
+                // SAFETY: an SQL_NTS string ends with its NUL (the caller's guarantee).
+                NTS => unsafe { terminated_len(source.ptr, c) },
                 n if n < 0 => return Err(odbc_error!("HY090", "invalid length/indicator {n} for a parameter")),
                 n => n as usize,
             };
-            let raw = std::slice::from_raw_parts(source.ptr as *const u8, bytes);
+            // SAFETY: the value's bytes, valid (the caller's guarantee) and counted above.
+            let raw = unsafe { std::slice::from_raw_parts(source.ptr as *const u8, bytes) };
             let text = match c {
                 CHAR => String::from_utf8_lossy(raw).into_owned(),
                 WCHAR => {
@@ -591,12 +622,14 @@ pub(crate) unsafe fn terminated_len(ptr: *const c_void, c: i16) -> usize {
     match c {
         c_type::WCHAR => {
             let mut n = 0;
-            while (ptr as *const u16).add(n).read_unaligned() != 0 {
+            // SAFETY: up to its NUL, the string is valid (the caller's guarantee).
+            while unsafe { (ptr as *const u16).add(n).read_unaligned() } != 0 {
                 n += 1;
             }
             n * 2
         }
-        _ => std::ffi::CStr::from_ptr(ptr as *const std::ffi::c_char).to_bytes().len(),
+        // SAFETY: as above.
+        _ => unsafe { std::ffi::CStr::from_ptr(ptr as *const std::ffi::c_char) }.to_bytes().len(),
     }
 }
 

@@ -4,10 +4,11 @@
 use crate::connection::DbcState;
 use crate::statement::StmtState;
 use odbc_sys::SqlReturn;
+use redwood_core::client::catch_panic;
+pub(crate) use redwood_core::sync::lock;
 use redwood_core::Error;
 use std::collections::BTreeMap;
 use std::ffi::c_void;
-use std::panic::AssertUnwindSafe;
 use std::sync::{Mutex, MutexGuard};
 
 /// The type of a live handle.
@@ -25,12 +26,6 @@ static LIVE: Mutex<BTreeMap<usize, Tag>> = Mutex::new(BTreeMap::new());
 
 fn live() -> MutexGuard<'static, BTreeMap<usize, Tag>> {
     lock(&LIVE)
-}
-
-/// A mutex's guard, also after a panic elsewhere (every entry point catches panics; the state
-/// they leave is still the driver's to report on).
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn register<H: Handle>(handle: Box<H>) -> *mut c_void {
@@ -111,12 +106,15 @@ pub(crate) struct Stmt {
     pub descriptors: [u32; 4],
 }
 
-// Handles are used from any thread (the ODBC rule: one thread at a time per handle, SQLCancel
-// from any); everything mutable is behind a mutex and the raw parent pointers outlive the child
-// (freeing a parent with children is refused).
+// SAFETY: handles are used from any thread (the ODBC rule: one thread at a time per
+// handle, SQLCancel from any); everything mutable is behind a mutex and the raw parent pointers
+// outlive the child (freeing a parent with children is refused).
 unsafe impl Send for Dbc {}
+// SAFETY: as above.
 unsafe impl Sync for Dbc {}
+// SAFETY: as above.
 unsafe impl Send for Stmt {}
+// SAFETY: as above.
 unsafe impl Sync for Stmt {}
 
 /// A handle type: how to recognise one behind a `void *`.
@@ -130,7 +128,9 @@ pub(crate) trait Handle: Sized {
     /// The handle is not freed while the reference is used (the ODBC rule: no call frees a
     /// handle another call is using).
     unsafe fn from_raw<'a>(raw: *mut c_void) -> Option<&'a Self> {
-        (live().get(&(raw as usize)) == Some(&Self::TAG)).then(|| &*(raw as *const Self))
+        // SAFETY: a live handle of this type is a `Self` made by `register`, not freed during the
+        // use (the caller's guarantee).
+        (live().get(&(raw as usize)) == Some(&Self::TAG)).then(|| unsafe { &*(raw as *const Self) })
     }
 }
 
@@ -201,7 +201,9 @@ impl Stmt {
 /// `raw` is not used by another thread.
 pub(crate) unsafe fn free<H: Handle>(raw: *mut c_void) {
     if live().remove(&(raw as usize)) == Some(H::TAG) {
-        drop(Box::from_raw(raw as *mut H));
+        // SAFETY: it was live, so made by `register` from a `Box<H>`; removed from `LIVE`, it can
+        // be neither found nor freed again, and no other thread uses it (the caller's guarantee).
+        drop(unsafe { Box::from_raw(raw as *mut H) });
     }
 }
 
@@ -215,18 +217,7 @@ pub(crate) fn entry<H: Handle>(raw: *mut c_void, body: impl FnOnce(&H) -> Result
     };
     // SQL_DIAG_ROW_COUNT outlives the call that set it: SQLGetDiagField reads it after SQLExecute.
     handle.diag().lock().records.clear();
-    let outcome = match std::panic::catch_unwind(AssertUnwindSafe(|| body(handle))) {
-        Ok(outcome) => outcome,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(Error::new("HY000", format!("internal error in the Redwood ODBC driver: {what}")))
-        }
-    };
-    let code = match outcome {
+    let code = match catch_panic(|| body(handle)).and_then(|outcome| outcome) {
         Ok(SqlReturn::SUCCESS) if handle.diag().has_records() => SqlReturn::SUCCESS_WITH_INFO,
         Ok(code) => code,
         Err(error) => {

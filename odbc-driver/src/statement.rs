@@ -609,14 +609,15 @@ pub(crate) unsafe fn put_data(state: &mut StmtState, data: *const c_void, length
         return Ok(());
     }
     let Some((_, bytes)) = pending.current.as_mut() else { unreachable!("checked above") };
-    let chunk: &[u8] = match (length, convert::fixed_size(c_type)) {
-        (_, Some(size)) => std::slice::from_raw_parts(data as *const u8, size),
-        (crate::text::NTS, None) => {
-            std::slice::from_raw_parts(data as *const u8, convert::terminated_len(data, c_type))
-        }
-        (n, None) if n >= 0 => std::slice::from_raw_parts(data as *const u8, n as usize),
+    let len = match (length, convert::fixed_size(c_type)) {
+        (_, Some(size)) => size,
+        // SAFETY: an SQL_NTS chunk ends with its NUL (the caller's guarantee).
+        (crate::text::NTS, None) => unsafe { convert::terminated_len(data, c_type) },
+        (n, None) if n >= 0 => n as usize,
         (n, None) => return Err(odbc_error!("HY090", "invalid length {n}")),
     };
+    // SAFETY: `data` is valid for the chunk's `len` bytes (the caller's guarantee).
+    let chunk = unsafe { std::slice::from_raw_parts(data as *const u8, len) };
     bytes.extend_from_slice(chunk);
     Ok(())
 }

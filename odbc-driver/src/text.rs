@@ -56,7 +56,8 @@ pub(crate) unsafe fn read<C: CharUnit>(ptr: *const C, len: isize) -> Result<Opti
     let len = match len {
         NTS => {
             let mut n = 0;
-            while *ptr.add(n) != C::default() {
+            // SAFETY: the string goes on up to its NUL (the caller's guarantee).
+            while unsafe { *ptr.add(n) } != C::default() {
                 n += 1;
             }
             n
@@ -64,7 +65,8 @@ pub(crate) unsafe fn read<C: CharUnit>(ptr: *const C, len: isize) -> Result<Opti
         n if n < 0 => return Err(odbc_error!("HY090", "invalid string length {n}")),
         n => n as usize,
     };
-    Ok(Some(C::decode(std::slice::from_raw_parts(ptr, len))))
+    // SAFETY: `len` units from `ptr` are the string (the caller's guarantee, or counted above).
+    Ok(Some(C::decode(unsafe { std::slice::from_raw_parts(ptr, len) })))
 }
 
 /// What writing a string into a caller's buffer did.
@@ -94,8 +96,12 @@ pub(crate) unsafe fn write_units<C: CharUnit>(units: &[C], buf: *mut C, capacity
         while copied > 0 && !C::boundary(units, copied) {
             copied -= 1;
         }
-        std::ptr::copy_nonoverlapping(units.as_ptr(), buf, copied);
-        *buf.add(copied) = C::default();
+        // SAFETY: `copied` < `capacity` units, for which `buf` is valid (the caller's guarantee);
+        // `units` is ours, so the two do not overlap.
+        unsafe {
+            std::ptr::copy_nonoverlapping(units.as_ptr(), buf, copied);
+            *buf.add(copied) = C::default();
+        }
     }
     Written { total: units.len(), copied }
 }
@@ -105,7 +111,8 @@ pub(crate) unsafe fn write_units<C: CharUnit>(units: &[C], buf: *mut C, capacity
 /// # Safety
 /// As [`write_units`].
 pub(crate) unsafe fn write<C: CharUnit>(text: &str, buf: *mut C, capacity: usize) -> Written {
-    write_units(&C::encode(text), buf, capacity)
+    // SAFETY: the caller's guarantee is `write_units`'.
+    unsafe { write_units(&C::encode(text), buf, capacity) }
 }
 
 /// Stores `value` through an optional output pointer of any integer type.
@@ -115,7 +122,8 @@ pub(crate) unsafe fn write<C: CharUnit>(text: &str, buf: *mut C, capacity: usize
 pub(crate) unsafe fn put<T: TryFrom<usize> + TryFrom<isize>>(ptr: *mut T, value: usize) {
     if !ptr.is_null() {
         if let Ok(v) = T::try_from(value) {
-            ptr.write_unaligned(v);
+            // SAFETY: not null, so valid for writing a `T` (the caller's guarantee).
+            unsafe { ptr.write_unaligned(v) };
         }
     }
 }
@@ -134,8 +142,10 @@ pub(crate) unsafe fn write_counted<C: CharUnit, L: TryFrom<usize> + TryFrom<isiz
     if capacity < 0 {
         return Err(odbc_error!("HY090", "invalid buffer length {capacity}"));
     }
-    let written = write(text, buf, capacity as usize);
-    put(len_out, written.total);
+    // SAFETY: the caller's guarantee is `write`'s and `put`'s.
+    let written = unsafe { write(text, buf, capacity as usize) };
+    // SAFETY: as above.
+    unsafe { put(len_out, written.total) };
     Ok(written)
 }
 
@@ -153,8 +163,10 @@ pub(crate) unsafe fn write_bytes_counted<C: CharUnit, L: TryFrom<usize> + TryFro
     if capacity < 0 {
         return Err(odbc_error!("HY090", "invalid buffer length {capacity}"));
     }
-    let written = write(text, buf, capacity as usize / C::SIZE);
-    put(len_out, written.total * C::SIZE);
+    // SAFETY: `capacity` bytes are `capacity / C::SIZE` units; the rest as above.
+    let written = unsafe { write(text, buf, capacity as usize / C::SIZE) };
+    // SAFETY: as above.
+    unsafe { put(len_out, written.total * C::SIZE) };
     Ok(written)
 }
 

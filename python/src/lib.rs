@@ -15,7 +15,7 @@ use redwood_core::arrow::datatypes::{
 use redwood_core::arrow::ffi::FFI_ArrowSchema;
 use redwood_core::arrow::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use redwood_core::client::{self, CancelHandle, ColumnType, Options, ParamStyle, Rows, Value};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
 create_exception!(_redwood, Warning, PyException, "PEP 249: an important warning.");
@@ -75,12 +75,12 @@ fn interruptible<T: Send>(py: Python<'_>, cancel: &CancelHandle, work: impl FnOn
             let _ = sender.send(work());
         });
         loop {
-            match py.detach(|| receiver.lock().unwrap().recv_timeout(Duration::from_millis(100))) {
+            match py.detach(|| redwood_core::sync::lock(&receiver).recv_timeout(Duration::from_millis(100))) {
                 Ok(done) => return Ok(done),
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                     if let Err(interrupt) = py.check_signals() {
                         let _ = cancel.cancel();
-                        let _ = py.detach(|| receiver.lock().unwrap().recv());
+                        let _ = py.detach(|| redwood_core::sync::lock(&receiver).recv());
                         return Err(interrupt);
                     }
                 }
@@ -93,9 +93,16 @@ fn interruptible<T: Send>(py: Python<'_>, cancel: &CancelHandle, work: impl FnOn
 }
 
 /// Locks a connection's or result's state; one Python thread at a time uses either (PEP 249
-/// threadsafety 1), so a second one gets an error rather than waiting with the GIL held.
+/// threadsafety 1), so a second one gets an error rather than waiting with the GIL held. A lock
+/// poisoned by a panic is recovered, as `redwood_core::sync` does.
 fn lock<'a, T>(mutex: &'a Mutex<T>, what: &str) -> PyResult<MutexGuard<'a, T>> {
-    mutex.try_lock().map_err(|_| InterfaceError::new_err(format!("the {what} is in use by another thread")))
+    match mutex.try_lock() {
+        Ok(guard) => Ok(guard),
+        Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
+        Err(TryLockError::WouldBlock) => {
+            Err(InterfaceError::new_err(format!("the {what} is in use by another thread")))
+        }
+    }
 }
 
 /// A connection: embedded (`:memory:`, a directory) or remote (`redwood://…`, `postgres://…`).

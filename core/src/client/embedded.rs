@@ -32,12 +32,12 @@ pub(super) struct Cancel {
 
 impl Cancel {
     pub(super) fn cancel(&self) {
-        self.current.lock().unwrap().cancel();
+        crate::sync::lock(&self.current).cancel();
     }
 
     fn start(&self) -> CancellationToken {
         let token = CancellationToken::new();
-        *self.current.lock().unwrap() = token.clone();
+        *crate::sync::lock(&self.current) = token.clone();
         token
     }
 }
@@ -72,7 +72,7 @@ impl EmbeddedConnection {
         let path = std::path::absolute(target).map_err(|e| Error::io(format!("resolving {target}"), e))?;
         let key = std::fs::canonicalize(&path).unwrap_or(path);
         // Held while opening, so that two threads opening one directory share it.
-        let mut open = OPEN.lock().unwrap();
+        let mut open = crate::sync::lock(&OPEN);
         open.retain(|_, database| database.upgrade().is_some());
         let database = match open.get(&key).and_then(WeakDatabase::upgrade) {
             Some(database) => database,

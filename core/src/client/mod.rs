@@ -15,15 +15,19 @@
 //! zone `+00:00` for TIMESTAMPTZ, `Time64(µs)`, `Interval(MonthDayNano)`. Every column is
 //! reported nullable: the wire protocol does not say otherwise.
 
+mod column_kind;
 mod embedded;
 mod escapes;
 mod metadata;
+mod guard;
 mod placeholders;
 mod remote;
 pub mod tls;
 
+pub use column_kind::ColumnKind;
 pub use escapes::translate_escapes;
 pub use metadata::{renamed, Filter, MetadataRow, MetadataRows, Name, ResultBuilder, TypeInfo, TYPE_INFO};
+pub use guard::catch_panic;
 pub use placeholders::{numbered_placeholders, Numbered, ParamStyle};
 
 use crate::err;
@@ -310,28 +314,28 @@ impl datafusion::arrow::array::RecordBatchReader for RowsReader {
     }
 }
 
-/// The SQL type of a result column, as every face reports it (C's `redwood_type`, ODBC's and
-/// JDBC's SQL types, Python's type codes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColumnKind {
-    Boolean,
-    Smallint,
-    Integer,
-    Bigint,
-    Real,
-    Double,
-    Decimal,
-    Varchar,
-    Char,
-    Text,
-    Date,
-    Timestamp,
-    Timestamptz,
-    Time,
-    Interval,
-    Bytea,
-    Array,
-    Other,
+impl ColumnKind {
+    /// Every kind, in code order (the drivers' tests check their copies of the codes against it).
+    pub const ALL: [ColumnKind; 18] = [
+        ColumnKind::Boolean,
+        ColumnKind::Smallint,
+        ColumnKind::Integer,
+        ColumnKind::Bigint,
+        ColumnKind::Real,
+        ColumnKind::Double,
+        ColumnKind::Decimal,
+        ColumnKind::Varchar,
+        ColumnKind::Char,
+        ColumnKind::Text,
+        ColumnKind::Date,
+        ColumnKind::Timestamp,
+        ColumnKind::Timestamptz,
+        ColumnKind::Time,
+        ColumnKind::Interval,
+        ColumnKind::Bytea,
+        ColumnKind::Array,
+        ColumnKind::Other,
+    ];
 }
 
 /// A result column's type: its kind, precision (digits of a number, bits of an integer, length
@@ -622,6 +626,13 @@ mod tests {
             .unwrap_err()
             .message
             .contains("unknown connection parameter"));
+    }
+
+    #[test]
+    fn column_kinds_are_numbered_in_order() {
+        for (code, kind) in ColumnKind::ALL.iter().enumerate() {
+            assert_eq!(*kind as i32, code as i32, "{kind:?}");
+        }
     }
 
     #[test]

@@ -61,7 +61,7 @@ fn sqlstate_of(code: &str) -> &'static str {
     if code.len() != 5 {
         return sqlstate::INTERNAL_ERROR;
     }
-    let mut codes = CODES.lock().unwrap();
+    let mut codes = crate::sync::lock(&CODES);
     match codes.get(code) {
         Some(known) => known,
         None => {

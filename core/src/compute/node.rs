@@ -83,13 +83,13 @@ impl ComputeNode {
     }
 
     pub fn identity(&self) -> NodeIdentity {
-        self.identity.lock().unwrap().clone()
+        crate::sync::lock(&self.identity).clone()
     }
 
     /// Records the cluster that adopts this node; a node already in a cluster only accepts the
     /// same cluster and position again.
     fn join(&self, request: NodeIdentity) -> Result<NodeIdentity> {
-        let mut identity = self.identity.lock().unwrap();
+        let mut identity = crate::sync::lock(&self.identity);
         if !identity.cluster_id.is_empty() {
             if identity.cluster_id != request.cluster_id {
                 return Err(err!(
@@ -131,7 +131,7 @@ impl ComputeNode {
 
     /// Checks that a slice a leader names is one of this node's.
     fn own_slice(&self, slice: u32) -> Result<()> {
-        let identity = self.identity.lock().unwrap();
+        let identity = crate::sync::lock(&self.identity);
         if identity.cluster_id.is_empty() || slice / identity.slices != identity.node {
             return Err(err!(INVALID_PARAMETER_VALUE, "slice {slice} is not on this compute node"));
         }

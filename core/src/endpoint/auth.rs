@@ -133,7 +133,7 @@ impl Authenticator {
             }
             AuthMethod::Password => (Stage::Cleartext, Authentication::CleartextPassword),
         };
-        *self.user.lock().unwrap() = Some(user);
+        *crate::sync::lock(&self.user) = Some(user);
         *self.stage.lock().await = stage;
         client.send(PgWireBackendMessage::Authentication(request)).await?;
         Ok(())
@@ -152,7 +152,7 @@ impl Authenticator {
     }
 
     fn user(&self) -> PgWireResult<User> {
-        self.user.lock().unwrap().clone().ok_or(PgWireError::InvalidSASLState)
+        crate::sync::lock(&self.user).clone().ok_or(PgWireError::InvalidSASLState)
     }
 
     async fn on_password<C>(&self, client: &mut C, message: PasswordMessageFamily) -> PgWireResult<()>
@@ -171,7 +171,7 @@ impl Authenticator {
                 .map_err(|e| fatal(e.sqlstate, e.message))?;
             crate::leader::users::admit_temporary_user(db, &claim).map_err(|e| fatal(e.sqlstate, e.message))?;
             let user = self.lookup(&claim.user)?;
-            *self.user.lock().unwrap() = Some(user.clone());
+            *crate::sync::lock(&self.user) = Some(user.clone());
             return self.authenticated(client, &user, "iam", claim.groups).await;
         }
         let user = self.user()?;
@@ -256,13 +256,13 @@ impl Authenticator {
     {
         let pid = self.shared.register(&self.connection, &user.name);
         let secret: i32 = rand::random();
-        *self.connection.secret.lock().unwrap() = secret.to_be_bytes().to_vec();
+        *crate::sync::lock(&self.connection.secret) = secret.to_be_bytes().to_vec();
         client.set_pid_and_secret_key(pid, SecretKey::I32(secret));
         let mut session = self.shared.db.connect_as(&user.name);
         session.set_backends(self.shared.backends(pid));
         session.join_groups_for_session(groups);
         *self.connection.session.lock().await = Some(session);
-        *self.connection.authenticated.lock().unwrap() = Some((std::time::SystemTime::now(), method));
+        *crate::sync::lock(&self.connection.authenticated) = Some((std::time::SystemTime::now(), method));
         self.shared.db.audit().connection(ConnectionEvent {
             pid,
             user: user.name.clone(),

@@ -81,8 +81,8 @@ impl Drop for ConnectionHandlers {
     fn drop(&mut self) {
         let pid = self.connection.pid.load(Ordering::Relaxed);
         self.shared.unregister(pid);
-        if let Some((since, method)) = *self.connection.authenticated.lock().unwrap() {
-            let user = self.connection.user.lock().unwrap().clone();
+        if let Some((since, method)) = *crate::sync::lock(&self.connection.authenticated) {
+            let user = crate::sync::lock(&self.connection.user).clone();
             let lasted = since.elapsed().unwrap_or_default().as_micros() as i64;
             self.shared.db.audit().connection(crate::leader::audit::ConnectionEvent {
                 pid,
@@ -121,10 +121,10 @@ pub(super) struct CancelRequests {
 #[async_trait]
 impl CancelHandler for CancelRequests {
     async fn on_cancel_request(&self, request: CancelRequest) {
-        let target = self.shared.connections.lock().unwrap().get(&request.pid).cloned();
+        let target = crate::sync::lock(&self.shared.connections).get(&request.pid).cloned();
         if let Some(connection) = target {
-            if *connection.secret.lock().unwrap() == request.secret_key.to_bytes().to_vec() {
-                connection.current_query.lock().unwrap().cancel();
+            if *crate::sync::lock(&connection.secret) == request.secret_key.to_bytes().to_vec() {
+                crate::sync::lock(&connection.current_query).cancel();
             }
         }
     }
@@ -496,7 +496,7 @@ impl QueryHandler {
             CopyPlan::In { .. } => {
                 let copy = session.copy_in_begin(plan)?;
                 let width = copy.width();
-                *self.connection.copy_in.lock().unwrap() = Some(copy);
+                *crate::sync::lock(&self.connection.copy_in) = Some(copy);
                 Ok(Response::CopyIn(CopyResponse::new(0, width, stream::empty())))
             }
             CopyPlan::Out { query, options } => {
@@ -584,7 +584,7 @@ impl CopyHandler for QueryHandler {
     {
         let mut guard = self.connection.session.lock().await;
         let session = active(&mut guard)?;
-        if let Some(copy) = self.connection.copy_in.lock().unwrap().as_mut() {
+        if let Some(copy) = crate::sync::lock(&self.connection.copy_in).as_mut() {
             session.copy_in_data(copy, &data.data);
         }
         Ok(())
@@ -596,7 +596,7 @@ impl CopyHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let pending = self.connection.copy_in.lock().unwrap().take();
+        let pending = crate::sync::lock(&self.connection.copy_in).take();
         let Some(copy) = pending else {
             return Err(to_pgwire(err!(PROTOCOL_VIOLATION, "CopyDone without a COPY in progress")));
         };
@@ -614,7 +614,7 @@ impl CopyHandler for QueryHandler {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let error = err!(QUERY_CANCELED, "COPY from stdin failed: {}", fail.message);
-        let copy = self.connection.copy_in.lock().unwrap().take();
+        let copy = crate::sync::lock(&self.connection.copy_in).take();
         match (copy, self.connection.session.lock().await.as_mut()) {
             (Some(copy), Some(session)) => to_pgwire(session.copy_in_abort(copy, error)),
             _ => to_pgwire(error),

@@ -118,7 +118,7 @@ impl ConnectionState {
     /// CancelRequest or after `timeout` (`statement_timeout`).
     fn start_query(&self, timeout: Option<std::time::Duration>) -> QueryCancel {
         let query = QueryCancel::default();
-        let previous = std::mem::replace(&mut *self.current_query.lock().unwrap(), query.clone());
+        let previous = std::mem::replace(&mut *crate::sync::lock(&self.current_query), query.clone());
         previous.finished.cancel();
         if let Some(timeout) = timeout {
             let timer = query.clone();
@@ -267,19 +267,19 @@ impl Shared {
 
     fn register(&self, state: &Arc<ConnectionState>, user: &str) -> i32 {
         let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);
-        *state.user.lock().unwrap() = user.to_string();
+        *crate::sync::lock(&state.user) = user.to_string();
         state.pid.store(pid, Ordering::Relaxed);
-        self.connections.lock().unwrap().insert(pid, Arc::clone(state));
+        crate::sync::lock(&self.connections).insert(pid, Arc::clone(state));
         pid
     }
 
     fn unregister(&self, pid: i32) {
-        self.connections.lock().unwrap().remove(&pid);
+        crate::sync::lock(&self.connections).remove(&pid);
     }
 
     /// Open sessions of `user` (for CONNECTION LIMIT).
     fn sessions_of(&self, user: &str) -> usize {
-        self.connections.lock().unwrap().values().filter(|c| *c.user.lock().unwrap() == user).count()
+        crate::sync::lock(&self.connections).values().filter(|c| *crate::sync::lock(&c.user) == user).count()
     }
 
     fn backends(self: &Arc<Self>, pid: i32) -> Arc<dyn crate::leader::session::Backends> {
@@ -304,12 +304,12 @@ impl crate::leader::session::Backends for EndpointBackends {
     }
     fn user_of(&self, pid: i32) -> Option<String> {
         let shared = self.shared.upgrade()?;
-        let connection = shared.connections.lock().unwrap().get(&pid).cloned()?;
-        let user = connection.user.lock().unwrap().clone();
+        let connection = crate::sync::lock(&shared.connections).get(&pid).cloned()?;
+        let user = crate::sync::lock(&connection.user).clone();
         Some(user)
     }
     fn cancel(&self, pid: i32) -> bool {
-        self.connection(pid).map(|c| c.current_query.lock().unwrap().cancel()).is_some()
+        self.connection(pid).map(|c| crate::sync::lock(&c.current_query).cancel()).is_some()
     }
     fn terminate(&self, pid: i32) -> bool {
         self.connection(pid).map(|c| c.terminated.cancel()).is_some()
@@ -319,7 +319,7 @@ impl crate::leader::session::Backends for EndpointBackends {
 impl EndpointBackends {
     fn connection(&self, pid: i32) -> Option<Arc<ConnectionState>> {
         let shared = self.shared.upgrade()?;
-        let connection = shared.connections.lock().unwrap().get(&pid).cloned();
+        let connection = crate::sync::lock(&shared.connections).get(&pid).cloned();
         connection
     }
 }

@@ -104,7 +104,7 @@ pub struct AuditLog {
 }
 
 fn keep<T>(entries: &Mutex<VecDeque<Arc<T>>>, entry: T) {
-    let mut entries = entries.lock().unwrap();
+    let mut entries = crate::sync::lock(entries);
     if entries.len() == KEPT {
         entries.pop_front();
     }
@@ -112,7 +112,7 @@ fn keep<T>(entries: &Mutex<VecDeque<Arc<T>>>, entry: T) {
 }
 
 fn entries<T>(entries: &Mutex<VecDeque<Arc<T>>>) -> Vec<Arc<T>> {
-    entries.lock().unwrap().iter().cloned().collect()
+    crate::sync::lock(entries).iter().cloned().collect()
 }
 
 /// Redshift's audit-file timestamps: `Fri, 27 Nov 2026 10:00:00:123`.
@@ -227,7 +227,7 @@ impl AuditLog {
     /// (it does not fail the statement or connection being recorded).
     fn append(&self, file: &str, line: &str) {
         let Some(dir) = &self.dir else { return };
-        let _serialised = self.files.lock().unwrap();
+        let _serialised = crate::sync::lock(&self.files);
         let path = dir.join(file);
         let written =
             std::fs::OpenOptions::new().create(true).append(true).open(&path).and_then(|mut f| writeln!(f, "{line}"));

@@ -366,7 +366,7 @@ impl Database {
 
     /// The latest committed catalog.
     pub fn snapshot(&self) -> Arc<CatalogState> {
-        Arc::clone(&self.inner.committed.read().unwrap())
+        Arc::clone(&crate::sync::read(&self.inner.committed))
     }
 
     pub(crate) fn allocate_relation_id(&self) -> RelId {
@@ -400,7 +400,7 @@ impl Database {
             .as_ref()
             .ok_or_else(|| err!(OBJECT_NOT_IN_PREREQUISITE_STATE, "the database is not encrypted"))?;
         // One rotation at a time, and not during a commit.
-        let _store = self.inner.store.lock().unwrap();
+        let _store = crate::sync::lock(&self.inner.store);
         keyring.rotate()
     }
 
@@ -425,7 +425,7 @@ impl Database {
         if !txn.has_changes() {
             return Ok(());
         }
-        let mut store = self.inner.store.lock().unwrap();
+        let mut store = crate::sync::lock(&self.inner.store);
         let current = self.snapshot();
         let rebased = txn.check_conflicts(&current)?;
         let mut merged = (*current).clone();
@@ -491,7 +491,7 @@ impl Database {
             }
         }
         txn.finish(&kept);
-        *self.inner.committed.write().unwrap() = Arc::new(merged);
+        *crate::sync::write(&self.inner.committed) = Arc::new(merged);
         Ok(())
     }
 }

@@ -63,7 +63,7 @@ pub struct LoadErrorLog {
 
 impl LoadErrorLog {
     fn record(&self, error: LoadError) {
-        let mut entries = self.entries.lock().unwrap();
+        let mut entries = crate::sync::lock(&self.entries);
         if entries.len() == LOAD_ERRORS_KEPT {
             entries.pop_front();
         }
@@ -71,7 +71,7 @@ impl LoadErrorLog {
     }
 
     pub fn entries(&self) -> Vec<Arc<LoadError>> {
-        self.entries.lock().unwrap().iter().cloned().collect()
+        crate::sync::lock(&self.entries).iter().cloned().collect()
     }
 }
 

@@ -59,9 +59,9 @@ impl SnapshotCell {
         view: &crate::catalog::ViewDef,
         owner: &str,
     ) -> Result<datafusion::logical_expr::LogicalPlan> {
-        let outer = self.view_owner.lock().unwrap().replace(owner.to_string());
+        let outer = crate::sync::lock(&self.view_owner).replace(owner.to_string());
         let plan = self.plan_sql(&view.sql).await;
-        *self.view_owner.lock().unwrap() = outer;
+        *crate::sync::lock(&self.view_owner) = outer;
         plan
     }
 
@@ -69,31 +69,31 @@ impl SnapshotCell {
     async fn plan_row_filter(&self, rel: &Relation, filter: &str) -> Result<datafusion::logical_expr::LogicalPlan> {
         let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
         let sql = format!("SELECT * FROM {}.{} WHERE {filter}", quote(&rel.schema), quote(&rel.name));
-        self.filtering.lock().unwrap().push(rel.id);
+        crate::sync::lock(&self.filtering).push(rel.id);
         let plan = self.plan_sql(&sql).await;
-        self.filtering.lock().unwrap().retain(|id| *id != rel.id);
+        crate::sync::lock(&self.filtering).retain(|id| *id != rel.id);
         plan
     }
 
     /// The user the session runs as (`current_user`).
     pub fn current_user(&self) -> String {
-        self.current_user.read().unwrap().clone()
+        crate::sync::read(&self.current_user).clone()
     }
 
     pub fn set_current_user(&self, user: &str) {
-        *self.current_user.write().unwrap() = user.to_string();
+        *crate::sync::write(&self.current_user) = user.to_string();
     }
 
     /// Makes `user` a member of `groups` for this session (not in the catalog).
     pub fn set_session_groups(&self, user: &str, groups: Vec<String>) {
-        *self.session_groups.write().unwrap() = (user.to_string(), groups);
+        *crate::sync::write(&self.session_groups) = (user.to_string(), groups);
     }
 
     /// `user` with their groups and roles in `state`, and the groups they joined for this
     /// session (those that still exist).
     pub fn principal(&self, state: &CatalogState, user: &str) -> crate::catalog::Principal {
         let mut principal = state.principal(user);
-        let (member, groups) = &*self.session_groups.read().unwrap();
+        let (member, groups) = &*crate::sync::read(&self.session_groups);
         if member == user {
             principal.groups.extend(groups.iter().filter(|g| state.groups.contains_key(*g)).cloned());
         }
@@ -102,13 +102,13 @@ impl SnapshotCell {
 
     /// Whose rights the tables being planned are read with.
     fn reader(&self) -> String {
-        self.view_owner.lock().unwrap().clone().unwrap_or_else(|| self.current_user())
+        crate::sync::lock(&self.view_owner).clone().unwrap_or_else(|| self.current_user())
     }
 
     /// A query (Redshift SQL, one statement) planned in this session: views, and the system views
     /// defined over other system tables.
     pub async fn plan_sql(&self, sql: &str) -> Result<datafusion::logical_expr::LogicalPlan> {
-        let context = self.context.lock().unwrap().upgrade();
+        let context = crate::sync::lock(&self.context).upgrade();
         let Some(context) = context else {
             return Err(Error::internal("session closed while planning a view").into_datafusion());
         };
@@ -133,30 +133,30 @@ impl SnapshotCell {
         })
     }
     pub fn set(&self, state: Arc<CatalogState>) {
-        *self.state.write().unwrap() = state;
+        *crate::sync::write(&self.state) = state;
     }
     pub fn get(&self) -> Arc<CatalogState> {
-        Arc::clone(&self.state.read().unwrap())
+        Arc::clone(&crate::sync::read(&self.state))
     }
     pub fn layout(&self) -> ClusterLayout {
         self.layout
     }
     pub fn query_started(&self, query: i32) {
-        let mut queries = self.queries.lock().unwrap();
+        let mut queries = crate::sync::lock(&self.queries);
         *queries = (query, queries.0);
     }
 
     /// The session's last query before the one running: Redshift's `pg_last_query_id()`
     /// (-1 before the first).
     pub fn last_query(&self) -> i32 {
-        self.queries.lock().unwrap().1
+        crate::sync::lock(&self.queries).1
     }
 
     pub fn set_dml_target(&self, target: Option<RelId>) {
-        *self.dml_target.lock().unwrap() = target;
+        *crate::sync::lock(&self.dml_target) = target;
     }
     pub fn set_context(&self, context: &Arc<SessionContext>) {
-        *self.context.lock().unwrap() = Arc::downgrade(context);
+        *crate::sync::lock(&self.context) = Arc::downgrade(context);
     }
 }
 
@@ -180,11 +180,11 @@ impl RedwoodCatalog {
 impl CatalogProvider for RedwoodCatalog {
     fn schema_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.cell.get().schemas.keys().cloned().collect();
-        names.extend(self.system.read().unwrap().keys().cloned());
+        names.extend(crate::sync::read(&self.system).keys().cloned());
         names
     }
     fn schema(&self, name: &str) -> Option<Arc<dyn SchemaProvider>> {
-        if let Some(system) = self.system.read().unwrap().get(name) {
+        if let Some(system) = crate::sync::read(&self.system).get(name) {
             return Some(Arc::clone(system));
         }
         self.cell.get().schemas.contains_key(name).then(|| {
@@ -199,7 +199,7 @@ impl CatalogProvider for RedwoodCatalog {
         } else {
             schema
         };
-        Ok(self.system.write().unwrap().insert(name.to_string(), schema))
+        Ok(crate::sync::write(&self.system).insert(name.to_string(), schema))
     }
 }
 
@@ -226,12 +226,12 @@ impl SchemaProvider for RedwoodSchema {
         }
         // UPDATE and DELETE find their rows with a query over the target, which needs only the
         // columns their expressions read, not SELECT on the whole table.
-        let locator = *self.cell.dml_target.lock().unwrap() == Some(rel.id);
+        let locator = *crate::sync::lock(&self.cell.dml_target) == Some(rel.id);
         let readable = readable_columns(&state, &principal, rel);
         if !locator && readable.as_ref().is_some_and(|columns| !columns.contains(&true)) {
             return Err(denied_relation(&rel.name).into_datafusion());
         }
-        let filtering = self.cell.filtering.lock().unwrap().contains(&rel.id);
+        let filtering = crate::sync::lock(&self.cell.filtering).contains(&rel.id);
         if let Some(filter) = state.row_filter(&principal, rel).filter(|_| !filtering) {
             let plan = self.cell.plan_row_filter(rel, &filter).await?;
             return Ok(Some(Arc::new(ViewTable::new(plan, None))));

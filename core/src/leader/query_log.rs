@@ -39,7 +39,7 @@ impl QueryLog {
             outcome: Mutex::new(None),
             steps: Mutex::new(None),
         });
-        let mut entries = self.entries.lock().unwrap();
+        let mut entries = crate::sync::lock(&self.entries);
         if entries.len() == CAPACITY {
             entries.pop_front();
         }
@@ -48,7 +48,7 @@ impl QueryLog {
     }
 
     pub fn entries(&self) -> Vec<Arc<LoggedQuery>> {
-        self.entries.lock().unwrap().iter().cloned().collect()
+        crate::sync::lock(&self.entries).iter().cloned().collect()
     }
 
     /// The entries, once the steps of every finished query are in (waiting a little for those
@@ -56,7 +56,7 @@ impl QueryLog {
     pub async fn settled_entries(&self) -> Vec<Arc<LoggedQuery>> {
         let entries = self.entries();
         let deadline = tokio::time::Instant::now() + METRICS_WAIT;
-        while entries.iter().any(|q| q.outcome().is_some() && q.steps.lock().unwrap().is_none())
+        while entries.iter().any(|q| q.outcome().is_some() && crate::sync::lock(&q.steps).is_none())
             && tokio::time::Instant::now() < deadline
         {
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -101,23 +101,23 @@ pub struct Step {
 
 impl LoggedQuery {
     pub fn outcome(&self) -> Option<Outcome> {
-        *self.outcome.lock().unwrap()
+        *crate::sync::lock(&self.outcome)
     }
 
     pub fn steps(&self) -> Vec<Step> {
-        self.steps.lock().unwrap().clone().unwrap_or_default()
+        crate::sync::lock(&self.steps).clone().unwrap_or_default()
     }
 
     /// Records the end of a query; only the first call counts.
     pub fn finish(&self, aborted: bool) {
-        let mut outcome = self.outcome.lock().unwrap();
+        let mut outcome = crate::sync::lock(&self.outcome);
         if outcome.is_some() {
             return;
         }
         *outcome = Some(Outcome { end: SystemTime::now(), aborted });
         // A query that did not run to its end has no steps to gather.
         if aborted {
-            *self.steps.lock().unwrap() = Some(vec![]);
+            *crate::sync::lock(&self.steps) = Some(vec![]);
         }
     }
 
@@ -142,11 +142,11 @@ impl LoggedQuery {
                     vec![]
                 }
             };
-            *query.steps.lock().unwrap() = Some(steps);
+            *crate::sync::lock(&query.steps) = Some(steps);
         };
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => drop(runtime.spawn(gathered)),
-            Err(_) => *self.steps.lock().unwrap() = Some(vec![]),
+            Err(_) => *crate::sync::lock(&self.steps) = Some(vec![]),
         }
     }
 }

@@ -69,7 +69,7 @@ pub struct Session {
 impl Session {
     pub(crate) fn new(db: Database, user: &str) -> Session {
         let (context, cell) = session_state::session_context(&db, user);
-        *cell.settings.write().unwrap() = default_settings();
+        *crate::sync::write(&cell.settings) = default_settings();
         cell.set_current_user(user);
         let session = Session {
             db,
@@ -749,7 +749,7 @@ impl Session {
 
     /// `default_transaction_read_only`: implicit transactions (and BEGIN without a mode) are read-only.
     fn default_read_only(&self) -> bool {
-        self.cell.settings.read().unwrap().get("default_transaction_read_only").is_some_and(|v| v == "on")
+        crate::sync::read(&self.cell.settings).get("default_transaction_read_only").is_some_and(|v| v == "on")
     }
 
     /// Refuses `command` (a write) in a read-only transaction, as PostgreSQL does.

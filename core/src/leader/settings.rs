@@ -107,14 +107,14 @@ impl Session {
     /// The session's time zone (`SET timezone`): TIMESTAMPTZ values are shown in it, and local
     /// times become TIMESTAMPTZ in it.
     pub fn time_zone(&self) -> Tz {
-        let settings = self.cell.settings.read().unwrap();
+        let settings = crate::sync::read(&self.cell.settings);
         settings.get("timezone").and_then(|zone| zone.parse().ok()).unwrap_or(Tz::from_str("UTC").expect("UTC"))
     }
 
     /// DataFusion reads the time zone from its configuration: `CAST(… AS TIMESTAMPTZ)`, `now()`
     /// and Redwood's analyzer rules (`leader/timezone.rs`).
     pub(super) fn apply_time_zone(&self) {
-        let zone = self.cell.settings.read().unwrap().get("timezone").cloned();
+        let zone = crate::sync::read(&self.cell.settings).get("timezone").cloned();
         self.context.state_ref().write().config_mut().options_mut().execution.time_zone = zone;
     }
 
@@ -156,7 +156,7 @@ impl Session {
         let default = default_setting(&name)?;
         let value =
             if value.eq_ignore_ascii_case("default") { default.to_string() } else { checked_setting(&name, value)? };
-        self.cell.settings.write().unwrap().insert(name, value);
+        crate::sync::write(&self.cell.settings).insert(name, value);
         self.apply_time_zone();
         Ok(Outcome::command("SET"))
     }
@@ -165,11 +165,11 @@ impl Session {
     pub(super) fn reset(&mut self, reset: &datafusion::sql::sqlparser::ast::Reset) -> Result<Outcome> {
         use datafusion::sql::sqlparser::ast::Reset;
         match reset {
-            Reset::ALL => *self.cell.settings.write().unwrap() = default_settings(),
+            Reset::ALL => *crate::sync::write(&self.cell.settings) = default_settings(),
             Reset::ConfigurationParameter(name) => {
                 let name = setting_name(&name.to_string());
                 let default = default_setting(&name)?;
-                self.cell.settings.write().unwrap().insert(name, default.to_string());
+                crate::sync::write(&self.cell.settings).insert(name, default.to_string());
             }
         }
         self.apply_time_zone();
@@ -178,7 +178,7 @@ impl Session {
 
     /// `statement_timeout` (0: none).
     pub fn statement_timeout(&self) -> Option<std::time::Duration> {
-        let millis: u64 = self.cell.settings.read().unwrap().get("statement_timeout")?.parse().ok()?;
+        let millis: u64 = crate::sync::read(&self.cell.settings).get("statement_timeout")?.parse().ok()?;
         (millis > 0).then(|| std::time::Duration::from_millis(millis))
     }
 

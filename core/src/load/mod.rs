@@ -25,13 +25,13 @@ pub struct Progress {
 
 impl Progress {
     pub(crate) fn start(&self, what: &'static str) {
-        *self.what.lock().unwrap() = what;
+        *crate::sync::lock(&self.what) = what;
         self.rows.store(0, std::sync::atomic::Ordering::Relaxed);
         self.bytes.store(0, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub(crate) fn stop(&self) {
-        *self.what.lock().unwrap() = "";
+        *crate::sync::lock(&self.what) = "";
     }
 
     pub(crate) fn add(&self, rows: u64, bytes: u64) {
@@ -41,7 +41,7 @@ impl Progress {
 
     /// What runs, with the rows and (uncompressed) bytes done so far; `None` when nothing runs.
     pub fn snapshot(&self) -> Option<(&'static str, u64, u64)> {
-        let what = *self.what.lock().unwrap();
+        let what = *crate::sync::lock(&self.what);
         (!what.is_empty()).then(|| {
             (
                 what,

@@ -201,7 +201,7 @@ impl NodeChannels {
     }
 
     fn channel(&self, url: &Url) -> Result<BoxCloneSyncChannel> {
-        let mut channels = self.channels.lock().unwrap();
+        let mut channels = crate::sync::lock(&self.channels);
         if let Some(channel) = channels.get(url) {
             return Ok(channel.clone());
         }

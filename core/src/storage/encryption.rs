@@ -447,7 +447,7 @@ impl EncryptedSegment {
 
     /// The plaintext of chunk `index`.
     fn chunk(&self, index: usize) -> Result<Bytes> {
-        if let Some((cached, chunk)) = self.last.lock().unwrap().as_ref() {
+        if let Some((cached, chunk)) = crate::sync::lock(&self.last).as_ref() {
             if *cached == index {
                 return Ok(chunk.clone());
             }
@@ -469,7 +469,7 @@ impl EncryptedSegment {
         )?;
         sealed.truncate(size);
         let chunk = Bytes::from(sealed);
-        *self.last.lock().unwrap() = Some((index, chunk.clone()));
+        *crate::sync::lock(&self.last) = Some((index, chunk.clone()));
         Ok(chunk)
     }
 }

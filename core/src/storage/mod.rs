@@ -174,7 +174,7 @@ impl Storage {
                 write().map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
             }
             None => {
-                self.memory.lock().unwrap().insert(id, Bytes::from(data));
+                crate::sync::lock(&self.memory).insert(id, Bytes::from(data));
             }
         }
         Ok(self.existing(table, slice, id, bytes))
@@ -204,7 +204,7 @@ impl Storage {
                     None => Ok(SegmentReader::File(f)),
                 }
             }
-            None => match self.memory.lock().unwrap().get(&file.id) {
+            None => match crate::sync::lock(&self.memory).get(&file.id) {
                 Some(b) => Ok(SegmentReader::Memory(b.clone())),
                 None => {
                     Err(Error::new(crate::error::sqlstate::DATA_CORRUPTED, format!("segment {} is missing", file.id)))
@@ -228,17 +228,17 @@ impl Storage {
 
     /// The segment's parsed footer (schema, row groups, zone maps), cached after the first read.
     pub fn footer(&self, file: &SegmentFile, reader: &SegmentReader) -> Result<ArrowReaderMetadata> {
-        if let Some(m) = self.footers.lock().unwrap().get(&file.id) {
+        if let Some(m) = crate::sync::lock(&self.footers).get(&file.id) {
             return Ok(m.clone());
         }
         let options = ArrowReaderOptions::new();
         let metadata = ArrowReaderMetadata::load(reader, options)?;
-        self.footers.lock().unwrap().insert(file.id, metadata.clone());
+        crate::sync::lock(&self.footers).insert(file.id, metadata.clone());
         Ok(metadata)
     }
 
     fn remove(&self, file: &SegmentFile) {
-        self.footers.lock().unwrap().remove(&file.id);
+        crate::sync::lock(&self.footers).remove(&file.id);
         if let Some(node) = &self.remote {
             node.remove_segment_later(file.table, file.slice, file.id);
             return;
@@ -248,7 +248,7 @@ impl Storage {
 
     /// Deletes a segment file of this node's (a compute node does this for its leader).
     pub fn remove_file(&self, table: RelId, slice: u32, id: SegmentId) {
-        self.footers.lock().unwrap().remove(&id);
+        crate::sync::lock(&self.footers).remove(&id);
         match &self.root {
             Some(root) => {
                 let path = Self::segment_path(root, table, slice, id);
@@ -257,7 +257,7 @@ impl Storage {
                 }
             }
             None => {
-                self.memory.lock().unwrap().remove(&id);
+                crate::sync::lock(&self.memory).remove(&id);
             }
         }
     }

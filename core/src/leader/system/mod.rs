@@ -155,7 +155,7 @@ impl Facts {
                 }
             }
         }
-        let settings = cell.settings.read().unwrap().clone();
+        let settings = crate::sync::read(&cell.settings).clone();
         Facts {
             state,
             layout: cell.layout(),
