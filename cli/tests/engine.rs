@@ -167,8 +167,7 @@ async fn zone_maps_prune_sortkey_ranges() {
         let mut s = db.connect();
         async move {
             let Outcome::Rows { batches, .. } = s.execute_one(sql).await.unwrap() else { panic!() };
-            let text = redwood_core::arrow::util::pretty::pretty_format_batches(&batches).unwrap().to_string();
-            text
+            redwood_core::arrow::util::pretty::pretty_format_batches(&batches).unwrap().to_string()
         }
     };
     let full = explain("EXPLAIN ANALYZE SELECT count(*) FROM events WHERE kind = 3").await;

@@ -245,7 +245,7 @@ fn schemas(connection: &mut Connection, filter: &Filter) -> Result<QueryResult> 
 fn tables(connection: &mut Connection, filter: &Filter, types: Option<Vec<String>>) -> Result<QueryResult> {
     let mut rows: Vec<MetadataRow> = read(connection.tables(filter))?
         .into_iter()
-        .filter(|r| r.text("table_type").is_some_and(|t| types.as_ref().map_or(true, |types| types.contains(&t))))
+        .filter(|r| r.text("table_type").is_some_and(|t| types.as_ref().is_none_or(|types| types.contains(&t))))
         .collect();
     let key = |r: &MetadataRow| ["table_type", "table_catalog", "table_schema", "table_name"].map(|c| r.text(c));
     rows.sort_by_key(key);

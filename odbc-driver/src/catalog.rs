@@ -24,8 +24,10 @@ use redwood_core::Result;
 
 /// A catalog function, to run on the connection: the contract's call and ODBC's projection of
 /// its rows. `names` are the column names ODBC gives its result.
+pub(crate) type CatalogRun = Box<dyn FnOnce(&mut Connection) -> Result<QueryResult> + Send>;
+
 pub(crate) struct CatalogQuery {
-    pub run: Box<dyn FnOnce(&mut Connection) -> Result<QueryResult> + Send>,
+    pub run: CatalogRun,
     pub names: &'static [&'static str],
 }
 
@@ -674,7 +676,7 @@ pub(crate) fn tables(
             .iter()
             .filter_map(|r| {
                 let table_type = table_type(r)?;
-                let wanted = requested.as_ref().map_or(true, |types| types.iter().any(|t| t == table_type));
+                let wanted = requested.as_ref().is_none_or(|types| types.iter().any(|t| t == table_type));
                 wanted.then(|| {
                     let names = (r.text("table_catalog"), r.text("table_schema"), r.text("table_name"));
                     (names.0, names.1, names.2, Some(table_type.to_string()), r.text("remarks"))

@@ -693,6 +693,10 @@ pub(crate) fn declared_type(sql: i16) -> Option<DataType> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::undocumented_unsafe_blocks,
+    reason = "every pointer is to a local buffer of the length passed beside it"
+)]
 mod tests {
     use super::*;
 

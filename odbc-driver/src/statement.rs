@@ -551,7 +551,7 @@ pub(crate) fn catalog_query(stmt: &Stmt, state: &mut StmtState, query: CatalogQu
     state.close_cursor();
     state.prepared = None;
     let run_query = query.run;
-    let result = run(stmt, state.attributes.query_timeout, |dbc| Ok(run_query(dbc.connection()?)?))?;
+    let result = run(stmt, state.attributes.query_timeout, |dbc| run_query(dbc.connection()?))?;
     state.take_result(result, Some(query.names));
     Ok(())
 }

@@ -171,6 +171,10 @@ pub(crate) unsafe fn write_bytes_counted<C: CharUnit, L: TryFrom<usize> + TryFro
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::undocumented_unsafe_blocks,
+    reason = "every pointer is to a local buffer of the length passed beside it"
+)]
 mod tests {
     use super::*;
 

@@ -271,7 +271,7 @@ fn bind(sql: &str, params: &Bound<'_, PyAny>, types: &PyTypes<'_>) -> PyResult<(
             .names
             .iter()
             .map(|name| match mapping.get_item(name)? {
-                Some(value) => to_value(&value, &types),
+                Some(value) => to_value(&value, types),
                 None => Err(programming_error(format!("no value for the parameter %({name})s"))),
             })
             .collect::<PyResult<Vec<_>>>()?;
@@ -283,7 +283,7 @@ fn bind(sql: &str, params: &Bound<'_, PyAny>, types: &PyTypes<'_>) -> PyResult<(
     let values = params
         .try_iter()
         .map_err(|_| programming_error("parameters must be a sequence or a mapping"))?
-        .map(|value| to_value(&value?, &types))
+        .map(|value| to_value(&value?, types))
         .collect::<PyResult<Vec<_>>>()?;
     let numbered = numbered(ParamStyle::Format)?;
     // No %s markers: the statement numbers its own ($1, $2, …).

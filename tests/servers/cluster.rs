@@ -191,8 +191,9 @@ async fn misconfigured_nodes_are_refused_at_startup() {
     assert!(error.message.contains("belongs to another cluster"), "{}", error.message);
     // A node with another slice count than the catalog records.
     let third = ComputeProcess::start(dir.path().join("node-3-slices"), 3).unwrap();
-    let error =
-        open("l1", vec![addresses[0].clone(), third.address.clone()], CLUSTER_SECRET).err().expect("slices differ");
+    let Err(error) = open("l1", vec![addresses[0].clone(), third.address.clone()], CLUSTER_SECRET) else {
+        panic!("slices differ")
+    };
     assert!(error.message.contains("same number of slices"), "{}", error.message);
     let reopened = open("l1", addresses.clone(), CLUSTER_SECRET).expect("the right nodes in the right order");
     assert_eq!(reopened.layout(), ClusterLayout { nodes: 2, slices_per_node: 2 });

@@ -18,16 +18,16 @@
 mod column_kind;
 mod embedded;
 mod escapes;
-mod metadata;
 mod guard;
+mod metadata;
 mod placeholders;
 mod remote;
 pub mod tls;
 
 pub use column_kind::ColumnKind;
 pub use escapes::translate_escapes;
-pub use metadata::{renamed, Filter, MetadataRow, MetadataRows, Name, ResultBuilder, TypeInfo, TYPE_INFO};
 pub use guard::catch_panic;
+pub use metadata::{renamed, Filter, MetadataRow, MetadataRows, Name, ResultBuilder, TypeInfo, TYPE_INFO};
 pub use placeholders::{numbered_placeholders, Numbered, ParamStyle};
 
 use crate::err;

@@ -534,7 +534,7 @@ mod tests {
             "",
             "an empty VARCHAR stays empty"
         );
-        assert!(batch.column(2).is_null(1) == false, "01/02/2024 is a date SQL reads");
+        assert!(!batch.column(2).is_null(1), "01/02/2024 is a date SQL reads");
         let patterned = ValueRules { date_format: TimeFormat::parse(Some("DD/MM/YYYY"), false).unwrap(), ..rules };
         let (rows, _) =
             Tokenizer::new(DelimitedFormat { delimiter: b',', ..Default::default() }, 1, 0).read(b"02/01/2024\n", true);
