@@ -22,6 +22,18 @@ fn slt_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// sqllogictest's comparison, except for values of several lines (an EXPLAIN plan): those are
+/// compared line by line with their indentation, which shows the plan's tree.
+fn validate(normalizer: sqllogictest::Normalizer, actual: &[Vec<String>], expected: &[String]) -> bool {
+    if !actual.iter().flatten().any(|value| value.contains('\n')) {
+        return sqllogictest::default_validator(normalizer, actual, expected);
+    }
+    let actual = actual.iter().map(|row| row.join(" "));
+    let actual: Vec<String> =
+        actual.flat_map(|row| row.lines().map(|l| l.trim_end().to_string()).collect::<Vec<_>>()).collect();
+    actual.iter().map(String::as_str).eq(expected.iter().map(|l| l.trim_end()))
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sql");
@@ -49,6 +61,7 @@ async fn main() {
             let database = database.clone();
             async move { database.connect().await }
         });
+        runner.with_validator(validate);
         // The files COPY reads in the test files.
         runner.set_var("DATA".into(), Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lake").display().to_string());
         let name = format!("{} ({mode:?})", file.strip_prefix(&root).unwrap_or(file).display());
@@ -57,7 +70,7 @@ async fn main() {
                 .update_test_file(
                     file,
                     " ",
-                    sqllogictest::default_validator,
+                    validate,
                     sqllogictest::default_normalizer,
                     sqllogictest::default_column_validator,
                 )
