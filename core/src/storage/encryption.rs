@@ -523,7 +523,7 @@ mod tests {
         let sealed = cipher.encrypt_segment("1/0/7", &plain).unwrap();
         let (_dir, file) = written(&sealed);
         let segment = cipher.open_segment("1/0/7".into(), file, "segment 7".into()).unwrap();
-        assert_eq!(segment.len(), plain.len() as u64);
+        assert_eq!(segment.plaintext_len(), plain.len() as u64);
         for (start, length) in [(0, 10), (65_530, 20), (131_000, 69_000), (199_999, 1)] {
             assert_eq!(segment.read(start, length).unwrap(), &plain[start..start + length]);
         }
@@ -542,7 +542,7 @@ mod tests {
         assert!(error.message.contains("segment 7") && error.message.contains("integrity"), "{}", error.message);
         let (_dir, file) = written(&sealed[..sealed.len() - CHUNK - TAG_LEN]);
         let segment = cipher.open_segment("1/0/7".into(), file, "segment 7".into()).unwrap();
-        assert!(segment.read(0, segment.len() as usize).is_err());
+        assert!(segment.read(0, segment.plaintext_len() as usize).is_err());
     }
 
     #[test]
