@@ -153,8 +153,7 @@ impl PhysicalOptimizerRule for CoLocatedJoins {
             };
             let on = join.on();
             let matches =
-                |exprs: &[Arc<dyn PhysicalExpr>],
-                 side: fn(&(PhysicalExprRef, PhysicalExprRef)) -> &PhysicalExprRef| {
+                |exprs: &[Arc<dyn PhysicalExpr>], side: fn(&(PhysicalExprRef, PhysicalExprRef)) -> &PhysicalExprRef| {
                     exprs.len() == on.len() && exprs.iter().zip(on).all(|(e, pair)| e.as_ref() == side(pair).as_ref())
                 };
             if coalesce.fetch().is_some()
