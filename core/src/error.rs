@@ -322,6 +322,9 @@ fn execution_error(message: &str) -> Error {
         sqlstate::DIVISION_BY_ZERO
     } else if lower.contains("overflow") {
         sqlstate::NUMERIC_VALUE_OUT_OF_RANGE
+    } else if lower.contains("user-defined coercion failed") {
+        // A function called with arguments of types it does not take.
+        sqlstate::UNDEFINED_FUNCTION
     } else if lower.contains("cast") || lower.contains("parse") {
         cast_sqlstate(message)
     } else {

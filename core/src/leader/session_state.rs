@@ -1,12 +1,12 @@
 //! The DataFusion state every session starts with: its configuration, Redwood's analyzer and
-//! physical optimizer rules, the catalog, and the functions Redwood registers (`version()`,
-//! the system functions). Kept apart from `session.rs`, as DataFusion keeps `SessionState`
-//! apart from `SessionContext`: building the state is not running statements.
+//! physical optimizer rules, the catalog, and the functions Redwood registers (every node's,
+//! `portable_functions`, and the system functions). Kept apart from `session.rs`, as DataFusion
+//! keeps `SessionState` apart from `SessionContext`: building the state is not running statements.
 
 use crate::catalog::{DEFAULT_DATABASE, DEFAULT_SCHEMA};
 use crate::leader::database::Database;
 use crate::leader::provider::{RedwoodCatalog, SnapshotCell};
-use crate::sql::functions::redshift_version;
+use crate::sql::functions::portable_functions;
 use datafusion::execution::context::{SessionConfig, SessionContext};
 use std::sync::Arc;
 
@@ -67,8 +67,9 @@ pub(super) fn session_context(db: &Database, user: &str) -> (Arc<SessionContext>
         );
     }
     context.register_catalog(DEFAULT_DATABASE, catalog);
-    context.register_udf(redshift_version());
-    context.register_udf(crate::sql::timezone::at_time_zone());
+    for function in portable_functions() {
+        context.register_udf(Arc::unwrap_or_clone(function));
+    }
     for function in crate::leader::system::functions(&cell, user) {
         context.register_udf(function);
     }

@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `GETDATE()`, `SYSDATE` | the current timestamp (without time zone) |
 //! | `LEN(s)`, `CHARINDEX(sub, s)` | `CHARACTER_LENGTH(s)`, `STRPOS(s, sub)` |
-//! | `DATEADD(part, n, t)` | `CAST(t AS TIMESTAMP) + n * INTERVAL '1 part'` |
+//! | `DATEADD(part, n, t)` | `dateadd('part', n, t)` (`sql::functions::datetime`) |
 //! | `DATEDIFF(part, a, b)` | the number of `part` boundaries between `a` and `b` |
 //! | `DECODE(e, s1, r1, …, default)` | `CASE WHEN e IS NOT DISTINCT FROM s1 THEN r1 … ELSE default END` |
 //! | `CONCAT(a, b)` | `a \|\| b` (NULL if either is NULL) |
@@ -27,6 +27,7 @@
 
 use crate::err;
 use crate::error::{Error, Result};
+use crate::sql::functions::datetime::date_part;
 use datafusion::sql::sqlparser::ast::{
     AccessExpr, BinaryOperator, CastKind, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, LimitClause,
     Query, SelectItem, SetExpr, SetOperator, Statement, Subscript, TopQuantity, TypedString, Value, VisitMut,
@@ -343,7 +344,7 @@ fn rewrite(expr: &Expr) -> Result<Option<String>> {
         }
         "dateadd" => {
             arity(3)?;
-            dateadd(&args[0], &args[1], &args[2])?
+            format!("dateadd({}, {}, {})", datepart_literal(&function.args, &args[0]), args[1], args[2])
         }
         // Redshift's timestamps without time zone, converted from one zone (UTC if not given) to another.
         "convert_timezone" if args.len() == 2 || args.len() == 3 => {
@@ -449,51 +450,15 @@ fn string_literal(args: &FunctionArguments, index: usize) -> Option<String> {
     }
 }
 
-/// Redshift date parts (and their abbreviations) as an interval unit and a multiple of it.
-fn date_part(part: &str) -> Result<(&'static str, i64)> {
-    let part = part.trim_matches(|c| c == '\'' || c == '"').to_ascii_lowercase();
-    Ok(match part.as_str() {
-        "millennium" | "millennia" | "mil" | "mils" => ("year", 1000),
-        "century" | "centuries" | "c" | "cent" | "cents" => ("year", 100),
-        "decade" | "decades" | "dec" | "decs" => ("year", 10),
-        "year" | "years" | "y" | "yr" | "yrs" | "yy" | "yyy" | "yyyy" => ("year", 1),
-        "quarter" | "quarters" | "qtr" | "qtrs" | "q" => ("month", 3),
-        "month" | "months" | "mon" | "mons" | "mm" => ("month", 1),
-        "week" | "weeks" | "w" | "wk" | "wks" => ("day", 7),
-        "day" | "days" | "d" | "dd" => ("day", 1),
-        "hour" | "hours" | "h" | "hh" | "hr" | "hrs" => ("hour", 1),
-        "minute" | "minutes" | "m" | "mi" | "min" | "mins" => ("minute", 1),
-        "second" | "seconds" | "s" | "sec" | "secs" => ("second", 1),
-        "millisecond" | "milliseconds" | "ms" | "msec" | "msecs" | "msecond" | "mseconds" => ("millisecond", 1),
-        "microsecond" | "microseconds" | "microsec" | "microsecs" | "us" | "usec" | "usecs" => ("microsecond", 1),
-        other => return Err(err!(INVALID_PARAMETER_VALUE, "unrecognized datepart \"{other}\"")),
-    })
-}
-
-/// DATEADD always returns a TIMESTAMP. A constant count becomes an interval literal; a computed
-/// one is added in microseconds, which works for every part up to weeks.
-fn dateadd(part: &str, count: &str, value: &str) -> Result<String> {
-    let (unit, multiple) = date_part(part)?;
-    if let Ok(n) = count.replace([' ', '(', ')'], "").parse::<i64>() {
-        return Ok(format!("(CAST({value} AS TIMESTAMP) + INTERVAL '{} {unit}')", n * multiple));
-    }
-    let micros: i64 = match unit {
-        "day" => 86_400_000_000,
-        "hour" => 3_600_000_000,
-        "minute" => 60_000_000,
-        "second" => 1_000_000,
-        "millisecond" => 1_000,
-        "microsecond" => 1,
-        _ => {
-            return Err(err!(
-                FEATURE_NOT_SUPPORTED,
-                "DATEADD by a computed number of {unit}s is not supported yet; use a constant"
-            ))
+/// DATEADD's datepart as the string literal its function takes: `month` becomes `'month'`.
+fn datepart_literal(args: &FunctionArguments, written: &str) -> String {
+    let FunctionArguments::List(list) = args else { return written.to_string() };
+    match list.args.first() {
+        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Identifier(part)))) => {
+            format!("'{}'", part.value.replace('\'', "''"))
         }
-    } * multiple;
-    Ok(format!(
-        "CAST(to_timestamp_micros(CAST(date_part('epoch', CAST({value} AS TIMESTAMP)) * 1000000 AS BIGINT) + CAST({count} AS BIGINT) * {micros}) AS TIMESTAMP)"
-    ))
+        _ => written.to_string(),
+    }
 }
 
 /// DATEDIFF counts the `part` boundaries crossed from `a` to `b`, as Redshift does.

@@ -2,6 +2,8 @@
 //! call them: the leader registers them in every session, and compute nodes know them, so that a
 //! plan fragment calling one runs where its rows are.
 
+pub mod datetime;
+
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{create_udf, ColumnarValue, ScalarUDF, Volatility};
@@ -15,6 +17,7 @@ pub const SERVER_VERSION: &str = "8.0.2";
 pub fn portable_functions() -> Vec<Arc<ScalarUDF>> {
     let mut functions: Vec<_> = crate::sql::timezone::conversion_functions().into_iter().map(Arc::new).collect();
     functions.push(Arc::new(redshift_version()));
+    functions.extend(datetime::datetime_functions().into_iter().map(Arc::new));
     functions
 }
 
