@@ -112,7 +112,7 @@ impl Session {
     }
 
     /// DataFusion reads the time zone from its configuration: `CAST(… AS TIMESTAMPTZ)`, `now()`
-    /// and Redwood's analyzer rules (`leader/timezone.rs`).
+    /// and Redwood's analyzer rules (`sql/timezone.rs`).
     pub(super) fn apply_time_zone(&self) {
         let zone = crate::sync::read(&self.cell.settings).get("timezone").cloned();
         self.context.state_ref().write().config_mut().options_mut().execution.time_zone = zone;
