@@ -135,8 +135,10 @@ fn zone_argument(args: &ScalarFunctionArgs, index: usize) -> Result<Tz> {
     }
 }
 
+/// The date and time types whose meaning depends on a time zone (also the kinds of values the
+/// `_CMP` functions of `sql::functions::datetime` compare).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Temporal {
+pub(crate) enum Temporal {
     Date,
     Timestamp,
     TimestampTz,
@@ -153,7 +155,7 @@ impl Temporal {
         }
     }
 
-    fn data_type(self) -> DataType {
+    pub(crate) fn data_type(self) -> DataType {
         match self {
             Temporal::Date => DataType::Date32,
             Temporal::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, None),

@@ -8,6 +8,7 @@
 
 use crate::err;
 use crate::error::Result as RedwoodResult;
+use crate::sql::timezone::Temporal;
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta, Weekday};
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, Date32Array, Float64Array, Int32Array, Time64MicrosecondArray, TimestampMicrosecondArray,
@@ -74,24 +75,6 @@ pub fn date_part(part: &str) -> RedwoodResult<(&'static str, i64)> {
         "microsecond" | "microseconds" | "microsec" | "microsecs" | "us" | "usec" | "usecs" => ("microsecond", 1),
         other => return Err(err!(INVALID_PARAMETER_VALUE, "unrecognized datepart \"{other}\"")),
     })
-}
-
-/// The kinds of date and time values the comparison functions take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Temporal {
-    Date,
-    Timestamp,
-    TimestampTz,
-}
-
-impl Temporal {
-    fn data_type(self) -> DataType {
-        match self {
-            Temporal::Date => DataType::Date32,
-            Temporal::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, None),
-            Temporal::TimestampTz => DataType::Timestamp(TimeUnit::Microsecond, Some(crate::types::UTC.into())),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
